@@ -1,0 +1,83 @@
+import type { Plane, RgbImage } from './image.ts';
+
+// BT.601 "studio swing" as MATLAB's rgb2ycbcr computes it for uint8 input (values in [0,255]).
+// The SR protocol scores on this Y, so these constants must not be "improved".
+const Y_R = 65.481 / 255;
+const Y_G = 128.553 / 255;
+const Y_B = 24.966 / 255;
+const CB_R = -37.797 / 255;
+const CB_G = -74.203 / 255;
+const CB_B = 112.0 / 255;
+const CR_R = 112.0 / 255;
+const CR_G = -93.786 / 255;
+const CR_B = -18.214 / 255;
+
+// The exact inverse of the matrix above (MATLAB ycbcr2rgb), applied after removing the 16/128 offsets.
+const R_Y = 255 / 219;
+const R_CR = (255 / 224) * 1.402;
+const G_CB = (-255 / 224) * 1.772 * (0.114 / 0.587);
+const G_CR = (-255 / 224) * 1.402 * (0.299 / 0.587);
+const B_CB = (255 / 224) * 1.772;
+
+export interface YCbCrPlanes {
+  y: Plane;
+  cb: Plane;
+  cr: Plane;
+}
+
+function plane(width: number, height: number): Plane {
+  return { width, height, data: new Float32Array(width * height) };
+}
+
+/** Y of BT.601 in [16,235], unrounded (round it with `roundPlane` before scoring). Alpha is ignored. */
+export function rgbToY(image: RgbImage): Plane {
+  const { width, height, channels, data } = image;
+  const y = plane(width, height);
+  for (let i = 0, p = 0; i < y.data.length; i++, p += channels) {
+    y.data[i] = 16 + Y_R * data[p] + Y_G * data[p + 1] + Y_B * data[p + 2];
+  }
+  return y;
+}
+
+/** Full conversion, as float planes on the [0,255] scale. */
+export function rgbToYcbcr(image: RgbImage): YCbCrPlanes {
+  const { width, height, channels, data } = image;
+  const y = plane(width, height);
+  const cb = plane(width, height);
+  const cr = plane(width, height);
+  for (let i = 0, p = 0; i < y.data.length; i++, p += channels) {
+    const r = data[p];
+    const g = data[p + 1];
+    const b = data[p + 2];
+    y.data[i] = 16 + Y_R * r + Y_G * g + Y_B * b;
+    cb.data[i] = 128 + CB_R * r + CB_G * g + CB_B * b;
+    cr.data[i] = 128 + CR_R * r + CR_G * g + CR_B * b;
+  }
+  return { y, cb, cr };
+}
+
+function toByte(value: number): number {
+  return value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
+}
+
+/** Converts back to 8-bit RGB, rounding and clipping each channel. */
+export function ycbcrToRgb({ y, cb, cr }: YCbCrPlanes): RgbImage {
+  const { width, height } = y;
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0, p = 0; i < y.data.length; i++, p += 3) {
+    const yy = R_Y * (y.data[i] - 16);
+    const u = cb.data[i] - 128;
+    const v = cr.data[i] - 128;
+    out[p] = toByte(yy + R_CR * v);
+    out[p + 1] = toByte(yy + G_CB * u + G_CR * v);
+    out[p + 2] = toByte(yy + B_CB * u);
+  }
+  return { width, height, channels: 3, data: out };
+}
+
+/** Rounds to integers in [0,255], as the protocol does to Y before scoring (MATLAB uint8 semantics). */
+export function roundPlane(p: Plane): Plane {
+  const data = new Float32Array(p.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = toByte(p.data[i]);
+  return { width: p.width, height: p.height, data };
+}

@@ -1,0 +1,78 @@
+import protobuf from 'protobufjs';
+import { ONNX_SCHEMA } from './schema.ts';
+
+/** ONNX element types SR Studio uses (values from TensorProto.DataType). */
+export const DataType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
+export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
+
+export interface TensorProto {
+  name?: string;
+  dims: number[];
+  dataType: DataTypeCode;
+  rawData?: Uint8Array;
+  floatData?: number[];
+  int64Data?: number[];
+  doubleData?: number[];
+}
+
+export type AttributeValue = number | string | number[] | TensorProto;
+
+export interface AttributeProto {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: TensorProto;
+  floats?: number[];
+  ints?: number[];
+}
+
+export interface NodeProto {
+  name?: string;
+  opType: string;
+  domain?: string;
+  input: string[];
+  output: string[];
+  attribute: AttributeProto[];
+}
+
+export interface Dim {
+  dimValue?: number;
+  dimParam?: string;
+}
+
+export interface ValueInfoProto {
+  name: string;
+  type: { tensorType: { elemType: number; shape: { dim: Dim[] } } };
+}
+
+export interface GraphProto {
+  name: string;
+  node: NodeProto[];
+  initializer: TensorProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+}
+
+export interface ModelProto {
+  irVersion: number;
+  producerName: string;
+  producerVersion: string;
+  opsetImport: { domain: string; version: number }[];
+  graph: GraphProto;
+  metadataProps: { key: string; value: string }[];
+}
+
+const root = protobuf.parse(ONNX_SCHEMA, { keepCase: false }).root;
+const ModelType = root.lookupType('onnx.ModelProto');
+
+export function encodeModel(model: ModelProto): Uint8Array {
+  return ModelType.encode(ModelType.fromObject(model)).finish();
+}
+
+/** Decodes any ONNX file; int64 fields come back as plain numbers. */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  const message = ModelType.decode(bytes);
+  return ModelType.toObject(message, { longs: Number, defaults: true, arrays: true }) as ModelProto;
+}
