@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fromFsError } from '../errors.ts';
+
+/** Every temp file we write ends with this, so a resumed batch can find and delete leftovers of a crash. */
+export const TEMP_SUFFIX = '.srs-tmp';
+
+/** `dir/.name.<random>.srs-tmp`: hidden, in the target's own folder so the final rename never crosses filesystems. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+export function isTempFileName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+
+/**
+ * Writes `data` so that `path` is either the old file or the complete new one, never a torn write:
+ * temp file, fsync, rename. The temp file is removed on any failure. Errors name `path` (the file the
+ * user asked for), not the temp name: ENOSPC → DISK_FULL, EACCES → NOT_WRITABLE.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tempPath = tempPathFor(path);
+  let created = false;
+  try {
+    // 'wx': never follow or clobber something already at the temp name.
+    const handle = await open(tempPath, 'wx', 0o644);
+    created = true;
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, path);
+  } catch (error) {
+    if (created) await rm(tempPath, { force: true }).catch(() => undefined);
+    throw fromFsError(error, path, 'write');
+  }
+}

@@ -1,0 +1,100 @@
+import type { Metadata, OutputInfo } from 'sharp';
+import sharp from 'sharp';
+import { formatName, readHeader } from './header.ts';
+import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
+import { assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
+import { fromSharpError } from './sharp-errors.ts';
+import { emptyFileError, readSourceFile } from './source-file.ts';
+
+export interface DecodeOptions {
+  /** Refuse images whose header claims more pixels than this. Default DEFAULT_MAX_PIXELS. */
+  maxPixels?: number;
+}
+
+/** Decodes a photo file to 8-bit RGB(A); see decodeBuffer for what is normalised. */
+export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const maxPixels = resolveMaxPixels(opts.maxPixels);
+  const bytes = await readSourceFile(path);
+  return decodeBytes(bytes, path, maxPixels);
+}
+
+/**
+ * Decodes encoded image bytes to 8-bit interleaved RGB, or RGBA when the image has alpha.
+ * - EXIF orientation is applied to the pixels (metadata keeps the raw EXIF; the encoder resets the tag to 1).
+ * - Grey becomes 3 channels; 16-bit becomes 8-bit.
+ * - Pixels stay in the file's own colour space and its ICC profile is kept, so a Display-P3 photo is
+ *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
+ *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
+ * - Animated/multi-page images: the first frame only.
+ */
+export async function decodeBuffer(bytes: Uint8Array, label: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const maxPixels = resolveMaxPixels(opts.maxPixels);
+  return decodeBytes(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), label, maxPixels);
+}
+
+async function decodeBytes(bytes: Buffer, label: string, maxPixels: number): Promise<DecodedPhoto> {
+  if (bytes.length === 0) throw emptyFileError(label);
+  const header = await readHeader(bytes, label);
+  // Checked on the header's claim before decoding anything (pageHeight: a GIF's frames are stacked).
+  assertWithinPixelLimit(header.width, header.pageHeight ?? header.height, maxPixels, label);
+
+  const isCmyk = header.space === 'cmyk';
+  let pipeline = sharp(bytes, {
+    // 'error' also implies 'truncated': a cut-off JPEG fails instead of coming out half grey.
+    // Not 'warning': many real camera files carry harmless libjpeg warnings.
+    failOn: 'error',
+    limitInputPixels: maxPixels,
+    autoOrient: true,
+    pages: 1,
+  });
+  // keepIccProfile makes sharp skip its convert-to-sRGB step and hand us the pixels as stored.
+  if (!isCmyk) pipeline = pipeline.keepIccProfile();
+  pipeline = pipeline.toColourspace('srgb');
+  if (!header.hasAlpha) pipeline = pipeline.removeAlpha();
+
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw fromSharpError(error, label);
+  }
+  const { data, info } = decoded;
+  const channels = info.channels === 4 ? 4 : 3;
+  if (info.channels !== channels) {
+    throw fromSharpError(new Error(`decoded to ${info.channels} channels, expected 3 or 4`), label);
+  }
+  let image: RgbImage = {
+    width: info.width,
+    height: info.height,
+    channels,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+  // libvips gives every GIF an alpha band, even one without a transparent colour; drop it when it is all opaque.
+  if (header.format === 'gif' && channels === 4 && isFullyOpaque(image)) image = dropAlpha(image);
+  return { image, metadata: photoMetadata(header, isCmyk) };
+}
+
+function isFullyOpaque(image: RgbImage): boolean {
+  for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 255) return false;
+  return true;
+}
+
+function dropAlpha(image: RgbImage): RgbImage {
+  const pixels = image.width * image.height;
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) {
+    rgb[p * 3] = image.data[p * 4];
+    rgb[p * 3 + 1] = image.data[p * 4 + 1];
+    rgb[p * 3 + 2] = image.data[p * 4 + 2];
+  }
+  return { width: image.width, height: image.height, channels: 3, data: rgb };
+}
+
+function photoMetadata(header: Metadata, isCmyk: boolean): PhotoMetadata {
+  const metadata: PhotoMetadata = { format: formatName(header) };
+  if (header.icc && !isCmyk) metadata.icc = new Uint8Array(header.icc);
+  if (header.exif) metadata.exif = new Uint8Array(header.exif);
+  if (header.xmp) metadata.xmp = new Uint8Array(header.xmp);
+  if (header.density) metadata.density = header.density;
+  return metadata;
+}

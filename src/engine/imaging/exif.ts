@@ -1,0 +1,94 @@
+/**
+ * Just enough EXIF (TIFF IFD0) parsing for what we need: reading the camera model and rewriting the
+ * orientation tag in place. Hand-written because sharp exposes EXIF only as a raw block, and a full
+ * EXIF library would be a new dependency for two tags. Malformed blocks are left alone, never thrown on.
+ */
+const EXIF_PREFIX = 'Exif\0\0';
+const TAG_MODEL = 0x0110;
+const TAG_ORIENTATION = 0x0112;
+const TYPE_ASCII = 2;
+const TYPE_SHORT = 3;
+
+interface IfdEntry {
+  tag: number;
+  type: number;
+  count: number;
+  /** Offset of the 4-byte value/offset field, from the start of `bytes`. */
+  valueField: number;
+}
+
+interface TiffView {
+  view: DataView;
+  /** Start of the TIFF header inside the block (after an optional "Exif\0\0"). */
+  base: number;
+  little: boolean;
+}
+
+function tiffView(bytes: Uint8Array): TiffView | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hasPrefix = bytes.length >= 6 && String.fromCharCode(...bytes.subarray(0, 6)) === EXIF_PREFIX;
+  const base = hasPrefix ? 6 : 0;
+  if (bytes.length < base + 8) return undefined;
+  const order = view.getUint16(base);
+  if (order !== 0x4949 && order !== 0x4d4d) return undefined;
+  return { view, base, little: order === 0x4949 };
+}
+
+function ifd0Entries(t: TiffView): IfdEntry[] {
+  const { view, base, little } = t;
+  const ifdStart = base + view.getUint32(base + 4, little);
+  if (ifdStart + 2 > view.byteLength) return [];
+  const count = view.getUint16(ifdStart, little);
+  const entries: IfdEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = ifdStart + 2 + i * 12;
+    if (at + 12 > view.byteLength) break;
+    entries.push({
+      tag: view.getUint16(at, little),
+      type: view.getUint16(at + 2, little),
+      count: view.getUint32(at + 4, little),
+      valueField: at + 8,
+    });
+  }
+  return entries;
+}
+
+/** The IFD0 "Model" string (e.g. "iPhone 15 Pro"), if present. */
+export function readCameraModel(exif: Uint8Array): string | undefined {
+  const t = tiffView(exif);
+  if (!t) return undefined;
+  const entry = ifd0Entries(t).find((e) => e.tag === TAG_MODEL && e.type === TYPE_ASCII);
+  if (!entry || entry.count === 0) return undefined;
+  const start = entry.count <= 4 ? entry.valueField : t.base + t.view.getUint32(entry.valueField, t.little);
+  if (start + entry.count > exif.length) return undefined;
+  const text = new TextDecoder('latin1').decode(exif.subarray(start, start + entry.count));
+  const trimmed = text.replace(/\0+$/, '').trim();
+  return trimmed.length > 0 ? trimmed : undefined;
+}
+
+/** The IFD0 orientation (1..8), if present. */
+export function readOrientation(exif: Uint8Array): number | undefined {
+  const t = tiffView(exif);
+  if (!t) return undefined;
+  const entry = ifd0Entries(t).find((e) => e.tag === TAG_ORIENTATION && e.type === TYPE_SHORT);
+  return entry ? t.view.getUint16(entry.valueField, t.little) : undefined;
+}
+
+/**
+ * A copy of the block with IFD0 orientation set to `value`. The pixels we write are already upright,
+ * so a stale "rotate 90°" tag would make viewers rotate them a second time.
+ */
+export function withOrientation(exif: Uint8Array, value: number): Uint8Array {
+  const copy = new Uint8Array(exif);
+  const t = tiffView(copy);
+  if (!t) return copy;
+  const entry = ifd0Entries(t).find((e) => e.tag === TAG_ORIENTATION && e.type === TYPE_SHORT);
+  if (entry) t.view.setUint16(entry.valueField, value, t.little);
+  return copy;
+}
+
+/** The TIFF part of the block, without the JPEG-APP1 "Exif\0\0" prefix (what PNG's eXIf chunk stores). */
+export function exifTiffPayload(exif: Uint8Array): Uint8Array {
+  const t = tiffView(exif);
+  return t ? exif.subarray(t.base) : exif;
+}

@@ -1,0 +1,68 @@
+import type { KernelEnum } from 'sharp';
+import sharp from 'sharp';
+import { SrError } from '../errors.ts';
+import type { RgbImage } from './image.ts';
+
+/**
+ * The interpolation baselines shown next to model output. These are sharp/libvips resamplers, NOT the
+ * SR protocol's MATLAB-style antialiased bicubic: use them for display and comparison, never for scoring.
+ */
+export type BaselineKernel = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
+
+const SHARP_KERNEL: Record<Exclude<BaselineKernel, 'nearest'>, keyof KernelEnum> = {
+  bilinear: 'linear',
+  // libvips' "cubic" is Catmull-Rom (a = -0.5), the common "bicubic" of image editors.
+  bicubic: 'cubic',
+  lanczos3: 'lanczos3',
+};
+
+/**
+ * Resizes to exactly width×height (aspect ratio not kept). RGBA is premultiplied by sharp before
+ * filtering and unpremultiplied after, so transparent pixels' colours don't bleed into edges.
+ */
+export async function resizeBaseline(image: RgbImage, width: number, height: number, kernel: BaselineKernel): Promise<RgbImage> {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new SrError('BAD_ARGUMENT', `Target size must be whole numbers ≥ 1, got ${width}×${height}`, 'Pass a positive width and height.');
+  }
+  if (kernel === 'nearest') return resizeNearest(image, width, height);
+  const sharpKernel = SHARP_KERNEL[kernel];
+  if (!sharpKernel) {
+    throw new SrError('BAD_ARGUMENT', `Unknown interpolation "${String(kernel)}"`, 'Use nearest, bilinear, bicubic or lanczos3.');
+  }
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+    limitInputPixels: false,
+  })
+    .resize(width, height, { fit: 'fill', kernel: sharpKernel })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== image.channels || info.width !== width || info.height !== height) {
+    throw new SrError(
+      'INTERNAL',
+      `Resize returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${image.channels}`,
+    );
+  }
+  return { width, height, channels: image.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/**
+ * Nearest neighbour done here rather than by sharp: sharp premultiplies RGBA before resampling and
+ * divides after, which changes colours under partial alpha even though nearest only copies pixels.
+ * Samples pixel centres, so an integer scale s replicates each source pixel into an exact s×s block.
+ */
+function resizeNearest(image: RgbImage, width: number, height: number): RgbImage {
+  const c = image.channels;
+  const out = new Uint8Array(width * height * c);
+  const sourceColumn = new Int32Array(width);
+  for (let x = 0; x < width; x++) sourceColumn[x] = Math.min(image.width - 1, Math.floor(((x + 0.5) * image.width) / width));
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(image.height - 1, Math.floor(((y + 0.5) * image.height) / height));
+    const sourceRow = sy * image.width;
+    let at = y * width * c;
+    for (let x = 0; x < width; x++, at += c) {
+      const from = (sourceRow + sourceColumn[x]) * c;
+      for (let k = 0; k < c; k++) out[at + k] = image.data[from + k];
+    }
+  }
+  return { width, height, channels: c, data: out };
+}
