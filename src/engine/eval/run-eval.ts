@@ -1,0 +1,117 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fromFsError, isSrError, SrError } from '../errors.ts';
+import { decodePhoto } from '../imaging/decode.ts';
+import { encodePhoto } from '../imaging/encode.ts';
+import type { PhotoMetadata, RgbImage } from '../imaging/image.ts';
+import { scoreImages } from '../metrics/score.ts';
+import { listEvalImages } from './list-images.ts';
+import { assertEvalScale, degrade, dropAlpha, type EvalMethod, modcrop } from './protocol.ts';
+
+export interface EvalImageResult {
+  name: string;
+  psnr: number;
+  ssim: number;
+  /** Time the method took to reconstruct this image (decoding and scoring excluded). */
+  seconds: number;
+}
+
+export interface EvalResult {
+  method: string;
+  scale: number;
+  data: string;
+  images: EvalImageResult[];
+  mean: { psnr: number; ssim: number };
+  /** Wall time of the whole evaluation. */
+  seconds: number;
+}
+
+export interface EvalOptions {
+  dataDir: string;
+  scale: number;
+  method: EvalMethod;
+  /** Where to write each reconstruction as PNG (created if missing). */
+  saveDir?: string;
+  onImage?: (result: EvalImageResult, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Scores `method` on every image of a folder with the SR protocol. A protocol score must cover the whole set,
+ * so a file that cannot be read or scored stops the run with an error naming it, rather than being skipped.
+ */
+export async function runEval(opts: EvalOptions): Promise<EvalResult> {
+  const started = performance.now();
+  const { scale, method, signal } = opts;
+  assertEvalScale(scale);
+  const dataDir = resolve(opts.dataDir);
+  const files = await listEvalImages(dataDir);
+  if (opts.saveDir) await ensureFolder(opts.saveDir);
+
+  const images: EvalImageResult[] = [];
+  for (const file of files) {
+    throwIfCancelled(signal);
+    const result = await evalOne(file, scale, method, opts.saveDir);
+    images.push(result);
+    opts.onImage?.(result, images.length, files.length);
+  }
+  const mean = {
+    psnr: images.reduce((sum, r) => sum + r.psnr, 0) / images.length,
+    ssim: images.reduce((sum, r) => sum + r.ssim, 0) / images.length,
+  };
+  return { method: method.name, scale, data: dataDir, images, mean, seconds: (performance.now() - started) / 1000 };
+}
+
+async function evalOne(file: string, scale: number, method: EvalMethod, saveDir: string | undefined): Promise<EvalImageResult> {
+  const name = basename(file);
+  try {
+    const { image, metadata } = await decodePhoto(file);
+    const hr = modcrop(dropAlpha(image), scale);
+    const lr = degrade(hr, scale);
+    const t0 = performance.now();
+    const sr = await method.reconstruct(lr, scale, hr.width, hr.height);
+    const seconds = (performance.now() - t0) / 1000;
+    const score = scoreImages(sr, hr, scale);
+    if (saveDir) await saveReconstruction(sr, metadata, saveDir, name, scale, method.name);
+    return { name, psnr: score.psnr, ssim: score.ssim, seconds };
+  } catch (error) {
+    throw stoppedAt(file, error);
+  }
+}
+
+/** Re-labels a failure so the user sees which file stopped the evaluation. */
+function stoppedAt(file: string, error: unknown): SrError {
+  if (isSrError(error) && error.code === 'CANCELLED') return error;
+  const hint = 'Fix or remove that file: a protocol score must cover every image of the set.';
+  if (isSrError(error)) {
+    const message = error.message.includes(file) ? error.message : `${file}: ${error.message}`;
+    return new SrError(error.code, `Evaluation stopped: ${message}`, error.hint ?? hint, error.path ?? file, { cause: error });
+  }
+  return new SrError('INTERNAL', `Evaluation stopped at ${file}: ${(error as Error)?.message ?? String(error)}`, hint, file, {
+    cause: error,
+  });
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SrError('CANCELLED', 'Evaluation cancelled');
+}
+
+async function ensureFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw fromFsError(error, dir, 'write');
+  }
+}
+
+/** `<image>_x<scale>_<method>.png`; a model path becomes its file name so the output name stays a plain name. */
+export function reconstructionFileName(imageName: string, scale: number, methodName: string): string {
+  const stem = basename(imageName, extname(imageName));
+  const method = basename(methodName, extname(methodName)).replace(/[^A-Za-z0-9._-]+/g, '-');
+  return `${stem}_x${scale}_${method}.png`;
+}
+
+async function saveReconstruction(sr: RgbImage, metadata: PhotoMetadata, dir: string, name: string, scale: number, method: string) {
+  await encodePhoto(sr, metadata, join(dir, reconstructionFileName(name, scale, method)), { format: 'png' });
+}
