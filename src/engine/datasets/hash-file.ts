@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { fromFsError } from '../errors.ts';
+
+/** SHA-256 of the file's bytes, streamed so a 100 MB TIFF never sits in memory whole. */
+export function hashFile(filePath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const stream = createReadStream(filePath, { highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => hash.update(chunk));
+    stream.on('error', (error) => reject(fromFsError(error, filePath, 'read')));
+    stream.on('end', () => resolve(hash.digest('hex')));
+  });
+}
