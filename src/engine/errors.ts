@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'BAD_MODEL'
   | 'NO_DEFAULT_MODEL'
   | 'DISK_FULL'
+  | 'OUTPUT_EXISTS'
   | 'CANCELLED'
   | 'INTERNAL';
 

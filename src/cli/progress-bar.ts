@@ -1,0 +1,55 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { UpscaleJobEvent } from '../engine/jobs/job-events.ts';
+
+/**
+ * The upscale progress bar on stderr: files done/total, the current file, MP/s and ETA (ours, weighted by
+ * megapixels; cli-progress's own ETA would assume all files are the same size). Only for a TTY.
+ */
+export class UpscaleProgressBar {
+  private readonly bar = new cliProgress.SingleBar(
+    {
+      format: '{bar} {done}/{total} files | {mps} MP/s | ETA {etaText} | {file}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      stream: process.stderr,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  private started = false;
+
+  handle(event: UpscaleJobEvent): void {
+    if (event.type === 'job-start') {
+      this.bar.start(event.total, 0, { done: 0, mps: '–', etaText: '–', file: '' });
+      this.started = true;
+    } else if (event.type === 'progress' && this.started) {
+      // The bar moves inside a file too (its tiles); the count shows whole files.
+      this.bar.update(event.done + event.currentFraction, {
+        done: event.done,
+        mps: event.megapixelsPerSecond === null ? '–' : event.megapixelsPerSecond.toFixed(2),
+        etaText: formatDuration(event.etaSeconds),
+        file: event.currentInput ? path.basename(event.currentInput) : '',
+      });
+    } else if (event.type === 'job-end') {
+      this.stop();
+    }
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    this.bar.stop();
+  }
+}
+
+/** "4.2 s", "42 s", "3 min 05 s", "1 h 02 min"; "–" while unknown. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–';
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}

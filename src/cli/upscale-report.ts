@@ -1,0 +1,55 @@
+import type { UpscaleJobEvent } from '../engine/jobs/job-events.ts';
+import type { UpscaleJobSummary } from '../engine/jobs/job-summary.ts';
+import { formatDuration } from './progress-bar.ts';
+
+/** Without a TTY (logs, CI): one line per file on stderr, so a long batch is still followed. */
+export function logEvent(event: UpscaleJobEvent): void {
+  if (event.type === 'job-start') {
+    const what = event.resumed ? `Resuming job ${event.jobId}` : `Job ${event.jobId}`;
+    process.stderr.write(`${what}: ${event.toDo} file(s) to upscale with ${event.modelId} into ${event.outDir}\n`);
+  } else if (event.type === 'item-done') {
+    process.stderr.write(`ok      ${event.input} → ${event.output} (${event.width}×${event.height}, ${event.seconds.toFixed(2)} s)\n`);
+  } else if (event.type === 'item-failed') {
+    process.stderr.write(`failed  ${event.input}: ${event.error.message}\n`);
+  }
+}
+
+const MAX_SKIPPED_LINES = 10;
+
+export function printSummary(summary: UpscaleJobSummary, resume: string): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const rate = summary.megapixelsPerSecond === null ? '' : `, ${summary.megapixelsPerSecond.toFixed(2)} MP/s`;
+  out(
+    `Job ${summary.job}: ${summary.ok} upscaled, ${summary.failed.length} failed, ${summary.skipped.length} skipped in ${formatDuration(summary.seconds)}${rate}.`,
+  );
+  if (summary.failed.length > 0) {
+    out('Failed:');
+    // Messages already name their file; the input is added only where the message is about another path.
+    for (const f of summary.failed) out(f.error.includes(f.input) ? `  ${f.error}` : `  ${f.input}: ${f.error}`);
+  }
+  if (summary.skipped.length > 0) {
+    out('Skipped:');
+    for (const s of summary.skipped.slice(0, MAX_SKIPPED_LINES)) out(`  ${s.input}: ${s.reason}`);
+    if (summary.skipped.length > MAX_SKIPPED_LINES) out(`  … and ${summary.skipped.length - MAX_SKIPPED_LINES} more`);
+  }
+  if (summary.status !== 'done') {
+    if (summary.error) out(summary.error);
+    out(
+      `${summary.status === 'cancelled' ? 'Cancelled' : 'Interrupted'} with ${summary.remaining} file(s) left. Resume with:\n  ${resume}`,
+    );
+  }
+}
+
+/** The `--json` document (see the command's contract); `status`, `code` and `remaining` are extras for scripts. */
+export function toJson(summary: UpscaleJobSummary): unknown {
+  return {
+    job: summary.job,
+    status: summary.status,
+    ok: summary.ok,
+    failed: summary.failed,
+    skipped: summary.skipped,
+    outputs: summary.outputs,
+    remaining: summary.remaining,
+    seconds: summary.seconds,
+  };
+}

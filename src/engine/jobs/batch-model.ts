@@ -1,0 +1,49 @@
+import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
+import type { Device } from '../models/execution-providers.ts';
+import type { LoadedModel } from '../models/loaded-model.ts';
+import { defaultModelFor, loadModel } from '../models/registry.ts';
+import { upscalePhoto } from '../upscale/upscale-photo.ts';
+
+/**
+ * The batch's only contact with the model zoo and the upscaler, so the runner does not depend on their details.
+ * A job records the model's file path, so a resume runs the very same model even if the default changed since.
+ */
+export async function resolveBatchModel(
+  ref: string | undefined,
+  requestedScale: number | undefined,
+  stateDir: string,
+): Promise<LoadedModel> {
+  if (ref !== undefined) return loadModel(ref, { stateDir });
+  // Non-native factors (1.5, ×8, a target width) are reached by the upscaler from the nearest native model.
+  const native = Math.min(4, Math.max(2, Math.ceil(requestedScale ?? 2)));
+  return defaultModelFor(native, { stateDir });
+}
+
+export interface BatchUpscaleOptions {
+  model: LoadedModel;
+  scale?: number;
+  width?: number;
+  height?: number;
+  device?: Device;
+  tile?: number;
+  signal?: AbortSignal;
+  /** 0..1 of this photo. */
+  onFraction?: (fraction: number) => void;
+  /** Something the user should know once, e.g. that `auto` fell back to the CPU. */
+  onNotice?: (message: string) => void;
+}
+
+export function upscaleForBatch(photo: DecodedPhoto, options: BatchUpscaleOptions): Promise<RgbImage> {
+  const { onFraction, onNotice, ...rest } = options;
+  return upscalePhoto(photo, {
+    ...rest,
+    // Progress with total 0 is a notice (the GPU fell back to the CPU, a smaller-tile retry), not a fraction.
+    onProgress:
+      onFraction || onNotice
+        ? (p) => {
+            if (p.total > 0) onFraction?.(p.done / p.total);
+            else if (p.note) onNotice?.(p.note);
+          }
+        : undefined,
+  });
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SrError } from '../errors.ts';
+import type { DiscoveredFile } from './discover-inputs.ts';
+import { nameValuesFor, outputFormatFor, renderName, withCollisionSuffix } from './output-naming.ts';
+import type { ExistingPolicy, FormatChoice } from './upscale-request.ts';
+
+export interface NamingOptions {
+  outDir: string;
+  nameTemplate: string;
+  format: FormatChoice;
+  /** Rendered `{scale}`. */
+  scaleLabel: string;
+  /** Rendered `{model}`. */
+  modelId: string;
+  existing: ExistingPolicy;
+}
+
+export interface PlannedOutput {
+  input: string;
+  output: string;
+  status: 'pending' | 'skipped';
+  reason?: string;
+}
+
+export interface OutputPlan {
+  items: PlannedOutput[];
+  /** Outputs that already exist, with `existing: 'refuse'`: the batch must not start. */
+  conflicts: string[];
+}
+
+/**
+ * Gives every input its output path, once, at planning time; the journal stores the result, so a resume writes
+ * to exactly the same files even if the folder changed meanwhile.
+ *
+ * Collisions: two inputs whose names render the same (`a/photo.jpg`, `b/photo.jpg` into one folder) never share an
+ * output; the later one in sorted input order gets " (2)", then " (3)"… Paths are compared case-insensitively, as
+ * on macOS and Windows, so the plan is valid on any file system. An output never lands on one of the inputs.
+ */
+export function planOutputs(
+  files: readonly DiscoveredFile[],
+  options: NamingOptions,
+  exists: (p: string) => boolean = fs.existsSync,
+): OutputPlan {
+  const taken = new Set(files.map((f) => collisionKey(f.input)));
+  const items: PlannedOutput[] = [];
+  const conflicts: string[] = [];
+  for (const file of files) {
+    const output = uniqueOutput(file, options, taken);
+    taken.add(collisionKey(output));
+    if (!exists(output)) {
+      items.push({ input: file.input, output, status: 'pending' });
+    } else if (options.existing === 'overwrite') {
+      items.push({ input: file.input, output, status: 'pending' });
+    } else if (options.existing === 'skip') {
+      items.push({ input: file.input, output, status: 'skipped', reason: `output already exists: ${output} (--skip-existing)` });
+    } else {
+      conflicts.push(output);
+      items.push({ input: file.input, output, status: 'pending' });
+    }
+  }
+  return { items, conflicts };
+}
+
+function uniqueOutput(file: DiscoveredFile, options: NamingOptions, taken: ReadonlySet<string>): string {
+  const { extension } = outputFormatFor(file.input, options.format);
+  const base = renderName(options.nameTemplate, nameValuesFor(file.input, options.scaleLabel, options.modelId)) + extension;
+  const dir = path.join(options.outDir, ...file.relativeDir.split('/').filter(Boolean));
+  let candidate = path.join(dir, base);
+  for (let n = 2; taken.has(collisionKey(candidate)); n++) candidate = path.join(dir, withCollisionSuffix(base, n, extension));
+  return candidate;
+}
+
+function collisionKey(p: string): string {
+  return path.resolve(p).normalize('NFC').toLowerCase();
+}
+
+/** The refusal for `existing: 'refuse'`, naming a few of the files and the two ways on. */
+export function outputExistsError(conflicts: readonly string[]): SrError {
+  const shown = conflicts.slice(0, 5).join(', ');
+  const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
+  const noun = conflicts.length === 1 ? '1 output file already exists' : `${conflicts.length} output files already exist`;
+  return new SrError(
+    'OUTPUT_EXISTS',
+    `${noun}: ${shown}${more}`,
+    'Nothing was written. Pass --skip-existing to keep those files, or --overwrite to replace them (or choose another -o folder).',
+    conflicts[0],
+  );
+}

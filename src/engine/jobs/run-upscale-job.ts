@@ -1,0 +1,52 @@
+import { SrError } from '../errors.ts';
+import { JobsRepo } from '../store/jobs-repo.ts';
+import type { Store } from '../store/store.ts';
+import { resolveBatchModel } from './batch-model.ts';
+import { createUpscaleJob, parseUpscaleRequest, readUpscaleJobParams } from './create-upscale-job.ts';
+import { executeUpscaleJob } from './execute-upscale-job.ts';
+import type { UpscaleJobListener } from './job-events.ts';
+import type { UpscaleJobSummary } from './job-summary.ts';
+import { removeLeftoverTempFiles } from './leftover-temp-files.ts';
+import { findResumableJob } from './resume-target.ts';
+import type { UpscaleRequestInput } from './upscale-request.ts';
+
+export interface RunUpscaleJobOptions {
+  store: Store;
+  /** A new batch, or `resume` (a job id, or 'latest' for the newest unfinished upscale job). */
+  request?: UpscaleRequestInput;
+  resume?: number | 'latest';
+  /** Stops the batch after (or inside) the current file; the job can be resumed later. */
+  signal?: AbortSignal;
+  /** Status recorded when `signal` aborts: Ctrl-C interrupts, a UI "Cancel" cancels. Both can be resumed. */
+  abortStatus?: 'interrupted' | 'cancelled';
+  onEvent?: UpscaleJobListener;
+  /** Minimum time between two progress events inside a file (item boundaries always report). Default 100 ms. */
+  progressIntervalMs?: number;
+}
+
+/**
+ * Runs a batch upscale, new or resumed, and returns its summary (read back from the journal). UI-agnostic: all
+ * reporting goes through `onEvent`. Per-file failures are recorded and the batch goes on; it throws only when the
+ * batch cannot run at all (bad settings, no model, no images, outputs that exist, an unusable store).
+ */
+export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<UpscaleJobSummary> {
+  const jobs = new JobsRepo(options.store);
+  if (options.request && options.resume !== undefined) {
+    throw new SrError('BAD_ARGUMENT', 'Either start a new batch or resume one, not both', 'Resume takes the settings stored with the job.');
+  }
+  if (options.request) {
+    const request = parseUpscaleRequest(options.request);
+    const model = await resolveBatchModel(request.model, request.scale, options.store.dir);
+    const job = createUpscaleJob(jobs, request, model);
+    return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
+  }
+  if (options.resume === undefined)
+    throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
+
+  const job = findResumableJob(jobs, options.resume === 'latest' ? undefined : options.resume);
+  const params = readUpscaleJobParams(job);
+  const model = await resolveBatchModel(params.model.path, undefined, options.store.dir);
+  // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
+  removeLeftoverTempFiles(params.request.outDir);
+  return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request: params.request, resumed: true });
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerUpscaleCommand } from '../../src/cli/commands/upscale.ts';
+import { formatDuration } from '../../src/cli/progress-bar.ts';
+
+/** Parses `srstudio upscale ...args` in-process: argument errors are thrown before any store, model or file is touched. */
+async function parseUpscale(args: string[]): Promise<unknown> {
+  const program = new Command().exitOverride();
+  registerUpscaleCommand(program);
+  return program.parseAsync(['node', 'srstudio', 'upscale', ...args]).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('srstudio upscale arguments', () => {
+  it.each([
+    [['in', '-o', 'out', '--skip-existing', '--overwrite'], /--skip-existing and --overwrite contradict/],
+    [['in', '-o', 'out', '--format', 'bmp'], /Unknown --format "bmp"/],
+    [['in', '-o', 'out', '--scale', 'two'], /--scale must be a positive number/],
+    [['in', '-o', 'out', '--width', '10.5'], /--width must be a positive whole number/],
+    [['in', '-o', 'out', '--device', 'tpu'], /Unknown --device "tpu"/],
+    [['in'], /No output folder given/],
+    [['-o', 'out'], /No inputs given/],
+    [['in', '--resume'], /original settings; INPUT cannot be changed/],
+    [['--resume', '-o', 'out'], /--out cannot be changed/],
+    [['--resume', '0'], /--resume takes a job id/],
+  ])('refuses %j with a clear message', async (args, message) => {
+    const error = await parseUpscale(args);
+    expect(error).toMatchObject({ name: 'SrError', code: 'BAD_ARGUMENT', message: expect.stringMatching(message) });
+  });
+
+  it('formats durations for people', () => {
+    expect(formatDuration(null)).toBe('–');
+    expect(formatDuration(4.24)).toBe('4.2 s');
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+  });
+});

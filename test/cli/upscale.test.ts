@@ -1,0 +1,216 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runUpscaleJob } from '../../src/engine/jobs/run-upscale-job.ts';
+import { openStore } from '../../src/engine/store/store.ts';
+import { BROKEN_FILE_CODES, FILE_NAMES, writeBadFiles } from '../helpers/imaging-bad-files.ts';
+import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts';
+import { readJournal, runCli, startCli, waitForJournal } from '../helpers/jobs-cli.ts';
+import { listTree, makeJobsTempDir, touchFile } from '../helpers/jobs-fs.ts';
+
+const NOBODY = 65534;
+/** Each test starts 1-3 CLI processes (tsx + ORT start-up), slow on a busy 2-core machine. */
+const CLI_TIMEOUT = 180_000;
+
+let tmp: { dir: string; cleanup(): void };
+let shared: { dir: string; cleanup(): void };
+let model: string;
+
+beforeAll(async () => {
+  shared = makeJobsTempDir('srstudio-upscale-model-');
+  model = await writeBatchModel(shared.dir);
+  return () => shared.cleanup();
+});
+beforeEach(() => {
+  tmp = makeJobsTempDir('srstudio-upscale-cli-');
+});
+afterEach(() => tmp.cleanup());
+
+const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+const tempFiles = (dir: string) => listTree(dir).filter((f) => f.endsWith('.srs-tmp'));
+
+describe('srstudio upscale (real CLI, child processes)', () => {
+  it(
+    'records every bad input with its reason while the others succeed, run as an unprivileged user',
+    async () => {
+      await writePhotos(at('in'), 2);
+      fs.mkdirSync(at('in', 'bad'), { recursive: true });
+      await writeBadFiles(at('in', 'bad'));
+      // Unreadable for uid 65534 (root could read it anyway, hence the child runs as nobody).
+      const [secret] = await writePhotos(at('in'), 1, { prefix: 'secret' });
+      fs.chmodSync(secret, 0o600);
+      // An output folder nobody may write to: the input in in/locked maps to out/locked.
+      await writePhotos(at('in', 'locked'), 1, { prefix: 'locked' });
+      fs.mkdirSync(at('out', 'locked'), { recursive: true });
+      fs.mkdirSync(at('state'));
+      fs.chownSync(at('out'), NOBODY, NOBODY);
+      fs.chownSync(at('state'), NOBODY, NOBODY);
+
+      const result = await runCli(
+        ['upscale', at('in'), '-o', at('out'), '--recursive', '--model', model, '--state', at('state'), '--json'],
+        {
+          uid: NOBODY,
+          env: { HOME: tmp.dir },
+        },
+      );
+
+      expect(result.code, result.stderr).toBe(1);
+      const doc = JSON.parse(result.stdout); // exactly one document, nothing else on stdout
+      expect(Object.keys(doc)).toEqual(expect.arrayContaining(['job', 'ok', 'failed', 'skipped', 'outputs', 'seconds']));
+      const codes = Object.fromEntries(doc.failed.map((f: { input: string; code: string }) => [path.relative(tmp.dir, f.input), f.code]));
+      const expected: Record<string, string> = {
+        [path.join('in', 'secret00.png')]: 'NOT_READABLE',
+        [path.join('in', 'locked', 'locked00.png')]: 'NOT_WRITABLE',
+      };
+      for (const [kind, code] of Object.entries(BROKEN_FILE_CODES)) {
+        if (kind !== 'missing') expected[path.join('in', 'bad', FILE_NAMES[kind as keyof typeof FILE_NAMES])] = code;
+      }
+      expect(codes).toEqual(expected);
+      // Each message names the file at fault: the input, or for the locked folder the output it could not write.
+      for (const f of doc.failed) expect(f.error).toContain(f.code === 'NOT_WRITABLE' ? at('out', 'locked', 'locked00_x2.png') : f.input);
+
+      const written = doc.outputs.map((o: { output: string }) => path.relative(at('out'), o.output));
+      expect(written).toEqual(expect.arrayContaining(['photo00_x2.png', 'photo01_x2.png', path.join('bad', 'tiny-1x1_x2.png')]));
+      for (const o of doc.outputs) expect(fs.statSync(o.output).size).toBeGreaterThan(0);
+      expect(doc.ok).toBe(doc.outputs.length);
+      expect(listTree(at('out', 'locked'))).toEqual([]);
+      expect(tempFiles(at('out'))).toEqual([]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'after kill -9 mid-batch, --resume finishes with outputs byte-identical to an uninterrupted run',
+    async () => {
+      await writePhotos(at('in'), 10, { width: 120, height: 96 });
+      await writePhotos(at('in', 'jpeg'), 2, { ext: 'jpg', width: 120, height: 96, seed: 40 });
+      const common = ['--recursive', '--model', model, '--json'];
+
+      // The uninterrupted run, in-process through the same engine entry point the CLI uses (one child process less).
+      const refStore = openStore(at('state-ref'));
+      try {
+        const reference = await runUpscaleJob({
+          store: refStore,
+          request: { inputs: [at('in')], outDir: at('reference'), recursive: true, model },
+        });
+        expect(reference).toMatchObject({ status: 'done', ok: 12 });
+      } finally {
+        refStore.close();
+      }
+
+      const { child, done } = startCli(['upscale', at('in'), '-o', at('out'), '--state', at('state'), ...common]);
+      const atKill = await waitForJournal(at('state'), (s) => s.items.some((i) => i.status === 'done'));
+      child.kill('SIGKILL');
+      const killed = await done;
+      expect(killed.signal).toBe('SIGKILL');
+      // The kill really landed mid-batch, and the journal shows it.
+      const afterKill = readJournal(at('state'));
+      expect(afterKill.job?.status).toBe('running');
+      expect(afterKill.items.filter((i) => i.status === 'done').length).toBeLessThan(afterKill.items.length);
+      expect(atKill.items).toHaveLength(12);
+      // What a kill during an encode leaves: a hidden temp file next to the outputs.
+      touchFile(at('out', 'jpeg', '.photo00_x2.jpg.5eed5eed.srs-tmp'), 'torn write');
+
+      const resumed = await runCli(['upscale', '--resume', '--state', at('state'), '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const doc = JSON.parse(resumed.stdout);
+      expect(doc).toMatchObject({ job: afterKill.job?.id, status: 'done', ok: 12, failed: [] });
+
+      const ref = readTree(at('reference'));
+      const out = readTree(at('out'));
+      expect([...out.keys()]).toEqual([...ref.keys()]);
+      for (const [name, bytes] of ref) expect(out.get(name)?.equals(bytes), name).toBe(true);
+      expect(tempFiles(at('out'))).toEqual([]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'Ctrl-C stops cleanly: exit 130, job interrupted, says how to resume; --resume ID then completes',
+    async () => {
+      await writePhotos(at('in'), 10, { width: 120, height: 96 });
+      const { child, done } = startCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')]);
+      await waitForJournal(at('state'), (s) => s.items.some((i) => i.status === 'done'));
+      child.kill('SIGINT');
+      const stopped = await done;
+
+      expect(stopped.code, stopped.stderr).toBe(130);
+      const journal = readJournal(at('state'));
+      expect(journal.job?.status).toBe('interrupted');
+      const left = journal.items.filter((i) => i.status !== 'done');
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.every((i) => i.status === 'pending')).toBe(true);
+      expect(stopped.stdout).toContain(`srstudio upscale --resume ${journal.job?.id} --state`);
+      expect(tempFiles(at('out'))).toEqual([]);
+      // Only finished files are in the output folder.
+      expect(listTree(at('out'))).toHaveLength(10 - left.length);
+
+      const resumed = await runCli(['upscale', '--resume', String(journal.job?.id), '--state', at('state')]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stdout).toMatch(new RegExp(`Job ${journal.job?.id}: 10 upscaled, 0 failed, 0 skipped`));
+      expect(listTree(at('out'))).toHaveLength(10);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'says clearly that there is no default model yet (exit 2, no job, nothing written)',
+    async () => {
+      await writePhotos(at('in'), 1);
+      fs.mkdirSync(at('no-resources', 'models'), { recursive: true });
+      const noModel = await runCli(['upscale', at('in'), '-o', at('out'), '--state', at('state')], {
+        env: { SRSTUDIO_RESOURCES: at('no-resources') },
+      });
+      expect(noModel.code).toBe(2);
+      expect(noModel.stderr).toMatch(/No built-in ×2 model is installed/);
+      expect(noModel.stderr).toMatch(/--model/);
+
+      expect(readJournal(at('state')).job).toBeUndefined();
+      expect(listTree(at('out'))).toEqual([]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'stops when the disk is full (a real 1 MiB tmpfs), keeps the job resumable, and a resume with space finishes it',
+    async () => {
+      await writePhotos(at('in'), 8, { width: 200, height: 200 });
+      fs.mkdirSync(at('out'));
+      // A private mount namespace: the tiny file system exists only for this child and vanishes with it.
+      const mountThenRun = [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount -t tmpfs -o size=1m tmpfs '${at('out')}' && exec "$@"`,
+        'sh',
+      ];
+      const full = await runCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')], {
+        wrapper: mountThenRun,
+      });
+
+      expect(full.code, full.stderr).toBe(1);
+      expect(full.stdout).toMatch(/disk is full/);
+      expect(full.stdout).toMatch(/Interrupted with \d+ file\(s\) left\. Resume with:/);
+      const journal = readJournal(at('state'));
+      expect(journal.job?.status).toBe('interrupted');
+      // The file that hit the full disk is not "failed": it waits for the resume like the rest.
+      expect(journal.items.some((i) => i.status === 'failed')).toBe(false);
+      expect(journal.items.filter((i) => i.status === 'pending').length).toBeGreaterThan(0);
+
+      // Outside the namespace the output folder is the real, roomy one again: "free space, then resume".
+      // (In-process, through the engine entry point the CLI uses: one child process less.)
+      const store = openStore(at('state'));
+      try {
+        expect(await runUpscaleJob({ store, resume: 'latest' })).toMatchObject({ status: 'done', failed: [], remaining: 0 });
+      } finally {
+        store.close();
+      }
+      const pending = journal.items.filter((i) => i.status === 'pending').map((i) => path.basename(i.output ?? ''));
+      expect(listTree(at('out'))).toEqual(expect.arrayContaining(pending));
+    },
+    CLI_TIMEOUT,
+  );
+});

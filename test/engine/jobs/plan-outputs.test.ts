@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type NamingOptions, outputExistsError, planOutputs } from '../../../src/engine/jobs/plan-outputs.ts';
+
+const out = path.resolve('/out');
+const options: NamingOptions = {
+  outDir: out,
+  nameTemplate: '{name}_x{scale}',
+  format: 'png',
+  scaleLabel: '2',
+  modelId: 'm',
+  existing: 'refuse',
+};
+const nothingExists = () => false;
+
+describe('planOutputs', () => {
+  it('gives same-named inputs from different folders distinct outputs, in sorted input order', () => {
+    const files = ['/in/a/photo.jpg', '/in/b/photo.jpg', '/in/c/PHOTO.png'].map((input) => ({ input, relativeDir: '' }));
+    const plan = planOutputs(files, options, nothingExists);
+    expect(plan.items.map((i) => path.basename(i.output))).toEqual(['photo_x2.png', 'photo_x2 (2).png', 'PHOTO_x2 (3).png']);
+    expect(plan.conflicts).toEqual([]);
+    // Planning again maps the same way: a resume or a re-run writes the same files.
+    expect(planOutputs(files, options, nothingExists)).toEqual(plan);
+  });
+
+  it('mirrors relative folders, and never plans an output on top of an input', () => {
+    const files = [
+      { input: '/out/p.png', relativeDir: '' },
+      { input: '/in/trip/q.jpg', relativeDir: 'trip/day1' },
+    ];
+    const plan = planOutputs(files, { ...options, nameTemplate: '{name}' }, nothingExists);
+    expect(plan.items.map((i) => i.output)).toEqual([path.join(out, 'p (2).png'), path.join(out, 'trip', 'day1', 'q.png')]);
+  });
+
+  it('applies the existing-file policy: refuse lists conflicts, skip skips with a reason, overwrite plans them', () => {
+    const files = [{ input: '/in/a.jpg', relativeDir: '' }];
+    const exists = (p: string) => p === path.join(out, 'a_x2.png');
+    expect(planOutputs(files, options, exists).conflicts).toEqual([path.join(out, 'a_x2.png')]);
+    const skipped = planOutputs(files, { ...options, existing: 'skip' }, exists);
+    expect(skipped.items[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/already exists/) });
+    const replaced = planOutputs(files, { ...options, existing: 'overwrite' }, exists);
+    expect(replaced.items[0]).toMatchObject({ status: 'pending', output: path.join(out, 'a_x2.png') });
+    expect(replaced.conflicts).toEqual([]);
+  });
+
+  it('explains a refusal with the files and both ways on', () => {
+    const error = outputExistsError(['/o/1.png', '/o/2.png', '/o/3.png', '/o/4.png', '/o/5.png', '/o/6.png']);
+    expect(error.code).toBe('OUTPUT_EXISTS');
+    expect(error.message).toMatch(/^6 output files already exist: \/o\/1\.png.*and 1 more$/);
+    expect(error.hint).toMatch(/--skip-existing.*--overwrite/);
+  });
+});

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isSrError } from '../../../src/engine/errors.ts';
+import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
+import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
+import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
+import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import { BROKEN_FILE_CODES, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
+import { readTree, writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
+import { listTree, makeJobsTempDir, touchFile } from '../../helpers/jobs-fs.ts';
+
+let tmp: { dir: string; cleanup(): void };
+let store: Store;
+let model: string;
+let shared: { dir: string; cleanup(): void };
+
+beforeAll(async () => {
+  shared = makeJobsTempDir('srstudio-jobs-model-');
+  model = await writeBatchModel(shared.dir);
+  return () => shared.cleanup();
+});
+beforeEach(() => {
+  tmp = makeJobsTempDir();
+  store = openStore(path.join(tmp.dir, 'state'));
+});
+afterEach(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+
+async function run(request: Parameters<typeof runUpscaleJob>[0]['request'], extra: Partial<Parameters<typeof runUpscaleJob>[0]> = {}) {
+  const events: UpscaleJobEvent[] = [];
+  const summary = await runUpscaleJob({
+    store,
+    request,
+    ...extra,
+    onEvent: (e) => {
+      events.push(e);
+      extra.onEvent?.(e);
+    },
+  });
+  return { summary, events };
+}
+
+describe('runUpscaleJob', () => {
+  it('records each bad file with its reason and upscales the good ones, in one batch', async () => {
+    const good = await writePhotos(at('in'), 2);
+    const bad = await writeBadFiles(at('in'));
+    touchFile(at('in', '.hidden.png'));
+
+    const { summary, events } = await run({ inputs: [at('in')], outDir: at('out'), model });
+
+    const failedCodes = Object.fromEntries(summary.failed.map((f) => [path.basename(f.input), f.code]));
+    // Every broken file the imaging layer knows, each with its own code (`missing` is not created).
+    for (const [kind, code] of Object.entries(BROKEN_FILE_CODES)) {
+      if (kind === 'missing') continue;
+      expect(failedCodes[path.basename(bad[kind as keyof typeof bad])], kind).toBe(code);
+    }
+    expect(summary.failed.every((f) => f.error.includes(f.input))).toBe(true);
+    // The good photos and every unusual-but-valid file were written; the 1×1 is upscaled to 2×2, not refused.
+    const outputs = new Map(summary.outputs.map((o) => [path.basename(o.input), o]));
+    for (const file of good) expect(fs.existsSync(outputs.get(path.basename(file))?.output ?? '')).toBe(true);
+    expect(outputs.get('tiny-1x1.png')).toMatchObject({ width: 2, height: 2 });
+    expect(await sharp(outputs.get('tiny-1x1.png')?.output).metadata()).toMatchObject({ width: 2, height: 2 });
+    expect(summary.skipped).toEqual([{ input: at('in', '.hidden.png'), reason: 'hidden file' }]);
+    expect(summary).toMatchObject({ status: 'done', remaining: 0, ok: summary.outputs.length });
+
+    // The journal says the same, one row per input.
+    const items = new JobsRepo(store).items(summary.job);
+    expect(items.filter((i) => i.status === 'failed').map((i) => i.reason)).toEqual(summary.failed.map((f) => f.code));
+    expect(new JobsRepo(store).get(summary.job)?.status).toBe('done');
+
+    // Events: a start, one terminal event per item, progress snapshots ending at total, an end.
+    expect(events[0]).toMatchObject({ type: 'job-start', jobId: summary.job, resumed: false, total: items.length });
+    const terminal = events.filter((e) => e.type === 'item-done' || e.type === 'item-failed' || e.type === 'item-skipped');
+    expect(terminal).toHaveLength(items.length);
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({ done: items.length, total: items.length, failed: summary.failed.length });
+    expect(events.at(-1)).toEqual({ type: 'job-end', jobId: summary.job, status: 'done' });
+    expect(listTree(at('out')).filter((f) => f.endsWith('.srs-tmp'))).toEqual([]);
+  });
+
+  it('never lets same-named inputs from different folders overwrite each other', async () => {
+    const [a] = await writePhotos(at('a'), 1, { seed: 1 });
+    const [b] = await writePhotos(at('b'), 1, { seed: 50 });
+    fs.renameSync(b, path.join(path.dirname(b), path.basename(a))); // both are photo00.png now
+
+    const { summary } = await run({ inputs: [at('b'), at('a')], outDir: at('out'), model });
+
+    expect(summary.outputs.map((o) => [path.relative(tmp.dir, o.input), path.basename(o.output)])).toEqual([
+      [path.join('a', 'photo00.png'), 'photo00_x2.png'],
+      [path.join('b', 'photo00.png'), 'photo00_x2 (2).png'],
+    ]);
+    const tree = readTree(at('out'));
+    expect(tree.size).toBe(2);
+    expect(tree.get('photo00_x2.png')?.equals(tree.get('photo00_x2 (2).png') as Buffer)).toBe(false);
+  });
+
+  it('with --recursive mirrors the folders, and keeps the input format unless told otherwise', async () => {
+    await writePhotos(at('in', 'trip', 'day1'), 1, { ext: 'jpg' });
+    await writePhotos(at('in'), 1, { ext: 'gif' });
+    const { summary } = await run({ inputs: [at('in')], outDir: at('out'), model, recursive: true, nameTemplate: '{name}-{model}' });
+    expect(summary.failed).toEqual([]);
+    expect(listTree(at('out'))).toEqual(['photo00-tiny-y-upsampled-same-x2.png', 'trip/day1/photo00-tiny-y-upsampled-same-x2.jpg']);
+    expect((await sharp(at('out', 'trip', 'day1', 'photo00-tiny-y-upsampled-same-x2.jpg')).metadata()).format).toBe('jpeg');
+  });
+
+  it('refuses to start when outputs exist (nothing written, no job), and honours skip and overwrite', async () => {
+    await writePhotos(at('in'), 2);
+    const existing = touchFile(at('out', 'photo00_x2.png'), 'precious');
+
+    const refused = await run({ inputs: [at('in')], outDir: at('out'), model }).catch((e: unknown) => e);
+    expect(isSrError(refused) && refused.code).toBe('OUTPUT_EXISTS');
+    expect(fs.readFileSync(existing, 'utf8')).toBe('precious');
+    expect(listTree(at('out'))).toEqual(['photo00_x2.png']);
+    expect(new JobsRepo(store).list({ kind: 'upscale' })).toEqual([]);
+
+    const skipped = await run({ inputs: [at('in')], outDir: at('out'), model, existing: 'skip' });
+    expect(skipped.summary.skipped).toEqual([{ input: at('in', 'photo00.png'), reason: expect.stringMatching(/already exists/) }]);
+    expect(fs.readFileSync(existing, 'utf8')).toBe('precious');
+    expect(skipped.summary.ok).toBe(1);
+
+    const replaced = await run({ inputs: [at('in')], outDir: at('out'), model, existing: 'overwrite' });
+    expect(replaced.summary.ok).toBe(2);
+    expect((await sharp(existing).metadata()).width).toBe(80);
+  });
+
+  it('stops cleanly when aborted, and a resume finishes with outputs identical to an uninterrupted run', async () => {
+    await writePhotos(at('in'), 5);
+    const reference = await run({ inputs: [at('in')], outDir: at('reference'), model });
+    expect(reference.summary.ok).toBe(5);
+
+    const controller = new AbortController();
+    const first = await run(
+      { inputs: [at('in')], outDir: at('out'), model },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'item-done') controller.abort();
+        },
+      },
+    );
+    expect(first.summary).toMatchObject({ status: 'interrupted', ok: 1, remaining: 4 });
+    expect(new JobsRepo(store).items(first.summary.job, 'pending')).toHaveLength(4);
+    // A leftover of a killed write, as a crash would leave it.
+    const leftover = touchFile(at('out', '.photo03_x2.png.0badc0de.srs-tmp'), 'torn');
+
+    const resumed = await run(undefined, { resume: 'latest' });
+    expect(resumed.summary).toMatchObject({ job: first.summary.job, status: 'done', ok: 5, remaining: 0 });
+    expect(resumed.events[0]).toMatchObject({ type: 'job-start', resumed: true, toDo: 4, total: 5 });
+    expect(fs.existsSync(leftover)).toBe(false);
+    const out = readTree(at('out'));
+    const ref = readTree(at('reference'));
+    expect([...out.keys()]).toEqual([...ref.keys()]);
+    for (const [name, bytes] of ref) expect(out.get(name)?.equals(bytes), name).toBe(true);
+
+    // Nothing left to resume now.
+    await expect(run(undefined, { resume: 'latest' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('aborted inside a file puts that file back to pending and leaves no temp file', async () => {
+    // 160×160 → 320×320 output: several tiles, so there is a moment inside the file.
+    await writePhotos(at('in'), 2, { width: 160, height: 160 });
+    const controller = new AbortController();
+    const { summary, events } = await run(
+      { inputs: [at('in')], outDir: at('out'), model, tile: 64 },
+      {
+        signal: controller.signal,
+        abortStatus: 'cancelled',
+        progressIntervalMs: 0,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.currentFraction > 0 && e.currentFraction < 1) controller.abort();
+        },
+      },
+    );
+    expect(events.some((e) => e.type === 'progress' && e.currentFraction > 0)).toBe(true);
+    expect(summary).toMatchObject({ status: 'cancelled', ok: 0, remaining: 2, failed: [] });
+    expect(listTree(at('out'))).toEqual([]);
+    expect(new JobsRepo(store).get(summary.job)?.status).toBe('cancelled');
+  });
+
+  it('refuses a resume of a finished job and of a job still running in a live process', async () => {
+    await writePhotos(at('in'), 1);
+    const { summary } = await run({ inputs: [at('in')], outDir: at('out'), model });
+    await expect(run(undefined, { resume: summary.job })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+      message: expect.stringMatching(/already finished/),
+    });
+
+    // Owned by a live process that is not us (pid 1 always exists).
+    const jobs = new JobsRepo(store);
+    const other = jobs.create('upscale', {});
+    store.db.prepare("UPDATE jobs SET status = 'running', owner_pid = 1 WHERE id = ?").run(other.id);
+    await expect(run(undefined, { resume: other.id })).rejects.toMatchObject({ message: expect.stringMatching(/still running/) });
+  });
+
+  it('explains an empty batch and a missing input instead of creating a job', async () => {
+    touchFile(at('in', 'notes.txt'));
+    await expect(run({ inputs: [at('in')], outDir: at('out'), model })).rejects.toMatchObject({
+      code: 'NO_IMAGES',
+      message: expect.stringMatching(/not an image/),
+    });
+    await expect(run({ inputs: [at('nope.jpg')], outDir: at('out'), model })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run({ inputs: [at('in')], outDir: at('out'), model, nameTemplate: '{nam}' })).rejects.toMatchObject({
+      code: 'BAD_ARGUMENT',
+    });
+    expect(new JobsRepo(store).list()).toEqual([]);
+  });
+});
