@@ -1,0 +1,22 @@
+import { datasetImagePaths } from '../datasets/index.ts';
+import { SrError } from '../errors.ts';
+import { listEvalImages } from '../eval/list-images.ts';
+import type { Store } from '../store/store.ts';
+
+/** `dataset:ID` names a data set in the store; anything else is a folder of HR images. */
+export async function resolveImagePaths(spec: string, store: Store, split: 'train' | 'val'): Promise<string[]> {
+  const match = /^dataset:(\d+)$/.exec(spec.trim());
+  if (!match) return listEvalImages(spec);
+  const id = Number(match[1]);
+  const paths = datasetImagePaths(store, id, split);
+  if (paths.length === 0) {
+    throw new SrError(
+      'NO_IMAGES',
+      `Data set ${id} has no ${split === 'val' ? 'validation' : 'training'} images on disk`,
+      split === 'val'
+        ? 'Assign some images to its validation split, or pass --val a folder.'
+        : 'Add images to the data set, or pass --data a folder.',
+    );
+  }
+  return paths;
+}

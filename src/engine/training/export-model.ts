@@ -1,0 +1,41 @@
+import type { ModelMeta } from '../../shared/model-meta.ts';
+import { type ArchSpec, archName, inputKindOf, receptiveRadius } from './architectures.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { buildInferenceModel } from './graph/index.ts';
+import type { TrainConfig } from './train-config.ts';
+
+export interface ExportInfo {
+  runId: number;
+  config: TrainConfig;
+  step: number;
+  /** Validation score of these weights, keyed like `val-x3`. */
+  scores: ModelMeta['scores'];
+}
+
+/** `srcnn-9-5-5-x3`, `fsrcnn-56-12-4-x3`: the architecture name with its scale, once. */
+export function modelStem(arch: ArchSpec): string {
+  const name = archName(arch);
+  return name.endsWith(`-x${arch.scale}`) ? name : `${name}-x${arch.scale}`;
+}
+
+/** The self-describing ONNX model of a run's weights, written atomically. */
+export function exportRunModel(path: string, arch: ArchSpec, params: Map<string, Float32Array>, info: ExportInfo): void {
+  const { runId, config, step } = info;
+  const name = archName(arch);
+  const meta: ModelMeta = {
+    id: `run-${runId}-${modelStem(arch)}`.toLowerCase().slice(0, 64),
+    name: `${name} ×${arch.scale} (training run ${runId}, step ${step})`,
+    architecture: name,
+    scale: arch.scale,
+    colorMode: 'y',
+    inputKind: inputKindOf(arch),
+    valueRange: [0, 1],
+    halo: Math.ceil(receptiveRadius(arch)),
+    provenance:
+      `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
+      `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +
+      (config.val ? `; validated on ${config.val}.` : '.'),
+    scores: info.scores,
+  };
+  writeFileAtomic(path, [buildInferenceModel(arch, params, meta)]);
+}

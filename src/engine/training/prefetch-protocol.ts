@@ -1,0 +1,28 @@
+import type { PatchGeometry } from './patch-geometry.ts';
+import type { SamplingConfig } from './patch-sampler.ts';
+
+/** Messages between the training loop and its prefetch worker. Pixel buffers are transferred, never copied. */
+export interface PrefetchInit {
+  type: 'init';
+  paths: string[];
+  scale: number;
+  geometry: PatchGeometry;
+  sampling: SamplingConfig;
+  seed: number;
+  batchSize: number;
+}
+
+export type ToWorker = PrefetchInit | { type: 'batch'; step: number };
+
+export interface SerializedError {
+  code: string;
+  message: string;
+  hint?: string;
+  path?: string;
+}
+
+export type FromWorker =
+  | { type: 'loading'; done: number; total: number }
+  | { type: 'ready'; images: number; positions: number; pixels: number }
+  | { type: 'batch'; step: number; x: Float32Array; target: Float32Array }
+  | { type: 'error'; error: SerializedError };

@@ -1,0 +1,53 @@
+import { parentPort } from 'node:worker_threads';
+import { isSrError } from '../errors.ts';
+import { PatchSampler, type TrainingPair } from './patch-sampler.ts';
+import type { FromWorker, SerializedError, ToWorker } from './prefetch-protocol.ts';
+import { loadTrainingPair } from './training-image.ts';
+
+/**
+ * The prefetch worker: decodes and degrades every training image once, keeps the uint8 planes in memory, and
+ * answers "batch for step k" requests. Batches depend only on (seed, k), so its answers are deterministic.
+ */
+const port = parentPort;
+if (!port) throw new Error('prefetch-worker.ts must run in a worker thread');
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+function serialize(error: unknown): SerializedError {
+  if (isSrError(error)) return { code: error.code, message: error.message, hint: error.hint, path: error.path };
+  return { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
+}
+
+let sampler: PatchSampler | undefined;
+
+async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  const pairs: TrainingPair[] = [];
+  let pixels = 0;
+  for (const path of message.paths) {
+    const pair = await loadTrainingPair(path, message.scale, message.geometry.inputKind);
+    pairs.push(pair);
+    pixels += pair.target.data.length;
+    post({ type: 'loading', done: pairs.length, total: message.paths.length });
+  }
+  sampler = new PatchSampler(pairs, message.geometry, message.sampling, message.seed, message.batchSize);
+  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels });
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'init') {
+    init(message).catch((error: unknown) => post({ type: 'error', error: serialize(error) }));
+    return;
+  }
+  try {
+    if (!sampler) throw new Error('batch requested before the data set was loaded');
+    const batch = sampler.batch(message.step);
+    post({ type: 'batch', step: batch.step, x: batch.x, target: batch.target }, [
+      batch.x.buffer as ArrayBuffer,
+      batch.target.buffer as ArrayBuffer,
+    ]);
+  } catch (error) {
+    post({ type: 'error', error: serialize(error) });
+  }
+});

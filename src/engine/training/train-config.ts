@@ -1,0 +1,72 @@
+import { SrError } from '../errors.ts';
+import type { Device } from '../models/execution-providers.ts';
+import type { ScheduleKind } from './schedule.ts';
+
+/** Everything that defines a training run. Stored with the run, so `--resume RUN` needs nothing else. */
+export interface TrainConfig {
+  /** A preset name (srcnn-9-1-5, fsrcnn, …) or an architecture JSON object as text. */
+  arch: string;
+  scale: number;
+  /** A folder of HR images or `dataset:ID`. */
+  data: string;
+  /** Validation folder or `dataset:ID` (its 'val' split); null trains without validation. */
+  val: string | null;
+  steps: number;
+  batch: number;
+  /** HR side of a training patch (33 in the SRCNN paper). */
+  patch: number;
+  lr: number;
+  schedule: ScheduleKind;
+  loss: 'mse' | 'l1';
+  seed: number;
+  sampling: 'random' | 'stride';
+  /** HR pixels between the fixed sub-images in `stride` sampling (14 in the SRCNN paper). */
+  stride: number;
+  augment: boolean;
+  valEvery: number;
+  checkpointEvery: number;
+  /** Where the best model is exported; null: the store's models folder. */
+  out: string | null;
+  device: Device;
+}
+
+export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'> = {
+  steps: 10_000,
+  batch: 64,
+  patch: 33,
+  lr: 1e-4,
+  schedule: 'constant',
+  loss: 'mse',
+  seed: 1,
+  sampling: 'random',
+  stride: 14,
+  augment: true,
+  valEvery: 500,
+  checkpointEvery: 1000,
+  out: null,
+  device: 'auto',
+};
+
+function positiveInt(name: string, value: number, flag: string): void {
+  if (!Number.isInteger(value) || value < 1)
+    throw new SrError('BAD_ARGUMENT', `${name} must be a positive integer, not ${value}`, `Pass ${flag} a whole number ≥ 1.`);
+}
+
+/** Checks the numbers a person typed, so mistakes fail before any image is decoded. */
+export function validateConfig(config: TrainConfig): TrainConfig {
+  positiveInt('The number of steps', config.steps, '--steps');
+  positiveInt('The batch size', config.batch, '--batch');
+  positiveInt('The patch size', config.patch, '--patch');
+  positiveInt('The validation interval', config.valEvery, '--val-every');
+  positiveInt('The checkpoint interval', config.checkpointEvery, '--checkpoint-every');
+  positiveInt('The stride', config.stride, '--stride');
+  if (!Number.isInteger(config.seed) || config.seed < 0)
+    throw new SrError('BAD_ARGUMENT', `The seed must be a non-negative integer, not ${config.seed}`, 'Pass --seed 0 or more.');
+  if (!(config.lr > 0) || !Number.isFinite(config.lr))
+    throw new SrError('BAD_ARGUMENT', `The learning rate must be positive, not ${config.lr}`, 'Pass --lr e.g. 1e-4.');
+  if (!['constant', 'step', 'cosine'].includes(config.schedule)) {
+    throw new SrError('BAD_ARGUMENT', `Unknown schedule '${config.schedule}'`, 'Use --schedule constant, step or cosine.');
+  }
+  if (!['mse', 'l1'].includes(config.loss)) throw new SrError('BAD_ARGUMENT', `Unknown loss '${config.loss}'`, 'Use --loss mse or l1.');
+  return config;
+}

@@ -1,0 +1,76 @@
+import { basename } from 'node:path';
+import { degrade, dropAlpha, modcrop } from '../eval/protocol.ts';
+import { rgbToY, roundPlane } from '../imaging/colour.ts';
+import { decodePhoto } from '../imaging/decode.ts';
+import type { Plane } from '../imaging/image.ts';
+import { imresize, imresizeRgb } from '../imaging/matlab-resize.ts';
+import { psnr, scoreImages, ssim } from '../metrics/index.ts';
+
+/** One validation image, prepared once: the model's input plane, the HR Y to score against, and bicubic's score. */
+interface ValidationImage {
+  name: string;
+  /** [0,1], LR or pre-upsampled Y, as training saw it. */
+  input: Plane;
+  /** HR Y rounded to integers, [0,255]. */
+  hrY: Plane;
+  bicubic: { psnr: number; ssim: number };
+}
+
+export interface Score {
+  psnr: number;
+  ssim: number;
+}
+
+/** Runs the current weights on one input plane and returns the output plane in [0,1] (unclipped). */
+export type Reconstruct = (input: Plane) => Promise<Plane>;
+
+function scaled(plane: Plane, factor: number): Plane {
+  const data = new Float32Array(plane.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = plane.data[i] * factor;
+  return { width: plane.width, height: plane.height, data };
+}
+
+/**
+ * A validation set scored with the SR protocol: HR modcropped, LR by the protocol's `degrade` (MATLAB bicubic on
+ * RGB, uint8), PSNR/SSIM on rounded Y with shave = scale. Bicubic is scored on the same images, once.
+ */
+export class ValidationSet {
+  private constructor(
+    private readonly images: ValidationImage[],
+    readonly scale: number,
+    readonly bicubic: Score,
+  ) {}
+
+  static async load(paths: string[], scale: number, inputKind: 'upsampled' | 'lr'): Promise<ValidationSet> {
+    const images: ValidationImage[] = [];
+    for (const path of paths) {
+      const hr = modcrop(dropAlpha((await decodePhoto(path)).image), scale);
+      const lr = degrade(hr, scale);
+      const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
+      const lrY = roundPlane(rgbToY(lr));
+      const input = inputKind === 'lr' ? lrY : roundPlane(imresize(lrY, hr.width, hr.height, 'bicubic'));
+      images.push({ name: basename(path), input: scaled(input, 1 / 255), hrY: roundPlane(rgbToY(hr)), bicubic });
+    }
+    return new ValidationSet(images, scale, mean(images.map((i) => i.bicubic)));
+  }
+
+  get size(): number {
+    return this.images.length;
+  }
+
+  /** Mean PSNR/SSIM of the model over the set. */
+  async score(reconstruct: Reconstruct): Promise<Score> {
+    const scores: Score[] = [];
+    for (const image of this.images) {
+      const out = await reconstruct(image.input);
+      const y = roundPlane(scaled(out, 255));
+      scores.push({ psnr: psnr(y, image.hrY, this.scale), ssim: ssim(y, image.hrY, this.scale) });
+    }
+    return mean(scores);
+  }
+}
+
+function mean(scores: Score[]): Score {
+  const n = Math.max(1, scores.length);
+  return { psnr: scores.reduce((a, s) => a + s.psnr, 0) / n, ssim: scores.reduce((a, s) => a + s.ssim, 0) / n };
+}
