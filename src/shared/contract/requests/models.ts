@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ModelMeta } from '../../model-meta.ts';
+import { Empty, EntityId, FsPath } from '../common.ts';
+import { defineRequest } from '../define.ts';
+
+export const ModelSummary = z.object({
+  meta: ModelMeta,
+  /** Where the ONNX file lives. */
+  path: FsPath,
+  /** `builtin`: shipped with the app; `user`: imported or trained into the state folder; `file`: used in place. */
+  origin: z.enum(['builtin', 'user', 'file']),
+  /** null when the file is missing on disk (moved or deleted behind the app's back). */
+  sizeBytes: z.number().int().nonnegative().nullable(),
+  /** The model chosen in settings (`defaultModelId`). */
+  isDefault: z.boolean(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const modelRequests = {
+  'models.list': defineRequest(Empty, z.object({ models: z.array(ModelSummary) }), 'Every model the engine can use.'),
+  'models.import': defineRequest(
+    z
+      .object({
+        path: FsPath,
+        id: EntityId.optional(),
+        name: z.string().min(1).max(200).optional(),
+        /** Needed for models that take an upsampled input, whose factor cannot be measured. */
+        scale: z.number().int().min(1).max(16).optional(),
+      })
+      .strict(),
+    z.object({ model: ModelSummary }),
+    'Copies an ONNX file into the model store after checking it.',
+  ),
+  'models.delete': defineRequest(z.object({ id: EntityId }).strict(), z.object({ deleted: z.boolean() }), 'Removes a user model.'),
+} as const;
