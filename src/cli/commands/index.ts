@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
+import { registerDatasetsCommand } from './datasets.ts';
+import { registerEvalCommand } from './eval.ts';
+import { registerModelsCommand } from './models.ts';
+import { registerServeCommand } from './serve.ts';
+import { registerTrainCommand } from './train.ts';
+import { registerUpscaleCommand } from './upscale.ts';
 
 /** Each command lives in its own file and registers itself here; the order is the order of `--help`. */
 export function registerCommands(program: Command): void {
   void program;
+  registerUpscaleCommand(program);
+  registerEvalCommand(program);
+  registerTrainCommand(program);
+  registerDatasetsCommand(program);
+  registerServeCommand(program);
+  registerModelsCommand(program);
 }

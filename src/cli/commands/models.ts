@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import { SrError } from '../../engine/errors.ts';
+import type { LoadedModel } from '../../engine/models/loaded-model.ts';
+import type { ModelProblem } from '../../engine/models/registry.ts';
+import { resolveStateDir } from '../../engine/store/state-dir.ts';
+import { printJson } from '../output.ts';
+
+interface StateOptions {
+  state?: string;
+  json?: boolean;
+}
+
+interface ImportCliOptions extends StateOptions {
+  id?: string;
+  name?: string;
+  scale?: string;
+}
+
+function describeModel(m: LoadedModel) {
+  const { id, name, architecture, scale, colorMode, inputKind, halo } = m.meta;
+  return { id, name, architecture, scale, colorMode, inputKind, halo, source: m.source, path: m.path };
+}
+
+function printTable(models: LoadedModel[]): void {
+  if (models.length === 0) {
+    process.stdout.write('No models yet. Import one with `srstudio models import FILE.onnx`, or train one with `srstudio train`.\n');
+    return;
+  }
+  const header = ['ID', 'NAME', 'ARCH', 'SCALE', 'COLOUR', 'INPUT', 'SOURCE', 'PATH'];
+  const rows = models.map((m) => [
+    m.meta.id,
+    m.meta.name,
+    m.meta.architecture,
+    `×${m.meta.scale}`,
+    m.meta.colorMode,
+    m.meta.inputKind,
+    m.source,
+    m.path,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const row of [header, ...rows]) {
+    process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
+  }
+}
+
+function parseScale(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const scale = Number(text);
+  if (!Number.isInteger(scale) || scale < 2 || scale > 16)
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `--scale must be a whole number from 2 to 16, got "${text}"`,
+      'Pass the scale the model was trained for, e.g. --scale 3.',
+    );
+  return scale;
+}
+
+/** `srstudio models` lists; `models import FILE` adds a user model; `models rm ID` removes one. */
+export function registerModelsCommand(program: Command): void {
+  const models = program
+    .command('models')
+    .description('List, import and remove super-resolution models (ONNX)')
+    .option('--json', 'print one JSON document')
+    .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the app-data folder)')
+    .action(async (opts: StateOptions) => {
+      // Engine modules (onnxruntime) load only when a subcommand runs, so `--help` stays fast.
+      const { listModels } = await import('../../engine/models/registry.ts');
+      const problems: ModelProblem[] = [];
+      const found = await listModels({ stateDir: resolveStateDir(opts.state) }, (p) => problems.push(p));
+      if (opts.json) printJson({ models: found.map(describeModel), problems });
+      else {
+        printTable(found);
+        for (const p of problems) process.stderr.write(`srstudio: skipped ${p.path}: ${p.reason}\n`);
+      }
+    });
+
+  // Commander gives `--json`/`--state` to the parent when they are declared on both: merge them.
+  const parentOptions = (): StateOptions => {
+    const { json, state } = models.opts<StateOptions>();
+    return { ...(json ? { json } : {}), ...(state ? { state } : {}) };
+  };
+
+  models
+    .command('import')
+    .description(
+      'Check an ONNX SR model (one float32 NCHW input and output), measure its scale and layout, and copy it into the state folder',
+    )
+    .argument('<file>', 'the .onnx file')
+    .option('--id <id>', 'id to use (default: from the file name)')
+    .option('--name <name>', 'display name')
+    .option('--scale <n>', 'scale of an SRCNN-style model fed a bicubic-upsampled image (cannot be measured)')
+    .option('--json', 'print one JSON document')
+    .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the app-data folder)')
+    .action(async (file: string, own: ImportCliOptions) => {
+      const opts: ImportCliOptions = { ...parentOptions(), ...own };
+      const { importModel } = await import('../../engine/models/import-model.ts');
+      const model = await importModel(
+        file,
+        { stateDir: resolveStateDir(opts.state) },
+        { id: opts.id, name: opts.name, scale: parseScale(opts.scale) },
+      );
+      if (opts.json) printJson(describeModel(model));
+      else {
+        const m = model.meta;
+        process.stdout.write(`Imported ${m.id}: ×${m.scale}, ${m.colorMode}, ${m.inputKind} input, halo ${m.halo} → ${model.path}\n`);
+      }
+    });
+
+  models
+    .command('rm')
+    .description('Remove an imported model (built-in models cannot be removed)')
+    .argument('<id>', 'model id (see `srstudio models`)')
+    .option('--json', 'print one JSON document')
+    .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the app-data folder)')
+    .action(async (id: string, own: StateOptions) => {
+      const opts: StateOptions = { ...parentOptions(), ...own };
+      const { deleteModel } = await import('../../engine/models/registry.ts');
+      const model = await deleteModel(id, { stateDir: resolveStateDir(opts.state) });
+      if (opts.json) printJson({ removed: describeModel(model) });
+      else process.stdout.write(`Removed ${model.meta.id} (${model.path})\n`);
+    });
+}

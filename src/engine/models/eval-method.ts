@@ -1,0 +1,36 @@
+import type { EvalMethod } from '../eval/protocol.ts';
+import { resolveStateDir } from '../store/state-dir.ts';
+import { upscalePhoto } from '../upscale/upscale-photo.ts';
+import type { Device } from './execution-providers.ts';
+import { loadModel } from './registry.ts';
+
+export interface EvalMethodOptions {
+  stateDir?: string;
+  builtinDir?: string;
+  device?: Device;
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * A model (id or path) as an evaluation method: the protocol's LR image goes through the same photo
+ * pipeline users get (Y through the model, CbCr bicubic, tiled), to exactly hrWidth×hrHeight. A model whose
+ * native scale differs from the evaluated one runs by the non-native rule (repeat, then lanczos3 down).
+ */
+export async function resolveModelEvalMethod(idOrPath: string, scale: number, options: EvalMethodOptions = {}): Promise<EvalMethod> {
+  const model = await loadModel(idOrPath, { stateDir: options.stateDir ?? resolveStateDir(), builtinDir: options.builtinDir });
+  const name = model.meta.scale === scale ? model.meta.id : `${model.meta.id} (×${model.meta.scale} run at ×${scale})`;
+  return {
+    name,
+    reconstruct: (lr, _scale, hrWidth, hrHeight) =>
+      upscalePhoto(
+        { image: lr, metadata: { format: 'raw' } },
+        {
+          model,
+          width: hrWidth,
+          height: hrHeight,
+          device: options.device,
+          onProgress: (p) => p.note && p.total === 0 && options.onNotice?.(p.note),
+        },
+      ),
+  };
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ModelDirs {
+  /** The state folder (resolveStateDir); user models live in `<stateDir>/models`. */
+  stateDir: string;
+  /** Where the bundled models are (default: `resources/models` of this checkout or app). */
+  builtinDir?: string;
+}
+
+/** `resources/models`, three levels above src/engine/models; the packaged app sets SRSTUDIO_RESOURCES. */
+export function defaultBuiltinDir(): string {
+  const resources = process.env.SRSTUDIO_RESOURCES;
+  if (resources) return path.join(resources, 'models');
+  return fileURLToPath(new URL('../../../resources/models/', import.meta.url));
+}
+
+export function builtinDirOf(dirs: ModelDirs): string {
+  return dirs.builtinDir ?? defaultBuiltinDir();
+}
+
+export function userModelsDir(dirs: ModelDirs): string {
+  return path.join(dirs.stateDir, 'models');
+}

@@ -1,0 +1,63 @@
+import { MODEL_META_KEY, ModelMeta } from '../../shared/model-meta.ts';
+import { SrError } from '../errors.ts';
+import { decodeModel, encodeModel } from '../onnx/proto.ts';
+
+/**
+ * Reads the SR Studio metadata stored in an ONNX file's metadata_props. Returns undefined when the file
+ * has none (a foreign model that was never imported); throws BAD_MODEL when it is present but invalid.
+ */
+export function readModelMeta(bytes: Uint8Array, path?: string): ModelMeta | undefined {
+  const model = decodeOnnx(bytes, path);
+  const entry = model.metadataProps.find((p) => p.key === MODEL_META_KEY);
+  if (!entry) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(entry.value);
+  } catch (error) {
+    throw new SrError(
+      'BAD_MODEL',
+      `${path ?? 'The model'} has unreadable SR Studio metadata (not JSON)`,
+      'Re-import the model with `srstudio models import`.',
+      path,
+      { cause: error },
+    );
+  }
+  const parsed = ModelMeta.safeParse(json);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'meta'}: ${i.message}`).join('; ');
+    throw new SrError(
+      'BAD_MODEL',
+      `${path ?? 'The model'} has invalid SR Studio metadata (${reason})`,
+      'Re-import the model with `srstudio models import`.',
+      path,
+    );
+  }
+  return parsed.data;
+}
+
+/** Returns a copy of the ONNX bytes with `meta` stored under metadata_props[srstudio], replacing any previous value. */
+export function withModelMeta(bytes: Uint8Array, meta: ModelMeta, path?: string): Uint8Array {
+  const valid = ModelMeta.parse(meta);
+  const model = decodeOnnx(bytes, path);
+  model.metadataProps = [
+    ...model.metadataProps.filter((p) => p.key !== MODEL_META_KEY),
+    { key: MODEL_META_KEY, value: JSON.stringify(valid) },
+  ];
+  return encodeModel(model);
+}
+
+export function decodeOnnx(bytes: Uint8Array, path?: string): ReturnType<typeof decodeModel> {
+  try {
+    const model = decodeModel(bytes);
+    if (!model.graph || model.graph.node.length === 0) throw new Error('it has no graph nodes');
+    return model;
+  } catch (error) {
+    throw new SrError(
+      'BAD_MODEL',
+      `${path ?? 'The file'} is not a readable ONNX model: ${(error as Error).message}`,
+      'Export the model to ONNX (opset 11 or newer) and try again.',
+      path,
+      { cause: error },
+    );
+  }
+}

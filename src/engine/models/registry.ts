@@ -1,0 +1,135 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fromFsError, SrError } from '../errors.ts';
+import { inferModelMeta } from './import-model.ts';
+import type { LoadedModel, ModelSource } from './loaded-model.ts';
+import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
+import { readModelMeta } from './model-meta-io.ts';
+import { releaseSessionsFor } from './session.ts';
+
+export interface ModelProblem {
+  path: string;
+  reason: string;
+}
+
+async function onnxFiles(dir: string): Promise<string[]> {
+  try {
+    const names = await fs.readdir(dir);
+    return names
+      .filter((n) => n.toLowerCase().endsWith('.onnx') && !n.startsWith('.'))
+      .sort()
+      .map((n) => path.join(dir, n));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw fromFsError(error, dir, 'read');
+  }
+}
+
+async function readFile(file: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    throw fromFsError(error, file, 'read');
+  }
+}
+
+/** Reads a model file's metadata; undefined meta when the file has none (a foreign ONNX file). */
+async function readModelFile(file: string, source: ModelSource): Promise<LoadedModel | undefined> {
+  const meta = readModelMeta(await readFile(file), file);
+  return meta ? { meta, path: file, source } : undefined;
+}
+
+/**
+ * Every model SR Studio can use: bundled ones, then the user's (`<stateDir>/models`). Files that cannot be
+ * read or have no metadata are reported through `onProblem` and skipped, so one bad file never hides the rest.
+ */
+export async function listModels(dirs: ModelDirs, onProblem?: (p: ModelProblem) => void): Promise<LoadedModel[]> {
+  const result: LoadedModel[] = [];
+  const seen = new Set<string>();
+  for (const [dir, source] of [
+    [builtinDirOf(dirs), 'builtin'],
+    [userModelsDir(dirs), 'user'],
+  ] as const) {
+    for (const file of await onnxFiles(dir)) {
+      try {
+        const model = await readModelFile(file, source);
+        if (!model) {
+          onProblem?.({ path: file, reason: 'no SR Studio metadata (import it with `srstudio models import`)' });
+        } else if (seen.has(model.meta.id)) {
+          onProblem?.({ path: file, reason: `duplicate id "${model.meta.id}" (the first one found is used)` });
+        } else {
+          seen.add(model.meta.id);
+          result.push(model);
+        }
+      } catch (error) {
+        onProblem?.({ path: file, reason: error instanceof SrError ? error.message : String(error) });
+      }
+    }
+  }
+  return result;
+}
+
+function looksLikePath(idOrPath: string): boolean {
+  return idOrPath.includes('/') || idOrPath.includes('\\') || idOrPath.toLowerCase().endsWith('.onnx');
+}
+
+/**
+ * A model by id (bundled or user) or by path to an .onnx file. A file without SR Studio metadata is measured
+ * on the fly (as `models import` would) and used without being copied.
+ */
+export async function loadModel(idOrPath: string, dirs: ModelDirs): Promise<LoadedModel> {
+  if (looksLikePath(idOrPath)) {
+    const file = path.resolve(idOrPath);
+    const bytes = await readFile(file);
+    const meta = readModelMeta(bytes, file) ?? (await inferModelMeta(bytes, file, {}));
+    return { meta, path: file, source: 'file' };
+  }
+  const models = await listModels(dirs);
+  const found = models.find((m) => m.meta.id === idOrPath);
+  if (found) return found;
+  const known = models.map((m) => m.meta.id);
+  throw new SrError(
+    'UNKNOWN_MODEL',
+    `No model with id "${idOrPath}"`,
+    known.length > 0
+      ? `Known models: ${known.join(', ')}. Or pass a path to an .onnx file.`
+      : 'No models are installed yet: pass a path to an .onnx file, or `srstudio models import FILE.onnx`.',
+  );
+}
+
+/** Deletes a user model (bundled ones cannot be deleted). */
+export async function deleteModel(id: string, dirs: ModelDirs): Promise<LoadedModel> {
+  const model = await loadModel(id, dirs);
+  if (model.source !== 'user') {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `"${id}" is a built-in model and cannot be removed`,
+      'Only models you imported can be removed.',
+      model.path,
+    );
+  }
+  await releaseSessionsFor(model.path);
+  try {
+    await fs.rm(model.path);
+  } catch (error) {
+    throw fromFsError(error, model.path, 'write');
+  }
+  return model;
+}
+
+/**
+ * The bundled SRCNN for a scale (9-5-5 preferred). None ships yet: the trained defaults come later, and a
+ * made-up model would produce made-up results, so this says so plainly instead.
+ */
+export async function defaultModelFor(scale: number, dirs: ModelDirs): Promise<LoadedModel> {
+  const builtins = (await listModels(dirs)).filter(
+    (m) => m.source === 'builtin' && m.meta.scale === scale && m.meta.architecture.startsWith('srcnn'),
+  );
+  builtins.sort((a, b) => Number(b.meta.architecture.includes('9-5-5')) - Number(a.meta.architecture.includes('9-5-5')));
+  if (builtins.length > 0) return builtins[0];
+  throw new SrError(
+    'NO_DEFAULT_MODEL',
+    `No built-in ×${scale} model is installed: SR Studio does not ship trained default models yet`,
+    'Pass a model with --model PATH|ID (see `srstudio models`), or train one with `srstudio train`.',
+  );
+}

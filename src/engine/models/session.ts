@@ -1,0 +1,140 @@
+import * as ort from 'onnxruntime-node';
+import { SrError } from '../errors.ts';
+import { physicalCoreCount } from './cpu-cores.ts';
+import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
+
+export interface ModelSession {
+  session: ort.InferenceSession;
+  provider: Provider;
+  inputName: string;
+  outputName: string;
+}
+
+export interface SessionOptions {
+  device?: Device;
+  /** Called once when `auto` falls back to the CPU, with the reason: an event, never a console print. */
+  onNotice?: (message: string) => void;
+  /** ORT intra-op threads (default: physical cores). */
+  threads?: number;
+}
+
+/** Sessions are expensive to create (graph optimisation): one per (model, provider, threads), for the process' life. */
+const cache = new Map<string, Promise<ModelSession>>();
+/** `auto` resolutions already made, so a batch of 1,000 photos gives one fallback notice, not 1,000. */
+const autoResolved = new Map<string, Provider>();
+
+function cacheKey(source: string, provider: Provider, threads: number): string {
+  return `${provider}|${threads}|${source}`;
+}
+
+async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Between runs the main thread prepares and stitches tiles; spinning pool threads would steal its core.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // Run failures come back as exceptions that we turn into SrErrors; ORT's own copy on stderr is noise.
+    logSeverityLevel: 4,
+  };
+  const session =
+    typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+    throw new SrError(
+      'BAD_MODEL',
+      `${source} has ${session.inputNames.length} inputs and ${session.outputNames.length} outputs; an SR model has exactly one of each`,
+      'Export the model with a single image input and a single image output.',
+      source,
+    );
+  }
+  return { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
+}
+
+function cached(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+  const key = cacheKey(source, provider, threads);
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = createSession(model, source, provider, threads);
+    cache.set(key, entry);
+    // A failed creation must not poison the cache: the next call tries again.
+    entry.catch(() => cache.delete(key));
+  }
+  return entry;
+}
+
+/**
+ * Opens (or reuses) an ORT session for a model file on the requested device.
+ * - `cpu`: always works.
+ * - `cuda`/`dml`/`coreml`: must work, else an SrError with a hint how to enable it.
+ * - `auto`: the platform's GPU provider if it works, else the CPU with ONE notice through `onNotice`.
+ * `model` is a path (the cache key) or bytes plus a `source` name used as the key and in messages.
+ */
+export async function openSession(
+  model: string | Uint8Array,
+  options: SessionOptions = {},
+  source = typeof model === 'string' ? model : 'model',
+): Promise<ModelSession> {
+  const device = options.device ?? 'auto';
+  const threads = options.threads ?? physicalCoreCount();
+  if (device === 'cpu') return cached(model, source, 'cpu', threads);
+  if (device !== 'auto') return openExplicit(model, source, device, threads);
+
+  const known = autoResolved.get(source);
+  if (known) return cached(model, source, known, threads);
+  const gpu = platformGpuProvider();
+  let reason = gpu ? providerUnavailableReason(gpu) : `no GPU provider exists for ${process.platform}`;
+  if (gpu && !reason) {
+    try {
+      const session = await cached(model, source, gpu, threads);
+      autoResolved.set(source, gpu);
+      return session;
+    } catch (error) {
+      if (error instanceof SrError) throw error; // the model itself is bad: the CPU would not help
+      reason = (error as Error).message.split('\n')[0];
+    }
+  }
+  const session = await cached(model, source, 'cpu', threads);
+  autoResolved.set(source, 'cpu');
+  options.onNotice?.(`Running on the CPU: ${reason}.${gpu ? ` ${providerHint(gpu)}` : ''}`);
+  return session;
+}
+
+async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+  const reason = providerUnavailableReason(provider);
+  if (reason) throw new SrError('BAD_ARGUMENT', `--device ${provider} is not available: ${reason}`, providerHint(provider));
+  try {
+    return await cached(model, source, provider, threads);
+  } catch (error) {
+    if (error instanceof SrError) throw error;
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `--device ${provider} failed to start for ${source}: ${(error as Error).message.split('\n')[0]}`,
+      providerHint(provider),
+      undefined,
+      { cause: error },
+    );
+  }
+}
+
+/** Releases every cached session (tests, and the engine host when models are deleted). */
+export async function releaseSessions(): Promise<void> {
+  const entries = [...cache.values()];
+  cache.clear();
+  autoResolved.clear();
+  for (const entry of entries) {
+    const s = await entry.catch(() => undefined);
+    await s?.session.release();
+  }
+}
+
+/** Releases the sessions of one model file (before deleting it). */
+export async function releaseSessionsFor(source: string): Promise<void> {
+  for (const [key, entry] of [...cache.entries()]) {
+    if (!key.endsWith(`|${source}`)) continue;
+    cache.delete(key);
+    const s = await entry.catch(() => undefined);
+    await s?.session.release();
+  }
+  autoResolved.delete(source);
+}

@@ -1,0 +1,43 @@
+import sharp from 'sharp';
+import type { RgbImage } from '../imaging/image.ts';
+
+/** The RGB part of an image (the same object when it has no alpha). */
+export function withoutAlpha(image: RgbImage): RgbImage {
+  if (image.channels === 3) return image;
+  const n = image.width * image.height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0, p = 0, q = 0; i < n; i++, p += 4, q += 3) {
+    data[q] = image.data[p];
+    data[q + 1] = image.data[p + 1];
+    data[q + 2] = image.data[p + 2];
+  }
+  return { width: image.width, height: image.height, channels: 3, data };
+}
+
+/**
+ * The alpha channel resized on its own with lanczos3. A model never sees alpha (it was not trained on it,
+ * and SR of a mask makes halos); a smooth resampling of the mask keeps edges clean.
+ */
+export async function resizeAlpha(image: RgbImage, width: number, height: number): Promise<Uint8Array> {
+  const n = image.width * image.height;
+  const alpha = new Uint8Array(n);
+  for (let i = 0, p = 3; i < n; i++, p += 4) alpha[i] = image.data[p];
+  const resized = await sharp(alpha, { raw: { width: image.width, height: image.height, channels: 1 }, limitInputPixels: false })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  return new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength);
+}
+
+export function attachAlpha(rgb: RgbImage, alpha: Uint8Array): RgbImage {
+  const n = rgb.width * rgb.height;
+  const data = new Uint8Array(n * 4);
+  for (let i = 0, p = 0, q = 0; i < n; i++, p += 3, q += 4) {
+    data[q] = rgb.data[p];
+    data[q + 1] = rgb.data[p + 1];
+    data[q + 2] = rgb.data[p + 2];
+    data[q + 3] = alpha[i];
+  }
+  return { width: rgb.width, height: rgb.height, channels: 4, data };
+}

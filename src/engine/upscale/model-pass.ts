@@ -1,0 +1,89 @@
+import { SrError } from '../errors.ts';
+import { rgbToYcbcr } from '../imaging/colour.ts';
+import type { Plane, RgbImage } from '../imaging/image.ts';
+import type { LoadedModel } from '../models/loaded-model.ts';
+import { modelGeometry } from '../models/probe.ts';
+import type { ModelSession } from '../models/session.ts';
+import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
+import { rgbSink, ySink } from './tile-sinks.ts';
+import { lrPlaneSource, lrRgbSource, upsampledSource, type ValueMap } from './tile-sources.ts';
+
+export interface PassOptions {
+  tile?: number;
+  batch?: number;
+  onProgress?: (p: TiledProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Default core sizes, measured with bench/infer.bench.ts on 2 cores: SRCNN 9-5-5 is fastest with windows of
+ * about 256² in batches of 4 (bigger batches thrash the cache); LR models see s² fewer pixels per output pixel.
+ */
+export const DEFAULT_TILE = { upsampled: 240, lr: 128 } as const;
+export const DEFAULT_BATCH = 4;
+
+function planesOf(image: RgbImage): Plane[] {
+  const planes = [0, 1, 2].map(() => ({ width: image.width, height: image.height, data: new Float32Array(image.width * image.height) }));
+  for (let i = 0, p = 0; i < image.width * image.height; i++, p += image.channels) {
+    planes[0].data[i] = image.data[p];
+    planes[1].data[i] = image.data[p + 1];
+    planes[2].data[i] = image.data[p + 2];
+  }
+  return planes;
+}
+
+/** The model's input source and the sink writing its output into `out`, for one native pass. */
+export function passEndpoints(
+  image: RgbImage,
+  model: LoadedModel,
+  out: Uint8Array,
+  outW: number,
+  outH: number,
+): { source: TileSource; sink: TileSink } {
+  const { colorMode, inputKind, valueRange } = model.meta;
+  const range: ValueMap = { lo: valueRange[0], hi: valueRange[1] };
+  if (colorMode === 'y') {
+    const { y, cb, cr } = rgbToYcbcr(image);
+    const source = inputKind === 'upsampled' ? upsampledSource([y], outW, outH, range) : lrPlaneSource([y], range);
+    return { source, sink: ySink(cb, cr, out, outW, outH, range) };
+  }
+  const source = inputKind === 'upsampled' ? upsampledSource(planesOf(image), outW, outH, range) : lrRgbSource(image, range);
+  return { source, sink: rgbSink(out, outW, range) };
+}
+
+/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
+export async function runModelPass(
+  image: RgbImage,
+  model: LoadedModel,
+  session: ModelSession,
+  options: PassOptions = {},
+): Promise<RgbImage> {
+  const geometry = await modelGeometry(session, model.path);
+  const { scale, inputKind, colorMode } = model.meta;
+  const expectedRatio = inputKind === 'lr' ? scale : 1;
+  const expectedChannels = colorMode === 'y' ? 1 : 3;
+  if (geometry.ratio !== expectedRatio || geometry.channels !== expectedChannels) {
+    throw new SrError(
+      'BAD_MODEL',
+      `${model.path} says it is a ×${scale} ${colorMode} '${inputKind}' model, but it maps ${geometry.channels} channel(s) to ${geometry.ratio}× the input size`,
+      'Re-import the model with `srstudio models import` so its metadata is measured again.',
+      model.path,
+    );
+  }
+  const outW = image.width * scale;
+  const outH = image.height * scale;
+  const out = new Uint8Array(outW * outH * 3);
+  const { source, sink } = passEndpoints(image, model, out, outW, outH);
+  await runTiled({
+    session,
+    geometry,
+    source,
+    sink,
+    tile: options.tile ?? DEFAULT_TILE[inputKind],
+    halo: model.meta.halo,
+    batch: options.batch ?? DEFAULT_BATCH,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  return { width: outW, height: outH, channels: 3, data: out };
+}

@@ -1,0 +1,121 @@
+import type { Plane, RgbImage } from '../imaging/image.ts';
+import { imresizeRegion, type ResizeRegion } from '../imaging/matlab-resize.ts';
+import type { TileSource } from '../tiling/run-tiled.ts';
+
+/** Values of one region of the model's input image, on the 0–255 scale: pixel (i, j) of channel c is
+ * `planes[c][offset + j·stride + i]`. */
+interface RegionValues {
+  planes: Float32Array[];
+  offset: number;
+  stride: number;
+}
+type RegionReader = (region: ResizeRegion) => RegionValues;
+
+/** Maps 0–255 to the model's value range (usually [0,1]). */
+export interface ValueMap {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * A TileSource over an image of width×height given by a region reader. Windows may reach past the image
+ * (valid-convolution models read `crop` pixels beyond it): those pixels replicate the nearest border pixel.
+ */
+function regionSource(width: number, height: number, channels: number, read: RegionReader, range: ValueMap): TileSource {
+  const gain = (range.hi - range.lo) / 255;
+  return {
+    width,
+    height,
+    fillWindow(x, y, w, h, dst, offset) {
+      const rx = Math.max(0, x);
+      const ry = Math.max(0, y);
+      const rw = Math.min(width, x + w) - rx;
+      const rh = Math.min(height, y + h) - ry;
+      const values = read({ x: rx, y: ry, width: rw, height: rh });
+      for (let c = 0; c < channels; c++) {
+        const src = values.planes[c];
+        let o = offset + c * w * h;
+        for (let j = 0; j < h; j++) {
+          const row = values.offset + Math.min(rh - 1, Math.max(0, y + j - ry)) * values.stride;
+          for (let i = 0; i < w; i++) {
+            const sx = Math.min(rw - 1, Math.max(0, x + i - rx));
+            dst[o++] = range.lo + gain * src[row + sx];
+          }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Full-width bands of a resized image, computed once per band: tiles come in row-major order and every tile
+ * of a row needs the same rows, so one imresizeRegion call per band replaces one per tile (each call plans
+ * the whole resize again, which costs as much as resizing a small tile).
+ */
+export function bandCache(planes: Plane[], outW: number, outH: number, round: boolean): (y: number, height: number) => Float32Array[] {
+  let key = '';
+  let band: Float32Array[] = [];
+  return (y, height) => {
+    const wanted = `${y}:${height}`;
+    if (wanted !== key) {
+      band = planes.map((p) => {
+        const values = imresizeRegion(p, outW, outH, { x: 0, y, width: outW, height }).data;
+        return round ? roundInPlace(values) : values;
+      });
+      key = wanted;
+    }
+    return band;
+  };
+}
+
+/** uint8 semantics (round, clip), as the protocol rounds the bicubic pre-upsampling before the model sees it. */
+function roundInPlace(values: Float32Array): Float32Array {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    values[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+  }
+  return values;
+}
+
+/**
+ * For 'upsampled' models (SRCNN): the bicubic (MATLAB imresize) upsampling of LR planes to outW×outH,
+ * computed per window only, never as a full-resolution plane, and rounded to integers.
+ */
+export function upsampledSource(planes: Plane[], outW: number, outH: number, range: ValueMap): TileSource {
+  const bands = bandCache(planes, outW, outH, true);
+  return regionSource(outW, outH, planes.length, (r) => ({ planes: bands(r.y, r.height), offset: r.x, stride: outW }), range);
+}
+
+/** For 'lr' models fed Y (or any float planes): the LR planes themselves. */
+export function lrPlaneSource(planes: Plane[], range: ValueMap): TileSource {
+  const { width, height } = planes[0];
+  return regionSource(
+    width,
+    height,
+    planes.length,
+    (r) => ({ planes: planes.map((p) => p.data), offset: r.y * width + r.x, stride: width }),
+    range,
+  );
+}
+
+/** For 'lr' RGB models: reads the interleaved 8-bit image directly (no full float copy). */
+export function lrRgbSource(image: RgbImage, range: ValueMap): TileSource {
+  const { width, height, channels, data } = image;
+  return regionSource(
+    width,
+    height,
+    3,
+    (r) => {
+      const planes = [0, 1, 2].map(() => new Float32Array(r.width * r.height));
+      for (let j = 0, o = 0; j < r.height; j++) {
+        for (let i = 0, p = ((r.y + j) * width + r.x) * channels; i < r.width; i++, o++, p += channels) {
+          planes[0][o] = data[p];
+          planes[1][o] = data[p + 1];
+          planes[2][o] = data[p + 2];
+        }
+      }
+      return { planes, offset: 0, stride: r.width };
+    },
+    range,
+  );
+}

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/models-photo.ts';
+import { writeTinyModel } from '../helpers/models-tiny.ts';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/srstudio.js');
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let root: string;
+let state: string;
+let inbox: string;
+beforeAll(async () => {
+  root = tempDir('srs-cli-models-');
+  state = path.join(root, 'state');
+  inbox = path.join(root, 'inbox');
+  await writeTinyModel(inbox, 'rgb-lr', { scale: 2, withMeta: false, id: 'Some Model' });
+  await writeTinyModel(inbox, 'y-upsampled-same', { withMeta: false, id: 'srcnn-like' });
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+// Each CLI call is a fresh Node process (tsx + ORT load): slow on a busy 2-core machine, hence the timeout.
+describe('srstudio models', { timeout: 180_000 }, () => {
+  it('import, list (table and --json), rm, through the real CLI', async () => {
+    const empty = await cli(['models', '--state', state]);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('No models yet');
+
+    const imported = await cli(['models', 'import', path.join(inbox, 'Some Model.onnx'), '--name', 'Mine', '--json', '--state', state]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({
+      id: 'some-model',
+      name: 'Mine',
+      scale: 2,
+      colorMode: 'rgb',
+      inputKind: 'lr',
+      source: 'user',
+    });
+
+    // SRSTUDIO_HOME is the state folder when --state is absent.
+    const srcnn = await cli(['models', 'import', path.join(inbox, 'srcnn-like.onnx'), '--scale', '3', '--id', 'srcnn-x3'], {
+      SRSTUDIO_HOME: state,
+    });
+    expect(srcnn.code).toBe(0);
+    expect(srcnn.stdout).toContain('Imported srcnn-x3: ×3, y, upsampled input');
+
+    const table = await cli(['models', '--state', state]);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+SOURCE\s+PATH/);
+    expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+user/);
+
+    const json = JSON.parse((await cli(['models', '--json', '--state', state])).stdout);
+    expect(json.models.map((m: { id: string }) => m.id).sort()).toEqual(['some-model', 'srcnn-x3']);
+
+    const removed = await cli(['models', 'rm', 'some-model', '--state', state]);
+    expect(removed.code).toBe(0);
+    expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
+  });
+
+  it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {
+    const noScale = await cli(['models', 'import', path.join(inbox, 'srcnn-like.onnx'), '--state', state]);
+    expect(noScale.code).toBe(2);
+    expect(noScale.stdout).toBe('');
+    expect(noScale.stderr).toContain('scale cannot be measured');
+    expect(noScale.stderr).toContain('--scale');
+
+    const unknown = await cli(['models', 'rm', 'nope', '--state', state]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No model with id "nope"');
+  });
+});
