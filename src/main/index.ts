@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, protocol, session } from 'electron';
@@ -28,6 +29,13 @@ const RESOURCES_DIR = app.isPackaged ? process.resourcesPath : path.join(app.get
 // electron-vite dev serves the renderer over http; only unpackaged builds may use it.
 const DEV_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
+/** Unpackaged runs load better-sqlite3 built for Electron's ABI from beside the Node build (scripts/electron-native.mjs). */
+function electronSqliteBinding(): Record<string, string> {
+  if (app.isPackaged) return {};
+  const binding = path.join(app.getAppPath(), 'node_modules/.srstudio-electron', process.versions.electron, 'better_sqlite3.node');
+  return existsSync(binding) ? { SRSTUDIO_SQLITE_BINDING: binding } : {};
+}
+
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
   { scheme: 'srs-image', privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -50,7 +58,7 @@ class DesktopApp {
   private readonly roots = new AllowedRoots();
   private readonly stateDir = resolveStateDir();
   private readonly supervisor = new EngineSupervisor({
-    spawn: utilitySpawner(ENGINE_ENTRY, { SRSTUDIO_HOME: this.stateDir, SRSTUDIO_RESOURCES: RESOURCES_DIR }),
+    spawn: utilitySpawner(ENGINE_ENTRY, { SRSTUDIO_HOME: this.stateDir, SRSTUDIO_RESOURCES: RESOURCES_DIR, ...electronSqliteBinding() }),
   });
 
   async start(): Promise<void> {

@@ -56,7 +56,9 @@ export function openStore(stateDir: string, options: OpenStoreOptions = {}): Sto
   const dbPath = path.join(dir, DB_FILE_NAME);
   let db: Database.Database;
   try {
-    db = new Database(dbPath, { timeout: options.busyTimeoutMs ?? 5000 });
+    // Under Electron the native addon must match Electron's ABI; src/main points at that build (see
+    // scripts/electron-native.mjs) so the Node build stays in place for the CLI and tests.
+    db = new Database(dbPath, { timeout: options.busyTimeoutMs ?? 5000, nativeBinding: process.env.SRSTUDIO_SQLITE_BINDING || undefined });
   } catch (error) {
     throw storeOpenError(error, dbPath);
   }
