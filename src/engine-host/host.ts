@@ -37,6 +37,7 @@ export class EngineHost {
 
   constructor(private readonly options: EngineHostOptions) {
     this.outbox = new EventOutbox((name, payload) => this.post({ type: 'event', name, payload }), options.outbox);
+    options.services.setEmitter((name, payload) => this.outbox.emit(name, payload));
   }
 
   start(): void {

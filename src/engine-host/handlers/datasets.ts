@@ -1,8 +1,19 @@
 import { DatasetsRepo } from '../../engine/datasets/datasets-repo.ts';
-import { createDataset, deleteDataset, getDataset, listDatasets } from '../../engine/datasets/index.ts';
+import {
+  createDataset,
+  deleteDataset,
+  exportManifest,
+  getDataset,
+  importManifest,
+  listDatasets,
+  randomSplit,
+  rescanDataset,
+} from '../../engine/datasets/index.ts';
 import type { DatasetRecord } from '../../engine/datasets/types.ts';
+import { checkUserPath } from '../../engine/preview/input-paths.ts';
 import type { DatasetSummary } from '../../shared/contract/index.ts';
 import type { HandlerTable } from '../handler.ts';
+import { datasetThumbnails, valFractionOf } from './dataset-verbs.ts';
 
 function toSummary(record: DatasetRecord): DatasetSummary {
   return {
@@ -19,8 +30,8 @@ function toSummary(record: DatasetRecord): DatasetSummary {
 }
 
 /**
- * Wired to the dataset manager (src/engine/datasets). Split, rescan, export, import and thumbnails are still
- * NOT_IMPLEMENTED here (the CLI has them); they need progress events and a settled parameter mapping.
+ * Wired to the dataset manager (src/engine/datasets), the same operations the CLI runs. Thumbnails come back as
+ * image files in the store (ImageRef), which the UI loads through its restricted image route, never as base64.
  */
 export const datasetHandlers: HandlerTable = {
   'datasets.list': async (_params, { services }) => ({ datasets: listDatasets(services.store).map(toSummary) }),
@@ -42,6 +53,29 @@ export const datasetHandlers: HandlerTable = {
       })),
     };
   },
+  'datasets.split': async ({ id, fractions, seed }, { services }) => {
+    const datasetId = getDataset(services.store, id).id;
+    randomSplit(services.store, datasetId, { valFraction: valFractionOf(fractions), seed });
+    return { dataset: toSummary(getDataset(services.store, datasetId)) };
+  },
+  'datasets.rescan': async ({ id }, { services }) => {
+    const before = getDataset(services.store, id);
+    const result = await rescanDataset(services.store, before.id);
+    const after = getDataset(services.store, before.id);
+    return { dataset: toSummary(after), added: result.added, removed: Math.max(0, after.missing - before.missing) };
+  },
+  'datasets.export': async ({ id, to }, { services }) => {
+    const target = checkUserPath(to, 'manifest', ['.json']);
+    const { file } = await exportManifest(services.store, getDataset(services.store, id).id, target);
+    return { path: file };
+  },
+  'datasets.import': async ({ from }, { services }) => {
+    const { dataset } = await importManifest(services.store, checkUserPath(from, 'manifest', ['.json']));
+    return { dataset: toSummary(dataset) };
+  },
+  'datasets.thumbnails': async ({ id, paths }, context) => ({
+    thumbnails: await datasetThumbnails(context, getDataset(context.services.store, id).id, paths),
+  }),
   'datasets.rm': async ({ id }, { services }) => {
     deleteDataset(services.store, getDataset(services.store, id).id);
     return { removed: true };

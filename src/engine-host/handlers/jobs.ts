@@ -1,7 +1,9 @@
 import { SrError } from '../../engine/errors.ts';
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
 import type { HandlerTable } from '../handler.ts';
+import { jobDetails } from '../jobs/job-details.ts';
 import { toJobSummary } from '../jobs/job-summary.ts';
+import { cancelJob, queueUpscale, resumeJob } from '../jobs/queue-requests.ts';
 
 function jobNumber(jobId: string): number {
   const id = Number(jobId);
@@ -10,14 +12,19 @@ function jobNumber(jobId: string): number {
   return id;
 }
 
-/** Batch upscale jobs over the durable journal. `jobs.details` waits for a settled params mapping (see report). */
+/** Batch upscale jobs over the durable journal. */
 export const jobHandlers: HandlerTable = {
-  'jobs.start': async (params, { services, emit }) => ({ job: await services.upscale.start({ params }, emit) }),
-  'jobs.cancel': async ({ jobId }, { services }) => ({ job: await services.upscale.cancel(jobNumber(jobId)) }),
-  'jobs.resume': async ({ jobId }, { services, emit }) => ({ job: await services.upscale.start({ resume: jobNumber(jobId) }, emit) }),
+  'jobs.start': async (params, { services }) => ({ job: await queueUpscale(services, params) }),
+  'jobs.cancel': async ({ jobId }, { services }) => ({ job: await cancelJob(services, jobNumber(jobId)) }),
+  'jobs.resume': async ({ jobId }, { services }) => ({ job: resumeJob(services, jobNumber(jobId)) }),
   'jobs.list': async ({ states, limit }, { services }) => {
     const store = services.store;
     const records = new JobsRepo(store).list().filter((record) => !states || states.includes(record.status));
     return { jobs: records.slice(0, limit).map((record) => toJobSummary(store, record)) };
+  },
+  'jobs.details': async ({ jobId }, { services }) => {
+    const job = new JobsRepo(services.store).get(jobNumber(jobId));
+    if (!job) throw new SrError('NOT_FOUND', `No job "${jobId}"`, 'Refresh the job list.');
+    return jobDetails(services.store, job);
   },
 };

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { importModel } from '../../engine/models/import-model.ts';
 import type { LoadedModel } from '../../engine/models/loaded-model.ts';
-import { deleteModel, listModels } from '../../engine/models/registry.ts';
+import { deleteModel, listModels, loadModel } from '../../engine/models/registry.ts';
+import { ModelsRepo } from '../../engine/store/models-repo.ts';
 import type { ModelSummary } from '../../shared/contract/index.ts';
 import type { HandlerContext, HandlerTable } from '../handler.ts';
 import { readSettings } from './settings.ts';
@@ -14,14 +15,20 @@ function sizeOf(file: string): number | null {
   }
 }
 
+/** The per-scale default (models.setDefault, kept in the store's models table) wins over the global settings one. */
+function isDefault(model: LoadedModel, context: HandlerContext): boolean {
+  const perScale = new ModelsRepo(context.services.store).defaultFor(model.meta.scale);
+  if (perScale) return perScale.id === model.meta.id;
+  return model.meta.id === readSettings(context.stateDir).defaultModelId;
+}
+
 function summarize(model: LoadedModel, context: HandlerContext): ModelSummary {
-  const defaultId = readSettings(context.stateDir).defaultModelId;
   return {
     meta: model.meta,
     path: model.path,
     origin: model.source,
     sizeBytes: sizeOf(model.path),
-    isDefault: model.meta.id === defaultId,
+    isDefault: isDefault(model, context),
   };
 }
 
@@ -42,6 +49,15 @@ export const modelHandlers: HandlerTable = {
   },
   'models.delete': async ({ id }, context) => {
     await deleteModel(id, { stateDir: context.stateDir });
+    new ModelsRepo(context.services.store).remove(id);
     return { deleted: true };
+  },
+  'models.setDefault': async ({ id }, context) => {
+    // The zoo is file-based; the store's models table records the per-scale choice, so register the model first.
+    const model = await loadModel(id, { stateDir: context.stateDir });
+    const repo = new ModelsRepo(context.services.store);
+    repo.register({ path: model.path, source: model.source === 'builtin' ? 'builtin' : 'user', meta: model.meta });
+    repo.setDefault(model.meta.id);
+    return { model: summarize(model, context) };
   },
 };

@@ -1,8 +1,15 @@
 import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
+import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
-import type { JobKind, JobSummary } from '../../shared/contract/index.ts';
+import type { JobKind, JobState, JobSummary } from '../../shared/contract/index.ts';
+import { trainingJobParams } from './training-job-params.ts';
 
 const KIND: Record<JobRecord['kind'], JobKind> = { upscale: 'upscale', train: 'training', eval: 'evaluation' };
+
+/** The store's job kind as the contract names it. */
+export function contractKind(kind: JobRecord['kind']): JobKind {
+  return KIND[kind];
+}
 
 function titleOf(record: JobRecord, total: number): string {
   const noun =
@@ -16,6 +23,7 @@ function titleOf(record: JobRecord, total: number): string {
 
 /** A journal row (src/engine/store/jobs-repo.ts) as the contract shows it, with done/total from its items. */
 export function toJobSummary(store: Store, record: JobRecord): JobSummary {
+  if (record.kind === 'train') return trainingJobSummary(store, record);
   const items = new JobsRepo(store).items(record.id);
   const done = items.filter((item) => item.status === 'done' || item.status === 'skipped' || item.status === 'failed').length;
   return {
@@ -25,6 +33,29 @@ export function toJobSummary(store: Store, record: JobRecord): JobSummary {
     title: titleOf(record, items.length),
     done,
     total: items.length,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/**
+ * A training job counts steps. The jobs table has no 'paused' state (its schema predates pausing), so a paused
+ * run's job row is 'cancelled' and the run's own status says 'paused': the summary shows the run's word for it.
+ */
+function trainingJobSummary(store: Store, record: JobRecord): JobSummary {
+  const params = trainingJobParams(record);
+  const runs = new RunsRepo(store);
+  const run = params ? runs.get(params.runId) : undefined;
+  const state: JobState = record.status === 'cancelled' && run?.status === 'paused' ? 'paused' : record.status;
+  const total = (run?.config as { steps?: number } | undefined)?.steps ?? 0;
+  const done = run ? Math.min(total, runs.latestCheckpoint(run.id)?.step ?? 0) : 0;
+  return {
+    id: String(record.id),
+    kind: 'training',
+    state,
+    title: run ? `Training run ${run.id}: ${run.arch} ×${run.scale} (#${record.id})` : titleOf(record, 0),
+    done: record.status === 'done' ? total : done,
+    total,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

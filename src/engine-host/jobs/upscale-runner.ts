@@ -1,22 +1,14 @@
 import path from 'node:path';
-import { SrError } from '../../engine/errors.ts';
+import { resolveBatchModel } from '../../engine/jobs/batch-model.ts';
+import { createUpscaleJob, parseUpscaleRequest } from '../../engine/jobs/create-upscale-job.ts';
 import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
+import { findResumableJob } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
 import type { UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
-import { JobsRepo } from '../../engine/store/jobs-repo.ts';
-import type { JobSummary, UpscaleParams } from '../../shared/contract/index.ts';
-import type { HandlerContext } from '../handler.ts';
-import type { EngineServices } from '../services.ts';
-import { toWireError } from '../wire-error.ts';
-import { toJobSummary } from './job-summary.ts';
-
-type Emit = HandlerContext['emit'];
-
-interface ActiveJob {
-  jobId: number | undefined;
-  controller: AbortController;
-  finished: Promise<void>;
-}
+import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
+import type { Store } from '../../engine/store/store.ts';
+import type { UpscaleParams } from '../../shared/contract/index.ts';
+import type { Emit, JobRunner } from './job-queue.ts';
 
 function toRequest(params: UpscaleParams): UpscaleRequestInput {
   return {
@@ -37,80 +29,41 @@ function toRequest(params: UpscaleParams): UpscaleRequestInput {
 }
 
 /**
- * Runs batch upscales (src/engine/jobs/run-upscale-job.ts) one at a time inside the engine host and turns their
- * events into contract events. The journal in the store is the durable record: a crash leaves the job `running`,
- * and the next engine start marks it interrupted (jobs/recover.ts) so `jobs.resume` can finish it.
+ * Batch upscales (src/engine/jobs/) as queue jobs. `plan` checks the request and writes the journal (job 'queued',
+ * one row per file) before answering, so a bad batch is refused at once and an accepted one survives a restart;
+ * the queue (job-queue.ts) later runs it through the journal's resume path, the same path an interrupted job takes.
  */
-export class UpscaleRunner {
-  private active: ActiveJob | undefined;
+export class UpscaleRunner implements JobRunner {
+  constructor(
+    private readonly store: () => Store,
+    private readonly emit: Emit,
+  ) {}
 
-  constructor(private readonly services: EngineServices) {}
+  /** Validates the request and journals the batch as 'queued'. Errors that stop it from starting reject. */
+  async plan(params: UpscaleParams): Promise<JobRecord> {
+    const store = this.store();
+    const request = parseUpscaleRequest(toRequest(params));
+    const model = await resolveBatchModel(request.model, request.scale, store.dir);
+    return createUpscaleJob(new JobsRepo(store), request, model);
+  }
 
-  /** Resolves once the job is in the journal and running; errors that stop it from starting reject. */
-  async start(source: { params: UpscaleParams } | { resume: number }, emit: Emit): Promise<JobSummary> {
-    if (this.active) {
-      throw new SrError(
-        'BAD_ARGUMENT',
-        `Job #${this.active.jobId ?? '?'} is still running`,
-        'Jobs run one at a time: wait for it, or cancel it.',
-      );
-    }
-    const controller = new AbortController();
-    let started!: (jobId: number) => void;
-    let failedToStart!: (error: unknown) => void;
-    const whenStarted = new Promise<number>((resolve, reject) => {
-      started = resolve;
-      failedToStart = reject;
+  /** Puts a stopped job back in the line; finished files stay done. */
+  requeue(jobId: number): void {
+    const jobs = new JobsRepo(this.store());
+    const job = findResumableJob(jobs, jobId);
+    if (job.status !== 'queued') jobs.setStatus(jobId, 'queued');
+  }
+
+  /** Runs a queued job through the journal; a throw (bad model file, store error) is recorded by the queue. */
+  async run(job: JobRecord, signal: AbortSignal): Promise<void> {
+    await runUpscaleJob({
+      store: this.store(),
+      resume: job.id,
+      signal,
+      // A UI cancel is 'cancelled'; an engine shutting down leaves the job 'interrupted' for the next start.
+      abortStatus: signal.reason === 'shutdown' ? 'interrupted' : 'cancelled',
+      onEvent: (event) => forward(event, this.emit),
     });
-    const active: ActiveJob = { jobId: undefined, controller, finished: Promise.resolve() };
-    this.active = active;
-    active.finished = runUpscaleJob({
-      store: this.services.store,
-      ...('params' in source ? { request: toRequest(source.params) } : { resume: source.resume }),
-      signal: controller.signal,
-      abortStatus: 'cancelled',
-      onEvent: (event) => {
-        if (event.type === 'job-start') {
-          active.jobId = event.jobId;
-          started(event.jobId);
-        }
-        forward(event, emit);
-      },
-    }).then(
-      () => undefined,
-      (error: unknown) => {
-        failedToStart(error);
-        if (active.jobId !== undefined) {
-          emit('job.state', { jobId: String(active.jobId), kind: 'upscale', state: 'failed', error: toWireError(error) });
-        }
-      },
-    );
-    void active.finished.finally(() => {
-      if (this.active === active) this.active = undefined;
-    });
-    const jobId = await whenStarted;
-    return this.summary(jobId);
-  }
-
-  /** Stops the running job after (or inside) its current file; finished files stay, and it can be resumed. */
-  async cancel(jobId: number): Promise<JobSummary> {
-    const active = this.active;
-    if (active && active.jobId === jobId) {
-      active.controller.abort();
-      await active.finished;
-    }
-    return this.summary(jobId);
-  }
-
-  /** Stops whatever runs, e.g. when the host shuts down. */
-  stop(): void {
-    this.active?.controller.abort();
-  }
-
-  summary(jobId: number): JobSummary {
-    const record = new JobsRepo(this.services.store).get(jobId);
-    if (!record) throw new SrError('NOT_FOUND', `No job #${jobId}`, 'Refresh the job list.');
-    return toJobSummary(this.services.store, record);
   }
 }
 

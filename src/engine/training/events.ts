@@ -1,3 +1,4 @@
+import type { Plane } from '../imaging/image.ts';
 import type { PrefetchStats } from './prefetcher.ts';
 
 /** Typed progress of a training run, for any listener (the CLI's progress line now, the UI later). */
@@ -24,6 +25,8 @@ export type TrainEvent =
       ssim: number;
       bicubic: { psnr: number; ssim: number };
       isBest: boolean;
+      /** The first validation image: model input ([0,1]), model output ([0,1], HR size) and HR Y ([0,255]). */
+      sample?: { name: string; inputKind: 'upsampled' | 'lr'; input: Plane; output: Plane; truth: Plane };
     }
   | { type: 'checkpoint'; run: number; step: number; path: string }
   | { type: 'model'; run: number; step: number; path: string }

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fromFsError, SrError } from '../errors.ts';
+import type { Plane } from '../imaging/image.ts';
 import { openSession, releaseSessionsFor } from '../models/session.ts';
-import { RunsRepo } from '../store/runs-repo.ts';
+import { Rng, Stream } from '../seeded-random.ts';
+import { type RunRecord, RunsRepo } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import {
   type ArchSpec,
@@ -23,7 +25,6 @@ import { buildInferenceModel, buildTrainStep } from './graph/index.ts';
 import { type PatchGeometry, patchGeometry } from './patch-geometry.ts';
 import { crop, padReplicate } from './plane-pad.ts';
 import { BatchPrefetcher, type PrefetchStats } from './prefetcher.ts';
-import { Rng, Stream } from './rng.ts';
 import { learningRateAt } from './schedule.ts';
 import { type OptimizerState, StepRunner } from './step-runner.ts';
 import { type TrainConfig, validateConfig } from './train-config.ts';
@@ -36,6 +37,8 @@ export interface TrainOptions {
   onEvent?: TrainListener;
   /** Steps between loss reports (events and store metrics). */
   logEvery?: number;
+  /** Folder for the run's best model when `config.out` is null (default: the store's models folder). */
+  modelDir?: string;
 }
 
 export interface TrainResult {
@@ -56,14 +59,26 @@ export interface TrainResult {
 
 /** Starts a new run: records it in the store, then trains. */
 export async function startTraining(store: Store, config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const run = await createTrainingRun(store, config);
+  return train(store, run.id, config, null, options);
+}
+
+/** Checks a config and records it as a 'queued' run, without training (a job queue trains it later). */
+export async function createTrainingRun(store: Store, config: TrainConfig): Promise<RunRecord> {
   validateConfig(config);
   const arch = parseArch(config.arch, config.scale);
   patchGeometry(config.scale, inputKindOf(arch), config.patch, (n) => outputSizeFor(arch, n));
   // Bad paths fail here, before a run record exists that could never train.
   await resolveImagePaths(config.data, store, 'train');
   if (config.val) await resolveImagePaths(config.val, store, 'val');
-  const run = new RunsRepo(store).create({ arch: archName(arch), scale: config.scale, config });
-  return train(store, run.id, config, null, options);
+  return new RunsRepo(store).create({ arch: archName(arch), scale: config.scale, config });
+}
+
+/** Trains a run that `createTrainingRun` recorded and that has no checkpoint yet, from step 0. */
+export async function trainCreatedRun(store: Store, runId: number, options: TrainOptions = {}): Promise<TrainResult> {
+  const run = new RunsRepo(store).get(runId);
+  if (!run) throw new SrError('NOT_FOUND', `No training run with id ${runId}`, 'List runs to see which ids exist.');
+  return train(store, runId, validateConfig(run.config as TrainConfig), null, options);
 }
 
 /**
@@ -147,7 +162,7 @@ async function train(
   } catch (error) {
     throw fromFsError(error, checkpointDir, 'write');
   }
-  const modelPath = config.out ?? join(store.paths.models, `run-${runId}-${modelStem(arch)}.onnx`);
+  const modelPath = config.out ?? join(options.modelDir ?? store.paths.models, `run-${runId}-${modelStem(arch)}.onnx`);
 
   const setup = await prepare(store, config, arch, geometry, emit).catch((error: unknown) => {
     // A run that cannot start (unreadable image, device refused) is recorded as failed, with the reason.
@@ -263,7 +278,15 @@ async function train(
       }
 
       if (validation && (step % config.valEvery === 0 || step === config.steps)) {
-        const score = await validate(arch, state.params, validation, provider, `run-${runId}-step-${step}`);
+        let sampleOutput: Plane | undefined;
+        const score = await validate(arch, state.params, validation, provider, `run-${runId}-step-${step}`, (out) => {
+          sampleOutput ??= out;
+        });
+        const first = validation.first;
+        const sample =
+          first && sampleOutput
+            ? { name: first.name, inputKind: inputKindOf(arch), input: first.input, output: sampleOutput, truth: first.hrY }
+            : undefined;
         const isBest = best === null || score.psnr > best.psnr;
         runs.addMetrics(runId, [
           { step, kind: 'val', name: 'psnr', value: score.psnr },
@@ -271,7 +294,7 @@ async function train(
           { step, kind: 'bicubic', name: 'psnr', value: validation.bicubic.psnr },
           { step, kind: 'bicubic', name: 'ssim', value: validation.bicubic.ssim },
         ]);
-        emit({ type: 'validation', run: runId, step, psnr: score.psnr, ssim: score.ssim, bicubic: validation.bicubic, isBest });
+        emit({ type: 'validation', run: runId, step, psnr: score.psnr, ssim: score.ssim, bicubic: validation.bicubic, isBest, sample });
         if (isBest) {
           best = { step, psnr: score.psnr, ssim: score.ssim };
           runs.setBest(runId, best);
@@ -349,6 +372,8 @@ async function validate(
   set: ValidationSet,
   provider: string,
   source: string,
+  /** Sees each image's output, in set order (the host keeps the first as a visual sample). */
+  onOutput?: (output: Plane) => void,
 ): Promise<Score> {
   const bytes = buildInferenceModel(arch, params, {
     id: 'validation',
@@ -375,7 +400,9 @@ async function validate(
       });
       const tensor = out[model.outputName];
       const [, , height, width] = tensor.dims as number[];
-      return crop({ width, height, data: tensor.data as Float32Array }, halo * outScale);
+      const output = crop({ width, height, data: tensor.data as Float32Array }, halo * outScale);
+      onOutput?.(output);
+      return output;
     });
   } finally {
     await releaseSessionsFor(source);

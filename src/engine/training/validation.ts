@@ -58,6 +58,11 @@ export class ValidationSet {
     return this.images.length;
   }
 
+  /** The first image as prepared for scoring (input in [0,1], HR Y in [0,255]), for a visual sample. */
+  get first(): { name: string; input: Plane; hrY: Plane } | undefined {
+    return this.images[0];
+  }
+
   /** Mean PSNR/SSIM of the model over the set. */
   async score(reconstruct: Reconstruct): Promise<Score> {
     const scores: Score[] = [];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { EntityId, Seconds } from './common.ts';
+import { Seconds } from './common.ts';
 import { WireError } from './errors.ts';
 import { JobKind, JobState } from './requests/jobs.ts';
-import { MetricPoint } from './requests/training.ts';
+import { TrainingMetricsEvent } from './requests/training.ts';
 
 /**
  * Everything the engine reports without being asked. Progress is coalesced by the sender (latest value per job wins),
@@ -18,7 +18,7 @@ export const events = {
     message: z.string().max(500).optional(),
   }),
   'job.state': z.object({ jobId: z.string().max(128), kind: JobKind, state: JobState, error: WireError.optional() }),
-  'training.metrics': MetricPoint.extend({ runId: EntityId }),
+  'training.metrics': TrainingMetricsEvent,
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error']),
     source: z.string().max(100),

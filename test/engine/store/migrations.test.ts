@@ -30,6 +30,11 @@ const SEED_BY_VERSION: Record<number, (db: Database.Database) => void> = {
       "INSERT INTO dataset_images (dataset_id, path, sha256, bytes, mtime_ms, width, height, format, added_at) VALUES (5, '/p/a.png', 'abc', 10, 0, 64, 64, 'png', 't')",
     ).run();
   },
+  4: (db) => {
+    db.prepare(
+      "INSERT INTO evaluations (job_id, method, data, data_name, scale, psnr, ssim, per_image, seconds, created_at) VALUES (NULL, 'bicubic', '/d/Set5', 'Set5', 2, 33.7, 0.93, '[]', 1.5, 't')",
+    ).run();
+  },
 };
 
 function countRows(db: Database.Database, table: string): number {

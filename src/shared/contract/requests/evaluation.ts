@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntityId, Interpolation, Scale, Scores } from '../common.ts';
+import { EntityId, FsPath, Interpolation, Scale, Scores } from '../common.ts';
 import { defineRequest } from '../define.ts';
 import { JobSummary } from './jobs.ts';
 
@@ -7,29 +7,41 @@ export const evaluationRequests = {
   'evaluation.start': defineRequest(
     z
       .object({
-        datasetId: EntityId,
+        /** A data set: each of its folders is scored as one data set of the protocol. */
+        datasetId: EntityId.optional(),
+        /** Or folders of ground-truth images directly (e.g. Set5, Set14); both may be given. */
+        folders: z.array(FsPath).min(1).max(32).optional(),
+        /** The protocol's scales: 2, 3 or 4. */
         scales: z.array(Scale).min(1).max(8),
         methods: z
           .array(z.union([z.object({ model: EntityId }), z.object({ interpolation: Interpolation })]))
           .min(1)
           .max(32),
       })
-      .strict(),
+      .strict()
+      .refine((p) => p.datasetId !== undefined || (p.folders?.length ?? 0) > 0, 'give a datasetId or folders'),
     z.object({ job: JobSummary }),
     'Scores methods on a data set with the SR protocol (MATLAB bicubic degradation, Y channel, shave).',
   ),
   'evaluation.results': defineRequest(
-    z.object({ jobId: EntityId }).strict(),
+    /** Without a job id: the newest score of every method × data × scale (the Metrics dashboard's table). */
+    z.object({ jobId: EntityId.optional() }).strict(),
     z.object({
       rows: z.array(
         z.object({
           method: z.string().max(200),
+          /** The data set's folder as the UI names it (data set name, or folder name). */
+          dataset: z.string().max(500).optional(),
+          /** That folder, absolute. */
+          folder: FsPath.optional(),
+          jobId: EntityId.nullable().optional(),
           scale: Scale,
           mean: Scores,
           perImage: z.array(Scores.extend({ image: z.string().max(500) })),
+          createdAt: z.iso.datetime().optional(),
         }),
       ),
     }),
-    'The scores an evaluation job produced.',
+    'The scores an evaluation job produced (or the newest of every method × data × scale).',
   ),
 } as const;

@@ -64,7 +64,8 @@ export const jobRequests = {
   ),
   'jobs.details': defineRequest(
     JobRef,
-    z.object({ job: JobSummary, params: UpscaleParams, items: z.array(UpscaleItem) }),
+    /** `params` only for upscale jobs; evaluation items are method · data · ×scale, training jobs have none. */
+    z.object({ job: JobSummary, params: UpscaleParams.optional(), items: z.array(UpscaleItem) }),
     'One job with its items.',
   ),
 } as const;

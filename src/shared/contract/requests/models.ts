@@ -32,4 +32,9 @@ export const modelRequests = {
     'Copies an ONNX file into the model store after checking it.',
   ),
   'models.delete': defineRequest(z.object({ id: EntityId }).strict(), z.object({ deleted: z.boolean() }), 'Removes a user model.'),
+  'models.setDefault': defineRequest(
+    z.object({ id: EntityId }).strict(),
+    z.object({ model: ModelSummary }),
+    'Makes a model the default for its scale (the previous default of that scale loses the flag).',
+  ),
 } as const;

@@ -11,24 +11,42 @@ export const PreviewRegion = z.object({
   height: z.number().int().min(8).max(2048),
 });
 
+const previewTilesFields = {
+  image: FsPath,
+  /** In source (low-resolution) pixels; in evaluate mode, pixels of the degraded photo (the truth region is ×scale). */
+  region: PreviewRegion,
+  scale: Scale,
+  methods: z.array(PreviewMethod).min(1).max(12),
+  /** With a ground truth, the image is degraded first and every tile is scored against the truth. */
+  groundTruth: FsPath.optional(),
+  /** Evaluate mode with `image` as its own ground truth (the same as `groundTruth: image`). */
+  evaluate: z.boolean().optional(),
+};
+
+export const PreviewTilesParams = z.object(previewTilesFields).strict();
+
 export const previewRequests = {
   'preview.tiles': defineRequest(
-    z
-      .object({
-        image: FsPath,
-        /** In source (low-resolution) pixels. */
-        region: PreviewRegion,
-        scale: Scale,
-        methods: z.array(PreviewMethod).min(1).max(12),
-        /** With a ground truth, the image is degraded first and every tile is scored against the truth. */
-        groundTruth: FsPath.optional(),
-      })
-      .strict(),
+    PreviewTilesParams,
     z.object({
       source: ImageRef,
       truth: ImageRef.optional(),
-      tiles: z.array(z.object({ method: PreviewMethod, image: ImageRef, seconds: z.number().nonnegative(), scores: Scores.optional() })),
+      tiles: z.array(
+        z.object({
+          method: PreviewMethod,
+          image: ImageRef,
+          seconds: z.number().nonnegative(),
+          scores: Scores.optional(),
+          /** Evaluate mode: the tile with the highest PSNR (then SSIM). */
+          best: z.boolean().optional(),
+        }),
+      ),
     }),
     'Renders one region with several methods, as image files in the tile cache.',
+  ),
+  'preview.export': defineRequest(
+    z.object({ ...previewTilesFields, to: FsPath }).strict(),
+    z.object({ image: ImageRef }),
+    'Writes the comparison as one labelled PNG (methods side by side, with PSNR/SSIM when evaluated) to a chosen .png path.',
   ),
 } as const;
