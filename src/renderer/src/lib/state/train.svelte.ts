@@ -1,0 +1,198 @@
+import {
+  type DatasetSummary,
+  type EventPayload,
+  type MetricPoint,
+  type SrsClient,
+  type TRAINING_PRESETS,
+  type TrainingRunSummary,
+  TrainingStartParams,
+} from '../../../../shared/contract/index.ts';
+import { UserActions, uiError } from './user-actions.svelte.ts';
+
+/** The form's fields as the inputs hold them; `validate` turns them into contract params with the contract's own schema. */
+export interface TrainForm {
+  architecture: (typeof TRAINING_PRESETS)[number];
+  scale: number;
+  datasetId: string;
+  steps: number;
+  batchSize: number;
+  patch: number;
+  learningRate: number;
+  schedule: 'constant' | 'step' | 'cosine';
+  loss: 'mse' | 'l1';
+  seed: number;
+  validateEvery: number;
+}
+
+export const DEFAULT_FORM: TrainForm = {
+  architecture: 'srcnn-9-1-5',
+  scale: 3,
+  datasetId: '',
+  steps: 2000,
+  batchSize: 64,
+  patch: 33,
+  learningRate: 1e-3,
+  schedule: 'constant',
+  loss: 'mse',
+  seed: 1,
+  validateEvery: 500,
+};
+
+const ACTIVE = new Set(['queued', 'running', 'paused', 'interrupted']);
+const WAITING = new Set(['queued', 'paused', 'interrupted']);
+
+/**
+ * The Train screen: a form checked by the contract's zod schema before it is sent, the runs history, and the live
+ * metrics of the run on screen (history from `training.metrics`, then streamed points from the event).
+ */
+export class TrainState extends UserActions {
+  form = $state<TrainForm>({ ...DEFAULT_FORM });
+  fieldErrors = $state<Record<string, string>>({});
+  datasets = $state.raw<DatasetSummary[]>([]);
+  runs = $state.raw<TrainingRunSummary[]>([]);
+  selectedRunId = $state<string | null>(null);
+  points = $state.raw<MetricPoint[]>([]);
+  etaSeconds = $state<number | null>(null);
+
+  constructor(
+    private readonly client: SrsClient,
+    signal: AbortSignal,
+  ) {
+    super();
+    client.on('training.metrics', (event) => this.onMetrics(event), { signal });
+    client.on(
+      'job.state',
+      (event) => {
+        if (event.kind === 'training') {
+          const mine = this.selectedRun?.jobId === event.jobId;
+          if (event.error && mine) this.error = uiError(event.error);
+          void this.loadRuns();
+          if (mine && this.selectedRunId) void this.loadHistory(this.selectedRunId);
+        }
+      },
+      { signal },
+    );
+  }
+
+  get selectedRun(): TrainingRunSummary | undefined {
+    return this.runs.find((r) => r.id === this.selectedRunId);
+  }
+
+  get isActive(): boolean {
+    return this.selectedRun ? ACTIVE.has(this.selectedRun.state) : false;
+  }
+
+  /** The last validation's bicubic numbers: the baseline lines on the PSNR and SSIM charts. */
+  get baseline(): { psnr: number | null; ssim: number | null } {
+    for (let i = this.points.length - 1; i >= 0; i--) {
+      const p = this.points[i];
+      if (p.bicubicPsnr != null || p.bicubicSsim != null) return { psnr: p.bicubicPsnr ?? null, ssim: p.bicubicSsim ?? null };
+    }
+    return { psnr: null, ssim: null };
+  }
+
+  get validationPoints(): MetricPoint[] {
+    return this.points.filter((p) => p.psnr !== null);
+  }
+
+  private onMetrics(event: EventPayload<'training.metrics'>): void {
+    if (event.runId !== this.selectedRunId) return;
+    const { runId: _run, totalSteps, etaSeconds, ...point } = event;
+    const last = this.points.at(-1);
+    if (last && point.step < last.step) return;
+    this.points = last && last.step === point.step ? [...this.points.slice(0, -1), point] : [...this.points, point];
+    this.etaSeconds = etaSeconds ?? null;
+    // Live events are coalesced (latest wins), so a validation can be skipped over: re-read the recorded history
+    // whenever one shows up, which also fills in any validation points the stream dropped.
+    if (point.psnr !== null) void this.loadHistory(event.runId);
+    const run = this.selectedRun;
+    if (run && point.step > run.step) {
+      // New steps mean the run is running, whatever the last summary said (a resumed run is queued first).
+      this.runs = this.runs.map((r) =>
+        r.id === run.id
+          ? { ...r, step: point.step, totalSteps: totalSteps ?? r.totalSteps, state: WAITING.has(r.state) ? 'running' : r.state }
+          : r,
+      );
+    }
+  }
+
+  async load(): Promise<void> {
+    await this.run('Loading…', async () => {
+      this.datasets = (await this.client.datasets.list({})).datasets;
+      if (!this.form.datasetId && this.datasets[0]) this.form.datasetId = this.datasets[0].id;
+      await this.loadRuns();
+      const latest = this.runs[0];
+      if (!this.selectedRunId && latest) await this.selectRun(latest.id);
+    });
+  }
+
+  async loadRuns(): Promise<void> {
+    try {
+      const runs = (await this.client.training.runs({})).runs;
+      this.runs = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    } catch (error) {
+      this.error = uiError(error);
+    }
+  }
+
+  async selectRun(id: string): Promise<void> {
+    this.selectedRunId = id;
+    this.points = [];
+    this.etaSeconds = null;
+    await this.loadHistory(id);
+  }
+
+  /** The run's recorded metrics, then any points streamed after the last recorded one. */
+  async loadHistory(id: string): Promise<void> {
+    try {
+      const { points } = await this.client.training.metrics({ runId: id });
+      if (this.selectedRunId !== id) return;
+      // Keep points streamed while the history was loading.
+      const after = this.points.filter((p) => p.step > (points.at(-1)?.step ?? -1));
+      this.points = [...points, ...after];
+    } catch (error) {
+      this.error = uiError(error);
+    }
+  }
+
+  /** Checks the form with the contract's schema; field messages land next to their inputs. */
+  validate(): ReturnType<typeof TrainingStartParams.safeParse> {
+    const { datasetId, ...rest } = this.form;
+    const parsed = TrainingStartParams.safeParse({ ...rest, ...(datasetId ? { datasetId } : {}) });
+    const errors: Record<string, string> = {};
+    if (!datasetId) errors.datasetId = 'Choose a data set (create one in Datasets).';
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'form');
+        errors[field === 'data' ? 'datasetId' : field] ??= issue.message;
+      }
+    }
+    this.fieldErrors = errors;
+    return parsed;
+  }
+
+  async start(): Promise<void> {
+    const parsed = this.validate();
+    if (!parsed.success || Object.keys(this.fieldErrors).length > 0) return;
+    const result = await this.run('Starting…', () => this.client.training.start(parsed.data));
+    if (!result) return;
+    this.runs = [result.run, ...this.runs.filter((r) => r.id !== result.run.id)];
+    await this.selectRun(result.run.id);
+    this.notice = `Run ${result.run.id} ${result.run.state === 'queued' ? 'queued: it starts as soon as no other job is running' : 'started'}.`;
+  }
+
+  async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {
+    const runId = this.selectedRunId;
+    if (!runId) return;
+    const label = { pause: 'Pausing…', resume: 'Resuming…', cancel: 'Cancelling…' }[action];
+    const result = await this.run(label, () => this.client.training[action]({ runId }));
+    if (result) this.runs = this.runs.map((r) => (r.id === runId ? result.run : r));
+  }
+
+  async promote(name: string): Promise<void> {
+    const runId = this.selectedRunId;
+    if (!runId) return;
+    const result = await this.run('Adding to models…', () => this.client.training.promote({ runId, ...(name ? { name } : {}) }));
+    if (result) this.notice = `Model ${result.modelId} added to the model list.`;
+  }
+}

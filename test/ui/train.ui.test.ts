@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeEdgeScenePng } from '../helpers/ui-r4-photos.ts';
+import { useUiApp } from './harness.ts';
+
+/** Flow 3: a data set made from a folder in the UI, a short training run, and its live charts. */
+const ui = useUiApp({
+  name: 'train',
+  prepare: async (root) => {
+    const folder = path.join(root, 'photos');
+    fs.mkdirSync(folder);
+    for (let i = 0; i < 6; i++) await writeEdgeScenePng(folder, `p${i}.png`, 120, 96, 11 + i);
+  },
+});
+
+describe('Datasets and Train screens (real engine, real training)', () => {
+  it('creates a data set from a folder, trains a few dozen steps, and shows the loss and validation points', async () => {
+    const page = ui.page;
+    await ui.open('datasets');
+    await page.getByRole('button', { name: 'New data set' }).click();
+    await page.getByRole('button', { name: 'Add folder…' }).click();
+    // The web UI's folder picker browses the server's --root.
+    const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
+    await dialog.getByRole('button', { name: new RegExp(ui.rootDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click();
+    await dialog.getByRole('button', { name: /photos/ }).click();
+    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+    await expect(page.getByLabel('Name').inputValue()).resolves.toBe('photos');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await expect.poll(() => page.getByText('Added 6 images.').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe('6');
+    await expect.poll(() => page.getByTestId('thumbnail').locator('img').count()).toBe(6);
+
+    await page.getByLabel('Validation fraction').fill('0.34');
+    await page.getByRole('button', { name: 'Split', exact: true }).click();
+    await expect.poll(() => page.getByText(/^Split: \d+ train, \d+ validation\.$/).count(), { timeout: 15_000 }).toBe(1);
+    await ui.screenshot('datasets');
+
+    await ui.open('train');
+    await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
+    // The form is checked with the contract's schema before anything is sent.
+    await page.getByLabel('Steps', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(() => page.locator('.field-error').first().textContent()).toMatch(/>=\s*1|too small/i);
+
+    await page.getByLabel('Steps', { exact: true }).fill('40');
+    await page.getByLabel('Batch size').fill('16');
+    await page.getByLabel('Patch (HR px)').fill('24');
+    await page.getByLabel('Validate every (steps)').fill('10');
+    await page.getByRole('button', { name: 'Start training' }).click();
+
+    const counts = page.getByTestId('metric-counts');
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    await expect.poll(async () => Number(await counts.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => Number(await counts.getAttribute('data-validation'))).toBeGreaterThanOrEqual(2);
+    await expect(page.getByRole('figure', { name: 'Training loss' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
+    await expect(page.getByRole('figure', { name: 'Validation PSNR' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
+    await ui.screenshot('train-done');
+
+    // The charts follow the theme (they rebuild with the dark palette without page errors).
+    await page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await expect(page.getByRole('figure', { name: 'Training loss' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
+    await ui.screenshot('train-dark');
+
+    // The run's model goes to the model list.
+    await page.getByLabel('Model name').fill('UI test SRCNN');
+    await page.getByRole('button', { name: 'Add to models' }).click();
+    await expect.poll(() => page.getByText(/added to the model list/).count(), { timeout: 15_000 }).toBe(1);
+  });
+
+  // Uses the data set the first test created (tests in a file run in order and share the served app).
+  it('pauses, resumes and cancels a long run from the Train screen', async () => {
+    const page = ui.page;
+    await ui.open('train');
+    await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
+    await page.getByLabel('Steps', { exact: true }).fill('100000');
+    await page.getByLabel('Batch size').fill('8');
+    await page.getByLabel('Patch (HR px)').fill('24');
+    await page.getByLabel('Validate every (steps)').fill('100000');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const status = page.getByTestId('run-status');
+    const state = () => status.getAttribute('data-state');
+    await expect.poll(() => page.getByText(/^Run \S+ (queued|started)/).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(state, { timeout: 60_000 }).toBe('running');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(state, { timeout: 60_000 }).toBe('paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(state, { timeout: 60_000 }).toBe('running');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(state, { timeout: 60_000 }).toBe('cancelled');
+    await expect.poll(() => page.getByRole('list', { name: 'Training runs' }).getByRole('listitem').count()).toBe(2);
+  }, 240_000);
+});
