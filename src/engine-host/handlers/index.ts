@@ -10,8 +10,8 @@ import { systemHandlers } from './system.ts';
 import { trainingHandlers } from './training.ts';
 
 /**
- * The requests this engine build answers. Everything else in the contract gets NOT_IMPLEMENTED until its engine
- * code lands (see the list in docs of issue 6): add the handler file here when it does.
+ * The requests this engine answers: every method of the contract (test/engine-host/roundtrip.test.ts checks it).
+ * A request without a handler would get NOT_IMPLEMENTED.
  */
 export const handlers: HandlerTable = {
   ...systemHandlers,
