@@ -1,16 +1,8 @@
 import type { RgbImage } from '../../src/engine/imaging/image.ts';
+import { mulberry32 } from '../../src/engine/seeded-random.ts';
 
-/** mulberry32: a tiny seeded PRNG, integer-only so the fixture is bit-identical on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+/** The uint32 stream of mulberry32, under the name the metrics and resize tests know it by. */
+export { mulberry32 as prng };
 
 /**
  * A deterministic "photo-like" RGB image: smooth gradients, hard edges (a disc and a bar), and a smoothed
@@ -18,7 +10,8 @@ export function prng(seed: number): () => number {
  * The protocol test hard-codes scores computed from exactly these pixels; if you change this, recompute them.
  */
 export function photoLikeImage(width: number, height: number, seed: number): RgbImage {
-  const next = prng(seed);
+  // mulberry32 is integer-only, so the fixture is bit-identical on every machine.
+  const next = mulberry32(seed);
   const noise = new Int32Array((width + 4) * (height + 4));
   for (let i = 0; i < noise.length; i++) noise[i] = next() & 255;
   const data = new Uint8Array(width * height * 3);

@@ -4,17 +4,10 @@ import type { Sharp } from 'sharp';
 import sharp from 'sharp';
 import type { RgbImage } from '../../src/engine/imaging/image.ts';
 
-/** Small deterministic PRNG (mulberry32) so fixtures are identical on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/engine/seeded-random.ts';
+
+// Re-exported: the imaging helpers take their seeded fixtures' randomness from here.
+export { seededRandom };
 
 export interface PhotoOptions {
   width: number;

@@ -1,17 +1,9 @@
 import * as ort from 'onnxruntime-node';
+import { seededRandom } from '../../src/engine/seeded-random.ts';
 import { type ArchSpec, outputSizeFor, paramSpecs } from '../../src/engine/training/architectures.ts';
 
-/** Deterministic uniform [0,1) source (mulberry32), so every check sees the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Re-exported: the gradient checks draw their deterministic problems from it.
+export { seededRandom };
 
 export type FloatType = 'float32' | 'float64';
 export type Feeds = Record<string, ort.Tensor>;

@@ -1,22 +1,12 @@
 import type { Command } from 'commander';
-import {
-  addToDataset,
-  createDataset,
-  deleteDataset,
-  listDatasets,
-  markInterruptedImports,
-  removeFromDataset,
-  rescanDataset,
-} from '../../engine/datasets/datasets.ts';
-import { DatasetsRepo } from '../../engine/datasets/datasets-repo.ts';
-import { exportManifest, importManifest } from '../../engine/datasets/manifest.ts';
-import { randomSplit } from '../../engine/datasets/split.ts';
-import { datasetStats } from '../../engine/datasets/stats.ts';
 import type { DatasetRecord, ProgressCallback, SyncResult } from '../../engine/datasets/types.ts';
 import { SrError } from '../../engine/errors.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
-import { openStore, type Store } from '../../engine/store/store.ts';
+import type { Store } from '../../engine/store/store.ts';
 import { printJson } from '../output.ts';
+
+/** The engine side of `datasets` (sharp, SQLite): loaded when a subcommand runs, so `--help` stays fast. */
+type DatasetsEngine = typeof import('./datasets-engine.ts');
 
 interface CommonOptions {
   json?: boolean;
@@ -34,7 +24,7 @@ export function registerDatasetsCommand(program: Command): void {
     .option('--recursive', 'include sub-folders')
     .option('--patch <px>', 'training patch size; smaller images are skipped', '33')
     .action((name: string, paths: string[], opts: CommonOptions & { recursive?: boolean; patch: string }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { createDataset }) => {
         const patchSize = parseInteger(opts.patch, '--patch');
         const { dataset, result } = await createDataset(store, name, paths, {
           recursive: opts.recursive === true,
@@ -63,7 +53,7 @@ export function registerDatasetsCommand(program: Command): void {
   common(datasets.command('list'))
     .description('List datasets')
     .action((opts: CommonOptions) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { listDatasets }) => {
         const all = listDatasets(store);
         if (opts.json) return printJson(all);
         if (all.length === 0) return void process.stdout.write('No datasets yet. Create one with `srstudio datasets create NAME DIR`.\n');
@@ -82,7 +72,7 @@ export function registerDatasetsCommand(program: Command): void {
     .description('Show a dataset: folders, statistics (patches at 33/14), skipped files, missing photos')
     .option('--images', 'also list every image')
     .action((ref: string, opts: CommonOptions & { images?: boolean }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { DatasetsRepo, datasetStats }) => {
         const repo = new DatasetsRepo(store);
         const id = repo.resolve(ref);
         const dataset = repo.record(id);
@@ -116,7 +106,7 @@ export function registerDatasetsCommand(program: Command): void {
     .requiredOption('--val <fraction>', 'fraction of images for validation, e.g. 0.1')
     .option('--seed <n>', 'random seed', '0')
     .action((ref: string, opts: CommonOptions & { val: string; seed: string }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { DatasetsRepo, randomSplit }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         const valFraction = Number(opts.val);
         if (!Number.isFinite(valFraction))
@@ -131,7 +121,7 @@ export function registerDatasetsCommand(program: Command): void {
     .description('Rescan: import new photos, flag vanished ones, heal moved ones by content hash; resumes an interrupted import')
     .option('--root <OLD=NEW>', 'a dataset folder moved from OLD to NEW (repeatable)', collect, [] as string[])
     .action((ref: string, opts: CommonOptions & { root: string[] }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { rescanDataset, DatasetsRepo }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         const remap = opts.root.map(parseRemap);
         const result = await rescanDataset(store, id, { remap, onProgress: progressPrinter(opts) });
@@ -145,7 +135,7 @@ export function registerDatasetsCommand(program: Command): void {
     .description('Add folders or image files to a dataset')
     .option('--recursive', 'include sub-folders')
     .action((ref: string, paths: string[], opts: CommonOptions & { recursive?: boolean }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { addToDataset, DatasetsRepo }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         const result = await addToDataset(store, id, paths, { recursive: opts.recursive === true, onProgress: progressPrinter(opts) });
         if (opts.json) return printJson({ id, ...result, duplicates: result.duplicates.length });
@@ -156,7 +146,7 @@ export function registerDatasetsCommand(program: Command): void {
   common(datasets.command('remove <id> <paths...>'))
     .description('Remove folders or images from a dataset (files are not deleted)')
     .action((ref: string, paths: string[], opts: CommonOptions) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { removeFromDataset, DatasetsRepo }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         const removed = removeFromDataset(store, id, paths);
         if (opts.json) printJson({ id, ...removed });
@@ -167,7 +157,7 @@ export function registerDatasetsCommand(program: Command): void {
   common(datasets.command('rm <id>'))
     .description('Delete a dataset (its photos are not touched)')
     .action((ref: string, opts: CommonOptions) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { deleteDataset, DatasetsRepo }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         deleteDataset(store, id);
         if (opts.json) printJson({ id, deleted: true });
@@ -178,7 +168,7 @@ export function registerDatasetsCommand(program: Command): void {
   common(datasets.command('export <id> <file>'))
     .description('Write a manifest JSON (paths relative to the file, hashes, split)')
     .action((ref: string, file: string, opts: CommonOptions) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { DatasetsRepo, exportManifest }) => {
         const id = new DatasetsRepo(store).resolve(ref);
         const written = await exportManifest(store, id, file);
         if (opts.json) printJson({ id, ...written });
@@ -190,7 +180,7 @@ export function registerDatasetsCommand(program: Command): void {
     .description('Create a dataset from a manifest written by `datasets export`')
     .option('--name <name>', 'a name other than the one in the manifest')
     .action((file: string, opts: CommonOptions & { name?: string }) =>
-      withStore(opts, async (store) => {
+      withStore(opts, async (store, { importManifest }) => {
         const { dataset, result } = await importManifest(store, file, { name: opts.name, onProgress: progressPrinter(opts) });
         if (opts.json) {
           return printJson({
@@ -214,12 +204,13 @@ function common(command: Command): Command {
     .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the OS app-data folder)');
 }
 
-async function withStore(opts: CommonOptions, action: (store: Store) => Promise<void>): Promise<void> {
-  const store = openStore(resolveStateDir(opts.state));
+async function withStore(opts: CommonOptions, action: (store: Store, engine: DatasetsEngine) => Promise<void>): Promise<void> {
+  const engine = await import('./datasets-engine.ts');
+  const store = engine.openStore(resolveStateDir(opts.state));
   try {
     // An import killed earlier shows as interrupted (and `rescan` resumes it) instead of importing forever.
-    markInterruptedImports(store);
-    await action(store);
+    engine.markInterruptedImports(store);
+    await action(store, engine);
   } finally {
     store.close();
   }

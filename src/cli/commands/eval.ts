@@ -1,22 +1,8 @@
 import type { Command } from 'commander';
-import { isSrError, SrError } from '../../engine/errors.ts';
-import { EVAL_SCALES, type EvalMethod, interpolationMethod, isEvalScale } from '../../engine/eval/protocol.ts';
-import { type EvalImageResult, type EvalResult, runEval } from '../../engine/eval/run-eval.ts';
-import { isResizeKernel, RESIZE_KERNEL_NAMES } from '../../engine/imaging/resize-kernels.ts';
-import { resolveModelEvalMethod } from '../../engine/models/eval-method.ts';
-import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
-import { resolveStateDir } from '../../engine/store/state-dir.ts';
-import { formatDb, printJson } from '../output.ts';
-
-interface EvalCliOptions {
-  data: string;
-  scale: string;
-  method: string;
-  json?: boolean;
-  save?: string;
-  device?: string;
-  state?: string;
-}
+import { EVAL_SCALES } from '../../engine/eval/protocol.ts';
+import { RESIZE_KERNEL_NAMES } from '../../engine/imaging/resize-kernels.ts';
+import { DEVICE_NAMES } from '../device-names.ts';
+import type { EvalCliOptions } from './eval-action.ts';
 
 export function registerEvalCommand(program: Command): void {
   program
@@ -27,90 +13,8 @@ export function registerEvalCommand(program: Command): void {
     .requiredOption('--method <name>', `${RESIZE_KERNEL_NAMES.join('|')}, a model id, or an .onnx path`)
     .option('--json', 'print one JSON document instead of a table')
     .option('--save <dir>', 'also write each reconstruction as PNG into this folder')
-    .option('--device <d>', `for model methods: ${DEVICES.join('|')}`)
+    .option('--device <d>', `for model methods: ${DEVICE_NAMES.join('|')}`)
     .option('--state <dir>', 'for model ids: state folder holding user models (default: $SRSTUDIO_HOME or the app-data folder)')
-    .action(async (opts: EvalCliOptions) => {
-      const scale = parseScale(opts.scale);
-      const method = await resolveEvalMethod(opts.method, scale, opts);
-      const table = !opts.json;
-      // The header waits for the first row, so that a failure before any image prints nothing on stdout.
-      const onImage = (r: EvalImageResult, done: number) => {
-        if (done === 1) printHeader();
-        printRow(r);
-      };
-      const result = await runEval({ dataDir: opts.data, scale, method, saveDir: opts.save, onImage: table ? onImage : undefined });
-      if (table) printFooter(result);
-      else printJson(toJson(result));
-    });
-}
-
-function parseScale(text: string): number {
-  const scale = Number(text);
-  if (!isEvalScale(scale)) {
-    throw new SrError('BAD_ARGUMENT', `Unsupported scale "${text}"`, `Use --scale ${EVAL_SCALES.join('|')}.`);
-  }
-  return scale;
-}
-
-/** Interpolation kernels are built in; anything else is a model. */
-async function resolveEvalMethod(name: string, scale: number, opts: EvalCliOptions): Promise<EvalMethod> {
-  if (isResizeKernel(name)) return interpolationMethod(name);
-  return resolveModelMethod(name, scale, opts);
-}
-
-/** A model id or .onnx path, run through the same photo pipeline as `upscale`. */
-async function resolveModelMethod(name: string, scale: number, opts: EvalCliOptions): Promise<EvalMethod> {
-  if (opts.device !== undefined && !(DEVICES as readonly string[]).includes(opts.device)) {
-    throw new SrError('BAD_ARGUMENT', `Unknown --device "${opts.device}"`, `Use ${DEVICES.join(', ')}.`);
-  }
-  try {
-    return await resolveModelEvalMethod(name, scale, {
-      stateDir: opts.state === undefined ? undefined : resolveStateDir(opts.state),
-      device: opts.device as Device | undefined,
-      onNotice: (message) => process.stderr.write(`srstudio: ${message}\n`),
-    });
-  } catch (error) {
-    // "magic" is more likely a typo of a method than a missing model: list both kinds.
-    if (isSrError(error) && error.code === 'UNKNOWN_MODEL') {
-      throw new SrError(
-        'UNKNOWN_METHOD',
-        `Unknown method "${name}"`,
-        `Interpolation: ${RESIZE_KERNEL_NAMES.join(', ')}. ${error.hint ?? ''}`.trim(),
-      );
-    }
-    throw error;
-  }
-}
-
-const NAME_WIDTH = 24;
-
-function printHeader(): void {
-  process.stdout.write(`${'image'.padEnd(NAME_WIDTH)} ${'PSNR (dB)'.padStart(9)} ${'SSIM'.padStart(7)} ${'time (s)'.padStart(9)}\n`);
-}
-
-function printRow(r: EvalImageResult): void {
-  process.stdout.write(
-    `${r.name.padEnd(NAME_WIDTH)} ${formatDb(r.psnr).padStart(9)} ${r.ssim.toFixed(4).padStart(7)} ${r.seconds.toFixed(3).padStart(9)}\n`,
-  );
-}
-
-function printFooter(result: EvalResult): void {
-  process.stdout.write(
-    `${'mean'.padEnd(NAME_WIDTH)} ${formatDb(result.mean.psnr).padStart(9)} ${result.mean.ssim.toFixed(4).padStart(7)}\n`,
-  );
-  process.stdout.write(
-    `${result.images.length} images, method ${result.method}, ×${result.scale}, Y channel, shave ${result.scale}; ${result.seconds.toFixed(2)} s\n`,
-  );
-}
-
-/** The documented JSON shape (per-image timings are left out: they are not part of a score). */
-function toJson(result: EvalResult) {
-  return {
-    method: result.method,
-    scale: result.scale,
-    data: result.data,
-    images: result.images.map(({ name, psnr, ssim }) => ({ name, psnr, ssim })),
-    mean: result.mean,
-    seconds: result.seconds,
-  };
+    // The engine (sharp, onnxruntime) loads only when the command runs, so `--help` stays fast.
+    .action(async (opts: EvalCliOptions) => (await import('./eval-action.ts')).evalAction(opts));
 }

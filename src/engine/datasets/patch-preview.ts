@@ -3,9 +3,9 @@ import { SrError } from '../errors.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { imresizeRgb } from '../imaging/matlab-resize.ts';
+import { seededRandom } from '../seeded-random.ts';
 import type { Store } from '../store/store.ts';
 import { DatasetsRepo } from './datasets-repo.ts';
-import { seededRandom } from './seeded-random.ts';
 
 export interface PatchPair {
   source: string;

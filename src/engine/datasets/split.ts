@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { SrError } from '../errors.ts';
+import { seededShuffle } from '../seeded-random.ts';
 import type { Store } from '../store/store.ts';
 import { DatasetsRepo } from './datasets-repo.ts';
-import { seededShuffle } from './seeded-random.ts';
 import type { Split } from './types.ts';
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromFsError } from '../errors.ts';
@@ -16,6 +17,8 @@ export function isTempFileName(name: string): boolean {
 }
 
 /**
+ * The one atomic writer of the engine (photos, manifests, thumbnails, models, checkpoints).
+ *
  * Writes `data` so that `path` is either the old file or the complete new one, never a torn write:
  * temp file, fsync, rename. The temp file is removed on any failure. Errors name `path` (the file the
  * user asked for), not the temp name: ENOSPC → DISK_FULL, EACCES → NOT_WRITABLE.
@@ -36,6 +39,33 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await rename(tempPath, path);
   } catch (error) {
     if (created) await rm(tempPath, { force: true }).catch(() => undefined);
+    throw fromFsError(error, path, 'write');
+  }
+}
+
+/**
+ * `writeFileAtomic` for synchronous callers (training checkpoints and exports, written between steps, where the loop
+ * must not move on before the file is safe). Same temp naming, fsync, rename and cleanup; `chunks` are written in
+ * order, so a large file need not be concatenated first.
+ */
+export function writeFileAtomicSync(path: string, chunks: readonly Uint8Array[]): void {
+  const tempPath = tempPathFor(path);
+  let fd: number | undefined;
+  let created = false;
+  try {
+    fd = openSync(tempPath, 'wx', 0o644);
+    created = true;
+    for (const chunk of chunks) {
+      let written = 0;
+      while (written < chunk.byteLength) written += writeSync(fd, chunk, written, chunk.byteLength - written);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tempPath, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    if (created) rmSync(tempPath, { force: true });
     throw fromFsError(error, path, 'write');
   }
 }

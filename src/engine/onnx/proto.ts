@@ -64,15 +64,22 @@ export interface ModelProto {
   metadataProps: { key: string; value: string }[];
 }
 
-const root = protobuf.parse(ONNX_SCHEMA, { keepCase: false }).root;
-const ModelType = root.lookupType('onnx.ModelProto');
+let modelType: protobuf.Type | undefined;
+
+/** Parsed on first use, not at import: the engine host and CLI import this module long before (if ever) they need it. */
+function onnxModelType(): protobuf.Type {
+  modelType ??= protobuf.parse(ONNX_SCHEMA, { keepCase: false }).root.lookupType('onnx.ModelProto');
+  return modelType;
+}
 
 export function encodeModel(model: ModelProto): Uint8Array {
+  const ModelType = onnxModelType();
   return ModelType.encode(ModelType.fromObject(model)).finish();
 }
 
 /** Decodes any ONNX file; int64 fields come back as plain numbers. */
 export function decodeModel(bytes: Uint8Array): ModelProto {
+  const ModelType = onnxModelType();
   const message = ModelType.decode(bytes);
   return ModelType.toObject(message, { longs: Number, defaults: true, arrays: true }) as ModelProto;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fromFsError, SrError } from '../errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomicSync } from '../imaging/atomic-write.ts';
 
 /**
  * A training checkpoint: everything needed to continue a run bit for bit.
@@ -80,7 +80,7 @@ export function encodeCheckpoint(state: CheckpointState): Uint8Array[] {
 }
 
 export function saveCheckpoint(path: string, state: CheckpointState): void {
-  writeFileAtomic(path, encodeCheckpoint(state));
+  writeFileAtomicSync(path, encodeCheckpoint(state));
 }
 
 function corrupt(path: string, why: string): SrError {

@@ -1,6 +1,6 @@
 import type { ModelMeta } from '../../shared/model-meta.ts';
+import { writeFileAtomicSync } from '../imaging/atomic-write.ts';
 import { type ArchSpec, archName, inputKindOf, receptiveRadius } from './architectures.ts';
-import { writeFileAtomic } from './atomic-write.ts';
 import { buildInferenceModel } from './graph/index.ts';
 import type { TrainConfig } from './train-config.ts';
 
@@ -37,5 +37,5 @@ export function exportRunModel(path: string, arch: ArchSpec, params: Map<string,
       (config.val ? `; validated on ${config.val}.` : '.'),
     scores: info.scores,
   };
-  writeFileAtomic(path, [buildInferenceModel(arch, params, meta)]);
+  writeFileAtomicSync(path, [buildInferenceModel(arch, params, meta)]);
 }

@@ -1,7 +1,7 @@
 import { SrError } from '../errors.ts';
+import { Rng, Stream } from '../seeded-random.ts';
 import { dihedralMaps, TRANSFORM_COUNT } from './dihedral.ts';
 import { inputFactor, type PatchGeometry } from './patch-geometry.ts';
-import { Rng, Stream } from './rng.ts';
 
 /** An 8-bit plane: every training plane is uint8 after the protocol's rounding, so caching bytes costs 1/4 of floats. */
 export interface BytePlane {

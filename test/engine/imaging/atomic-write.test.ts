@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
-import { isTempFileName, TEMP_SUFFIX, tempPathFor, writeFileAtomic } from '../../../src/engine/imaging/atomic-write.ts';
+import {
+  isTempFileName,
+  TEMP_SUFFIX,
+  tempPathFor,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from '../../../src/engine/imaging/atomic-write.ts';
 import { encodePhoto } from '../../../src/engine/imaging/encode.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 import { NOBODY, runImagingChild } from '../../helpers/imaging-spawn.ts';
@@ -75,6 +81,29 @@ describe('writeFileAtomic', () => {
     const error = await writeFileAtomic(target, 'x').catch((e: unknown) => e);
     expect(isSrError(error) && error.code).toBe('NOT_FOUND');
     expect((error as Error).message).toContain(target);
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('writes the chunks in order over the old file and leaves no temp file', () => {
+    const target = join(dir, 'run.ckpt');
+    writeFileSync(target, 'previous version');
+    writeFileAtomicSync(target, [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3, 4, 5])]);
+    expect([...readFileSync(target)]).toEqual([1, 2, 3, 4, 5]);
+    expect(readdirSync(dir)).toEqual(['run.ckpt']);
+  });
+
+  it('removes the temp file when the final rename fails (target is a folder), naming the target', () => {
+    const target = join(dir, 'taken');
+    mkdirSync(join(target, 'inside'), { recursive: true });
+    expect(() => writeFileAtomicSync(target, [new Uint8Array(16)])).toThrow(expect.objectContaining({ path: target }));
+    expect(leftovers(dir)).toEqual([]);
+    expect(statSync(target).isDirectory()).toBe(true);
+  });
+
+  it('NOT_FOUND naming the target when its folder does not exist', () => {
+    const target = join(dir, 'no-such-folder', 'run.ckpt');
+    expect(() => writeFileAtomicSync(target, [new Uint8Array(1)])).toThrow(expect.objectContaining({ code: 'NOT_FOUND', path: target }));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, Stream } from '../../../src/engine/training/rng.ts';
+import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
 import { learningRateAt } from '../../../src/engine/training/schedule.ts';
 
 describe('Rng', () => {

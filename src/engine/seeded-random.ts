@@ -1,8 +1,53 @@
 /**
- * Seeded randomness for training. Every random decision is keyed by (seed, stream, counter), so the batch of
- * step k never depends on what happened before step k: a resumed run draws exactly the batches an uninterrupted
- * run would, and the prefetch worker can compute any step's batch without sharing state with the loop.
+ * Every seeded random source of the engine (and of the test fixtures), in one place. Two generators, because they
+ * answer different needs and their outputs are pinned:
+ * - `mulberry32` / `seededRandom`: one stream from one seed. Dataset splits and patch previews are reproducible from
+ *   a user's `--seed`, and test fixtures hash its exact output, so its sequence must never change.
+ * - `Rng` (sfc32): keyed by (seed, stream, counter…) and serialisable. Training draws the batch of step k without
+ *   depending on steps before k, so a resumed run draws exactly what an uninterrupted one would; checkpoints store
+ *   only (seed, step), so the keying must never change either.
  */
+
+/** mulberry32: a tiny, well-mixed 32-bit PRNG; integer-only, so it is bit-identical on every machine. Yields uint32. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** Uniform in [0, 1) from mulberry32: a split must be reproducible from its seed, which Math.random cannot give. */
+export function seededRandom(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() / 0x1_0000_0000;
+}
+
+interface MutableIndexed<T> {
+  readonly length: number;
+  [index: number]: T;
+}
+
+/** Fisher–Yates in place; `below(n)` returns a uniform integer in [0, n). */
+function shuffleInPlace<T>(items: MutableIndexed<T>, below: (n: number) => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = below(i + 1);
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
+  }
+}
+
+/** Fisher–Yates with mulberry32; returns a new array. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const out = [...items];
+  shuffleInPlace(out, (n) => Math.floor(random() * n));
+  return out;
+}
 
 /** Streams keep independent uses of one seed from colliding. */
 export const Stream = {
@@ -106,12 +151,7 @@ export class Rng {
   permutation(n: number): Uint32Array {
     const p = new Uint32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
+    shuffleInPlace(p, (k) => this.int(k));
     return p;
   }
 }

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_NAME_TEMPLATE } from '../../src/engine/jobs/upscale-request.ts';
+import { DEVICES } from '../../src/engine/models/execution-providers.ts';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '..', '..', 'bin', 'srstudio.js');
+
+/** Native or large packages that only running a command may load; `--help` must not pay for them. */
+const HEAVY = ['onnxruntime-node', 'sharp', 'better-sqlite3', 'ws', 'protobufjs', 'cli-progress'];
+const isHeavy = (name: string) => HEAVY.includes(name) || name.startsWith('@img/sharp');
+
+// Preloaded into the CLI: on exit, writes the packages the process loaded to stderr, one marked line.
+const REPORTER = `process.on('exit', () => {
+  const names = Object.keys(require.cache).map((file) => {
+    const rest = file.split('node_modules/').pop() ?? '';
+    return rest.startsWith('@') ? rest.split('/').slice(0, 2).join('/') : rest.split('/')[0];
+  });
+  process.stderr.write('\\nLOADED ' + JSON.stringify([...new Set(names)]) + '\\n');
+});`;
+
+let dir: string;
+let reporter: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srstudio-startup-'));
+  reporter = path.join(dir, 'report-loaded.cjs');
+  fs.writeFileSync(reporter, REPORTER);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function help(args: string[]): Promise<{ stdout: string; loaded: string[] }> {
+  const { stdout, stderr } = await run(process.execPath, ['-r', reporter, CLI, ...args, '--help']);
+  const line = stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  if (!line) throw new Error(`no LOADED line from srstudio ${args.join(' ')} --help; stderr: ${stderr}`);
+  return { stdout, loaded: JSON.parse(line.slice('LOADED '.length)) as string[] };
+}
+
+describe('CLI start-up', () => {
+  // Each call is a real Node start: seconds when the shared machine is busy, hence the long timeout.
+  it('--help of the program and of every command loads no engine package (they load when a command runs)', {
+    timeout: 180_000,
+  }, async () => {
+    const commands = [[], ['upscale'], ['eval'], ['train'], ['datasets'], ['serve'], ['models']];
+    const results = await Promise.all(commands.map((args) => help(args)));
+    for (const [i, { stdout, loaded }] of results.entries()) {
+      expect(stdout, `srstudio ${commands[i].join(' ')} --help`).toContain('Usage: srstudio');
+      expect(loaded).toContain('commander'); // the reporter really saw the CLI's packages
+      expect(loaded.filter(isHeavy)).toEqual([]);
+    }
+    const [top, upscale, evalHelp, train] = results.map((r) => r.stdout);
+    for (const name of ['upscale', 'eval', 'train', 'datasets', 'serve', 'models']) expect(top).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    // Help texts spelled out without loading the engine still say what the engine accepts.
+    for (const text of [upscale, evalHelp, train]) expect(text.replace(/\s+/g, ' ')).toContain(DEVICES.join('|'));
+    expect(upscale).toContain(`(default: "${DEFAULT_NAME_TEMPLATE}")`);
+  });
+});
