@@ -1,6 +1,7 @@
 import { MODEL_META_KEY, ModelMeta } from '../../shared/model-meta.ts';
 import { SrError } from '../errors.ts';
-import { decodeModel, encodeModel } from '../onnx/proto.ts';
+import { setMetadataProp } from '../onnx/metadata-props.ts';
+import { decodeModel } from '../onnx/proto.ts';
 
 /**
  * Reads the SR Studio metadata stored in an ONNX file's metadata_props. Returns undefined when the file
@@ -38,12 +39,8 @@ export function readModelMeta(bytes: Uint8Array, path?: string): ModelMeta | und
 /** Returns a copy of the ONNX bytes with `meta` stored under metadata_props[srstudio], replacing any previous value. */
 export function withModelMeta(bytes: Uint8Array, meta: ModelMeta, path?: string): Uint8Array {
   const valid = ModelMeta.parse(meta);
-  const model = decodeOnnx(bytes, path);
-  model.metadataProps = [
-    ...model.metadataProps.filter((p) => p.key !== MODEL_META_KEY),
-    { key: MODEL_META_KEY, value: JSON.stringify(valid) },
-  ];
-  return encodeModel(model);
+  decodeOnnx(bytes, path); // refuses a file that is not an ONNX model, with a clear error
+  return setMetadataProp(bytes, MODEL_META_KEY, JSON.stringify(valid));
 }
 
 export function decodeOnnx(bytes: Uint8Array, path?: string): ReturnType<typeof decodeModel> {
