@@ -1,0 +1,86 @@
+/**
+ * Turns a training run's best model into one of SR Studio's bundled defaults (`resources/models/srcnn-xN.onnx`):
+ * same weights and graph, but the ModelMeta id/name that `defaultModelFor(scale)` and users see (`srcnn-xN`),
+ * a provenance naming the run, and the Set5/Set14 scores measured by `srstudio eval --json` on the shipped file.
+ *
+ * The model is rebuilt with the trainer's own exporter (`buildInferenceModel`) from the weights stored in the
+ * run's file, rather than decoded and re-encoded: a protobuf round trip with defaults filled in writes every
+ * attribute field and ONNX Runtime then rejects the Conv attributes ("type field and data field mismatch").
+ *
+ *   npx tsx scripts/ship-default-model.ts --from RUN_MODEL.onnx --scale N --out resources/models/srcnn-xN.onnx \
+ *     [--run ID] [--state DIR] [--eval set5.json] [--eval set14.json]
+ *
+ * Only metadata changes, so it can be re-run after measuring to store the scores (see scripts/train-defaults.sh).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomicSync } from '../src/engine/imaging/atomic-write.ts';
+import { readModelMeta } from '../src/engine/models/model-meta-io.ts';
+import { DataType, decodeModel } from '../src/engine/onnx/proto.ts';
+import { parseArch } from '../src/engine/training/architectures.ts';
+import { buildInferenceModel } from '../src/engine/training/graph/index.ts';
+import type { ModelMeta } from '../src/shared/model-meta.ts';
+
+interface EvalJson {
+  scale: number;
+  data: string;
+  mean: { psnr: number | null; ssim: number };
+}
+
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    scale: { type: 'string' },
+    out: { type: 'string' },
+    run: { type: 'string' },
+    state: { type: 'string' },
+    eval: { type: 'string', multiple: true },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`ship-default-model: ${message}\n`);
+  process.exit(2);
+}
+
+/** The float32 initializers of an exported model, by name (the trainer writes them as raw little-endian bytes). */
+function weightsOf(model: Uint8Array): Map<string, Float32Array> {
+  const weights = new Map<string, Float32Array>();
+  for (const init of decodeModel(model).graph?.initializer ?? []) {
+    if (!init.name || init.dataType !== DataType.FLOAT) continue;
+    const raw = init.rawData;
+    if (raw && raw.byteLength > 0) {
+      // Copy: the decoded bytes need not be 4-byte aligned.
+      weights.set(init.name, new Float32Array(new Uint8Array(raw).buffer, 0, raw.byteLength / 4));
+    } else {
+      weights.set(init.name, Float32Array.from(init.floatData ?? []));
+    }
+  }
+  return weights;
+}
+
+if (!values.from || !values.scale || !values.out) fail('--from, --scale and --out are required');
+const scale = Number(values.scale);
+const bytes = readFileSync(values.from);
+const source = readModelMeta(bytes, values.from) ?? fail(`${values.from} has no SR Studio metadata: is it a run's model?`);
+if (source.scale !== scale) fail(`${values.from} is a ×${source.scale} model, not ×${scale}`);
+
+// Scores from `srstudio eval --json` files, keyed like the trainer's validation score ("set5-x3").
+const scores: ModelMeta['scores'] = { ...source.scores };
+for (const file of values.eval ?? []) {
+  const result = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
+  if (result.scale !== scale) fail(`${file} measured ×${result.scale}, not ×${scale}`);
+  scores[`${path.basename(result.data).toLowerCase()}-x${scale}`] = { psnr: result.mean.psnr, ssim: result.mean.ssim };
+}
+
+const where = values.run ? ` (run ${values.run}${values.state ? ` in ${values.state}` : ''})` : '';
+const meta: ModelMeta = {
+  ...source,
+  id: `srcnn-x${scale}`,
+  name: `SRCNN ×${scale} (${source.architecture}, SR Studio default)`,
+  provenance: `SR Studio's bundled ×${scale} default${where}. ${source.provenance}`.slice(0, 4000),
+  scores,
+};
+writeFileAtomicSync(values.out, [buildInferenceModel(parseArch(source.architecture, scale), weightsOf(bytes), meta)]);
+process.stdout.write(`${values.out}: ${meta.id} — ${meta.name}\n${JSON.stringify(meta.scores)}\n`);

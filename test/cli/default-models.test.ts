@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpolationMethod } from '../../src/engine/eval/protocol.ts';
+import { runEval } from '../../src/engine/eval/run-eval.ts';
+import { resolveModelEvalMethod } from '../../src/engine/models/eval-method.ts';
+import { defaultModelFor } from '../../src/engine/models/registry.ts';
+import { photoLikeImage } from '../helpers/eval-fixtures.ts';
+import { runCli } from '../helpers/jobs-cli.ts';
+
+/**
+ * The trained defaults shipped in resources/models (R5): each is found by defaultModelFor, describes itself
+ * (id, scale, Y channel, its Set5/Set14 scores), really runs through ONNX Runtime and beats bicubic on a
+ * photo-like image it never saw, and `srstudio upscale` uses it when no --model is given.
+ */
+const SCALES = [2, 3, 4] as const;
+/** Bicubic on Set5 (docs/sr-protocol.md): every shipped model must report a better Set5 score than this. */
+const SET5_BICUBIC = { 2: 33.65, 3: 30.39, 4: 28.42 } as const;
+
+let root = '';
+let dataDir = '';
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-defaults-'));
+  dataDir = path.join(root, 'hr');
+  fs.mkdirSync(dataDir);
+  // 120 is a multiple of 2, 3 and 4, so modcrop keeps the whole image at every scale.
+  const image = photoLikeImage(120, 120, 7);
+  await sharp(image.data, { raw: { width: 120, height: 120, channels: 3 } })
+    .png()
+    .toFile(path.join(dataDir, 'photo.png'));
+});
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('bundled default models', () => {
+  for (const scale of SCALES) {
+    it(`×${scale}: srcnn-x${scale} is the default, self-describing, and beats bicubic`, async () => {
+      const model = await defaultModelFor(scale, { stateDir: root });
+      expect(model.source).toBe('builtin');
+      expect(model.meta).toMatchObject({ id: `srcnn-x${scale}`, scale, colorMode: 'y', inputKind: 'upsampled' });
+      expect(model.meta.architecture).toMatch(/^srcnn-/);
+      expect(model.meta.provenance).toMatch(/run \d+/);
+      expect(model.meta.scores[`set5-x${scale}`].psnr).toBeGreaterThan(SET5_BICUBIC[scale]);
+      expect(model.meta.scores[`set14-x${scale}`].ssim).toBeGreaterThan(0);
+
+      const bicubic = await runEval({ dataDir, scale, method: interpolationMethod('bicubic') });
+      const trained = await runEval({ dataDir, scale, method: await resolveModelEvalMethod(model.path, scale, { device: 'cpu' }) });
+      expect(trained.method).toBe(`srcnn-x${scale}`);
+      expect(trained.mean.psnr).toBeGreaterThan(bicubic.mean.psnr);
+      expect(trained.mean.ssim).toBeGreaterThan(bicubic.mean.ssim);
+    });
+  }
+
+  it('srstudio upscale with no --model uses the bundled model for the scale', async () => {
+    const out = path.join(root, 'out');
+    const state = path.join(root, 'state');
+    const result = await runCli(['upscale', dataDir, '-o', out, '--scale', '3', '--device', 'cpu', '--state', state]);
+    expect(result.code, result.stderr).toBe(0);
+    // The plan line ("… to upscale with srcnn-x3 into …") names the model the batch uses.
+    expect(result.stdout + result.stderr).toContain('with srcnn-x3');
+    const meta = await sharp(path.join(out, 'photo_x3.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([360, 360]);
+  });
+});
