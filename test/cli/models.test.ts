@@ -11,7 +11,9 @@ const bin = path.resolve('bin/srstudio.js');
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    // Built-in models come from an empty resources folder unless a test says otherwise, so the listing is the state's own.
+    const isolated = { SRSTUDIO_RESOURCES: path.join(root, 'no-builtins'), ...env };
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...isolated }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -66,6 +68,16 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     const removed = await cli(['models', 'rm', 'some-model', '--state', state]);
     expect(removed.code).toBe(0);
     expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
+  });
+
+  it('lists the bundled default SRCNN models as built-in', async () => {
+    const listed = await cli(['models', '--json', '--state', state], { SRSTUDIO_RESOURCES: path.resolve('resources') });
+    const builtins = JSON.parse(listed.stdout).models.filter((m: { source: string }) => m.source === 'builtin');
+    expect(builtins.map((m: { id: string; scale: number }) => `${m.id}@${m.scale}`).sort()).toEqual([
+      'srcnn-x2@2',
+      'srcnn-x3@3',
+      'srcnn-x4@4',
+    ]);
   });
 
   it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {

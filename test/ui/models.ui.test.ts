@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
-import { REPO_ROOT, useUiApp } from './harness.ts';
+import { useUiApp } from './harness.ts';
 
 /**
- * Flow 4: the Models screen lists models with a card. `resources/models` ships no built-in model yet, so the test
- * imports a tiny one through the UI first, then exercises make-default and delete-with-confirmation on it.
+ * Flow 4: the Models screen lists the bundled SRCNN models, each with a card; then the test imports a tiny model
+ * through the UI and exercises make-default and delete-with-confirmation on it.
  */
 let modelPath = '';
 const ui = useUiApp({
@@ -16,21 +16,17 @@ const ui = useUiApp({
   },
 });
 
-const BUILTIN_DIR = path.join(REPO_ROOT, 'resources/models');
-const builtinFiles = fs.existsSync(BUILTIN_DIR) ? fs.readdirSync(BUILTIN_DIR).filter((f) => f.endsWith('.onnx')) : [];
-
 describe('Models screen', () => {
   it('lists the built-in models, each with a card', async () => {
     await ui.open('models');
     const heading = ui.page.getByRole('heading', { name: /^Built-in/ });
-    await expect.poll(() => heading.textContent()).toBe(`Built-in (${builtinFiles.length})`);
-    if (builtinFiles.length > 0) {
-      const first = ui.page.getByRole('article').first();
-      expect(await first.textContent()).toContain('Built-in');
-      await ui.screenshot('models-builtin');
-    } else {
-      expect(await ui.page.getByText('No built-in models are installed', { exact: false }).count()).toBe(1);
+    await expect.poll(() => heading.textContent()).toBe('Built-in (3)');
+    for (const scale of [2, 3, 4]) {
+      const card = ui.page.getByRole('article').filter({ hasText: `srcnn-x${scale}` });
+      await expect.poll(() => card.count()).toBe(1);
+      expect(await card.textContent()).toContain('Built-in');
     }
+    await ui.screenshot('models-builtin');
   });
 
   it('imports an ONNX model by path and shows its card with metadata', async () => {

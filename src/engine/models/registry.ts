@@ -118,8 +118,8 @@ export async function deleteModel(id: string, dirs: ModelDirs): Promise<LoadedMo
 }
 
 /**
- * The bundled SRCNN for a scale (9-5-5 preferred). None ships yet: the trained defaults come later, and a
- * made-up model would produce made-up results, so this says so plainly instead.
+ * The bundled SRCNN for a scale (resources/models: ×2, ×3, ×4; 9-5-5 preferred where several exist). Where none is
+ * installed for the scale, this says so plainly instead of substituting another model.
  */
 export async function defaultModelFor(scale: number, dirs: ModelDirs): Promise<LoadedModel> {
   const builtins = (await listModels(dirs)).filter(
@@ -129,7 +129,7 @@ export async function defaultModelFor(scale: number, dirs: ModelDirs): Promise<L
   if (builtins.length > 0) return builtins[0];
   throw new SrError(
     'NO_DEFAULT_MODEL',
-    `No built-in ×${scale} model is installed: SR Studio does not ship trained default models yet`,
+    `No built-in ×${scale} model is installed (SR Studio bundles SRCNN for ×2, ×3 and ×4)`,
     'Pass a model with --model PATH|ID (see `srstudio models`), or train one with `srstudio train`.',
   );
 }

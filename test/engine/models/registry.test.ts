@@ -229,15 +229,16 @@ describe('listing, loading, deleting', () => {
     expect(fs.existsSync(path.join(builtinDir, 'srcnn-builtin-x3.onnx'))).toBe(true);
   });
 
-  it('defaultModelFor: none ships yet, so NO_DEFAULT_MODEL tells the user to pass --model', async () => {
+  it('defaultModelFor: without a bundled model for the scale, NO_DEFAULT_MODEL tells the user to pass --model', async () => {
     const empty = tempDir('srs-nodefault-');
     try {
       const error = await rejection(defaultModelFor(2, { stateDir: empty, builtinDir: path.join(empty, 'none') }));
       expect(error.code).toBe('NO_DEFAULT_MODEL');
       expect(error.message).toContain('×2');
       expect(error.hint).toContain('--model PATH|ID');
-      // With the repository's own (empty) resources/models: the same answer, not a fake model.
-      expect((await rejection(defaultModelFor(3, { stateDir: empty }))).code).toBe('NO_DEFAULT_MODEL');
+      // The repository's own resources/models ships a trained SRCNN per scale; ×5 has none.
+      expect((await defaultModelFor(3, { stateDir: empty })).meta.id).toBe('srcnn-x3');
+      expect((await rejection(defaultModelFor(5, { stateDir: empty }))).code).toBe('NO_DEFAULT_MODEL');
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
