@@ -17,6 +17,9 @@ export class FolderPicker {
   selected = $state.raw<string[]>([]);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
+  /** True while a folder listing is on its way: choosing then would pick the folder being left, not the one clicked. */
+  loading = $state(false);
+  private request = 0;
   private settle: ((picked: string[]) => void) | undefined;
 
   open(mode: 'folder' | 'files'): Promise<string[]> {
@@ -32,14 +35,23 @@ export class FolderPicker {
 
   async browse(path: string | null): Promise<void> {
     this.error = null;
-    const response = await fetch(`/api/browse${path ? `?path=${encodeURIComponent(path)}` : ''}`);
-    const body = (await response.json()) as {
-      ok: boolean;
-      path: string | null;
-      parent: string | null;
-      entries: BrowseEntry[];
-      reason?: string;
-    };
+    this.loading = true;
+    const request = ++this.request;
+    let response: Response;
+    let body: { ok: boolean; path: string | null; parent: string | null; entries: BrowseEntry[]; reason?: string };
+    try {
+      response = await fetch(`/api/browse${path ? `?path=${encodeURIComponent(path)}` : ''}`);
+      body = await response.json();
+    } catch (error) {
+      if (request === this.request) {
+        this.loading = false;
+        this.error = `Cannot reach srstudio serve: ${(error as Error).message}. Check that it is still running, then try again.`;
+      }
+      return;
+    }
+    // A later click has already asked for another folder: this answer is stale.
+    if (request !== this.request) return;
+    this.loading = false;
     if (!body.ok) {
       this.error = `Cannot open that folder: ${body.reason ?? response.statusText}`;
       return;
