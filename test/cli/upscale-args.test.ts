@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerUpscaleCommand } from '../../src/cli/commands/upscale.ts';
+import { defaultOutputFolder } from '../../src/cli/default-output.ts';
 import { formatDuration } from '../../src/cli/progress-bar.ts';
 
 /** Parses `srstudio upscale ...args` in-process: argument errors are thrown before any store, model or file is touched. */
@@ -20,7 +24,6 @@ describe('srstudio upscale arguments', () => {
     [['in', '-o', 'out', '--scale', 'two'], /--scale must be a positive number/],
     [['in', '-o', 'out', '--width', '10.5'], /--width must be a positive whole number/],
     [['in', '-o', 'out', '--device', 'tpu'], /Unknown --device "tpu"/],
-    [['in'], /No output folder given/],
     [['-o', 'out'], /No inputs given/],
     [['in', '--resume'], /original settings; INPUT cannot be changed/],
     [['--resume', '-o', 'out'], /--out cannot be changed/],
@@ -28,6 +31,19 @@ describe('srstudio upscale arguments', () => {
   ])('refuses %j with a clear message', async (args, message) => {
     const error = await parseUpscale(args);
     expect(error).toMatchObject({ name: 'SrError', code: 'BAD_ARGUMENT', message: expect.stringMatching(message) });
+  });
+
+  it('writes beside a single input folder when no -o is given, else to ./upscaled', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-default-out-'));
+    try {
+      fs.mkdirSync(path.join(cwd, 'trip'));
+      fs.writeFileSync(path.join(cwd, 'one.png'), '');
+      expect(defaultOutputFolder(['trip/'], cwd)).toBe(path.join(cwd, 'trip-upscaled'));
+      expect(defaultOutputFolder(['one.png'], cwd)).toBe(path.join(cwd, 'upscaled'));
+      expect(defaultOutputFolder(['trip', 'one.png'], cwd)).toBe(path.join(cwd, 'upscaled'));
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('formats durations for people', () => {

@@ -7,6 +7,7 @@ import { DEVICES } from '../../engine/models/execution-providers.ts';
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
+import { defaultOutputFolder } from '../default-output.ts';
 import { printJson } from '../output.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
@@ -138,8 +139,7 @@ function assertNoBatchSettings(inputs: string[], opts: UpscaleCliOptions): void 
 }
 
 function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInput {
-  if (inputs.length === 0) throw new SrError('BAD_ARGUMENT', 'No inputs given', 'Usage: srstudio upscale INPUT... -o OUT (or --resume).');
-  if (!opts.out) throw new SrError('BAD_ARGUMENT', 'No output folder given', 'Pass -o OUT.');
+  if (inputs.length === 0) throw new SrError('BAD_ARGUMENT', 'No inputs given', 'Usage: srstudio upscale INPUT... [-o OUT] (or --resume).');
   if (opts.skipExisting && opts.overwrite)
     throw new SrError('BAD_ARGUMENT', '--skip-existing and --overwrite contradict each other', 'Pass one of them.');
   const format = FormatChoice.safeParse(opts.format);
@@ -150,7 +150,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
   const existing: ExistingPolicy = opts.skipExisting ? 'skip' : opts.overwrite ? 'overwrite' : 'refuse';
   return {
     inputs,
-    outDir: opts.out,
+    outDir: opts.out ?? defaultOutputFolder(inputs),
     recursive: opts.recursive === true,
     scale: parseNumber(opts.scale, '--scale', { integer: false }),
     width: parseNumber(opts.width, '--width', { integer: true }),

@@ -12,7 +12,10 @@ export function registerUpscaleCommand(program: Command): void {
     .command('upscale')
     .description('Upscale photos and folders in a batch; each batch is journaled, so an interrupted one can be resumed')
     .argument('[inputs...]', 'image files and folders (any mix)')
-    .option('-o, --out <dir>', 'output folder (created if needed)')
+    .option(
+      '-o, --out <dir>',
+      'output folder, created if needed (default: <folder>-upscaled beside a single input folder, else ./upscaled)',
+    )
     .option('--recursive', 'include sub-folders, mirroring them under the output folder')
     .option('--scale <n>', 'upscaling factor: 2, 3, 4 or any factor such as 1.5 (default: the model’s own)')
     .option('--width <px>', 'target width; the height follows the aspect ratio')
