@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBenchCommand } from './bench.ts';
 import { registerDatasetsCommand } from './datasets.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerModelsCommand } from './models.ts';
@@ -8,11 +9,11 @@ import { registerUpscaleCommand } from './upscale.ts';
 
 /** Each command lives in its own file and registers itself here; the order is the order of `--help`. */
 export function registerCommands(program: Command): void {
-  void program;
   registerUpscaleCommand(program);
   registerEvalCommand(program);
   registerTrainCommand(program);
   registerDatasetsCommand(program);
   registerServeCommand(program);
   registerModelsCommand(program);
+  registerBenchCommand(program);
 }
