@@ -55,6 +55,14 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await expect.poll(async () => Number(await counts.getAttribute('data-validation'))).toBeGreaterThanOrEqual(2);
     await expect(page.getByRole('figure', { name: 'Training loss' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
     await expect(page.getByRole('figure', { name: 'Validation PSNR' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
+    // The validation sample (bicubic, model, ground truth) is shown and its images load.
+    const sample = page.getByRole('figure', { name: 'Validation sample' });
+    await expect.poll(() => sample.locator('img').count()).toBe(3);
+    await expect
+      .poll(() =>
+        sample.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0)),
+      )
+      .toBe(true);
     await ui.screenshot('train-done');
 
     // The charts follow the theme (they rebuild with the dark palette without page errors).

@@ -6,6 +6,7 @@ import {
   type TRAINING_PRESETS,
   type TrainingRunSummary,
   TrainingStartParams,
+  type ValidationSample,
 } from '../../../../shared/contract/index.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
@@ -51,6 +52,8 @@ export class TrainState extends UserActions {
   datasets = $state.raw<DatasetSummary[]>([]);
   runs = $state.raw<TrainingRunSummary[]>([]);
   selectedRunId = $state<string | null>(null);
+  /** The selected run's latest validation sample (bicubic / model / ground truth), refreshed at each validation. */
+  sample = $state.raw<ValidationSample | null>(null);
   points = $state.raw<MetricPoint[]>([]);
   etaSeconds = $state<number | null>(null);
 
@@ -97,7 +100,8 @@ export class TrainState extends UserActions {
 
   private onMetrics(event: EventPayload<'training.metrics'>): void {
     if (event.runId !== this.selectedRunId) return;
-    const { runId: _run, totalSteps, etaSeconds, ...point } = event;
+    const { runId: _run, totalSteps, etaSeconds, sample, ...point } = event;
+    if (sample) this.sample = sample;
     const last = this.points.at(-1);
     if (last && point.step < last.step) return;
     this.points = last && last.step === point.step ? [...this.points.slice(0, -1), point] : [...this.points, point];
@@ -139,6 +143,7 @@ export class TrainState extends UserActions {
     this.selectedRunId = id;
     this.points = [];
     this.etaSeconds = null;
+    this.sample = this.runs.find((r) => r.id === id)?.sample ?? null;
     await this.loadHistory(id);
   }
 
