@@ -81,6 +81,11 @@ describe('Datasets screen (real engine through srstudio serve)', () => {
     await ui.open('datasets');
     await createFromFolder(ui, 'few');
     await expect.poll(() => page.getByText(/^Added 3 images; skipped 2 /).count(), { timeout: 30_000 }).toBe(1);
+    // Each skipped file is listed with its own reason.
+    const skipped = page.getByRole('list', { name: 'Skipped files' });
+    await expect.poll(() => skipped.getByRole('listitem').count()).toBe(2);
+    expect(await skipped.getByRole('listitem').filter({ hasText: 'notes.txt' }).textContent()).toMatch(/not an image/i);
+    expect(await skipped.getByRole('listitem').filter({ hasText: 'tiny.png' }).textContent()).toMatch(/small|patch/i);
 
     await page.getByRole('button', { name: /^scene-0\.png, 96 by 72/ }).click();
     const pair = page.getByRole('region', { name: 'Training patch pair' });

@@ -37,7 +37,12 @@ export const datasetHandlers: HandlerTable = {
   'datasets.list': async (_params, { services }) => ({ datasets: listDatasets(services.store).map(toSummary) }),
   'datasets.create': async ({ name, paths, recursive, patchSize }, { services }) => {
     const { dataset, result } = await createDataset(services.store, name, paths, { recursive, patchSize });
-    return { dataset: toSummary(dataset), added: result.added, skipped: result.skipped.length };
+    return {
+      dataset: toSummary(dataset),
+      added: result.added,
+      skipped: result.skipped.length,
+      skippedFiles: result.skipped.slice(0, 1000).map(({ path, reason }) => ({ path, reason: reason.slice(0, 500) })),
+    };
   },
   'datasets.show': async ({ id, offset, limit }, { services }) => {
     const record = getDataset(services.store, id);

@@ -30,7 +30,16 @@ export const datasetRequests = {
         patchSize: z.number().int().min(1).max(4096).optional(),
       })
       .strict(),
-    z.object({ dataset: DatasetSummary, added: z.number().int().nonnegative(), skipped: z.number().int().nonnegative() }),
+    z.object({
+      dataset: DatasetSummary,
+      added: z.number().int().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+      /** Why each file was left out (the first 1,000), so the user can fix or ignore them. */
+      skippedFiles: z
+        .array(z.object({ path: FsPath, reason: z.string().max(500) }))
+        .max(1000)
+        .default([]),
+    }),
     'Registers folders of images as a data set and imports them (photos are referenced, never copied).',
   ),
   'datasets.list': defineRequest(z.object({}).strict(), z.object({ datasets: z.array(DatasetSummary) }), 'Every data set.'),

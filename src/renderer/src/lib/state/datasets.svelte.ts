@@ -13,6 +13,8 @@ const THUMB_SIZE = 160;
 export class DatasetsState extends UserActions {
   datasets = $state.raw<DatasetSummary[]>([]);
   selectedId = $state<string | null>(null);
+  /** Files the last import left out, each with its reason. */
+  skippedFiles = $state.raw<{ path: string; reason: string }[]>([]);
   /** Sparse: index → image, filled as pages arrive. */
   images = $state.raw<(DatasetImage | undefined)[]>([]);
   thumbnails = $state.raw<Record<string, string>>({});
@@ -122,11 +124,10 @@ export class DatasetsState extends UserActions {
     );
     if (!result) return false;
     this.replace(result.dataset);
+    this.skippedFiles = result.skippedFiles;
     this.notice =
       `Added ${result.added} image${result.added === 1 ? '' : 's'}` +
-      (result.skipped
-        ? `; skipped ${result.skipped} (not an image, unreadable, or smaller than the ${result.dataset.patchSize}px patch).`
-        : '.');
+      (result.skipped ? `; skipped ${result.skipped} (listed below with the reason for each).` : '.');
     await this.select(result.dataset.id);
     return true;
   }
