@@ -39,7 +39,11 @@ describe('batch upscale jobs through the forked engine host', () => {
     expect(job).toMatchObject({ kind: 'upscale', total: 2 });
     await expect.poll(() => states.find((e) => e.jobId === job.id && e.state !== 'running')?.state, { timeout: 30_000 }).toBe('done');
     expect(states.filter((e) => e.jobId === job.id).map((e) => e.state)).toEqual(['running', 'done']);
-    expect(progress.filter((e) => e.jobId === job.id).at(-1)).toMatchObject({ done: 2, total: 2 });
+    const mine = progress.filter((e) => e.jobId === job.id);
+    expect(mine.at(-1)).toMatchObject({ done: 2, total: 2 });
+    // The engine's own throughput reaches the UI, and a per-file fraction comes with the current file's name.
+    expect(mine.at(-1)?.megapixelsPerSecond).toBeGreaterThan(0);
+    for (const event of mine.filter((e) => e.message)) expect(event.itemFraction).toBeGreaterThanOrEqual(0);
 
     const written = fs.readdirSync(outputFolder).sort();
     expect(written).toHaveLength(2);

@@ -81,7 +81,10 @@ function forward(event: UpscaleJobEvent, emit: Emit): void {
         done: event.done,
         total: event.total,
         etaSeconds: event.etaSeconds,
-        ...(event.currentInput ? { message: path.basename(event.currentInput).slice(0, 500) } : {}),
+        megapixelsPerSecond: event.megapixelsPerSecond,
+        ...(event.currentInput
+          ? { message: path.basename(event.currentInput).slice(0, 500), itemFraction: Math.min(1, Math.max(0, event.currentFraction)) }
+          : {}),
       });
       return;
     case 'item-failed':

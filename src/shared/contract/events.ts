@@ -16,6 +16,10 @@ export const events = {
     total: z.number().int().nonnegative(),
     etaSeconds: Seconds,
     message: z.string().max(500).optional(),
+    /** How far the current file is (0..1), for a per-file bar. */
+    itemFraction: z.number().min(0).max(1).optional(),
+    /** Output megapixels per second in this run, measured by the engine; null until measurable. */
+    megapixelsPerSecond: z.number().nonnegative().nullable().optional(),
   }),
   'job.state': z.object({ jobId: z.string().max(128), kind: JobKind, state: JobState, error: WireError.optional() }),
   'training.metrics': TrainingMetricsEvent,

@@ -57,6 +57,10 @@ export class UpscaleState {
   /** Input sizes learnt from the loaded thumbnails, for the MP/s figure. */
   private readonly megapixels = new Map<string, number>();
   megapixelsVersion = $state(0);
+  /** How far the running file is (0..1), from the engine's progress events. */
+  currentFraction = $state(0);
+  /** Output MP/s as the engine measures it; preferred over the estimate from thumbnails. */
+  private engineMegapixelsPerSecond = $state<number | null>(null);
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
 
@@ -95,8 +99,9 @@ export class UpscaleState {
     return this.job !== null && (this.job.state === 'cancelled' || this.job.state === 'interrupted');
   }
 
-  /** Megapixels per second over the files finished in this session (input pixels, from the loaded thumbnails). */
+  /** Megapixels per second: the engine's figure (output pixels), else input pixels of finished files from the thumbnails. */
   get megapixelsPerSecond(): number | null {
+    if (this.engineMegapixelsPerSecond !== null) return this.engineMegapixelsPerSecond;
     void this.megapixelsVersion;
     if (this.elapsedSeconds <= 0) return null;
     let total = 0;
@@ -256,6 +261,8 @@ export class UpscaleState {
     this.total = event.total;
     this.etaSeconds = event.etaSeconds;
     this.current = event.message ?? null;
+    this.currentFraction = event.itemFraction ?? 0;
+    if (event.megapixelsPerSecond != null) this.engineMegapixelsPerSecond = event.megapixelsPerSecond;
     if (this.current) {
       const running = this.current;
       this.items = this.items.map((i) => (i.state === 'pending' && i.name === running ? { ...i, state: 'running' } : i));
