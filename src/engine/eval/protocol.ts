@@ -54,19 +54,6 @@ export function degrade(hr: RgbImage, scale: number): RgbImage {
   return imresizeRgb(hr, hr.width / scale, hr.height / scale, 'bicubic');
 }
 
-/** The protocol reads HR images as 8-bit RGB; alpha plays no part in the score. */
-export function dropAlpha(image: RgbImage): RgbImage {
-  if (image.channels === 3) return image;
-  const n = image.width * image.height;
-  const data = new Uint8Array(n * 3);
-  for (let i = 0, p = 0, q = 0; i < n; i++, p += 4, q += 3) {
-    data[q] = image.data[p];
-    data[q + 1] = image.data[p + 1];
-    data[q + 2] = image.data[p + 2];
-  }
-  return { width: image.width, height: image.height, channels: 3, data };
-}
-
 /** Anything that can rebuild an HR image from the protocol's LR image: an interpolation kernel or a model. */
 export interface EvalMethod {
   name: string;

@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fromFsError, isSrError, SrError } from '../errors.ts';
+import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { encodePhoto } from '../imaging/encode.ts';
 import type { PhotoMetadata, RgbImage } from '../imaging/image.ts';
 import { scoreImages } from '../metrics/score.ts';
 import { listEvalImages } from './list-images.ts';
-import { assertEvalScale, degrade, dropAlpha, type EvalMethod, modcrop } from './protocol.ts';
+import { assertEvalScale, degrade, type EvalMethod, modcrop } from './protocol.ts';
 
 export interface EvalImageResult {
   name: string;

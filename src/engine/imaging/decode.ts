@@ -1,5 +1,6 @@
 import type { Metadata, OutputInfo } from 'sharp';
 import sharp from 'sharp';
+import { dropAlpha } from './alpha-channel.ts';
 import { formatName, readHeader } from './header.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
 import { assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
@@ -77,17 +78,6 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number): Pro
 function isFullyOpaque(image: RgbImage): boolean {
   for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 255) return false;
   return true;
-}
-
-function dropAlpha(image: RgbImage): RgbImage {
-  const pixels = image.width * image.height;
-  const rgb = new Uint8Array(pixels * 3);
-  for (let p = 0; p < pixels; p++) {
-    rgb[p * 3] = image.data[p * 4];
-    rgb[p * 3 + 1] = image.data[p * 4 + 1];
-    rgb[p * 3 + 2] = image.data[p * 4 + 2];
-  }
-  return { width: image.width, height: image.height, channels: 3, data: rgb };
 }
 
 function photoMetadata(header: Metadata, isCmyk: boolean): PhotoMetadata {

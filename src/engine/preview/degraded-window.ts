@@ -1,5 +1,5 @@
 import { SrError } from '../errors.ts';
-import { dropAlpha } from '../eval/protocol.ts';
+import { dropAlpha } from '../imaging/alpha-channel.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { imresizeRgb } from '../imaging/matlab-resize.ts';
 import { cropImage, padRegion, type Rect } from './region.ts';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { SrError } from '../errors.ts';
-import { dropAlpha } from '../eval/protocol.ts';
+import { dropAlpha } from '../imaging/alpha-channel.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { scoreImages } from '../metrics/score.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';

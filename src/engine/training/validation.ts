@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { degrade, dropAlpha, modcrop } from '../eval/protocol.ts';
+import { degrade, modcrop } from '../eval/protocol.ts';
+import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { rgbToY, roundPlane } from '../imaging/colour.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';

@@ -1,19 +1,6 @@
 import sharp from 'sharp';
 import type { RgbImage } from '../imaging/image.ts';
 
-/** The RGB part of an image (the same object when it has no alpha). */
-export function withoutAlpha(image: RgbImage): RgbImage {
-  if (image.channels === 3) return image;
-  const n = image.width * image.height;
-  const data = new Uint8Array(n * 3);
-  for (let i = 0, p = 0, q = 0; i < n; i++, p += 4, q += 3) {
-    data[q] = image.data[p];
-    data[q + 1] = image.data[p + 1];
-    data[q + 2] = image.data[p + 2];
-  }
-  return { width: image.width, height: image.height, channels: 3, data };
-}
-
 /**
  * The alpha channel resized on its own with lanczos3. A model never sees alpha (it was not trained on it,
  * and SR of a mask makes halos); a smooth resampling of the mask keeps edges clean.

@@ -1,10 +1,11 @@
 import { SrError } from '../errors.ts';
+import { dropAlpha } from '../imaging/alpha-channel.ts';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { openSession } from '../models/session.ts';
-import { attachAlpha, resizeAlpha, withoutAlpha } from './alpha.ts';
+import { attachAlpha, resizeAlpha } from './alpha.ts';
 import { runModelPass } from './model-pass.ts';
 import { planScale } from './scale-plan.ts';
 
@@ -42,7 +43,7 @@ export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): P
     device: opts.device,
     onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
   });
-  let image = withoutAlpha(source);
+  let image = dropAlpha(source);
   // Tiles of every pass, so progress is monotonic across passes; known once each pass is planned.
   let finished = 0;
   for (let pass = 0; pass < plan.passes; pass++) {
