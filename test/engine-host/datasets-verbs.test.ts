@@ -29,6 +29,30 @@ afterAll(async () => {
 });
 
 describe('dataset verbs through the forked engine host', () => {
+  it('adds a folder to a data set, with reasons for what it skips, and removes it again', async () => {
+    const first = path.join(engine.stateDir, 'work', 'first');
+    const more = path.join(engine.stateDir, 'work', 'more');
+    fs.mkdirSync(first, { recursive: true });
+    fs.mkdirSync(more, { recursive: true });
+    await writeImage(path.join(first, 'a.png'), 300);
+    await writeImage(path.join(more, 'b.png'), 301);
+    await writeImage(path.join(more, 'c.png'), 302);
+    fs.writeFileSync(path.join(more, 'notes.txt'), 'not a photo');
+    const { dataset } = await engine.supervisor.request('datasets.create', { name: 'grow', paths: [first] });
+    expect(dataset.imageCount).toBe(1);
+
+    const added = await engine.supervisor.request('datasets.add', { id: dataset.id, paths: [more] });
+    expect(added).toMatchObject({ added: 2, skipped: 1 });
+    expect(added.dataset.imageCount).toBe(3);
+    expect(added.skippedFiles).toEqual([{ path: path.join(more, 'notes.txt'), reason: expect.stringMatching(/not an image/i) }]);
+
+    const removed = await engine.supervisor.request('datasets.remove', { id: dataset.id, paths: [more] });
+    expect(removed).toMatchObject({ removedRoots: 1, removedImages: 2 });
+    expect(removed.dataset.imageCount).toBe(1);
+    expect(fs.existsSync(path.join(more, 'b.png'))).toBe(true);
+    await engine.supervisor.request('datasets.rm', { id: dataset.id });
+  });
+
   it('splits reproducibly, rescans, exports, imports and makes thumbnails', async () => {
     const created = await engine.supervisor.request('datasets.create', { name: 'photos', paths: [folder] });
     const id = created.dataset.id;

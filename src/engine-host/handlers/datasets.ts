@@ -1,5 +1,6 @@
 import { DatasetsRepo } from '../../engine/datasets/datasets-repo.ts';
 import {
+  addToDataset,
   createDataset,
   deleteDataset,
   exportManifest,
@@ -7,6 +8,7 @@ import {
   importManifest,
   listDatasets,
   randomSplit,
+  removeFromDataset,
   rescanDataset,
 } from '../../engine/datasets/index.ts';
 import type { DatasetRecord } from '../../engine/datasets/types.ts';
@@ -43,6 +45,21 @@ export const datasetHandlers: HandlerTable = {
       skipped: result.skipped.length,
       skippedFiles: result.skipped.slice(0, 1000).map(({ path, reason }) => ({ path, reason: reason.slice(0, 500) })),
     };
+  },
+  'datasets.add': async ({ id, paths, recursive }, { services }) => {
+    const record = getDataset(services.store, id);
+    const result = await addToDataset(services.store, record.id, paths, { recursive });
+    return {
+      dataset: toSummary(getDataset(services.store, record.id)),
+      added: result.added,
+      skipped: result.skipped.length,
+      skippedFiles: result.skipped.slice(0, 1000).map(({ path, reason }) => ({ path, reason: reason.slice(0, 500) })),
+    };
+  },
+  'datasets.remove': async ({ id, paths }, { services }) => {
+    const record = getDataset(services.store, id);
+    const { removedRoots, removedImages } = removeFromDataset(services.store, record.id, paths);
+    return { dataset: toSummary(getDataset(services.store, record.id)), removedRoots, removedImages };
   },
   'datasets.show': async ({ id, offset, limit }, { services }) => {
     const record = getDataset(services.store, id);

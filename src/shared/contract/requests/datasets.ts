@@ -42,6 +42,24 @@ export const datasetRequests = {
     }),
     'Registers folders of images as a data set and imports them (photos are referenced, never copied).',
   ),
+  'datasets.add': defineRequest(
+    z.object({ id: EntityId, paths: z.array(FsPath).min(1).max(1000), recursive: z.boolean().default(false) }).strict(),
+    z.object({
+      dataset: DatasetSummary,
+      added: z.number().int().nonnegative(),
+      skipped: z.number().int().nonnegative(),
+      skippedFiles: z
+        .array(z.object({ path: FsPath, reason: z.string().max(500) }))
+        .max(1000)
+        .default([]),
+    }),
+    'Adds folders or single images to a data set and imports the new photos.',
+  ),
+  'datasets.remove': defineRequest(
+    z.object({ id: EntityId, paths: z.array(FsPath).min(1).max(1000) }).strict(),
+    z.object({ dataset: DatasetSummary, removedRoots: z.number().int().nonnegative(), removedImages: z.number().int().nonnegative() }),
+    'Removes folders or single images from a data set (the files stay on disk).',
+  ),
   'datasets.list': defineRequest(z.object({}).strict(), z.object({ datasets: z.array(DatasetSummary) }), 'Every data set.'),
   'datasets.show': defineRequest(
     DatasetRef.extend({ offset: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(1000).default(200) }),

@@ -144,6 +144,29 @@ export class DatasetsState extends UserActions {
     this.notice = 'Data set removed; the photos stay on disk.';
   }
 
+  /** Adds folders to the selected data set; each skipped file is listed with its reason. */
+  async add(paths: string[], recursive: boolean): Promise<void> {
+    const id = this.selectedId;
+    if (!id || paths.length === 0) return;
+    const result = await this.run('Adding photos…', () => this.client.datasets.add({ id, paths, recursive }));
+    if (!result) return;
+    this.replace(result.dataset);
+    this.skippedFiles = result.skippedFiles;
+    await this.select(id);
+    this.notice = `Added ${result.added} image${result.added === 1 ? '' : 's'}${result.skipped ? `; skipped ${result.skipped} (listed below with the reason for each).` : '.'}`;
+  }
+
+  /** Takes a folder out of the selected data set; the photos stay on disk. */
+  async removeFolder(path: string): Promise<void> {
+    const id = this.selectedId;
+    if (!id) return;
+    const result = await this.run('Removing folder…', () => this.client.datasets.remove({ id, paths: [path] }));
+    if (!result) return;
+    this.replace(result.dataset);
+    await this.select(id);
+    this.notice = `Removed ${result.removedImages} image${result.removedImages === 1 ? '' : 's'} with the folder; the photos stay on disk.`;
+  }
+
   async rescan(): Promise<void> {
     const id = this.selectedId;
     if (!id) return;
