@@ -51,7 +51,7 @@ describe('Datasets screen (real engine through srstudio serve)', () => {
     const page = ui.page;
     await ui.open('datasets');
     await createFromFolder(ui, 'many');
-    await expect.poll(() => page.getByText(`Added ${MANY} images.`).count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByText(new RegExp(`^Added ${MANY} images`)).count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe(String(MANY));
 
     const cells = page.getByTestId('thumbnail');
@@ -103,5 +103,26 @@ describe('Datasets screen (real engine through srstudio serve)', () => {
     await expect.poll(() => page.getByText('Data set removed; the photos stay on disk.').count(), { timeout: 15_000 }).toBe(1);
     expect(fs.existsSync(path.join(ui.rootDir, 'few', 'scene-0.png'))).toBe(true);
     await expect.poll(() => page.getByRole('list', { name: 'Data sets' }).getByRole('button', { name: /^few/ }).count()).toBe(0);
+  });
+
+  it('adds a folder to an existing data set and removes it again', { timeout: 120_000 }, async () => {
+    const page = ui.page;
+    await ui.open('datasets');
+    await createFromFolder(ui, 'few');
+    await expect.poll(() => page.getByText(/^Added 3 images/).count(), { timeout: 30_000 }).toBe(1);
+
+    await page.getByRole('button', { name: 'Add folder to this data set…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
+    await dialog.getByRole('button', { name: new RegExp(escapeRegExp(ui.rootDir)) }).click();
+    await dialog.getByRole('button', { name: /many$/ }).click();
+    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+    await expect.poll(() => page.getByText(new RegExp(`^Added ${MANY} images`)).count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe(String(MANY + 3));
+
+    const many = path.join(ui.rootDir, 'many');
+    await page.getByRole('button', { name: `Remove folder ${many} from the data set` }).click();
+    await expect.poll(() => page.getByTestId('dataset-count').textContent(), { timeout: 30_000 }).toBe('3');
+    expect(fs.existsSync(path.join(many, 'img-000.png'))).toBe(true);
+    await ui.screenshot('datasets-add-remove-folder');
   });
 });
