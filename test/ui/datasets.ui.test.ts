@@ -109,7 +109,10 @@ describe('Datasets screen (real engine through srstudio serve)', () => {
     const page = ui.page;
     await ui.open('datasets');
     await createFromFolder(ui, 'few');
-    await expect.poll(() => page.getByText(/^Added 3 images/).count(), { timeout: 30_000 }).toBe(1);
+    // An earlier test deleted one photo of `few` from disk, so count from what this data set holds now.
+    await expect.poll(() => page.getByText(/^Added \d+ images?/).count(), { timeout: 30_000 }).toBe(1);
+    const before = Number(await page.getByTestId('dataset-count').textContent());
+    expect(before).toBeGreaterThan(0);
 
     await page.getByRole('button', { name: 'Add folder to this data set…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
@@ -117,11 +120,11 @@ describe('Datasets screen (real engine through srstudio serve)', () => {
     await dialog.getByRole('button', { name: /many$/ }).click();
     await dialog.getByRole('button', { name: 'Choose this folder' }).click();
     await expect.poll(() => page.getByText(new RegExp(`^Added ${MANY} images`)).count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe(String(MANY + 3));
+    await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe(String(MANY + before));
 
     const many = path.join(ui.rootDir, 'many');
     await page.getByRole('button', { name: `Remove folder ${many} from the data set` }).click();
-    await expect.poll(() => page.getByTestId('dataset-count').textContent(), { timeout: 30_000 }).toBe('3');
+    await expect.poll(() => page.getByTestId('dataset-count').textContent(), { timeout: 30_000 }).toBe(String(before));
     expect(fs.existsSync(path.join(many, 'img-000.png'))).toBe(true);
     await ui.screenshot('datasets-add-remove-folder');
   });
