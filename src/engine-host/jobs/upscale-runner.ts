@@ -43,7 +43,7 @@ export class UpscaleRunner implements JobRunner {
   async plan(params: UpscaleParams): Promise<JobRecord> {
     const store = this.store();
     const request = parseUpscaleRequest(toRequest(params));
-    const model = await resolveBatchModel(request.model, request.scale, store.dir);
+    const model = await resolveBatchModel(request.model, request.scale, store);
     return createUpscaleJob(new JobsRepo(store), request, model);
   }
 

@@ -1,21 +1,25 @@
+import fs from 'node:fs';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { defaultModelFor, loadModel } from '../models/registry.ts';
+import { ModelsRepo } from '../store/models-repo.ts';
+import type { Store } from '../store/store.ts';
 import { upscalePhoto } from '../upscale/upscale-photo.ts';
 
 /**
  * The batch's only contact with the model zoo and the upscaler, so the runner does not depend on their details.
  * A job records the model's file path, so a resume runs the very same model even if the default changed since.
+ * Without a model: the user's default for the scale (set in the Models screen, kept in the store), else the
+ * bundled SRCNN, so the CLI and the desktop app pick the same model.
  */
-export async function resolveBatchModel(
-  ref: string | undefined,
-  requestedScale: number | undefined,
-  stateDir: string,
-): Promise<LoadedModel> {
+export async function resolveBatchModel(ref: string | undefined, requestedScale: number | undefined, store: Store): Promise<LoadedModel> {
+  const stateDir = store.dir;
   if (ref !== undefined) return loadModel(ref, { stateDir });
   // Non-native factors (1.5, ×8, a target width) are reached by the upscaler from the nearest native model.
   const native = Math.min(4, Math.max(2, Math.ceil(requestedScale ?? 2)));
+  const chosen = new ModelsRepo(store).defaultFor(native);
+  if (chosen && fs.existsSync(chosen.path)) return loadModel(chosen.path, { stateDir });
   return defaultModelFor(native, { stateDir });
 }
 

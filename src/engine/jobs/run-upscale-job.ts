@@ -36,7 +36,7 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   }
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
-    const model = await resolveBatchModel(request.model, request.scale, options.store.dir);
+    const model = await resolveBatchModel(request.model, request.scale, options.store);
     const job = createUpscaleJob(jobs, request, model);
     return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
   }
@@ -45,7 +45,7 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
 
   const job = findResumableJob(jobs, options.resume === 'latest' ? undefined : options.resume);
   const params = readUpscaleJobParams(job);
-  const model = await resolveBatchModel(params.model.path, undefined, options.store.dir);
+  const model = await resolveBatchModel(params.model.path, undefined, options.store);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
   return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request: params.request, resumed: true });

@@ -3,9 +3,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
+import { readUpscaleJobParams } from '../../../src/engine/jobs/create-upscale-job.ts';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
 import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
+import { readModelMeta } from '../../../src/engine/models/model-meta-io.ts';
 import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
+import { ModelsRepo } from '../../../src/engine/store/models-repo.ts';
 import { openStore, type Store } from '../../../src/engine/store/store.ts';
 import { BROKEN_FILE_CODES, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
 import { readTree, writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
@@ -47,6 +50,21 @@ async function run(request: Parameters<typeof runUpscaleJob>[0]['request'], extr
 }
 
 describe('runUpscaleJob', () => {
+  it('without a model, runs the default the user chose for the scale (kept in the store) over the bundled one', async () => {
+    await writePhotos(at('in'), 1);
+    const models = new ModelsRepo(store);
+    const meta = readModelMeta(fs.readFileSync(model), model);
+    if (!meta) throw new Error('the tiny batch model has no metadata');
+    models.register({ path: model, source: 'user', meta });
+    models.setDefault(meta.id);
+
+    const { summary } = await run({ inputs: [at('in')], outDir: at('out') });
+    expect(summary.ok).toBe(1);
+    const job = new JobsRepo(store).get(summary.job);
+    if (!job) throw new Error('no job recorded');
+    expect(readUpscaleJobParams(job).model.path).toBe(model);
+  });
+
   it('records each bad file with its reason and upscales the good ones, in one batch', async () => {
     const good = await writePhotos(at('in'), 2);
     const bad = await writeBadFiles(at('in'));
