@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
-import { makeTempDir } from '../../helpers/store-temp.ts';
+import { useTempStore } from '../../helpers/store-temp.ts';
 
 describe('JobsRepo', () => {
-  let store: Store;
-  let cleanup: () => void;
-  beforeEach(() => {
-    const temp = makeTempDir();
-    cleanup = temp.cleanup;
-    store = openStore(temp.dir);
-  });
-  afterEach(() => {
-    store.close();
-    cleanup();
-  });
+  const temp = useTempStore();
 
   it('creates, reads back and lists jobs newest first, filtered by kind', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const a = jobs.create('upscale', { scale: 2, model: 'srcnn' });
     const b = jobs.create('eval', { set: 'set5' });
     const c = jobs.create('upscale', { scale: 4 });
@@ -31,7 +20,7 @@ describe('JobsRepo', () => {
   });
 
   it('journals items in order and updates them piecewise', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const job = jobs.create('upscale', {});
     jobs.addItems(job.id, [
       { input: '/in/1.png', output: '/out/1.png' },
@@ -60,7 +49,7 @@ describe('JobsRepo', () => {
   });
 
   it('addItems is one transaction: a bad item leaves none behind', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const job = jobs.create('upscale', {});
     const bad = { input: '/in/x.png', output: null, status: 'exploded' as 'done' };
     expect(() => jobs.addItems(job.id, [{ input: '/in/ok.png', output: null }, bad])).toThrow();
@@ -69,7 +58,7 @@ describe('JobsRepo', () => {
   });
 
   it('marks crashed running jobs interrupted and puts their running items back to pending', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const crashed = jobs.create('upscale', {});
     const finished = jobs.create('upscale', {});
     jobs.addItems(crashed.id, [
@@ -90,17 +79,17 @@ describe('JobsRepo', () => {
   });
 
   it('leaves a job alone while its owner process is alive', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const job = jobs.create('train', {});
     jobs.setStatus(job.id, 'running');
     // PID 1 always exists: it stands for "another live SR Studio process owns this job".
-    store.db.prepare('UPDATE jobs SET owner_pid = 1 WHERE id = ?').run(job.id);
+    temp.store.db.prepare('UPDATE jobs SET owner_pid = 1 WHERE id = ?').run(job.id);
     expect(jobs.markRunningAsInterrupted()).toBe(0);
     expect(jobs.get(job.id)?.status).toBe('running');
   });
 
   it('setStatus records the failure and rejects unknown ids', () => {
-    const jobs = new JobsRepo(store);
+    const jobs = new JobsRepo(temp.store);
     const job = jobs.create('eval', null);
     jobs.setStatus(job.id, 'failed', 'disk full');
     expect(jobs.get(job.id)).toMatchObject({ status: 'failed', error: 'disk full', params: null });

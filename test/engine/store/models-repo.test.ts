@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ModelsRepo } from '../../../src/engine/store/models-repo.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
 import type { ModelMeta } from '../../../src/shared/model-meta.ts';
-import { makeTempDir } from '../../helpers/store-temp.ts';
+import { useTempStore } from '../../helpers/store-temp.ts';
 
 function meta(id: string, scale: number): ModelMeta {
   return {
@@ -20,20 +19,10 @@ function meta(id: string, scale: number): ModelMeta {
 }
 
 describe('ModelsRepo', () => {
-  let store: Store;
-  let cleanup: () => void;
-  beforeEach(() => {
-    const temp = makeTempDir();
-    cleanup = temp.cleanup;
-    store = openStore(temp.dir);
-  });
-  afterEach(() => {
-    store.close();
-    cleanup();
-  });
+  const temp = useTempStore();
 
   it('registers, lists by scale and keeps one default per scale', () => {
-    const models = new ModelsRepo(store);
+    const models = new ModelsRepo(temp.store);
     models.register({ path: '/m/a.onnx', source: 'builtin', meta: meta('a-x2', 2) });
     models.register({ path: '/m/b.onnx', source: 'user', meta: meta('b-x2', 2) });
     models.register({ path: '/m/c.onnx', source: 'trained', meta: meta('c-x3', 3) });
@@ -52,7 +41,7 @@ describe('ModelsRepo', () => {
   });
 
   it('re-registering replaces path and meta, and remove forgets the model', () => {
-    const models = new ModelsRepo(store);
+    const models = new ModelsRepo(temp.store);
     models.register({ path: '/m/a.onnx', source: 'user', meta: meta('a', 2) });
     models.setDefault('a');
     const again = models.register({ path: '/m/a2.onnx', source: 'user', meta: { ...meta('a', 2), name: 'Renamed' } });
@@ -64,7 +53,7 @@ describe('ModelsRepo', () => {
   });
 
   it('rejects invalid meta', () => {
-    const models = new ModelsRepo(store);
+    const models = new ModelsRepo(temp.store);
     expect(() => models.register({ path: '/m/x.onnx', source: 'user', meta: meta('UPPER CASE', 2) })).toThrow();
   });
 });

@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunsRepo } from '../../../src/engine/store/runs-repo.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
-import { makeTempDir } from '../../helpers/store-temp.ts';
+import { useTempStore } from '../../helpers/store-temp.ts';
 
 describe('RunsRepo', () => {
-  let store: Store;
-  let cleanup: () => void;
-  beforeEach(() => {
-    const temp = makeTempDir();
-    cleanup = temp.cleanup;
-    store = openStore(temp.dir);
-  });
-  afterEach(() => {
-    store.close();
-    cleanup();
-  });
+  const temp = useTempStore();
 
   it('creates runs and reads their config back', () => {
-    const runs = new RunsRepo(store);
+    const runs = new RunsRepo(temp.store);
     const run = runs.create({ arch: 'fsrcnn-56-12-4', scale: 3, config: { lr: 1e-3, patch: 33 } });
     expect(run).toMatchObject({
       arch: 'fsrcnn-56-12-4',
@@ -35,7 +24,7 @@ describe('RunsRepo', () => {
   });
 
   it('stores metric curves, keeps NaN and Infinity, and filters by step and kind', () => {
-    const runs = new RunsRepo(store);
+    const runs = new RunsRepo(temp.store);
     const run = runs.create({ arch: 'srcnn', scale: 3, config: {} });
     runs.addMetrics(run.id, [
       { step: 1, kind: 'train', name: 'loss', value: 0.5 },
@@ -52,7 +41,7 @@ describe('RunsRepo', () => {
   });
 
   it('tracks checkpoints: latest by step, best by validation PSNR, same step replaced', () => {
-    const runs = new RunsRepo(store);
+    const runs = new RunsRepo(temp.store);
     const run = runs.create({ arch: 'srcnn', scale: 3, config: {} });
     expect(runs.latestCheckpoint(run.id)).toBeUndefined();
     expect(runs.bestCheckpoint(run.id)).toBeUndefined();
@@ -71,14 +60,14 @@ describe('RunsRepo', () => {
   });
 
   it('marks crashed running runs interrupted, and deleting a run removes its rows', () => {
-    const runs = new RunsRepo(store);
+    const runs = new RunsRepo(temp.store);
     const run = runs.create({ arch: 'srcnn', scale: 3, config: {} });
     runs.setStatus(run.id, 'running');
     runs.addMetrics(run.id, [{ step: 1, kind: 'train', name: 'loss', value: 1 }]);
     runs.addCheckpoint(run.id, { step: 1, path: 'c/1' });
     expect(runs.markRunningAsInterrupted()).toBe(1);
     expect(runs.get(run.id)?.status).toBe('interrupted');
-    store.db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
+    temp.store.db.prepare('DELETE FROM runs WHERE id = ?').run(run.id);
     expect(runs.metrics(run.id)).toEqual([]);
     expect(runs.latestCheckpoint(run.id)).toBeUndefined();
   });
