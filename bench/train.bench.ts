@@ -15,9 +15,9 @@ import { physicalCoreCount } from '../src/engine/models/cpu-cores.ts';
 import { Rng, Stream } from '../src/engine/seeded-random.ts';
 import { type ArchSpec, initParams, inputKindOf, outputSizeFor, paramSpecs, parseArch } from '../src/engine/training/architectures.ts';
 import { buildTrainStep } from '../src/engine/training/graph/index.ts';
+import { lrMultipliers } from '../src/engine/training/lr-multipliers.ts';
 import { StepRunner } from '../src/engine/training/step-runner.ts';
 import { openTrainSession } from '../src/engine/training/train-session.ts';
-import { lrMultipliers } from '../src/engine/training/trainer.ts';
 
 const BATCH = 64;
 const PATCH = 33;

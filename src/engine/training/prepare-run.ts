@@ -1,0 +1,52 @@
+/**
+ * Opens what a run's loop needs before its first step: the validation set, the train-step session on its
+ * device and the batch prefetcher. Reports loading progress and device notices as events.
+ */
+import type { Store } from '../store/store.ts';
+import { type ArchSpec, inputKindOf } from './architectures.ts';
+import { resolveImagePaths } from './data-source.ts';
+import type { TrainEvent } from './events.ts';
+import { buildTrainStep } from './graph/index.ts';
+import { lrMultipliers } from './lr-multipliers.ts';
+import type { PatchGeometry } from './patch-geometry.ts';
+import { BatchPrefetcher } from './prefetcher.ts';
+import type { TrainConfig } from './train-config.ts';
+import { openTrainSession } from './train-session.ts';
+import { ValidationSet } from './validation.ts';
+
+export async function prepareRun(
+  store: Store,
+  config: TrainConfig,
+  arch: ArchSpec,
+  geometry: PatchGeometry,
+  emit: (event: TrainEvent) => void,
+) {
+  const inputKind = inputKindOf(arch);
+  const trainPaths = await resolveImagePaths(config.data, store, 'train');
+  const valPaths = config.val ? await resolveImagePaths(config.val, store, 'val') : [];
+  emit({ type: 'loading', what: 'val', done: 0, total: valPaths.length });
+  const validation = valPaths.length > 0 ? await ValidationSet.load(valPaths, config.scale, inputKind) : null;
+  const { session, provider } = await openTrainStep(arch, config, geometry.inputSize, (message) => emit({ type: 'notice', message }));
+  try {
+    const prefetcher = await BatchPrefetcher.start({
+      paths: trainPaths,
+      scale: config.scale,
+      geometry,
+      sampling: { mode: config.sampling, stride: config.stride, augment: config.augment },
+      seed: config.seed,
+      batchSize: config.batch,
+      onLoading: (done, total) => emit({ type: 'loading', what: 'train', done, total }),
+    });
+    return { validation, session, provider, prefetcher };
+  } catch (error) {
+    await session.session.release();
+    throw error;
+  }
+}
+
+/** Builds the run's train-step graph and opens it on the configured device. */
+async function openTrainStep(arch: ArchSpec, config: TrainConfig, inputSize: number, onNotice: (message: string) => void) {
+  const graph = buildTrainStep(arch, { batch: config.batch, inputSize, loss: config.loss, lrMultipliers: lrMultipliers(arch) });
+  const { session, provider } = await openTrainSession(graph.bytes, config.device, onNotice);
+  return { session: { session, graph }, provider };
+}
