@@ -86,11 +86,7 @@ export class JobQueue {
 
   private runNext(): void {
     if (this.active || this.shutDown) return;
-    const jobs = new JobsRepo(this.store());
-    const next = jobs
-      .list()
-      .filter((job) => job.status === 'queued')
-      .sort((a, b) => a.id - b.id)[0];
+    const next = this.claimNext();
     if (!next) return;
     const controller = new AbortController();
     const runner = this.runners[next.kind];
@@ -101,9 +97,9 @@ export class JobQueue {
       : Promise.reject(new SrError('INTERNAL', `This engine cannot run ${next.kind} jobs (job #${next.id})`, 'Update SR Studio.'));
     active.finished = work
       .then(() => {
-        // A runner that returns without moving its job off 'queued' would be picked again forever.
-        if (new JobsRepo(this.store()).get(next.id)?.status === 'queued')
-          throw new SrError('INTERNAL', `Job #${next.id} ended without starting`, 'Resume it, or start it again.');
+        // A runner that returns without recording how its job ended would leave it 'running' (ours) forever.
+        if (new JobsRepo(this.store()).get(next.id)?.status === 'running')
+          throw new SrError('INTERNAL', `Job #${next.id} ended without a result`, 'Resume it, or start it again.');
       })
       .catch((error: unknown) => this.recordFailure(next, error))
       .finally(() => {
@@ -111,6 +107,23 @@ export class JobQueue {
         // The next job starts from a fresh turn, so a long line never grows the stack.
         setImmediate(() => this.runNext());
       });
+  }
+
+  /**
+   * The oldest queued job, claimed for this engine (JobsRepo.claim), so that two engines sharing a store (the app
+   * and `srstudio serve`) never run the same job: a job another engine claimed first is passed over.
+   */
+  private claimNext(): JobRecord | undefined {
+    const jobs = new JobsRepo(this.store());
+    const queued = jobs
+      .list()
+      .filter((job) => job.status === 'queued')
+      .sort((a, b) => a.id - b.id);
+    for (const job of queued) {
+      const claim = jobs.claim(job.id, ['queued']);
+      if (claim.claimed) return claim.job;
+    }
+    return undefined;
   }
 
   /** A runner that throws left the job unfinished: it is failed, with the reason, and the line goes on. */

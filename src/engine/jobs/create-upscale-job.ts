@@ -41,9 +41,15 @@ export function parseUpscaleRequest(input: UpscaleRequestInput): UpscaleRequest 
  * Plans a batch and writes its journal: one row per input, with its output path fixed now (so a resume maps every
  * file the same way) and the skipped and failed inputs already recorded with their reasons. Nothing is written
  * to the output folder except the folder itself. Throws (and creates no job) when the batch cannot start:
- * no images at all, or outputs that exist under the default `refuse` policy.
+ * no images at all, or outputs that exist under the default `refuse` policy. The job is 'queued', or with `claim`
+ * already 'running' in this process (see `JobsRepo.claim`).
  */
-export function createUpscaleJob(jobs: JobsRepo, request: UpscaleRequest, model: LoadedModel): JobRecord {
+export function createUpscaleJob(
+  jobs: JobsRepo,
+  request: UpscaleRequest,
+  model: LoadedModel,
+  options: { claim?: boolean } = {},
+): JobRecord {
   ensureOutputFolder(request.outDir);
   const discovery = discoverInputs(request.inputs, { recursive: request.recursive, excludeDir: request.outDir });
   if (discovery.files.length === 0) throw nothingToDo(discovery);
@@ -67,18 +73,24 @@ export function createUpscaleJob(jobs: JobsRepo, request: UpscaleRequest, model:
   rows.sort((a, b) => compareText(a.input, b.input));
 
   const params: UpscaleJobParams = { version: 1, request, model: { id: model.meta.id, path: model.path } };
-  const job = jobs.create('upscale', params);
-  jobs.addItems(
-    job.id,
-    rows.map(({ input, output, status, reason }) => ({ input, output, status, reason })),
-  );
-  // addItems has no error column; failed rows get their message in a second step.
-  const failedMessages = new Map(rows.filter((r) => r.error !== undefined).map((r) => [r.input, r.error as string]));
-  for (const item of jobs.items(job.id, 'failed')) {
-    const message = failedMessages.get(item.input);
-    if (message !== undefined) jobs.markItem(item.id, 'failed', { error: message });
-  }
-  return job;
+  // One transaction: another process (a job queue) never sees the job without its items.
+  return jobs.atomically(() => {
+    const job = jobs.create('upscale', params);
+    jobs.addItems(
+      job.id,
+      rows.map(({ input, output, status, reason }) => ({ input, output, status, reason })),
+    );
+    // addItems has no error column; failed rows get their message in a second step.
+    const failedMessages = new Map(rows.filter((r) => r.error !== undefined).map((r) => [r.input, r.error as string]));
+    for (const item of jobs.items(job.id, 'failed')) {
+      const message = failedMessages.get(item.input);
+      if (message !== undefined) jobs.markItem(item.id, 'failed', { error: message });
+    }
+    if (!options.claim) return job;
+    const claim = jobs.claim(job.id, ['queued']);
+    if (!claim.claimed) throw new SrError('INTERNAL', `Job ${job.id} could not be claimed as it was created`, 'Try again.');
+    return claim.job;
+  });
 }
 
 /** Reads a job's params back; a job written by another version or edited by hand is refused clearly. */

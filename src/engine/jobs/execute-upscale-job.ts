@@ -31,7 +31,8 @@ type StopReason = { kind: 'aborted' } | { kind: 'disk-full'; error: SrError };
 
 /**
  * Processes a planned job's pending files one by one (the model already uses every core), recording each result
- * in the journal before going on, so a kill at any moment loses at most the file in progress.
+ * in the journal before going on, so a kill at any moment loses at most the file in progress. The caller has
+ * claimed the job for this process first (`JobsRepo.claim`), so no other process works on the same files.
  */
 export async function executeUpscaleJob(options: ExecuteOptions): Promise<UpscaleJobSummary> {
   const { jobs, jobId, request, signal } = options;
@@ -53,7 +54,6 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
     else if (item.status === 'skipped') counts.skipped++;
   }
 
-  jobs.setStatus(jobId, 'running');
   let stop: StopReason | undefined;
   let meter: ThroughputMeter | undefined;
   let writtenMp = 0;

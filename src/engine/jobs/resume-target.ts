@@ -1,16 +1,37 @@
 import { SrError } from '../errors.ts';
+import { isOtherProcessAlive } from '../store/clock.ts';
 import type { JobRecord, JobStatus, JobsRepo } from '../store/jobs-repo.ts';
 
 /** States a job can be resumed from: stopped before all its files were processed. */
 const RESUMABLE: readonly JobStatus[] = ['queued', 'interrupted', 'cancelled'];
 
 /**
- * The upscale job `--resume` continues: the given id, or the newest unfinished one. Jobs left 'running' by a
- * process that died (crash, kill -9) are first marked interrupted by the store; a job whose process is still
- * alive is refused, so two processes never work on the same files.
+ * The upscale job `--resume` continues (the given id, or the newest unfinished one), claimed for this process in
+ * one store transaction: of two processes resuming the same job at once, exactly one gets it and the other gets
+ * an SrError naming the process that runs it, before it has touched any file. A job left 'running' by a process
+ * that died (crash, kill -9) is taken over.
+ */
+export function claimResumableJob(jobs: JobsRepo, id?: number): JobRecord {
+  const claim = jobs.claim(pickJob(jobs, id).id, RESUMABLE);
+  if (!claim.claimed) throw notResumable(claim.job);
+  return claim.job;
+}
+
+/**
+ * The job `--resume` would continue, checked but not claimed (to queue it again). A job left 'running' by a dead
+ * process counts as resumable; one running in another live process does not.
  */
 export function findResumableJob(jobs: JobsRepo, id?: number): JobRecord {
-  jobs.markRunningAsInterrupted();
+  const job = pickJob(jobs, id);
+  if (!isResumable(job)) throw notResumable(job);
+  return job;
+}
+
+function isResumable(job: JobRecord): boolean {
+  return RESUMABLE.includes(job.status) || (job.status === 'running' && !isOtherProcessAlive(job.ownerPid));
+}
+
+function pickJob(jobs: JobsRepo, id: number | undefined): JobRecord {
   if (id === undefined) {
     const job = jobs.list({ kind: 'upscale' }).find((j) => RESUMABLE.includes(j.status) || j.status === 'running');
     if (!job) {
@@ -20,7 +41,6 @@ export function findResumableJob(jobs: JobsRepo, id?: number): JobRecord {
         'Start a new batch with `srstudio upscale INPUT... -o OUT`.',
       );
     }
-    assertResumable(job);
     return job;
   }
   const job = jobs.get(id);
@@ -31,20 +51,18 @@ export function findResumableJob(jobs: JobsRepo, id?: number): JobRecord {
       'Check the id (it is printed when a batch is interrupted), or check --state.',
     );
   }
-  assertResumable(job);
   return job;
 }
 
-function assertResumable(job: JobRecord): void {
-  if (RESUMABLE.includes(job.status)) return;
+function notResumable(job: JobRecord): SrError {
   if (job.status === 'running') {
-    throw new SrError(
+    return new SrError(
       'BAD_ARGUMENT',
-      `Upscale job ${job.id} is still running in another SR Studio process`,
-      'Wait for it to finish, or stop it first.',
+      `Upscale job ${job.id} is already being run by process ${job.ownerPid ?? '(unknown)'}`,
+      'Wait for it to finish, or stop that process first (Ctrl-C, or Cancel in the app); then resume.',
     );
   }
-  throw new SrError(
+  return new SrError(
     'BAD_ARGUMENT',
     `Upscale job ${job.id} has already finished (${job.status}); there is nothing to resume`,
     'Start a new batch instead.',

@@ -7,7 +7,7 @@ import { executeUpscaleJob } from './execute-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
 import type { UpscaleJobSummary } from './job-summary.ts';
 import { removeLeftoverTempFiles } from './leftover-temp-files.ts';
-import { findResumableJob } from './resume-target.ts';
+import { claimResumableJob, findResumableJob } from './resume-target.ts';
 import type { UpscaleRequestInput } from './upscale-request.ts';
 
 export interface RunUpscaleJobOptions {
@@ -37,15 +37,19 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
     const model = await resolveBatchModel(request.model, request.scale, options.store);
-    const job = createUpscaleJob(jobs, request, model);
+    // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
+    const job = createUpscaleJob(jobs, request, model, { claim: true });
     return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
   }
   if (options.resume === undefined)
     throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
 
-  const job = findResumableJob(jobs, options.resume === 'latest' ? undefined : options.resume);
-  const params = readUpscaleJobParams(job);
+  const target = findResumableJob(jobs, options.resume === 'latest' ? undefined : options.resume);
+  // Settings and model are checked before the claim, so a job that cannot run is not left 'running'.
+  const params = readUpscaleJobParams(target);
   const model = await resolveBatchModel(params.model.path, undefined, options.store);
+  // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
+  const job = claimResumableJob(jobs, target.id);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
   return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request: params.request, resumed: true });

@@ -15,7 +15,12 @@ export interface JobRecord {
   createdAt: string;
   updatedAt: string;
   error: string | null;
+  /** The process that runs (or ran, until it died) the job; set while 'running', null otherwise. */
+  ownerPid: number | null;
 }
+
+/** The outcome of `JobsRepo.claim`: the job as it now is, ours to run, or as another process (or its status) keeps it. */
+export type JobClaim = { claimed: true; job: JobRecord } | { claimed: false; job: JobRecord };
 
 export interface JobItemRecord {
   id: number;
@@ -39,6 +44,7 @@ interface JobRow {
   created_at: string;
   updated_at: string;
   error: string | null;
+  owner_pid: number | null;
 }
 
 interface JobItemRow {
@@ -92,6 +98,45 @@ export class JobsRepo {
       .prepare('UPDATE jobs SET status = ?, error = ?, updated_at = ?, owner_pid = ? WHERE id = ?')
       .run(status, error, nowIso(), status === 'running' ? process.pid : null, id);
     if (info.changes === 0) throw unknownJob(id);
+  }
+
+  /**
+   * Makes this process the one that runs a job, atomically, so that of two processes resuming the same job at the
+   * same moment exactly one wins. The job is taken when its status is one of `from`, or when it is 'running' but
+   * its owner is dead (a crash, kill -9: its 'running' items go back to 'pending'). A job running in another live
+   * process, or in any other status, is left as it is and returned unclaimed for the caller to explain.
+   *
+   * One IMMEDIATE transaction: the write lock is taken before the read, so no other process can claim between our
+   * check and our update; the update still repeats the check in its WHERE clause and must change exactly one row.
+   */
+  claim(id: number, from: readonly JobStatus[]): JobClaim {
+    const db = this.store.db;
+    return db
+      .transaction((): JobClaim => {
+        const row = db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+        if (!row) throw unknownJob(id);
+        // A live owner always keeps its job, whatever `from` says.
+        if (row.status === 'running' && isOtherProcessAlive(row.owner_pid)) return { claimed: false, job: toJob(row) };
+        const orphaned = row.status === 'running';
+        if (!orphaned && !from.includes(row.status)) return { claimed: false, job: toJob(row) };
+        const info = db
+          .prepare(
+            "UPDATE jobs SET status = 'running', owner_pid = ?, error = NULL, updated_at = ? WHERE id = ? AND status = ? AND owner_pid IS ?",
+          )
+          .run(process.pid, nowIso(), id, row.status, row.owner_pid);
+        if (info.changes !== 1) throw new SrError('INTERNAL', `Job ${id} changed while it was being claimed`, 'Try again.');
+        if (orphaned) db.prepare("UPDATE job_items SET status = 'pending' WHERE job_id = ? AND status = 'running'").run(id);
+        return { claimed: true, job: this.require(id) };
+      })
+      .immediate();
+  }
+
+  /**
+   * Runs `work` as one IMMEDIATE transaction (repository calls inside it become savepoints), so other processes see
+   * all of it or none of it: e.g. a job with all its items, already claimed, never a half-written one.
+   */
+  atomically<T>(work: () => T): T {
+    return this.store.db.transaction(work).immediate();
   }
 
   addItems(jobId: number, items: { input: string; output: string | null; status?: ItemStatus; reason?: string | null }[]): void {
@@ -200,6 +245,7 @@ function toJob(row: JobRow): JobRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     error: row.error,
+    ownerPid: row.owner_pid,
   };
 }
 

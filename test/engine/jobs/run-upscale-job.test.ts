@@ -13,6 +13,7 @@ import { openStore, type Store } from '../../../src/engine/store/store.ts';
 import { BROKEN_FILE_CODES, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
 import { readTree, writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
 import { listTree, makeJobsTempDir, touchFile } from '../../helpers/jobs-fs.ts';
+import { runInterruptedBatch } from '../../helpers/jobs-interrupted.ts';
 
 let tmp: { dir: string; cleanup(): void };
 let store: Store;
@@ -213,7 +214,44 @@ describe('runUpscaleJob', () => {
     const jobs = new JobsRepo(store);
     const other = jobs.create('upscale', {});
     store.db.prepare("UPDATE jobs SET status = 'running', owner_pid = 1 WHERE id = ?").run(other.id);
-    await expect(run(undefined, { resume: other.id })).rejects.toMatchObject({ message: expect.stringMatching(/still running/) });
+    for (const resume of [other.id, 'latest'] as const) {
+      await expect(run(undefined, { resume })).rejects.toMatchObject({
+        code: 'BAD_ARGUMENT',
+        message: `Upscale job ${other.id} is already being run by process 1`,
+      });
+    }
+    expect(jobs.get(other.id)).toMatchObject({ status: 'running', ownerPid: 1 });
+  });
+
+  it('resumes a job whose process died while it was running (no start-up clean-up needed)', async () => {
+    await writePhotos(at('in'), 3);
+    const jobId = await runInterruptedBatch(store, { inputs: [at('in')], outDir: at('out'), model });
+    const jobs = new JobsRepo(store);
+    // What a kill -9 leaves: the job 'running' under a pid that is gone (above pid_max), its next file 'running'.
+    const [, second] = jobs.items(jobId);
+    jobs.markItem(second.id, 'running');
+    store.db.prepare("UPDATE jobs SET status = 'running', owner_pid = ? WHERE id = ?").run(2 ** 22 + 12345, jobId);
+
+    const resumed = await run(undefined, { resume: jobId });
+    expect(resumed.summary).toMatchObject({ job: jobId, status: 'done', ok: 3, remaining: 0 });
+    expect(resumed.events[0]).toMatchObject({ type: 'job-start', resumed: true, toDo: 2, total: 3 });
+    expect(jobs.get(jobId)).toMatchObject({ status: 'done', ownerPid: null });
+    expect(listTree(at('out'))).toHaveLength(3);
+  });
+
+  it('a new batch is journaled already claimed: it is never seen queued by another process', async () => {
+    await writePhotos(at('in'), 1);
+    const seen: (string | undefined)[] = [];
+    const { summary } = await run(
+      { inputs: [at('in')], outDir: at('out'), model },
+      {
+        onEvent: (e) => {
+          if (e.type === 'job-start') seen.push(new JobsRepo(store).get(e.jobId)?.status);
+        },
+      },
+    );
+    expect(seen).toEqual(['running']);
+    expect(new JobsRepo(store).get(summary.job)?.status).toBe('done');
   });
 
   it('explains an empty batch and a missing input instead of creating a job', async () => {

@@ -88,6 +88,83 @@ describe('JobsRepo', () => {
     expect(jobs.get(job.id)?.status).toBe('running');
   });
 
+  it('claim takes a job in one of the given states for this process, and leaves every other job as it is', () => {
+    const jobs = new JobsRepo(temp.store);
+    const queued = jobs.create('upscale', {});
+    const claim = jobs.claim(queued.id, ['queued', 'interrupted']);
+    expect(claim).toMatchObject({ claimed: true, job: { id: queued.id, status: 'running', ownerPid: process.pid, error: null } });
+    expect(jobs.get(queued.id)).toMatchObject({ status: 'running', ownerPid: process.pid });
+
+    const finished = jobs.create('upscale', {});
+    jobs.setStatus(finished.id, 'done');
+    expect(jobs.claim(finished.id, ['queued', 'interrupted'])).toMatchObject({ claimed: false, job: { status: 'done', ownerPid: null } });
+    // A state outside `from` is refused even when it is resumable elsewhere.
+    const cancelled = jobs.create('upscale', {});
+    jobs.setStatus(cancelled.id, 'cancelled');
+    expect(jobs.claim(cancelled.id, ['queued']).claimed).toBe(false);
+    expect(jobs.get(cancelled.id)?.status).toBe('cancelled');
+    expect(() => jobs.claim(404, ['queued'])).toThrowError(/No job with id 404/);
+  });
+
+  it('claim refuses a job another live process runs, and names that process', () => {
+    const jobs = new JobsRepo(temp.store);
+    const job = jobs.create('upscale', {});
+    jobs.addItems(job.id, [{ input: 'a', output: 'A' }]);
+    jobs.setStatus(job.id, 'running');
+    const [item] = jobs.items(job.id);
+    jobs.markItem(item.id, 'running');
+    // PID 1 always exists: another SR Studio process that is running this job right now.
+    temp.store.db.prepare('UPDATE jobs SET owner_pid = 1 WHERE id = ?').run(job.id);
+    const before = jobs.get(job.id);
+
+    expect(jobs.claim(job.id, ['queued', 'interrupted', 'cancelled', 'running'])).toEqual({ claimed: false, job: before });
+    expect(jobs.get(job.id)).toEqual(before);
+    expect(jobs.items(job.id)[0].status).toBe('running');
+  });
+
+  it('claim takes over a job whose owner died, putting its running items back to pending', () => {
+    const jobs = new JobsRepo(temp.store);
+    const job = jobs.create('upscale', {});
+    jobs.addItems(job.id, [
+      { input: 'a', output: 'A' },
+      { input: 'b', output: 'B' },
+    ]);
+    jobs.setStatus(job.id, 'running', 'old error');
+    const [a, b] = jobs.items(job.id);
+    jobs.markItem(a.id, 'done');
+    jobs.markItem(b.id, 'running');
+    // A pid above the kernel's pid_max (2^22) cannot be alive: the owner crashed.
+    const deadPid = 2 ** 22 + 12345;
+    temp.store.db.prepare('UPDATE jobs SET owner_pid = ? WHERE id = ?').run(deadPid, job.id);
+    expect(jobs.get(job.id)?.ownerPid).toBe(deadPid);
+
+    // No start-up clean-up needed first: the claim itself sees the dead owner.
+    const claim = jobs.claim(job.id, ['interrupted']);
+    expect(claim).toMatchObject({ claimed: true, job: { status: 'running', ownerPid: process.pid, error: null } });
+    expect(jobs.items(job.id).map((i) => i.status)).toEqual(['done', 'pending']);
+  });
+
+  it('atomically writes a job with its items and its claim as one transaction, or nothing', () => {
+    const jobs = new JobsRepo(temp.store);
+    const made = jobs.atomically(() => {
+      const job = jobs.create('upscale', {});
+      jobs.addItems(job.id, [{ input: 'a', output: 'A' }]);
+      return jobs.claim(job.id, ['queued']);
+    });
+    expect(made).toMatchObject({ claimed: true, job: { status: 'running', ownerPid: process.pid } });
+    expect(jobs.items(made.job.id)).toHaveLength(1);
+
+    expect(() =>
+      jobs.atomically(() => {
+        const job = jobs.create('upscale', { doomed: true });
+        jobs.addItems(job.id, [{ input: 'b', output: 'B' }]);
+        throw new Error('planning failed half-way');
+      }),
+    ).toThrowError(/half-way/);
+    expect(jobs.list().map((j) => j.id)).toEqual([made.job.id]);
+    expect(temp.store.db.prepare('SELECT COUNT(*) AS n FROM job_items').get()).toEqual({ n: 1 });
+  });
+
   it('setStatus records the failure and rejects unknown ids', () => {
     const jobs = new JobsRepo(temp.store);
     const job = jobs.create('eval', null);
