@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow, Rectangle } from 'electron';
+// Pure Node (fs + the SrError mapping), like the engine's state-dir that main already uses: no engine runtime here.
+import { writeFileAtomicSync } from '../engine/imaging/atomic-write.ts';
 
 export interface WindowState {
   bounds: Rectangle;
@@ -19,10 +21,12 @@ function isWindowState(value: unknown): value is WindowState {
   );
 }
 
+const FILE_NAME = 'window-state.json';
+
 /** Remembers where the window was, in the user-data folder; a damaged file just means default bounds. */
 export function loadWindowState(userData: string): WindowState {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(userData, 'window-state.json'), 'utf8'));
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(userData, FILE_NAME), 'utf8'));
     if (isWindowState(parsed) && parsed.bounds.width >= 400 && parsed.bounds.height >= 300) return parsed;
   } catch {
     // first start or unreadable: defaults
@@ -30,17 +34,22 @@ export function loadWindowState(userData: string): WindowState {
   return DEFAULT_STATE;
 }
 
+/**
+ * Writes the state atomically (temp file, fsync, rename; synchronous, as the window is closing), so a crash or
+ * power cut while quitting leaves the previous file rather than a torn one. Returns false when it could not be
+ * written: not worth bothering the user about, the next start just uses default bounds.
+ */
+export function saveWindowState(userData: string, state: WindowState): boolean {
+  try {
+    writeFileAtomicSync(path.join(userData, FILE_NAME), [Buffer.from(JSON.stringify(state))]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function trackWindowState(window: BrowserWindow, userData: string): void {
-  const file = path.join(userData, 'window-state.json');
-  const save = () => {
-    const state: WindowState = { bounds: window.getNormalBounds(), maximized: window.isMaximized() };
-    const temp = `${file}.tmp`;
-    try {
-      fs.writeFileSync(temp, JSON.stringify(state));
-      fs.renameSync(temp, file);
-    } catch {
-      // Not worth bothering the user about.
-    }
-  };
-  window.on('close', save);
+  window.on('close', () => {
+    saveWindowState(userData, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+  });
 }

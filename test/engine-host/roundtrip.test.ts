@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTempFileName } from '../../src/engine/imaging/atomic-write.ts';
 import { handlers } from '../../src/engine-host/handlers/index.ts';
 import { CONTRACT_VERSION, ContractError, type EventPayload, METHODS, SystemInfo } from '../../src/shared/contract/index.ts';
 import { type Harness, startEngine } from '../helpers/engine-host-harness.ts';
@@ -46,7 +47,7 @@ describe('contract round trips through a real forked engine host', () => {
     expect(after.settings).toMatchObject({ theme: 'dark', tileSize: 512, outputFormat: 'keep' });
     const onDisk = JSON.parse(fs.readFileSync(path.join(engine.stateDir, 'settings.json'), 'utf8'));
     expect(onDisk).toMatchObject({ theme: 'dark', tileSize: 512 });
-    expect(fs.readdirSync(engine.stateDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(engine.stateDir).filter((f) => f.endsWith('.tmp') || isTempFileName(f))).toEqual([]);
   });
 
   it('imports a real ONNX model into the zoo, lists it with its metadata, and deletes it', async () => {

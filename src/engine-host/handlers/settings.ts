@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fromFsError, SrError } from '../../engine/errors.ts';
+import { writeFileAtomicSync } from '../../engine/imaging/atomic-write.ts';
 import { Settings } from '../../shared/contract/index.ts';
 import type { HandlerTable } from '../handler.ts';
 
@@ -33,18 +34,18 @@ export function readSettings(stateDir: string): Settings {
   return parsed.data;
 }
 
-/** Temp file in the same folder, then rename: a crash never leaves half a settings file. */
-function writeSettings(stateDir: string, settings: Settings): void {
-  const file = path.join(stateDir, FILE_NAME);
-  const temp = `${file}.${process.pid}.tmp`;
+/**
+ * Through the engine's atomic writer (temp file, fsync, rename): a crash never leaves half a settings file.
+ * Synchronous on purpose: `settings.set` reads, patches and writes without yielding, so two patches sent at once
+ * cannot interleave and lose one of them.
+ */
+export function writeSettings(stateDir: string, settings: Settings): void {
   try {
     fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`);
-    fs.renameSync(temp, file);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw fromFsError(error, file, 'write');
+    throw fromFsError(error, stateDir, 'write');
   }
+  writeFileAtomicSync(path.join(stateDir, FILE_NAME), [Buffer.from(`${JSON.stringify(settings, null, 2)}\n`)]);
 }
 
 export const settingsHandlers: HandlerTable = {
