@@ -51,6 +51,8 @@ describe('Datasets and Train screens (real engine, real training)', () => {
 
     const counts = page.getByTestId('metric-counts');
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    // The notice followed the run to its end (it does not keep saying "started" or "queued").
+    await expect.poll(() => page.getByText(/^Run \S+ finished\.$/).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(async () => Number(await counts.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
     await expect.poll(async () => Number(await counts.getAttribute('data-validation'))).toBeGreaterThanOrEqual(2);
     await expect(page.getByRole('figure', { name: 'Training loss' }).locator('canvas').count()).resolves.toBeGreaterThan(0);
@@ -78,26 +80,40 @@ describe('Datasets and Train screens (real engine, real training)', () => {
   });
 
   // Uses the data set the first test created (tests in a file run in order and share the served app).
-  it('pauses, resumes and cancels a long run from the Train screen', async () => {
+  it('a run queued behind another says so, then that it started; pauses, resumes and cancels it, the notice following', async () => {
     const page = ui.page;
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
-    await page.getByLabel('Steps', { exact: true }).fill('100000');
+    const notice = () => page.locator('p.notice').textContent();
+    // A first run that keeps the job line busy for a while.
+    await page.getByLabel('Steps', { exact: true }).fill('150');
     await page.getByLabel('Batch size').fill('8');
     await page.getByLabel('Patch (HR px)').fill('24');
     await page.getByLabel('Validate every (steps)').fill('100000');
     await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(notice, { timeout: 15_000 }).toMatch(/^Run \S+ started\.$/);
+
+    // The second waits in line: the notice says so, and changes by itself once the first one is done.
+    await page.getByLabel('Steps', { exact: true }).fill('100000');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(notice, { timeout: 15_000 }).toMatch(/^Run (\S+) queued: it starts as soon as no other job is running\.$/);
+    const second = /^Run (\S+) /.exec((await notice()) ?? '')?.[1];
+    expect(second).toBeTruthy();
     const status = page.getByTestId('run-status');
     const state = () => status.getAttribute('data-state');
-    await expect.poll(() => page.getByText(/^Run \S+ (queued|started)/).count(), { timeout: 15_000 }).toBe(1);
-    await expect.poll(state, { timeout: 60_000 }).toBe('running');
+    expect(await state()).toBe('queued');
+    await expect.poll(state, { timeout: 180_000 }).toBe('running');
+    await expect.poll(notice, { timeout: 15_000 }).toBe(`Run ${second} started.`);
 
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(state, { timeout: 60_000 }).toBe('paused');
+    await expect.poll(notice).toBe(`Run ${second} paused: Resume continues from its last checkpoint.`);
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(state, { timeout: 60_000 }).toBe('running');
+    await expect.poll(notice, { timeout: 15_000 }).toBe(`Run ${second} started.`);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(state, { timeout: 60_000 }).toBe('cancelled');
-    await expect.poll(() => page.getByRole('list', { name: 'Training runs' }).getByRole('listitem').count()).toBe(2);
-  }, 240_000);
+    await expect.poll(notice).toBe(`Run ${second} cancelled.`);
+    await expect.poll(() => page.getByRole('list', { name: 'Training runs' }).getByRole('listitem').count()).toBe(3);
+  }, 360_000);
 });

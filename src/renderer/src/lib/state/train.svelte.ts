@@ -42,6 +42,26 @@ export const DEFAULT_FORM: TrainForm = {
 const ACTIVE = new Set(['queued', 'running', 'paused', 'interrupted']);
 const WAITING = new Set(['queued', 'paused', 'interrupted']);
 
+/** What the notice says about a run the user started or controlled here, in each state its job goes through. */
+export function runNotice(runId: string, state: TrainingRunSummary['state']): string {
+  switch (state) {
+    case 'queued':
+      return `Run ${runId} queued: it starts as soon as no other job is running.`;
+    case 'running':
+      return `Run ${runId} started.`;
+    case 'paused':
+      return `Run ${runId} paused: Resume continues from its last checkpoint.`;
+    case 'interrupted':
+      return `Run ${runId} was interrupted: Resume continues from its last checkpoint.`;
+    case 'done':
+      return `Run ${runId} finished.`;
+    case 'failed':
+      return `Run ${runId} failed.`;
+    case 'cancelled':
+      return `Run ${runId} cancelled.`;
+  }
+}
+
 /**
  * The Train screen: a form checked by the contract's zod schema before it is sent, the runs history, and the live
  * metrics of the run on screen (history from `training.metrics`, then streamed points from the event).
@@ -56,6 +76,16 @@ export class TrainState extends UserActions {
   sample = $state.raw<ValidationSample | null>(null);
   points = $state.raw<MetricPoint[]>([]);
   etaSeconds = $state<number | null>(null);
+  /**
+   * The run the notice reports on (the last one started or controlled from this screen), so the notice follows
+   * its job's state events (queued, started, finished…) instead of keeping the words of the moment it was sent.
+   */
+  private followed: { runId: string; jobId: string | undefined } | null = null;
+  /**
+   * The latest state each training job reported. The engine sends a job's state change before it answers the
+   * request that caused it, so an answer (whose run summary can still say 'queued') may be older than the event.
+   */
+  private readonly jobStates = new Map<string, TrainingRunSummary['state']>();
 
   constructor(
     private readonly client: SrsClient,
@@ -69,12 +99,28 @@ export class TrainState extends UserActions {
         if (event.kind === 'training') {
           const mine = this.selectedRun?.jobId === event.jobId;
           if (event.error && mine) this.error = uiError(event.error);
+          this.jobStates.set(event.jobId, event.state);
+          this.onFollowedState(event.jobId, event.state);
           void this.loadRuns();
           if (mine && this.selectedRunId) void this.loadHistory(this.selectedRunId);
         }
       },
       { signal },
     );
+  }
+
+  private follow(run: TrainingRunSummary): void {
+    this.followed = { runId: run.id, jobId: run.jobId };
+    const reported = run.jobId === undefined ? undefined : this.jobStates.get(run.jobId);
+    this.notice = runNotice(run.id, reported ?? run.state);
+  }
+
+  private onFollowedState(jobId: string, state: TrainingRunSummary['state']): void {
+    const followed = this.followed;
+    if (!followed) return;
+    // A run whose summary came without its job id (a run resumed for the first time) is matched once runs reload.
+    const followedJob = followed.jobId ?? this.runs.find((r) => r.id === followed.runId)?.jobId;
+    if (followedJob === jobId) this.notice = runNotice(followed.runId, state);
   }
 
   get selectedRun(): TrainingRunSummary | undefined {
@@ -183,21 +229,29 @@ export class TrainState extends UserActions {
     if (!result) return;
     this.runs = [result.run, ...this.runs.filter((r) => r.id !== result.run.id)];
     await this.selectRun(result.run.id);
-    this.notice = `Run ${result.run.id} ${result.run.state === 'queued' ? 'queued: it starts as soon as no other job is running' : 'started'}.`;
+    this.follow(result.run);
   }
 
   async control(action: 'pause' | 'resume' | 'cancel'): Promise<void> {
     const runId = this.selectedRunId;
     if (!runId) return;
     const label = { pause: 'Pausing…', resume: 'Resuming…', cancel: 'Cancelling…' }[action];
+    // Only states reported from now on say how this action went.
+    const jobId = this.selectedRun?.jobId;
+    if (jobId !== undefined) this.jobStates.delete(jobId);
     const result = await this.run(label, () => this.client.training[action]({ runId }));
-    if (result) this.runs = this.runs.map((r) => (r.id === runId ? result.run : r));
+    if (!result) return;
+    this.runs = this.runs.map((r) => (r.id === runId ? result.run : r));
+    this.follow(result.run);
   }
 
   async promote(name: string): Promise<void> {
     const runId = this.selectedRunId;
     if (!runId) return;
     const result = await this.run('Adding to models…', () => this.client.training.promote({ runId, ...(name ? { name } : {}) }));
-    if (result) this.notice = `Model ${result.modelId} added to the model list.`;
+    if (!result) return;
+    // The user's latest action speaks now; later state events of the run no longer replace it.
+    this.followed = null;
+    this.notice = `Model ${result.modelId} added to the model list.`;
   }
 }
