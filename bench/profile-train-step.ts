@@ -1,8 +1,8 @@
 /**
- * Profiles one train step (forward + backward + Adam in one ORT run) for SRCNN 9-1-5, 9-5-5 (batch 64, 33×33)
- * and FSRCNN ×3, prints samples/s and the ops that take the time.
+ * Profiles one train step (forward + backward + Adam in one ORT run) for SRCNN 9-1-5, 9-5-5 (batch 64, 33×33),
+ * FSRCNN ×3 and ESPCN ×3 (11×11 LR patches), prints samples/s and the ops that take the time.
  *
- *   npx tsx bench/profile-train-step.ts [--steps 5] [--rounds 4] [--only srcnn-9-1-5] [--tuning '{"inputGrad":"convTranspose"}' ...]
+ *   npx tsx bench/profile-train-step.ts [--steps 5] [--rounds 4] [--only srcnn-9-1-5] [--top 8] [--session '{…}'] [--tuning '{"inputGrad":"convTranspose"}' ...]
  *
  * The machine is noisy: compare variants within one run (several --tuning values run interleaved, best round kept).
  *
@@ -21,6 +21,17 @@
  * with a 21×21 or 25×25 kernel run far below GEMM speed (T(x)-as-kernel or per-offset Gemms instead); the
  * one-hot im2col Conv beat 81 Slices; ConvTranspose for stride-1 input gradients is several times slower than
  * the flipped-kernel Conv.
+ *
+ * 2026-11-25, load average 8-11, srcnn-9-5-5 only, best of 4×3 steps, interleaved (tuning.ts `weightGrad`):
+ *
+ *   weight gradient of conv2 (64→32, 5×5)         conv2 wgrad ops          step
+ *   'shiftedMatMul' (25 Slices + 25 Gemms)         Gemm 155 + Slice 135 ms  133 samples/s
+ *   'rowShift' (row-shift.ts, now 'auto')          MatMul 69 + Gather 19    200 samples/s
+ *                                                  + Pad/Concat 32 ms
+ *
+ * What is left: conv2's forward (FusedConv ≈ 94 ms) and input gradient (Conv ≈ 94 ms) are ~45% of the step;
+ * their row-shift spellings (`forward`/`inputGrad`: 'rowShift') tied or lost here. `--session` showed no gain
+ * from graphOptimizationLevel 'extended' (NCHWc off: slower Convs) and no clear one from allow_spinning 0.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +53,7 @@ const CASES: Case[] = [
   { label: 'srcnn-9-5-5', arch: parseArch('srcnn-9-5-5', 3), inputSize: 33, lrMultipliers: { 'conv3.w': 0.1, 'conv3.b': 0.1 } },
   // FSRCNN ×3 on 11×11 LR patches (33×33 HR), as the sampler feeds it.
   { label: 'fsrcnn-56-12-4-x3', arch: parseArch('fsrcnn', 3), inputSize: 11 },
+  { label: 'espcn-x3', arch: parseArch('espcn', 3), inputSize: 11 },
 ];
 
 function argument(name: string): string[] {
@@ -78,6 +90,7 @@ async function prepare(c: Case, tuning: Partial<Tuning>, profileDir: string, ind
     enableProfiling: true,
     profileFilePrefix: path.join(profileDir, `v${index}-`),
     logSeverityLevel: 3,
+    ...sessionOptions,
   });
   const rnd = random(1);
   const outSize = outputSizeFor(c.arch, c.inputSize);
@@ -157,7 +170,7 @@ function printTopOps(file: string, runs: number): void {
   for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 8))
     console.log(`    ${op.padEnd(22)} ${(us / runs / 1000).toFixed(2)} ms`);
   console.log('  top nodes:');
-  for (const [node, { op, us }] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, 8)) {
+  for (const [node, { op, us }] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, topNodes)) {
     console.log(`    ${`${node} (${op})`.padEnd(44)} ${(us / runs / 1000).toFixed(2)} ms`);
   }
   fs.rmSync(file, { force: true });
@@ -166,6 +179,9 @@ function printTopOps(file: string, runs: number): void {
 const steps = Number(argument('--steps')[0] ?? 5);
 const rounds = Number(argument('--rounds')[0] ?? 4);
 const only = argument('--only');
+const topNodes = Number(argument('--top')[0] ?? 8);
+/** Extra ORT session options for every variant, e.g. --session '{"extra":{"session":{"intra_op.allow_spinning":"0"}}}'. */
+const sessionOptions = JSON.parse(argument('--session')[0] ?? '{}') as ort.InferenceSession.SessionOptions;
 const tunings = argument('--tuning').map((t) => JSON.parse(t) as Partial<Tuning>);
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'srstudio-profile-'));
 try {

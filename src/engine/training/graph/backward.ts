@@ -2,7 +2,8 @@ import type { Activation, TapeEntry } from './forward.ts';
 import { usesIm2col } from './forward.ts';
 import type { Layer } from './layers.ts';
 import type { Primitives } from './primitives.ts';
-import type { Tuning } from './tuning.ts';
+import { columnShiftedGrad, rowShiftedInput, rowShiftInputGrad, rowShiftWeightGrad } from './row-shift.ts';
+import { type Tuning, usesRowShift } from './tuning.ts';
 
 type ConvLayer = Extract<Layer, { type: 'conv' }>;
 type DeconvLayer = Extract<Layer, { type: 'deconv' }>;
@@ -29,8 +30,18 @@ export function emitBackward(
     switch (layer.type) {
       case 'conv': {
         grads.set(`${layer.name}.b`, ops.sumPerChannel(grad));
-        grads.set(`${layer.name}.w`, convWeightGrad(ops, entry, layer, grad, tuning));
-        if (needInputGrad) grad = convInputGrad(ops, entry, layer, grad, param(`${layer.name}.w`), tuning);
+        // The column shifts of g serve both row-shift products; build them once.
+        const rowShiftW = !usesIm2col(layer, tuning) && usesRowShift(layer, 'weightGrad', tuning);
+        const rowShiftX = needInputGrad && usesRowShift(layer, 'inputGrad', tuning);
+        const gCols = rowShiftW || rowShiftX ? columnShiftedGrad(ops, grad, layer.k) : undefined;
+        if (rowShiftW && gCols) {
+          const rows = entry.rows ?? rowShiftedInput(ops, entry.input.name, entry.input.size, layer);
+          grads.set(`${layer.name}.w`, rowShiftWeightGrad(ops, rows, gCols, layer));
+        } else {
+          grads.set(`${layer.name}.w`, convWeightGrad(ops, entry, layer, grad, tuning));
+        }
+        if (rowShiftX && gCols) grad = rowShiftInputGrad(ops, gCols, param(`${layer.name}.w`), entry.input.size, layer);
+        else if (needInputGrad) grad = convInputGrad(ops, entry, layer, grad, param(`${layer.name}.w`), tuning);
         break;
       }
       case 'deconv': {

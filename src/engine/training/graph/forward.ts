@@ -1,6 +1,7 @@
 import type { Layer, Network } from './layers.ts';
 import type { Primitives, Size } from './primitives.ts';
-import type { Tuning } from './tuning.ts';
+import { rowShiftedInput, rowShiftForward } from './row-shift.ts';
+import { type Tuning, usesRowShift } from './tuning.ts';
 
 /** A 4-D activation [B, channels, h, w] in the graph. */
 export interface Activation {
@@ -16,6 +17,8 @@ export interface TapeEntry {
   output: Activation;
   /** im2col patches of the input [B, C·k², Ho, Wo], when the layer's weight gradient uses them. */
   patches?: string;
+  /** Row shifts of the input [B, k·Ci, Ho, Wp] (row-shift.ts), when the forward already built them. */
+  rows?: string;
 }
 
 export interface ForwardResult {
@@ -40,6 +43,7 @@ export function emitForward(ops: Primitives, net: Network, x: Activation, param:
     const input = current;
     let output: Activation;
     let patches: string | undefined;
+    let rows: string | undefined;
     switch (layer.type) {
       case 'conv': {
         const geo = {
@@ -54,6 +58,9 @@ export function emitForward(ops: Primitives, net: Network, x: Activation, param:
           const flat = ops.reshape(patches, [0, layer.cin * layer.k * layer.k, -1]);
           const y = ops.reshape(g.op('MatMul', [w2d, flat]), [0, layer.cout, size.h, size.w]);
           name = g.op('Add', [y, ops.reshape(param(`${layer.name}.b`), [-1, 1, 1])]);
+        } else if (usesRowShift(layer, 'forward', tuning)) {
+          rows = rowShiftedInput(ops, input.name, input.size, layer);
+          name = rowShiftForward(ops, rows, param(`${layer.name}.w`), param(`${layer.name}.b`), input.size, layer);
         } else if (layer.k > 1 && layer.cout <= tuning.shiftedMatMulMaxOut) {
           name = ops.convByShiftedMatMul(input.name, input.size, param(`${layer.name}.w`), layer, param(`${layer.name}.b`));
         } else {
@@ -87,7 +94,7 @@ export function emitForward(ops: Primitives, net: Network, x: Activation, param:
         break;
       }
     }
-    tape.push({ layer, input, output, patches });
+    tape.push({ layer, input, output, patches, rows });
     current = output;
   }
   if (net.residual) {

@@ -54,6 +54,8 @@ describe('float32 graphs (ORT kernels) agree with the float64 graphs', () => {
       { forwardFromPatches: true, reluMask: 'where' },
       { im2colMaxPatch: 0 },
       { shiftedMatMulMaxOut: 0 },
+      { forward: 'rowShift', weightGrad: 'rowShift', inputGrad: 'rowShift' },
+      { forward: 'rowShift', rowShiftMinChannels: 0, im2colMaxPatch: 0 },
     ];
     for (const c of [GRAPH_CASES[1], GRAPH_CASES[4]]) {
       const base = { batch: BATCH, inputSize: c.inputSize, loss: 'mse' as const };

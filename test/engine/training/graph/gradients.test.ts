@@ -49,6 +49,8 @@ describe('train-step gradients match central finite differences (float64)', () =
       { oneByOneWeightGrad: 'gemm' as const, oneByOneInputGrad: 'conv' as const },
       { forwardFromPatches: true, reluMask: 'where' as const },
       { im2colMaxPatch: 0, shiftedMatMulMaxOut: 0 },
+      { forward: 'rowShift' as const, weightGrad: 'rowShift' as const, inputGrad: 'rowShift' as const },
+      { forward: 'rowShift' as const, rowShiftMinChannels: 0, im2colMaxPatch: 0 },
     ];
     for (const tuning of variants) {
       for (const c of [GRAPH_CASES[0], GRAPH_CASES[3]]) {
