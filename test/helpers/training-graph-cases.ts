@@ -3,7 +3,8 @@ import { type ArchSpec, parseArch } from '../../src/engine/training/architecture
 /**
  * Tiny versions of every architecture, together exercising every layer type and path of the backward pass:
  * valid and same convs, 1×1 convs (MatMul path), first layers (im2col path), k×k middle layers, ReLU, PReLU,
- * Tanh, the strided deconvolution (×2 and ×3), DepthToSpace, and the global residual.
+ * Tanh, the strided deconvolution (×2 and ×3), DepthToSpace, and both global skips (the input, and the in-graph
+ * bicubic upsample of the low-resolution networks).
  */
 export interface GraphCase {
   label: string;
@@ -27,4 +28,6 @@ export const GRAPH_CASES: GraphCase[] = [
   { label: 'fsrcnn(4,3,2) x2', arch: parseArch('{"kind":"fsrcnn","d":4,"s":3,"m":2}', 2), inputSize: 5 },
   { label: 'espcn(4,3) x2', arch: parseArch('{"kind":"espcn","n1":4,"n2":3}', 2), inputSize: 4 },
   { label: 'espcn(3,2) x3', arch: parseArch('{"kind":"espcn","n1":3,"n2":2}', 3), inputSize: 3 },
+  { label: 'fsrcnn(4,3,1) x2 bicubic skip', arch: parseArch('fsrcnn-4-3-1-res', 2), inputSize: 5 },
+  { label: 'espcn(3,2) x3 bicubic skip', arch: parseArch('espcn-3-2-res', 3), inputSize: 4 },
 ];

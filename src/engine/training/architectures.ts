@@ -18,8 +18,9 @@ export type ArchSpec =
       residual: boolean;
       scale: number;
     }
-  | { kind: 'fsrcnn'; d: number; s: number; m: number; scale: number }
-  | { kind: 'espcn'; scale: number; n1?: number; n2?: number };
+  /** `residual`: add the bicubic-upsampled input to the output (see graph/bicubic-skip.ts); not in the papers. */
+  | { kind: 'fsrcnn'; d: number; s: number; m: number; scale: number; residual?: boolean }
+  | { kind: 'espcn'; scale: number; n1?: number; n2?: number; residual?: boolean };
 
 export interface ParamSpec {
   name: string;
@@ -55,13 +56,20 @@ const ArchJson = z.discriminatedUnion('kind', [
     d: width.default(56),
     s: width.default(12),
     m: z.number().int().min(0).max(16).default(4),
+    residual: z.boolean().optional(),
     scale: scaleSchema.optional(),
   }),
-  z.object({ kind: z.literal('espcn'), n1: width.optional(), n2: width.optional(), scale: scaleSchema.optional() }),
+  z.object({
+    kind: z.literal('espcn'),
+    n1: width.optional(),
+    n2: width.optional(),
+    residual: z.boolean().optional(),
+    scale: scaleSchema.optional(),
+  }),
 ]);
 
 const NAME_HINT =
-  "Use 'srcnn-9-1-5', 'srcnn-9-5-5' (optionally '-same' and/or '-res'), 'fsrcnn', 'fsrcnn-56-12-4', 'espcn', or a JSON object such as {\"kind\":\"fsrcnn\",\"d\":32,\"s\":5,\"m\":1}.";
+  "Use 'srcnn-9-1-5', 'srcnn-9-5-5' (optionally '-same' and/or '-res'), 'fsrcnn', 'fsrcnn-56-12-4', 'espcn' (optionally '-res'), or a JSON object such as {\"kind\":\"fsrcnn\",\"d\":32,\"s\":5,\"m\":1}.";
 
 function badArch(message: string): SrError {
   return new SrError('BAD_ARGUMENT', message, NAME_HINT);
@@ -97,15 +105,18 @@ export function parseArch(nameOrJson: string, scale: number): ArchSpec {
       text,
     );
   }
-  const fsrcnn = /^fsrcnn(?:-(\d+)-(\d+)-(\d+))?(?:-x(\d+))?$/.exec(lower);
+  const fsrcnn = /^fsrcnn(?:-(\d+)-(\d+)-(\d+))?(-res)?(?:-x(\d+))?$/.exec(lower);
   if (fsrcnn) {
     const [d, s, m] = fsrcnn[1] ? [Number(fsrcnn[1]), Number(fsrcnn[2]), Number(fsrcnn[3])] : [56, 12, 4];
-    return validated({ kind: 'fsrcnn', d, s, m, scale: checkedScale(fsrcnn[4] ? Number(fsrcnn[4]) : undefined, scale, text) }, text);
+    const arch: ArchSpec = { kind: 'fsrcnn', d, s, m, scale: checkedScale(fsrcnn[5] ? Number(fsrcnn[5]) : undefined, scale, text) };
+    if (fsrcnn[4]) arch.residual = true;
+    return validated(arch, text);
   }
-  const espcn = /^espcn(?:-(\d+)-(\d+))?(?:-x(\d+))?$/.exec(lower);
+  const espcn = /^espcn(?:-(\d+)-(\d+))?(-res)?(?:-x(\d+))?$/.exec(lower);
   if (espcn) {
-    const arch: ArchSpec = { kind: 'espcn', scale: checkedScale(espcn[3] ? Number(espcn[3]) : undefined, scale, text) };
+    const arch: ArchSpec = { kind: 'espcn', scale: checkedScale(espcn[4] ? Number(espcn[4]) : undefined, scale, text) };
     if (espcn[1]) Object.assign(arch, { n1: Number(espcn[1]), n2: Number(espcn[2]) });
+    if (espcn[3]) arch.residual = true;
     return validated(arch, text);
   }
   throw badArch(`Unknown architecture '${text}'`);
@@ -129,7 +140,12 @@ function parseArchJson(text: string, scale: number): ArchSpec {
     const arch: ArchSpec = { kind: 'espcn', scale: finalScale };
     if (value.n1 !== undefined) arch.n1 = value.n1;
     if (value.n2 !== undefined) arch.n2 = value.n2;
+    if (value.residual) arch.residual = true;
     return arch;
+  }
+  if (value.kind === 'fsrcnn') {
+    const { residual, ...rest } = value;
+    return residual ? { ...rest, residual, scale: finalScale } : { ...rest, scale: finalScale };
   }
   return { ...value, scale: finalScale };
 }
@@ -152,10 +168,10 @@ export function archName(arch: ArchSpec): string {
       return `srcnn-${arch.f1}-${arch.f2}-${arch.f3}${widths}${arch.padding === 'same' ? '-same' : ''}${arch.residual ? '-res' : ''}`;
     }
     case 'fsrcnn':
-      return `fsrcnn-${arch.d}-${arch.s}-${arch.m}-x${arch.scale}`;
+      return `fsrcnn-${arch.d}-${arch.s}-${arch.m}${arch.residual ? '-res' : ''}-x${arch.scale}`;
     case 'espcn': {
       const widths = arch.n1 !== undefined || arch.n2 !== undefined ? `-${espcnWidths(arch).n1}-${espcnWidths(arch).n2}` : '';
-      return `espcn${widths}-x${arch.scale}`;
+      return `espcn${widths}${arch.residual ? '-res' : ''}-x${arch.scale}`;
     }
   }
 }
@@ -236,7 +252,8 @@ function gaussian(random: () => number): () => number {
 
 /**
  * Initial weights as the papers give them. SRCNN: Gaussian σ = 0.001 for every filter. FSRCNN: He (MSRA,
- * σ = √(2/fanIn)) for the convolutions and σ = 0.001 for the deconvolution. ESPCN: He. Biases start at 0 and
+ * σ = √(2/fanIn)) for the convolutions and σ = 0.001 for the deconvolution. ESPCN: He, except that with the bicubic
+ * skip ('-res') its last conv starts at σ = 0.001 too, so the model starts at bicubic. Biases start at 0 and
  * PReLU slopes at 0.25.
  */
 export function initParams(arch: ArchSpec, random: () => number): Map<string, Float32Array> {
@@ -246,7 +263,9 @@ export function initParams(arch: ArchSpec, random: () => number): Map<string, Fl
     const values = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
     if (spec.kind === 'prelu') values.fill(0.25);
     if (spec.kind === 'weight') {
-      const sigma = arch.kind === 'srcnn' || spec.name.startsWith('deconv') ? 0.001 : Math.sqrt(2 / spec.fanIn);
+      const nearZero =
+        arch.kind === 'srcnn' || spec.name.startsWith('deconv') || (arch.kind === 'espcn' && arch.residual && spec.name === 'conv3.w');
+      const sigma = nearZero ? 0.001 : Math.sqrt(2 / spec.fanIn);
       for (let i = 0; i < values.length; i += 1) values[i] = sigma * normal();
     }
     params.set(spec.name, values);

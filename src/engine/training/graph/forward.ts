@@ -1,3 +1,4 @@
+import { emitBicubicUpsample } from './bicubic-skip.ts';
 import type { Layer, Network } from './layers.ts';
 import type { Primitives, Size } from './primitives.ts';
 import { rowShiftedInput, rowShiftForward } from './row-shift.ts';
@@ -97,12 +98,18 @@ export function emitForward(ops: Primitives, net: Network, x: Activation, param:
     tape.push({ layer, input, output, patches, rows });
     current = output;
   }
-  if (net.residual) {
+  if (net.skip === 'input') {
     // Valid convolutions shrink the output: the skip is the centre of the input that the output covers.
     const top = (x.size.h - current.size.h) / 2;
     const left = (x.size.w - current.size.w) / 2;
     const skip = top > 0 || left > 0 ? ops.slice(x.name, [top, left], [top + current.size.h, left + current.size.w], [2, 3]) : x.name;
     current = { ...current, name: g.op('Add', [current.name, skip]) };
+  } else if (net.skip === 'bicubic') {
+    const scale = current.size.h / x.size.h;
+    const upsampled = emitBicubicUpsample(g, x.name, scale, (padded, kernel, k) =>
+      ops.conv(padded, { h: x.size.h + k - 1, w: x.size.w + k - 1 }, kernel, { kernel: { h: k, w: k }, pads: [0, 0, 0, 0] }),
+    );
+    current = { ...current, name: g.op('Add', [current.name, upsampled]) };
   }
   return { output: current, tape };
 }

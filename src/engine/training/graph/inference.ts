@@ -2,6 +2,7 @@ import { MODEL_META_KEY, ModelMeta } from '../../../shared/model-meta.ts';
 import { SrError } from '../../errors.ts';
 import { GraphBuilder } from '../../onnx/graph-builder.ts';
 import { type ArchSpec, archName, inputKindOf, paramSpecs, receptiveRadius } from '../architectures.ts';
+import { emitBicubicUpsample } from './bicubic-skip.ts';
 import { networkOf } from './layers.ts';
 
 /**
@@ -24,7 +25,7 @@ export function buildInferenceModel(arch: ArchSpec, params: Map<string, Float32A
     );
   }
   checkMetaFits(arch, checkedMeta.data);
-  const exported: ArchSpec = arch.kind === 'srcnn' ? { ...arch, padding: 'same' } : arch;
+  const exported: ArchSpec = arch.kind === 'srcnn' ? { ...arch, padding: 'same' as const } : arch;
   const g = new GraphBuilder('float32');
   for (const spec of paramSpecs(exported)) {
     const values = params.get(spec.name);
@@ -72,7 +73,9 @@ export function buildInferenceModel(arch: ArchSpec, params: Map<string, Float32A
     }
   }
   // Same padding keeps the size, so the global residual adds the whole input.
-  if (networkOf(exported).residual) current = g.op('Add', [current, input]);
+  const { skip } = networkOf(exported);
+  if (skip === 'input') current = g.op('Add', [current, input]);
+  if (skip === 'bicubic') current = g.op('Add', [current, emitBicubicUpsample(g, input, arch.scale)]);
   g.op('Identity', [current], {}, 'output');
   const outScale = arch.kind === 'srcnn' ? 1 : arch.scale;
   g.output('output', ['N', 1, outScale === 1 ? 'H' : `H*${outScale}`, outScale === 1 ? 'W' : `W*${outScale}`]);

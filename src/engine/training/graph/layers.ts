@@ -18,8 +18,12 @@ export type Layer =
 
 export interface Network {
   layers: Layer[];
-  /** Add the (centre-cropped) network input to the output: the network then learns the residual over bicubic. */
-  residual: boolean;
+  /**
+   * The global skip added to the output, so the network learns only the residual over bicubic:
+   * - `input`: the (centre-cropped) input itself, for networks that see the bicubic-upsampled image (SRCNN);
+   * - `bicubic`: the low-resolution input upsampled ×scale in the graph (bicubic-skip.ts), for FSRCNN and ESPCN.
+   */
+  skip: 'none' | 'input' | 'bicubic';
 }
 
 export function layersOf(arch: ArchSpec): Layer[] {
@@ -31,7 +35,7 @@ export function networkOf(arch: ArchSpec): Network {
     case 'srcnn': {
       const pad = (k: number) => (arch.padding === 'same' ? (k - 1) / 2 : 0);
       return {
-        residual: arch.residual,
+        skip: arch.residual ? 'input' : 'none',
         layers: [
           { type: 'conv', name: 'conv1', cin: 1, cout: arch.n1, k: arch.f1, pad: pad(arch.f1) },
           { type: 'relu' },
@@ -58,14 +62,14 @@ export function networkOf(arch: ArchSpec): Network {
         { type: 'prelu', name: 'expand', channels: d },
         { type: 'deconv', name: 'deconv', cin: d, cout: 1, k: 9, stride: scale, pad: 4, outputPadding: scale - 1 },
       );
-      return { residual: false, layers };
+      return { skip: arch.residual ? 'bicubic' : 'none', layers };
     }
     case 'espcn': {
       const n1 = arch.n1 ?? 64;
       const n2 = arch.n2 ?? 32;
       const r = arch.scale;
       return {
-        residual: false,
+        skip: arch.residual ? 'bicubic' : 'none',
         layers: [
           { type: 'conv', name: 'conv1', cin: 1, cout: n1, k: 5, pad: 2 },
           { type: 'tanh' },

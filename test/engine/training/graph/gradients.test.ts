@@ -64,7 +64,7 @@ describe('train-step gradients match central finite differences (float64)', () =
     const seen = new Set<string>();
     for (const c of GRAPH_CASES) {
       const net = networkOf(c.arch);
-      if (net.residual) seen.add('residual');
+      if (net.skip !== 'none') seen.add(`skip-${net.skip}`);
       for (const layer of net.layers) {
         seen.add(layer.type);
         if (layer.type === 'conv') seen.add(layer.k === 1 ? 'conv1x1' : layer.pad === 0 ? 'conv-valid' : 'conv-same');
@@ -83,7 +83,8 @@ describe('train-step gradients match central finite differences (float64)', () =
       'prelu',
       'tanh',
       'depthToSpace',
-      'residual',
+      'skip-input',
+      'skip-bicubic',
     ];
     expect([...seen].sort()).toEqual(expect.arrayContaining(expected));
   });

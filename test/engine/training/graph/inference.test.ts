@@ -59,6 +59,8 @@ describe('buildInferenceModel', () => {
     ['{"kind":"fsrcnn","d":8,"s":4,"m":2}', 3, 9],
     ['{"kind":"fsrcnn","d":8,"s":4,"m":1}', 4, 6],
     ['{"kind":"espcn","n1":8,"n2":4}', 3, 7],
+    ['fsrcnn-8-4-1-res', 2, 9],
+    ['espcn-8-4-res', 4, 6],
   ];
   for (const [name, scale, size] of sameCases) {
     it(`gives the training forward's output on the same weights: ${name} ×${scale}`, async () => {
