@@ -66,7 +66,15 @@ export const TrainingMetricsEvent = MetricPoint.extend({
 const RunRef = z.object({ runId: EntityId }).strict();
 
 /** The presets the Train form offers; `architecture` also takes a preset name with options or an architecture JSON. */
-export const TRAINING_PRESETS = ['srcnn-9-1-5', 'srcnn-9-5-5', 'fsrcnn', 'espcn'] as const;
+export const TRAINING_PRESETS = [
+  'srcnn-9-1-5',
+  'srcnn-9-5-5',
+  'srcnn-9-1-5-same-res',
+  'fsrcnn',
+  'fsrcnn-res',
+  'espcn',
+  'espcn-res',
+] as const;
 /** `dataset:ID` or a folder of HR images. */
 const ImageSource = z.union([z.string().regex(/^dataset:[0-9]+$/), FsPath]);
 

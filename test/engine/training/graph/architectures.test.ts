@@ -10,9 +10,19 @@ import {
   receptiveRadius,
   trainingPatch,
 } from '../../../../src/engine/training/architectures.ts';
+import { TRAINING_PRESETS } from '../../../../src/shared/contract/index.ts';
 import { seededRandom } from '../../../helpers/training-graph-fd.ts';
 
 describe('parseArch / archName', () => {
+  it('reads every preset the Train form offers, at every scale, and names it back', () => {
+    for (const preset of TRAINING_PRESETS) {
+      for (const scale of [2, 3, 4]) {
+        const arch = parseArch(preset, scale);
+        expect(parseArch(archName(arch), scale)).toEqual(arch);
+      }
+    }
+  });
+
   it('reads the paper presets', () => {
     expect(parseArch('srcnn-9-5-5', 3)).toEqual({
       kind: 'srcnn',
@@ -28,6 +38,9 @@ describe('parseArch / archName', () => {
     expect(parseArch('srcnn-9-1-5-same-res', 2)).toMatchObject({ f2: 1, padding: 'same', residual: true, scale: 2 });
     expect(parseArch('fsrcnn', 3)).toEqual({ kind: 'fsrcnn', d: 56, s: 12, m: 4, scale: 3 });
     expect(parseArch('FSRCNN-32-5-1', 2)).toEqual({ kind: 'fsrcnn', d: 32, s: 5, m: 1, scale: 2 });
+    expect(parseArch('fsrcnn-56-12-4-res', 4)).toEqual({ kind: 'fsrcnn', d: 56, s: 12, m: 4, residual: true, scale: 4 });
+    expect(parseArch('espcn-res-x3', 3)).toEqual({ kind: 'espcn', residual: true, scale: 3 });
+    expect(parseArch('{"kind":"fsrcnn","residual":true}', 2)).toEqual(parseArch('fsrcnn-res', 2));
     expect(parseArch('espcn', 4)).toEqual({ kind: 'espcn', scale: 4 });
     expect(parseArch('{"kind":"srcnn","f2":1}', 2)).toMatchObject({ f1: 9, f2: 1, f3: 5, n1: 64, padding: 'valid' });
     expect(parseArch('{"kind":"espcn","n1":16,"n2":8}', 3)).toEqual({ kind: 'espcn', scale: 3, n1: 16, n2: 8 });
