@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import { physicalCoreCount } from './cpu-cores.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
+import { WorkerSession } from './worker-session.ts';
 
 export interface ModelSession {
   session: ort.InferenceSession;
@@ -27,17 +28,32 @@ function cacheKey(source: string, provider: Provider, threads: number): string {
   return `${provider}|${threads}|${source}`;
 }
 
-async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
-  const options: ort.InferenceSession.SessionOptions = {
+/** What a session was opened from, so that its inference worker can open the same model the same way. */
+interface Origin {
+  key: string;
+  model: string | Uint8Array;
+  source: string;
+  options: ort.InferenceSession.SessionOptions;
+}
+const origins = new WeakMap<ModelSession, Origin>();
+/** Inference workers (worker-session.ts), one per cached session, created on first use by the tiler. */
+const workers = new Map<string, Promise<WorkerSession>>();
+
+function sessionOptions(provider: Provider, threads: number): ort.InferenceSession.SessionOptions {
+  return {
     executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
-    // Between runs the main thread prepares and stitches tiles; spinning pool threads would steal its core.
+    // While a batch runs, the main thread prepares and stitches tiles; spinning pool threads would steal its core.
     extra: { session: { intra_op: { allow_spinning: '0' } } },
     // Run failures come back as exceptions that we turn into SrErrors; ORT's own copy on stderr is noise.
     logSeverityLevel: 4,
   };
+}
+
+async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+  const options = sessionOptions(provider, threads);
   const session =
     typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
@@ -48,7 +64,9 @@ async function createSession(model: string | Uint8Array, source: string, provide
       source,
     );
   }
-  return { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
+  const opened: ModelSession = { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
+  origins.set(opened, { key: cacheKey(source, provider, threads), model, source, options });
+  return opened;
 }
 
 function cached(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
@@ -117,11 +135,45 @@ async function openExplicit(model: string | Uint8Array, source: string, provider
   }
 }
 
-/** Releases every cached session (tests, and the engine host when models are deleted). */
+/**
+ * The worker-thread twin of a session opened by `openSession` (same model, provider and threads), started on
+ * first use and kept as long as the session is cached; undefined for sessions opened some other way.
+ */
+export async function inferenceWorker(s: ModelSession): Promise<WorkerSession | undefined> {
+  const origin = origins.get(s);
+  if (!origin || !cache.has(origin.key)) return undefined;
+  for (;;) {
+    let entry = workers.get(origin.key);
+    if (!entry) {
+      const opening = WorkerSession.open(origin.model, origin.options, origin.source);
+      entry = opening;
+      workers.set(origin.key, opening);
+      // A failed start must not poison the cache: the next call tries again.
+      opening.catch(() => {
+        if (workers.get(origin.key) === opening) workers.delete(origin.key);
+      });
+    }
+    const worker = await entry;
+    if (worker.alive) return worker;
+    // It crashed since: replace it.
+    if (workers.get(origin.key) === entry) workers.delete(origin.key);
+  }
+}
+
+async function closeWorker(key: string): Promise<void> {
+  const entry = workers.get(key);
+  workers.delete(key);
+  const w = await entry?.catch(() => undefined);
+  await w?.close();
+}
+
+/** Releases every cached session and its worker (tests, and the engine host when models are deleted). */
 export async function releaseSessions(): Promise<void> {
   const entries = [...cache.values()];
+  const keys = [...workers.keys()];
   cache.clear();
   autoResolved.clear();
+  await Promise.all(keys.map(closeWorker));
   for (const entry of entries) {
     const s = await entry.catch(() => undefined);
     await s?.session.release();
@@ -133,6 +185,7 @@ export async function releaseSessionsFor(source: string): Promise<void> {
   for (const [key, entry] of [...cache.entries()]) {
     if (!key.endsWith(`|${source}`)) continue;
     cache.delete(key);
+    await closeWorker(key);
     const s = await entry.catch(() => undefined);
     await s?.session.release();
   }

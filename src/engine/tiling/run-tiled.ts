@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import type { ModelGeometry } from '../models/probe.ts';
-import type { ModelSession } from '../models/session.ts';
+import { inferenceWorker, type ModelSession } from '../models/session.ts';
+import type { BatchResult } from '../models/worker-session.ts';
 import { planTiles, type Tile, type TilePlan } from './tile-plan.ts';
 
 /** Supplies model input: the window's pixels, planar (C×h×w), already in the model's value range. */
@@ -55,6 +56,38 @@ export interface RunTiledOptions {
   signal?: AbortSignal;
   /** Smallest tile the out-of-memory retry may go down to. */
   minTile?: number;
+  /**
+   * Run ORT on the calling thread instead of the session's worker (for measurements; also used when the
+   * session has no worker). Nothing then overlaps: onnxruntime-node's run blocks the thread that calls it.
+   */
+  inThread?: boolean;
+}
+
+/** Runs one batch. The input's buffer may move to another thread; the result hands it back. */
+type BatchRunner = (input: Float32Array, dims: number[]) => Promise<BatchResult>;
+
+function inThreadRunner(session: ModelSession): BatchRunner {
+  return async (input, dims) => {
+    const result = await session.session.run({ [session.inputName]: new ort.Tensor('float32', input, dims) });
+    const output = result[session.outputName] as ort.Tensor;
+    return { output: output.data as Float32Array, dims: output.dims, input };
+  };
+}
+
+/**
+ * The session's worker when it has one. The worker only buys overlap: if it cannot start (a packaged build
+ * without its file, a platform without worker support), the same session runs here, with a notice.
+ */
+async function batchRunner(options: RunTiledOptions): Promise<BatchRunner> {
+  if (options.inThread) return inThreadRunner(options.session);
+  try {
+    const worker = await inferenceWorker(options.session);
+    if (worker) return (input, dims) => worker.run(input, dims);
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    options.onProgress?.({ done: 0, total: 0, note: `Running inference on the main thread (slower): ${reason}` });
+  }
+  return inThreadRunner(options.session);
 }
 
 const ALLOCATION_FAILURE =
@@ -77,9 +110,11 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 export async function runTiled(options: RunTiledOptions): Promise<number> {
   let tile = Math.max(1, Math.floor(options.tile));
   const minTile = options.minTile ?? 16;
+  throwIfAborted(options.signal);
+  const runner = await batchRunner(options);
   for (;;) {
     try {
-      await runPlan(options, tile);
+      await runPlan(options, runner, tile);
       return tile;
     } catch (error) {
       if (!isAllocationFailure(error)) throw error;
@@ -98,52 +133,55 @@ export async function runTiled(options: RunTiledOptions): Promise<number> {
   }
 }
 
-async function runPlan(options: RunTiledOptions, tile: number): Promise<void> {
-  const { session, geometry, source, sink, signal } = options;
+/**
+ * The pipeline: while batch b runs (in the session's worker thread), this thread fills batch b+1 and queues it,
+ * then stitches batch b when it comes back, so the worker always has the next batch waiting. Two input buffers
+ * circulate: one in the worker, one being filled.
+ *
+ * Why a worker: onnxruntime-node runs `session.run` synchronously on the thread that calls it, so preparing
+ * "while the batch runs" on one thread overlaps nothing. With ORT in a worker, the tile work (bicubic bands,
+ * colour conversion, stitching) overlaps ORT. Where ORT leaves the CPU free (GPU providers) that hides the
+ * tile work entirely. On a 2-core CPU the tile work competes with ORT's own 2 threads, so the gain is at most
+ * half of it: bench:infer --compare-in-thread (2 MP photo, SRCNN 9-5-5/9-1-5 ×2/×3, 3 runs on a shared
+ * 2-core machine) gave 196 s with the worker against 202 s in-thread over the same 10 rows, i.e. within noise.
+ */
+async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: number): Promise<void> {
+  const { geometry, source, sink, signal } = options;
   const { channels, ratio, crop } = geometry;
   const halo = Math.max(0, options.halo - crop);
   const plan: TilePlan = planTiles({ width: source.width, height: source.height, tile, halo, crop });
   const { windowWidth: ww, windowHeight: wh, tiles } = plan;
   const batch = Math.max(1, Math.min(options.batch, geometry.maxBatch, tiles.length));
   const tileSize = channels * ww * wh;
-  // Two input buffers: one is being run while the next batch is prepared into the other.
-  const buffers = [new Float32Array(batch * tileSize), new Float32Array(batch * tileSize)];
+  const free = [new Float32Array(batch * tileSize), new Float32Array(batch * tileSize)];
   const batches: Tile[][] = [];
   for (let i = 0; i < tiles.length; i += batch) batches.push(tiles.slice(i, i + batch));
 
   const outW = ratio * ww - 2 * crop;
   const outH = ratio * wh - 2 * crop;
-  const prepare = (index: number): ort.Tensor => {
+  const submit = (index: number): Promise<BatchResult> => {
     const group = batches[index];
-    const buffer = buffers[index % 2];
+    const buffer = free.pop() ?? new Float32Array(batch * tileSize);
     group.forEach((t, i) => {
       source.fillWindow(t.x.windowStart, t.y.windowStart, ww, wh, buffer, i * tileSize);
     });
-    const data = group.length === batch ? buffer : buffer.subarray(0, group.length * tileSize);
-    return new ort.Tensor('float32', data, [group.length, channels, wh, ww]);
+    const input = group.length === batch ? buffer : buffer.subarray(0, group.length * tileSize);
+    const running = runner(input, [group.length, channels, wh, ww]);
+    // A batch queued behind one that failed also fails; `finally` below collects it.
+    running.catch(() => {});
+    return running;
   };
-
-  let done = 0;
-  options.onProgress?.({ done, total: tiles.length });
-  throwIfAborted(signal);
-  let next: ort.Tensor | undefined = prepare(0);
-  for (let b = 0; b < batches.length; b++) {
-    const input: ort.Tensor = next!;
-    const running = session.session.run({ [session.inputName]: input });
-    // Prepare the next batch while this one runs.
-    next = b + 1 < batches.length ? prepare(b + 1) : undefined;
-    const result = await running;
-    const output = result[session.outputName] as ort.Tensor;
-    const [n, oc, oh, ow] = output.dims;
-    if (n !== batches[b].length || oc !== channels || oh !== outH || ow !== outW) {
+  const stitch = (group: Tile[], result: BatchResult): void => {
+    const [n, oc, oh, ow] = result.dims;
+    if (n !== group.length || oc !== channels || oh !== outH || ow !== outW) {
       throw new SrError(
         'BAD_MODEL',
-        `The model returned a ${output.dims.join('×')} batch where ${batches[b].length}×${channels}×${outH}×${outW} was expected`,
+        `The model returned a ${result.dims.join('×')} batch where ${group.length}×${channels}×${outH}×${outW} was expected`,
       );
     }
-    const data = output.data as Float32Array;
+    const data = result.output;
     const planeStride = outH * outW;
-    batches[b].forEach((t, i) => {
+    group.forEach((t, i) => {
       // Core position inside this tile's output: input offset × ratio, less the crop of the valid convs.
       const cx = ratio * (t.x.start - t.x.windowStart) - crop;
       const cy = ratio * (t.y.start - t.y.windowStart) - crop;
@@ -158,9 +196,25 @@ async function runPlan(options: RunTiledOptions, tile: number): Promise<void> {
         planeStride,
       });
     });
-    output.dispose?.();
-    done += batches[b].length;
-    options.onProgress?.({ done, total: tiles.length });
-    throwIfAborted(signal);
+  };
+
+  let done = 0;
+  options.onProgress?.({ done, total: tiles.length });
+  throwIfAborted(signal);
+  const inFlight: Promise<BatchResult>[] = [submit(0)];
+  try {
+    for (let b = 0; b < batches.length; b++) {
+      if (b + 1 < batches.length) inFlight.push(submit(b + 1));
+      const result = await inFlight[0];
+      inFlight.shift();
+      free.push(new Float32Array(result.input.buffer as ArrayBuffer, 0, batch * tileSize));
+      stitch(batches[b], result);
+      done += batches[b].length;
+      options.onProgress?.({ done, total: tiles.length });
+      throwIfAborted(signal);
+    }
+  } finally {
+    // On an error or a cancel, wait for the batch still queued so nothing runs on behind the caller's back.
+    await Promise.allSettled(inFlight);
   }
 }

@@ -13,6 +13,8 @@ export interface PassOptions {
   batch?: number;
   onProgress?: (p: TiledProgress) => void;
   signal?: AbortSignal;
+  /** Run ORT on this thread rather than in the session's worker (bench:infer compares the two). */
+  inThread?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function runModelPass(
     batch: options.batch ?? DEFAULT_BATCH,
     onProgress: options.onProgress,
     signal: options.signal,
+    inThread: options.inThread,
   });
   return { width: outW, height: outH, channels: 3, data: out };
 }

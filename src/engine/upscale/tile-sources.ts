@@ -1,5 +1,5 @@
 import type { Plane, RgbImage } from '../imaging/image.ts';
-import { imresizeRegion, type ResizeRegion } from '../imaging/matlab-resize.ts';
+import { type ResizeRegion, regionResizer } from '../imaging/matlab-resize.ts';
 import type { TileSource } from '../tiling/run-tiled.ts';
 
 /** Values of one region of the model's input image, on the 0–255 scale: pixel (i, j) of channel c is
@@ -23,6 +23,7 @@ export interface ValueMap {
  */
 function regionSource(width: number, height: number, channels: number, read: RegionReader, range: ValueMap): TileSource {
   const gain = (range.hi - range.lo) / 255;
+  const lo = range.lo;
   return {
     width,
     height,
@@ -32,15 +33,19 @@ function regionSource(width: number, height: number, channels: number, read: Reg
       const rw = Math.min(width, x + w) - rx;
       const rh = Math.min(height, y + h) - ry;
       const values = read({ x: rx, y: ry, width: rw, height: rh });
+      // Window columns [0, left) lie left of the image and [right, w) right of it: they repeat the border pixel.
+      const left = rx - x;
+      const right = rx + rw - x;
       for (let c = 0; c < channels; c++) {
         const src = values.planes[c];
-        let o = offset + c * w * h;
         for (let j = 0; j < h; j++) {
-          const row = values.offset + Math.min(rh - 1, Math.max(0, y + j - ry)) * values.stride;
-          for (let i = 0; i < w; i++) {
-            const sx = Math.min(rw - 1, Math.max(0, x + i - rx));
-            dst[o++] = range.lo + gain * src[row + sx];
-          }
+          const row = values.offset + Math.min(rh - 1, Math.max(0, y + j - ry)) * values.stride - left;
+          const o = offset + (c * h + j) * w;
+          const first = lo + gain * src[row + left];
+          const last = lo + gain * src[row + right - 1];
+          for (let i = 0; i < left; i++) dst[o + i] = first;
+          for (let i = left; i < right; i++) dst[o + i] = lo + gain * src[row + i];
+          for (let i = right; i < w; i++) dst[o + i] = last;
         }
       }
     },
@@ -49,17 +54,17 @@ function regionSource(width: number, height: number, channels: number, read: Reg
 
 /**
  * Full-width bands of a resized image, computed once per band: tiles come in row-major order and every tile
- * of a row needs the same rows, so one imresizeRegion call per band replaces one per tile (each call plans
- * the whole resize again, which costs as much as resizing a small tile).
+ * of a row needs the same rows, so one resize per band replaces one per tile, and the resize is planned once.
  */
 export function bandCache(planes: Plane[], outW: number, outH: number, round: boolean): (y: number, height: number) => Float32Array[] {
   let key = '';
   let band: Float32Array[] = [];
+  const resizers = planes.map((p) => regionResizer(p, outW, outH));
   return (y, height) => {
     const wanted = `${y}:${height}`;
     if (wanted !== key) {
-      band = planes.map((p) => {
-        const values = imresizeRegion(p, outW, outH, { x: 0, y, width: outW, height }).data;
+      band = resizers.map((resize) => {
+        const values = resize({ x: 0, y, width: outW, height }).data;
         return round ? roundInPlace(values) : values;
       });
       key = wanted;

@@ -29,6 +29,8 @@ export interface UpscaleOptions {
   batch?: number;
   onProgress?: (p: UpscaleProgress) => void;
   signal?: AbortSignal;
+  /** Run ORT on this thread rather than in the session's worker (bench:infer compares the two). */
+  inThread?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): P
       tile: opts.tile,
       batch: opts.batch,
       signal: opts.signal,
+      inThread: opts.inThread,
       onProgress: (p) => {
         if (p.total > 0) finished = base + p.done;
         const note = p.note ?? (plan.passes > 1 ? `pass ${pass + 1} of ${plan.passes}` : undefined);

@@ -1,0 +1,16 @@
+import type * as ort from 'onnxruntime-node';
+
+/**
+ * Messages between the tiler and its inference worker (one worker per cached ORT session). Pixel buffers are
+ * transferred, never copied: the input goes to the worker and comes back with the output, so the tiler can
+ * fill it again.
+ */
+export type ToSessionWorker =
+  | { type: 'open'; model: string | Uint8Array; options: ort.InferenceSession.SessionOptions }
+  | { type: 'run'; id: number; input: Float32Array; dims: number[] };
+
+export type FromSessionWorker =
+  | { type: 'opened' }
+  | { type: 'result'; id: number; output: Float32Array; dims: number[]; input: Float32Array }
+  /** `id` is null when opening failed. */
+  | { type: 'error'; id: number | null; message: string };

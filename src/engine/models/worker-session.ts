@@ -1,0 +1,124 @@
+import { Worker } from 'node:worker_threads';
+import type * as ort from 'onnxruntime-node';
+import { SrError } from '../errors.ts';
+import type { FromSessionWorker, ToSessionWorker } from './session-worker-protocol.ts';
+
+export interface BatchResult {
+  output: Float32Array;
+  dims: readonly number[];
+  /** The input array, handed back so the caller can fill it again (its buffer was moved to the worker). */
+  input: Float32Array;
+}
+
+interface Pending {
+  resolve: (result: BatchResult) => void;
+  reject: (error: Error) => void;
+  dims: readonly number[];
+}
+
+/**
+ * An ORT session living in its own worker thread, so that `run` does not block the calling thread (see
+ * session-worker.ts). Runs are queued and answered in order. The worker only keeps the process alive while it
+ * is opening or running something: an idle cached worker never stops a CLI from exiting, and a process that
+ * is killed or exits takes its worker threads with it.
+ */
+export class WorkerSession {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: SrError | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly source: string,
+  ) {
+    worker.on('message', (message: FromSessionWorker) => this.receive(message));
+    worker.on('error', (error) => this.fail(`it crashed: ${error.message}`));
+    worker.on('exit', (code) => this.fail(`it exited (code ${code})`));
+    worker.unref();
+  }
+
+  /** Starts a worker and opens the model in it with the given ORT options (the same as the in-thread session's). */
+  static async open(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions, source: string): Promise<WorkerSession> {
+    const worker = new Worker(new URL('./session-worker-boot.mjs', import.meta.url));
+    let detach = () => {};
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onMessage = (message: FromSessionWorker) => {
+          if (message.type === 'opened') resolve();
+          else if (message.type === 'error')
+            reject(new SrError('BAD_MODEL', `${source} could not be opened for inference: ${message.message}`));
+        };
+        const onError = (error: Error) =>
+          reject(new SrError('INTERNAL', `The inference worker for ${source} failed to start: ${error.message}`));
+        const onExit = (code: number) =>
+          reject(new SrError('INTERNAL', `The inference worker for ${source} exited (code ${code}) while opening it`));
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+        // Only our own listeners: removeAllListeners() would also drop the Worker's internal ones.
+        detach = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        worker.postMessage({ type: 'open', model, options } satisfies ToSessionWorker);
+      });
+      detach();
+      return new WorkerSession(worker, source);
+    } catch (error) {
+      detach();
+      await worker.terminate();
+      throw error;
+    }
+  }
+
+  /** False once the worker crashed, exited or was closed: make a new one. */
+  get alive(): boolean {
+    return this.failure === undefined;
+  }
+
+  /**
+   * Runs one NCHW float32 batch. `input`'s buffer is transferred to the worker (the array is unusable until
+   * the result hands it back as `result.input`). Failures reject with an SrError that keeps ORT's message, so
+   * out-of-memory errors can still be recognised.
+   */
+  run(input: Float32Array, dims: readonly number[]): Promise<BatchResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<BatchResult>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject, dims });
+      this.worker.postMessage({ type: 'run', id, input, dims: [...dims] } satisfies ToSessionWorker, [input.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Stops the worker; runs still pending reject. */
+  async close(): Promise<void> {
+    this.fail('it was closed');
+    await this.worker.terminate();
+  }
+
+  private settle(id: number): Pending | undefined {
+    const entry = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    return entry;
+  }
+
+  private receive(message: FromSessionWorker): void {
+    if (message.type === 'result') {
+      this.settle(message.id)?.resolve({ output: message.output, dims: message.dims, input: message.input });
+    } else if (message.type === 'error' && message.id !== null) {
+      const entry = this.settle(message.id);
+      entry?.reject(
+        new SrError(
+          'INTERNAL',
+          `ONNX Runtime failed on a ${entry.dims.join('×')} batch of ${this.source}: ${message.message}`,
+          'Try a smaller --tile, or --device cpu.',
+        ),
+      );
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = new SrError('INTERNAL', `The inference worker for ${this.source} stopped: ${reason}`, 'Run the upscale again.');
+    for (const entry of this.pending.values()) entry.reject(this.failure);
+    this.pending.clear();
+    this.worker.unref();
+  }
+}
