@@ -6,9 +6,15 @@
  * - A photo-like image of --mp megapixels (input size), upscaled ×2 and ×3 end to end with upscalePhoto
  *   (Y through the model, per-tile bicubic, CbCr, RGB out): seconds, output MP/s, effective GFLOP/s
  *   (useful FLOPs of the output pixels only, not the halo overlap).
- * - Raw ORT: the same session on the same batch shape with ready-made inputs → pipeline efficiency = raw / e2e.
+ * - Raw ORT: the same session running the plan's batches (same count, same shape) on ready-made inputs, one
+ *   after the other on this thread → pipeline efficiency = raw / e2e. Every batch is timed (a best-of sample
+ *   would flatter raw against an e2e run that sees the machine's noise).
  * - PyTorch (Debian's /usr/bin/python3 + python3-torch), same weights, same batches → SR Studio / PyTorch.
- *   Both raw ORT and PyTorch time a sample of batches and extrapolate to the plan's batch count.
+ *   PyTorch times a sample of batches (best of 2) and extrapolates to the plan's batch count.
+ * - The machine's measured peak (bench/peak.ts: ORT float32 MatMul, same threads); SR Studio's and PyTorch's
+ *   effective GFLOP/s are printed as a percentage of it.
+ * - --compare-in-thread: also runs each photo with ORT on the main thread (no worker), to show what the
+ *   worker pipeline buys on this machine.
  * - Peak RSS of a --rss-mp (24) MP ×2 upscale in a child process (process.resourceUsage().maxRSS).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,6 +33,7 @@ import { DEFAULT_BATCH, DEFAULT_TILE } from '../src/engine/upscale/model-pass.ts
 import { upscalePhoto } from '../src/engine/upscale/upscale-photo.ts';
 import { MODEL_META_KEY, type ModelMeta } from '../src/shared/model-meta.ts';
 import { photoLikeImage } from '../test/helpers/models-photo.ts';
+import { describePeak, measurePeak, percentOfPeak } from './peak.ts';
 
 type Shape = '9-5-5' | '9-1-5';
 interface Layer {
@@ -106,14 +113,18 @@ function photoOfMegapixels(mp: number) {
   return { image: photoLikeImage(width, height), metadata: { format: 'png' } };
 }
 
-/** Best-of-`repeats` seconds per `session.run` on a ready batch of the given shape. */
-async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, w: number, runs: number): Promise<number> {
-  const s = await openSession(model.path, { device: 'cpu' });
-  const input = new ort.Tensor(
+function rampInput(batch: number, h: number, w: number): ort.Tensor {
+  return new ort.Tensor(
     'float32',
     Float32Array.from({ length: batch * h * w }, (_, i) => ((i * 2654435761) >>> 24) / 255),
     [batch, 1, h, w],
   );
+}
+
+/** Best-of-`repeats` seconds per `session.run` on a ready batch of the given shape. */
+async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, w: number, runs: number): Promise<number> {
+  const s = await openSession(model.path, { device: 'cpu' });
+  const input = rampInput(batch, h, w);
   await s.session.run({ [s.inputName]: input });
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < runs; i++) {
@@ -122,6 +133,16 @@ async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, 
     best = Math.min(best, (performance.now() - t0) / 1000);
   }
   return best;
+}
+
+/** Seconds for `batches` back-to-back runs of ready batches of this shape (the last one of `last` tiles). */
+async function rawSecondsForPlan(model: LoadedModel, batch: number, last: number, batches: number, h: number, w: number): Promise<number> {
+  const s = await openSession(model.path, { device: 'cpu' });
+  const full = rampInput(batch, h, w);
+  const tail = last === batch ? full : rampInput(last, h, w);
+  const t0 = performance.now();
+  for (let b = 0; b < batches; b++) await s.session.run({ [s.inputName]: b === batches - 1 ? tail : full });
+  return (performance.now() - t0) / 1000;
 }
 
 function pytorchSecondsPerBatch(weightsJson: string, weightsBin: string, batch: number, h: number, w: number): number | string {
@@ -183,7 +204,7 @@ async function main(): Promise<void> {
   const rssMp = arg('rss-mp', 24);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-bench-infer-'));
   console.log(`SR Studio inference bench: ORT ${ort.env.versions.common}, ${physicalCoreCount()} physical cores, ${os.cpus()[0]?.model}`);
-  console.log('Weights are random (speed only). Raw ORT and PyTorch time sample batches and extrapolate.');
+  console.log('Weights are random (speed only). Raw ORT times every batch of the plan; PyTorch times a sample and extrapolates.');
   try {
     if (!process.argv.includes('--skip-rss')) {
       const script = fileURLToPath(import.meta.url);
@@ -202,27 +223,51 @@ async function main(): Promise<void> {
       }
     }
     if (!process.argv.includes('--skip-tune')) await tune(dir);
+    const peak = await measurePeak();
+    console.log(`\n${describePeak(peak)}`);
+    const compareInThread = process.argv.includes('--compare-in-thread');
     const photo = photoOfMegapixels(mp);
     console.log(
-      `\nPhoto ${photo.image.width}×${photo.image.height} (${((photo.image.width * photo.image.height) / 1e6).toFixed(1)} MP in), tile ${DEFAULT_TILE.upsampled} + halo, batch ${DEFAULT_BATCH}`,
+      `\nPhoto ${photo.image.width}×${photo.image.height} (${((photo.image.width * photo.image.height) / 1e6).toFixed(1)} MP in), tile ${DEFAULT_TILE.upsampled} + halo, batch ${DEFAULT_BATCH}; % peak = of the measured peak`,
     );
-    console.log('model      scale  e2e s   out MP/s  GFLOP/s  raw ORT s  efficiency  PyTorch s  SR Studio/PyTorch');
+    console.log(
+      `model      scale  e2e s   out MP/s  GFLOP/s  % peak  raw ORT s  efficiency${compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
+    );
     for (const shape of ['9-5-5', '9-1-5'] as const) {
       for (const scale of [2, 3]) {
         const { model, weightsJson, weightsBin } = buildModel(dir, shape, scale);
-        await openSession(model.path, { device: 'cpu' }); // session creation is not part of the photo's time
+        // Not part of the photo's time: creating the session, starting its inference worker, and the first
+        // full-size batches (ORT plans memory per input shape), on both paths being compared.
+        await openSession(model.path, { device: 'cpu' });
+        await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu' });
+        if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true });
         const t0 = performance.now();
         const out = await upscalePhoto(photo, { model, device: 'cpu' });
         const e2e = (performance.now() - t0) / 1000;
+        let inThreadSeconds: number | undefined;
+        if (compareInThread) {
+          const t1 = performance.now();
+          await upscalePhoto(photo, { model, device: 'cpu', inThread: true });
+          inThreadSeconds = (performance.now() - t1) / 1000;
+        }
         const outMp = (out.width * out.height) / 1e6;
         const plan = planTiles({ width: out.width, height: out.height, tile: DEFAULT_TILE.upsampled, halo: HALO[shape], crop: 0 });
         const batches = Math.ceil(plan.tiles.length / DEFAULT_BATCH);
-        const raw = (await rawSecondsPerBatch(model, DEFAULT_BATCH, plan.windowHeight, plan.windowWidth, 3)) * batches;
+        const last = plan.tiles.length - (batches - 1) * DEFAULT_BATCH;
+        const raw = await rawSecondsForPlan(model, DEFAULT_BATCH, last, batches, plan.windowHeight, plan.windowWidth);
         const torch = pytorchSecondsPerBatch(weightsJson, weightsBin, DEFAULT_BATCH, plan.windowHeight, plan.windowWidth);
         const torchTotal = typeof torch === 'number' ? torch * batches : undefined;
-        const gflops = (outMp * 1e6 * flopsPerPixel(shape)) / e2e / 1e9;
+        const usefulGflop = (outMp * 1e6 * flopsPerPixel(shape)) / 1e9;
+        const gflops = usefulGflop / e2e;
+        const inThreadCells =
+          inThreadSeconds === undefined
+            ? ''
+            : `  ${inThreadSeconds.toFixed(1).padStart(15)}  ${`${((100 * raw) / inThreadSeconds).toFixed(0)}%`.padStart(4)}`;
+        const torchCells = torchTotal
+          ? `${torchTotal.toFixed(0).padStart(9)}  ${percentOfPeak(usefulGflop / torchTotal, peak).padStart(6)}  ${(torchTotal / e2e).toFixed(1)}×`
+          : String(torch);
         console.log(
-          `${shape.padEnd(10)} ×${scale}     ${e2e.toFixed(1).padStart(6)}  ${(outMp / e2e).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(7)}  ${raw.toFixed(1).padStart(9)}  ${((100 * raw) / e2e).toFixed(0).padStart(9)}%  ${torchTotal ? torchTotal.toFixed(0).padStart(9) : String(torch)}  ${torchTotal ? `${(torchTotal / e2e).toFixed(1)}×` : ''}`,
+          `${shape.padEnd(10)} ×${scale}     ${e2e.toFixed(1).padStart(6)}  ${(outMp / e2e).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(7)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${raw.toFixed(1).padStart(9)}  ${((100 * raw) / e2e).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
         );
       }
     }

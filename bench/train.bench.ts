@@ -7,6 +7,8 @@
  *
  * Cases: SRCNN 9-1-5 and 9-5-5 (×3, batch 64, 33×33 upsampled patches) and FSRCNN ×3 (batch 64, 11×11 LR
  * patches = 33×33 HR). PyTorch is Debian's /usr/bin/python3 with python3-torch; without it, that column is skipped.
+ * Each row also gives both sides as a percentage of the machine's measured peak (bench/peak.ts), counting a
+ * train step as 3× the forward FLOPs (forward, input gradients, weight gradients; Adam is negligible).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,9 +17,11 @@ import { physicalCoreCount } from '../src/engine/models/cpu-cores.ts';
 import { Rng, Stream } from '../src/engine/seeded-random.ts';
 import { type ArchSpec, initParams, inputKindOf, outputSizeFor, paramSpecs, parseArch } from '../src/engine/training/architectures.ts';
 import { buildTrainStep } from '../src/engine/training/graph/index.ts';
+import { layersOf } from '../src/engine/training/graph/layers.ts';
 import { lrMultipliers } from '../src/engine/training/lr-multipliers.ts';
 import { StepRunner } from '../src/engine/training/step-runner.ts';
 import { openTrainSession } from '../src/engine/training/train-session.ts';
+import { describePeak, forwardFlops, measurePeak, percentOfPeak } from './peak.ts';
 
 const BATCH = 64;
 const PATCH = 33;
@@ -83,6 +87,13 @@ console.log(
   `bench:train — batch ${BATCH}, ${PATCH}×${PATCH} HR patches, ×${SCALE}, ${STEPS} timed steps, best of ${ROUNDS} rounds, ${THREADS} threads`,
 );
 if (missingTorch) console.log(`PyTorch reference skipped: ${missingTorch}.`);
+const peak = await measurePeak();
+console.log(describePeak(peak));
+/** A sample/s rate as a percentage of the measured peak: a train step ≈ 3× the forward FLOPs. */
+const ofPeak = (arch: ArchSpec, samplesPerSecond: number) => {
+  const inputSize = inputKindOf(arch) === 'lr' ? PATCH / SCALE : PATCH;
+  return percentOfPeak((3 * forwardFlops(layersOf(arch), inputSize) * samplesPerSecond) / 1e9, peak);
+};
 let headerShown = false;
 for (const c of CASES) {
   const arch = parseArch(c.name, SCALE);
@@ -103,12 +114,12 @@ for (const c of CASES) {
   const ratio = torch ? ours / torch : null;
   if (!headerShown) {
     console.log(
-      `${'case'.padEnd(16)} ${'SR Studio'.padStart(10)} ${`PyTorch ${torchVersion}`.padStart(12)} ${'ratio'.padStart(8)}   (samples/s)`,
+      `${'case'.padEnd(16)} ${'SR Studio'.padStart(10)} ${`PyTorch ${torchVersion}`.padStart(12)} ${'ratio'.padStart(8)}   (samples/s; % of peak: SR Studio, PyTorch)`,
     );
     headerShown = true;
   }
   console.log(
-    `${c.label.padEnd(16)} ${ours.toFixed(0).padStart(10)} ${(torch === null ? '—' : torch.toFixed(0)).padStart(12)} ${(ratio === null ? '—' : `${ratio.toFixed(2)}×`).padStart(8)}${
+    `${c.label.padEnd(16)} ${ours.toFixed(0).padStart(10)} ${(torch === null ? '—' : torch.toFixed(0)).padStart(12)} ${(ratio === null ? '—' : `${ratio.toFixed(2)}×`).padStart(8)}   ${ofPeak(arch, ours).padStart(4)} ${(torch === null ? '—' : ofPeak(arch, torch)).padStart(4)}${
       ratio !== null ? (ratio >= 3 ? '  (≥ 3× target met)' : '  (below the 3× target)') : note ? `  (${note})` : ''
     }`,
   );
