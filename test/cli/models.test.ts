@@ -70,10 +70,13 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
   });
 
-  it('lists the bundled default SRCNN models as built-in', async () => {
+  it('lists the bundled models (the SRCNN defaults and FSRCNN) as built-in', async () => {
     const listed = await cli(['models', '--json', '--state', state], { SRSTUDIO_RESOURCES: path.resolve('resources') });
     const builtins = JSON.parse(listed.stdout).models.filter((m: { source: string }) => m.source === 'builtin');
     expect(builtins.map((m: { id: string; scale: number }) => `${m.id}@${m.scale}`).sort()).toEqual([
+      'fsrcnn-x2@2',
+      'fsrcnn-x3@3',
+      'fsrcnn-x4@4',
       'srcnn-x2@2',
       'srcnn-x3@3',
       'srcnn-x4@4',

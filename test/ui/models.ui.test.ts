@@ -20,11 +20,14 @@ describe('Models screen', () => {
   it('lists the built-in models, each with a card', async () => {
     await ui.open('models');
     const heading = ui.page.getByRole('heading', { name: /^Built-in/ });
-    await expect.poll(() => heading.textContent()).toBe('Built-in (3)');
-    for (const scale of [2, 3, 4]) {
-      const card = ui.page.getByRole('article').filter({ hasText: `srcnn-x${scale}` });
-      await expect.poll(() => card.count()).toBe(1);
-      expect(await card.textContent()).toContain('Built-in');
+    await expect.poll(() => heading.textContent()).toBe('Built-in (6)');
+    for (const family of ['srcnn', 'fsrcnn']) {
+      for (const scale of [2, 3, 4]) {
+        // \b: 'srcnn-x2' must not also find the 'fsrcnn-x2' card.
+        const card = ui.page.getByRole('article').filter({ hasText: new RegExp(`\\b${family}-x${scale}\\b`) });
+        await expect.poll(() => card.count()).toBe(1);
+        expect(await card.textContent()).toContain('Built-in');
+      }
     }
     await ui.screenshot('models-builtin');
   });

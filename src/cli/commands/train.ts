@@ -7,7 +7,10 @@ export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description('Train an SR model on HR images (Y channel, MATLAB-bicubic degradation), validating against bicubic as it goes')
-    .option('--arch <name|json>', 'srcnn-9-5-5 | srcnn-9-1-5 | fsrcnn | espcn | an architecture JSON object')
+    .option(
+      '--arch <name|json>',
+      'srcnn-9-5-5 | srcnn-9-1-5 (+ -same, -res) | fsrcnn | espcn (+ -res: add the bicubic-upsampled input) | an architecture JSON object',
+    )
     .option('--scale <n>', 'upscaling factor')
     .option('--data <dir|dataset:ID>', 'training images: a folder, or a data set (its train split)')
     .option('--val <dir|dataset:ID>', 'validation images: a folder, or a data set (its val split)')
