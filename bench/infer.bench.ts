@@ -33,7 +33,7 @@ import { DEFAULT_BATCH, DEFAULT_TILE } from '../src/engine/upscale/model-pass.ts
 import { upscalePhoto } from '../src/engine/upscale/upscale-photo.ts';
 import { MODEL_META_KEY, type ModelMeta } from '../src/shared/model-meta.ts';
 import { photoLikeImage } from '../test/helpers/models-photo.ts';
-import { describePeak, measurePeak, percentOfPeak } from './peak.ts';
+import { bestRunSeconds, describePeak, measurePeak, percentOfPeak } from './peak.ts';
 
 type Shape = '9-5-5' | '9-1-5';
 interface Layer {
@@ -123,16 +123,7 @@ function rampInput(batch: number, h: number, w: number): ort.Tensor {
 
 /** Best-of-`repeats` seconds per `session.run` on a ready batch of the given shape. */
 async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, w: number, runs: number): Promise<number> {
-  const s = await openSession(model.path, { device: 'cpu' });
-  const input = rampInput(batch, h, w);
-  await s.session.run({ [s.inputName]: input });
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await s.session.run({ [s.inputName]: input });
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return best;
+  return bestRunSeconds(await openSession(model.path, { device: 'cpu' }), rampInput(batch, h, w), runs);
 }
 
 /** Seconds for `batches` back-to-back runs of ready batches of this shape (the last one of `last` tiles). */

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { physicalCoreCount } from '../src/engine/models/cpu-cores.ts';
-import { openSession, releaseSessionsFor } from '../src/engine/models/session.ts';
+import { type ModelSession, openSession, releaseSessionsFor } from '../src/engine/models/session.ts';
 import { GraphBuilder } from '../src/engine/onnx/graph-builder.ts';
 import type { Layer } from '../src/engine/training/graph/layers.ts';
 
@@ -33,13 +33,7 @@ export async function measurePeak(n = 1024, runs = 8, threads = physicalCoreCoun
       Float32Array.from({ length: n * n }, (_, i) => ((i * 40503) & 255) / 256),
       [n, n],
     );
-    await s.session.run({ [s.inputName]: input });
-    let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await s.session.run({ [s.inputName]: input });
-      best = Math.min(best, (performance.now() - t0) / 1000);
-    }
+    const best = await bestRunSeconds(s, input, runs);
     return { gflops: (2 * n ** 3) / best / 1e9, threads, shape: `${n}×${n} · ${n}×${n}` };
   } finally {
     await releaseSessionsFor(source);
@@ -76,4 +70,16 @@ export function forwardFlops(layers: Layer[], size: number): number {
     }
   }
   return flops;
+}
+
+/** Best-of-`runs` seconds of one `session.run` on a ready input, after one warm-up run. */
+export async function bestRunSeconds(s: ModelSession, input: ort.Tensor, runs: number): Promise<number> {
+  await s.session.run({ [s.inputName]: input });
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await s.session.run({ [s.inputName]: input });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
 }
