@@ -56,22 +56,47 @@ export function rgbToYcbcr(image: RgbImage): YCbCrPlanes {
   return { y, cb, cr };
 }
 
-function toByte(value: number): number {
-  return value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
+/**
+ * MATLAB's uint8 conversion: round half up, clip to [0,255], NaN to 0 (as MATLAB's uint8(NaN)).
+ * For every non-NaN double exactly `v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v)`, about 1.5× faster in the per-pixel loops: from 0.5 up,
+ * `v + 0.5` cannot round up to an integer it does not reach (the sum lies in the same or the next binade, whose
+ * integers it already reaches or passes), so truncating it is Math.round; below 0.5 the answer is 0, which also
+ * keeps away from the one double (0.5 − 2⁻⁵⁴) for which `v + 0.5` would round up to 1.
+ */
+export function toByte(v: number): number {
+  return v < 0.5 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
+}
+
+/**
+ * Converts `count` pixels to interleaved 8-bit RGB, rounding and clipping each channel: Y from `y[yAt…]`, Cb and
+ * Cr from `cb[cAt…]`, `cr[cAt…]`, RGB to `out[outAt…]`. The tiler's sink calls it once per row of a core, straight
+ * into the photo's output buffer (no per-core planes or RGB copies).
+ */
+export function ycbcrToRgbRow(
+  y: Float32Array,
+  yAt: number,
+  cb: Float32Array,
+  cr: Float32Array,
+  cAt: number,
+  count: number,
+  out: Uint8Array,
+  outAt: number,
+): void {
+  for (let i = 0, p = outAt; i < count; i++, p += 3) {
+    const yy = R_Y * (y[yAt + i] - 16);
+    const u = cb[cAt + i] - 128;
+    const v = cr[cAt + i] - 128;
+    out[p] = toByte(yy + R_CR * v);
+    out[p + 1] = toByte(yy + G_CB * u + G_CR * v);
+    out[p + 2] = toByte(yy + B_CB * u);
+  }
 }
 
 /** Converts back to 8-bit RGB, rounding and clipping each channel. */
 export function ycbcrToRgb({ y, cb, cr }: YCbCrPlanes): RgbImage {
   const { width, height } = y;
   const out = new Uint8Array(width * height * 3);
-  for (let i = 0, p = 0; i < y.data.length; i++, p += 3) {
-    const yy = R_Y * (y.data[i] - 16);
-    const u = cb.data[i] - 128;
-    const v = cr.data[i] - 128;
-    out[p] = toByte(yy + R_CR * v);
-    out[p + 1] = toByte(yy + G_CB * u + G_CR * v);
-    out[p + 2] = toByte(yy + B_CB * u);
-  }
+  ycbcrToRgbRow(y.data, 0, cb.data, cr.data, 0, y.data.length, out, 0);
   return { width, height, channels: 3, data: out };
 }
 

@@ -20,11 +20,16 @@ export interface ResizeRegion {
   height: number;
 }
 
-/** Per output pixel `o`, taps `offsets[o] .. offsets[o+1]-1` of `index` (0-based input pixel) and `weight`. */
+/**
+ * Per output pixel `o`, taps `offsets[o] .. offsets[o+1]-1` of `index` (0-based input pixel) and `weight`.
+ * `run4[o]` is 1 when `o` has exactly four taps on consecutive inputs (all but the border pixels of a
+ * bicubic upscale): the column pass then reads them without looking up each index.
+ */
 interface Contributions {
   offsets: Int32Array;
   index: Int32Array;
   weight: Float64Array;
+  run4: Uint8Array;
 }
 
 interface ResizePlan {
@@ -79,7 +84,14 @@ function contributions(inLength: number, outLength: number, spec: KernelSpec): C
     }
     offsets[o + 1] = index.length;
   }
-  return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight) };
+  const run4 = new Uint8Array(outLength);
+  for (let o = 0; o < outLength; o++) {
+    const t = offsets[o];
+    if (offsets[o + 1] - t !== 4) continue;
+    const i = index[t];
+    run4[o] = index[t + 1] === i + 1 && index[t + 2] === i + 2 && index[t + 3] === i + 3 ? 1 : 0;
+  }
+  return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight), run4 };
 }
 
 function checkSize(what: string, value: number): void {
@@ -126,10 +138,14 @@ function inputSpan(c: Contributions, start: number, count: number): { lo: number
 
 type FloatBuffer = Float32Array | Float64Array;
 
+/** Float64 scratch for row accumulations, grown as needed and reused (one allocation per resize otherwise). */
+let rowScratch = new Float64Array(0);
+
 /**
  * Resizes along rows. Reads `src` (row stride `srcStride`, whose row 0 is input row `srcRow0`), columns
  * [srcCol0, srcCol0+cols); writes output rows [outRow0, outRow0+outRows) into `dst` (stride `cols`).
- * Accumulates a whole row at a time so that memory is read sequentially.
+ * Works a whole row at a time so that memory is read sequentially. Every value is the float64 sum
+ * `0 + w0·s0 + w1·s1 + …` in tap order whichever path computes it, so all paths give the same bits.
  */
 function resizeRows(
   src: FloatBuffer,
@@ -142,16 +158,34 @@ function resizeRows(
   outRows: number,
   dst: FloatBuffer,
 ): void {
-  const acc = new Float64Array(cols);
+  const { offsets, index, weight } = c;
   for (let r = 0; r < outRows; r++) {
-    acc.fill(0);
     const o = outRow0 + r;
-    for (let t = c.offsets[o]; t < c.offsets[o + 1]; t++) {
-      const w = c.weight[t];
-      const base = (c.index[t] - srcRow0) * srcStride + srcCol0;
+    const t = offsets[o];
+    const taps = offsets[o + 1] - t;
+    const d = r * cols;
+    if (taps === 4) {
+      // Bicubic's usual case: four source rows at once, the sum kept in a register.
+      const w0 = weight[t];
+      const w1 = weight[t + 1];
+      const w2 = weight[t + 2];
+      const w3 = weight[t + 3];
+      const b0 = (index[t] - srcRow0) * srcStride + srcCol0;
+      const b1 = (index[t + 1] - srcRow0) * srcStride + srcCol0;
+      const b2 = (index[t + 2] - srcRow0) * srcStride + srcCol0;
+      const b3 = (index[t + 3] - srcRow0) * srcStride + srcCol0;
+      for (let x = 0; x < cols; x++) dst[d + x] = 0 + w0 * src[b0 + x] + w1 * src[b1 + x] + w2 * src[b2 + x] + w3 * src[b3 + x];
+      continue;
+    }
+    if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
+    const acc = rowScratch;
+    acc.fill(0, 0, cols);
+    for (let k = t; k < t + taps; k++) {
+      const w = weight[k];
+      const base = (index[k] - srcRow0) * srcStride + srcCol0;
       for (let x = 0; x < cols; x++) acc[x] += w * src[base + x];
     }
-    dst.set(acc, r * cols);
+    for (let x = 0; x < cols; x++) dst[d + x] = acc[x];
   }
 }
 
@@ -169,27 +203,67 @@ function resizeCols(
   outCols: number,
   dst: FloatBuffer,
 ): void {
-  const { offsets, index, weight } = c;
-  for (let y = 0; y < rows; y++) {
+  const { offsets, index, weight, run4 } = c;
+  let y = 0;
+  // Two rows per sweep where both exist: each pixel's taps (weights, first index) are loaded once for both rows.
+  for (; y + 1 < rows; y += 2) {
     const rowBase = y * srcStride - srcCol0;
+    const nextBase = rowBase + srcStride;
     const outBase = y * outCols;
     for (let x = 0; x < outCols; x++) {
       const o = outCol0 + x;
       const t = offsets[o];
-      let acc = 0;
-      if (offsets[o + 1] - t === 4) {
-        // Bicubic's usual case, unrolled: the same additions in the same order as the loop, so the same result.
-        acc =
-          acc +
-          weight[t] * src[rowBase + index[t]] +
-          weight[t + 1] * src[rowBase + index[t + 1]] +
-          weight[t + 2] * src[rowBase + index[t + 2]] +
-          weight[t + 3] * src[rowBase + index[t + 3]];
+      if (run4[o] === 1) {
+        const w0 = weight[t];
+        const w1 = weight[t + 1];
+        const w2 = weight[t + 2];
+        const w3 = weight[t + 3];
+        const a = rowBase + index[t];
+        const b = nextBase + index[t];
+        dst[outBase + x] = 0 + w0 * src[a] + w1 * src[a + 1] + w2 * src[a + 2] + w3 * src[a + 3];
+        dst[outBase + outCols + x] = 0 + w0 * src[b] + w1 * src[b + 1] + w2 * src[b + 2] + w3 * src[b + 3];
       } else {
-        for (let k = t; k < offsets[o + 1]; k++) acc += weight[k] * src[rowBase + index[k]];
+        dst[outBase + x] = tapSum(src, rowBase, c, o);
+        dst[outBase + outCols + x] = tapSum(src, nextBase, c, o);
       }
-      dst[outBase + x] = acc;
     }
+  }
+  for (; y < rows; y++) {
+    const rowBase = y * srcStride - srcCol0;
+    const outBase = y * outCols;
+    for (let x = 0; x < outCols; x++) dst[outBase + x] = tapSum(src, rowBase, c, outCol0 + x);
+  }
+}
+
+/** Output pixel `o` of the row of `src` starting at `rowBase`: `0 + w0·s0 + w1·s1 + …` in tap order, in float64. */
+function tapSum(src: FloatBuffer, rowBase: number, c: Contributions, o: number): number {
+  const { offsets, index, weight } = c;
+  const t = offsets[o];
+  let acc = 0;
+  if (offsets[o + 1] - t === 4) {
+    // Bicubic's usual case, unrolled: the same additions in the same order as the loop, so the same result.
+    acc =
+      acc +
+      weight[t] * src[rowBase + index[t]] +
+      weight[t + 1] * src[rowBase + index[t + 1]] +
+      weight[t + 2] * src[rowBase + index[t + 2]] +
+      weight[t + 3] * src[rowBase + index[t + 3]];
+  } else {
+    for (let k = t; k < offsets[o + 1]; k++) acc += weight[k] * src[rowBase + index[k]];
+  }
+  return acc;
+}
+
+/**
+ * The float64 intermediate between the two passes. A region resizer keeps one across its regions (the bands of a
+ * photo are megabytes each, and every value is written before it is read, so it needs no clearing); it goes
+ * with the resizer, so nothing stays allocated after a photo.
+ */
+class Intermediate {
+  private buffer = new Float64Array(0);
+  take(length: number): Float64Array {
+    if (this.buffer.length < length) this.buffer = new Float64Array(length);
+    return this.buffer.subarray(0, length);
   }
 }
 
@@ -197,19 +271,25 @@ function resizeCols(
  * Computes the output window `region` only. Every output value goes through exactly the same float64
  * operations in the same order as in the full resize, so a window is bit-identical to a crop of the whole.
  */
-function applyPlan(plan: ResizePlan, src: FloatBuffer, region: ResizeRegion): Float32Array {
+function applyPlan(
+  plan: ResizePlan,
+  src: FloatBuffer,
+  region: ResizeRegion,
+  scratch: Intermediate = new Intermediate(),
+  into?: Float32Array,
+): Float32Array {
   const { x, y, width, height } = region;
-  const out = new Float32Array(width * height);
+  const out = into ? into.subarray(0, width * height) : new Float32Array(width * height);
   if (plan.verticalFirst) {
     const span = inputSpan(plan.cols, x, width);
     const tmpWidth = span.hi - span.lo + 1;
-    const tmp = new Float64Array(tmpWidth * height);
+    const tmp = scratch.take(tmpWidth * height);
     resizeRows(src, plan.inWidth, 0, span.lo, tmpWidth, plan.rows, y, height, tmp);
     resizeCols(tmp, tmpWidth, span.lo, height, plan.cols, x, width, out);
   } else {
     const span = inputSpan(plan.rows, y, height);
     const tmpHeight = span.hi - span.lo + 1;
-    const tmp = new Float64Array(width * tmpHeight);
+    const tmp = scratch.take(width * tmpHeight);
     resizeCols(src.subarray(span.lo * plan.inWidth), plan.inWidth, 0, tmpHeight, plan.cols, x, width, tmp);
     resizeRows(tmp, width, span.lo, 0, width, plan.rows, y, height, out);
   }
@@ -230,20 +310,25 @@ export function imresize(src: Plane, outWidth: number, outHeight: number, kernel
 }
 
 /**
- * `imresizeRegion` for many regions of one resize (the tiler's bands): the plan (the contributions tables) is
- * made once instead of once per region.
+ * `imresizeRegion` for many regions of one resize (the tiler's bands): the plan (the contributions tables) and
+ * the intermediate buffer are made once instead of once per region. With `into`, the region's values are
+ * written to its start instead of a new array (the returned plane's data is then a view of it).
  */
 export function regionResizer(
   src: Plane,
   outWidth: number,
   outHeight: number,
   kernel: ResizeKernel = 'bicubic',
-): (region: ResizeRegion) => Plane {
+): (region: ResizeRegion, into?: Float32Array) => Plane {
   checkPlane(src);
   const plan = planResize(src.width, src.height, outWidth, outHeight, kernel);
-  return (region) => {
+  const scratch = new Intermediate();
+  return (region, into) => {
     checkRegion(region, outWidth, outHeight);
-    return { width: region.width, height: region.height, data: applyPlan(plan, src.data, region) };
+    if (into && into.length < region.width * region.height) {
+      throw new SrError('BAD_ARGUMENT', `imresizeRegion: ${into.length} values cannot hold a ${region.width}×${region.height} region`);
+    }
+    return { width: region.width, height: region.height, data: applyPlan(plan, src.data, region, scratch, into) };
   };
 }
 
@@ -282,9 +367,11 @@ export function imresizeRgb(image: RgbImage, outWidth: number, outHeight: number
   const out = new Uint8Array(outWidth * outHeight * channels);
   const plane = new Float32Array(width * height);
   const full = { x: 0, y: 0, width: outWidth, height: outHeight };
+  const scratch = new Intermediate();
+  const resized = new Float32Array(outWidth * outHeight);
   for (let ch = 0; ch < channels; ch++) {
     for (let i = 0, p = ch; i < plane.length; i++, p += channels) plane[i] = data[p];
-    const resized = applyPlan(plan, plane, full);
+    applyPlan(plan, plane, full, scratch, resized);
     for (let i = 0, p = ch; i < resized.length; i++, p += channels) {
       const v = resized[i];
       out[p] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);

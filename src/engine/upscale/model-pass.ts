@@ -3,7 +3,7 @@ import { rgbToYcbcr } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { modelGeometry } from '../models/probe.ts';
-import type { ModelSession } from '../models/session.ts';
+import { inferenceWorker, type ModelSession } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
 import { rgbSink, ySink } from './tile-sinks.ts';
 import { lrPlaneSource, lrRgbSource, upsampledSource, type ValueMap } from './tile-sources.ts';
@@ -60,6 +60,10 @@ export async function runModelPass(
   session: ModelSession,
   options: PassOptions = {},
 ): Promise<RgbImage> {
+  // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
+  // the geometry probe, the colour conversion and the resize plans below overlap it instead of preceding it; runTiled
+  // gets the same cached worker, and reports a failed start itself (hence the ignored rejection here).
+  if (!options.inThread) inferenceWorker(session).catch(() => {});
   const geometry = await modelGeometry(session, model.path);
   const { scale, inputKind, colorMode } = model.meta;
   const expectedRatio = inputKind === 'lr' ? scale : 1;

@@ -1,3 +1,4 @@
+import { toByte } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
 import { type ResizeRegion, regionResizer } from '../imaging/matlab-resize.ts';
 import type { TileSource } from '../tiling/run-tiled.ts';
@@ -21,9 +22,11 @@ export interface ValueMap {
  * A TileSource over an image of width×height given by a region reader. Windows may reach past the image
  * (valid-convolution models read `crop` pixels beyond it): those pixels replicate the nearest border pixel.
  */
-function regionSource(width: number, height: number, channels: number, read: RegionReader, range: ValueMap): TileSource {
-  const gain = (range.hi - range.lo) / 255;
-  const lo = range.lo;
+function regionSource(width: number, height: number, channels: number, read: RegionReader, range: ValueMap | 'mapped'): TileSource {
+  // 'mapped': the reader's values are already in the model's range, so rows are copied as they are.
+  const copy = range === 'mapped';
+  const gain = copy ? 1 : (range.hi - range.lo) / 255;
+  const lo = copy ? 0 : range.lo;
   return {
     width,
     height,
@@ -44,7 +47,8 @@ function regionSource(width: number, height: number, channels: number, read: Reg
           const first = lo + gain * src[row + left];
           const last = lo + gain * src[row + right - 1];
           for (let i = 0; i < left; i++) dst[o + i] = first;
-          for (let i = left; i < right; i++) dst[o + i] = lo + gain * src[row + i];
+          if (copy) dst.set(src.subarray(row + left, row + right), o + left);
+          else for (let i = left; i < right; i++) dst[o + i] = lo + gain * src[row + i];
           for (let i = right; i < w; i++) dst[o + i] = last;
         }
       }
@@ -55,17 +59,27 @@ function regionSource(width: number, height: number, channels: number, read: Reg
 /**
  * Full-width bands of a resized image, computed once per band: tiles come in row-major order and every tile
  * of a row needs the same rows, so one resize per band replaces one per tile, and the resize is planned once.
+ * The band buffers are reused from band to band (a band is only read until the next one is asked for), and
+ * `finish`, when given, post-processes each band in place.
  */
-export function bandCache(planes: Plane[], outW: number, outH: number, round: boolean): (y: number, height: number) => Float32Array[] {
+export function bandCache(
+  planes: Plane[],
+  outW: number,
+  outH: number,
+  finish?: (values: Float32Array) => void,
+): (y: number, height: number) => Float32Array[] {
   let key = '';
   let band: Float32Array[] = [];
+  let buffers = planes.map(() => new Float32Array(0));
   const resizers = planes.map((p) => regionResizer(p, outW, outH));
   return (y, height) => {
     const wanted = `${y}:${height}`;
     if (wanted !== key) {
-      band = resizers.map((resize) => {
-        const values = resize({ x: 0, y, width: outW, height }).data;
-        return round ? roundInPlace(values) : values;
+      if (buffers[0].length < outW * height) buffers = planes.map(() => new Float32Array(outW * height));
+      band = resizers.map((resize, c) => {
+        const values = resize({ x: 0, y, width: outW, height }, buffers[c]).data;
+        finish?.(values);
+        return values;
       });
       key = wanted;
     }
@@ -73,22 +87,27 @@ export function bandCache(planes: Plane[], outW: number, outH: number, round: bo
   };
 }
 
-/** uint8 semantics (round, clip), as the protocol rounds the bicubic pre-upsampling before the model sees it. */
-function roundInPlace(values: Float32Array): Float32Array {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    values[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-  }
-  return values;
+/**
+ * uint8 semantics (round, clip), as the protocol rounds the bicubic pre-upsampling before the model sees it, then
+ * the model's value range, in one pass over the band so that windows are plain copies.
+ */
+function roundAndMap(range: ValueMap): (values: Float32Array) => void {
+  const gain = (range.hi - range.lo) / 255;
+  const lo = range.lo;
+  return (values) => {
+    for (let i = 0; i < values.length; i++) {
+      values[i] = lo + gain * toByte(values[i]);
+    }
+  };
 }
 
 /**
  * For 'upsampled' models (SRCNN): the bicubic (MATLAB imresize) upsampling of LR planes to outW×outH,
- * computed per window only, never as a full-resolution plane, and rounded to integers.
+ * computed per band only, never as a full-resolution plane, and rounded to integers.
  */
 export function upsampledSource(planes: Plane[], outW: number, outH: number, range: ValueMap): TileSource {
-  const bands = bandCache(planes, outW, outH, true);
-  return regionSource(outW, outH, planes.length, (r) => ({ planes: bands(r.y, r.height), offset: r.x, stride: outW }), range);
+  const bands = bandCache(planes, outW, outH, roundAndMap(range));
+  return regionSource(outW, outH, planes.length, (r) => ({ planes: bands(r.y, r.height), offset: r.x, stride: outW }), 'mapped');
 }
 
 /** For 'lr' models fed Y (or any float planes): the LR planes themselves. */
