@@ -1,14 +1,15 @@
 /**
- * Turns a training run's best model into one of SR Studio's bundled defaults (`resources/models/srcnn-xN.onnx`):
- * same weights and graph, but the ModelMeta id/name that `defaultModelFor(scale)` and users see (`srcnn-xN`),
- * a provenance naming the run, and the Set5/Set14 scores measured by `srstudio eval --json` on the shipped file.
+ * Turns a training run's best model into one of SR Studio's bundled models (`resources/models/<id>.onnx`): same
+ * weights and graph, but the ModelMeta id/name users see (`srcnn-xN`, the default `defaultModelFor(scale)` picks,
+ * or e.g. `fsrcnn-xN`), a provenance naming the run, and the Set5/Set14 scores measured by `srstudio eval --json`
+ * on the shipped file.
  *
  * The model is rebuilt with the trainer's own exporter (`buildInferenceModel`) from the weights stored in the
  * run's file, rather than decoded and re-encoded: a protobuf round trip with defaults filled in writes every
  * attribute field and ONNX Runtime then rejects the Conv attributes ("type field and data field mismatch").
  *
  *   npx tsx scripts/ship-default-model.ts --from RUN_MODEL.onnx --scale N --out resources/models/srcnn-xN.onnx \
- *     [--run ID] [--state DIR] [--eval set5.json] [--eval set14.json]
+ *     [--id srcnn-xN] [--run ID] [--state DIR] [--eval set5.json] [--eval set14.json]
  *
  * Only metadata changes, so it can be re-run after measuring to store the scores (see scripts/train-defaults.sh).
  */
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     from: { type: 'string' },
     scale: { type: 'string' },
     out: { type: 'string' },
+    id: { type: 'string' },
     run: { type: 'string' },
     state: { type: 'string' },
     eval: { type: 'string', multiple: true },
@@ -74,12 +76,15 @@ for (const file of values.eval ?? []) {
   scores[`${path.basename(result.data).toLowerCase()}-x${scale}`] = { psnr: result.mean.psnr, ssim: result.mean.ssim };
 }
 
+const id = values.id ?? `srcnn-x${scale}`;
+/** The family's name as the papers write it: 'srcnn-9-1-5-same-res' → 'SRCNN', 'fsrcnn-56-12-4-res-x2' → 'FSRCNN'. */
+const family = source.architecture.split('-')[0].toUpperCase();
 const where = values.run ? ` (run ${values.run}${values.state ? ` in ${values.state}` : ''})` : '';
 const meta: ModelMeta = {
   ...source,
-  id: `srcnn-x${scale}`,
-  name: `SRCNN ×${scale} (${source.architecture}, SR Studio default)`,
-  provenance: `SR Studio's bundled ×${scale} default${where}. ${source.provenance}`.slice(0, 4000),
+  id,
+  name: `${family} ×${scale} (${source.architecture}, ${id === `srcnn-x${scale}` ? 'SR Studio default' : 'bundled with SR Studio'})`,
+  provenance: `SR Studio's bundled ×${scale} ${family} model${where}. ${source.provenance}`.slice(0, 4000),
   scores,
 };
 writeFileAtomicSync(values.out, [buildInferenceModel(parseArch(source.architecture, scale), weightsOf(bytes), meta)]);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Trains, measures and ships SR Studio's bundled SRCNN models (resources/models/srcnn-x{2,3,4}.onnx) with SR Studio's
-# own trainer (ONNX Runtime). Re-runnable: each step is a subcommand, run from the repository root.
+# Trains, measures and ships SR Studio's bundled models with SR Studio's own trainer (ONNX Runtime): SRCNN
+# (resources/models/srcnn-x{2,3,4}.onnx, the upscale defaults) and the best architecture, FSRCNN with a bicubic skip
+# (resources/models/fsrcnn-x{2,3,4}.onnx). Re-runnable: each step is a subcommand, run from the repository root.
 #
 #   scripts/train-defaults.sh dataset             # once: the 'defaults' dataset (T91 + BSD200) and its 5 % val split
-#   scripts/train-defaults.sh train N             # start the ×N run (prints its run id when it ends or is stopped)
+#   scripts/train-defaults.sh train N             # start the ×N SRCNN run (prints its run id when it ends or is stopped)
+#   scripts/train-defaults.sh train-best N        # start the ×N FSRCNN run
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
-#   scripts/train-defaults.sh ship N RUN          # run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
+#   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
+#   scripts/train-defaults.sh ship-best N RUN     # FSRCNN run RUN's best model → resources/models/fsrcnn-xN.onnx, scored likewise
 #
 # Rules: train on T91 + BSD200 only. Set5 and Set14 are never trained on and never used to pick a checkpoint: the
 # best checkpoint is chosen on the held-out val split of the training data; Set5/Set14 are measured after shipping.
@@ -15,6 +18,9 @@
 # started 2026-11-25 17:56 UTC as three concurrent processes on a shared 2-core CPU with `train N` (--steps 5000),
 # stopped with Ctrl-C at steps 793/794/827 (×2/×3/×4) when 5000 clearly would not fit the deadline, resumed with
 # `resume RUN 3600` and run to step 3600 (18:42 UTC), then shipped with `ship N RUN` (see the model cards).
+# The FSRCNN models came from runs 8 (×2), 9 (×3) and 10 (×4), started 2026-11-25 20:18 UTC as three concurrent
+# processes with `train-best N` (6000 steps), resumed when each ended with `resume RUN 16000` (×2, ×3) and
+# `resume 10 24000` (×4), done 21:34–21:36 UTC, then shipped with `ship-best N RUN` (see the model cards).
 # To train them further: scripts/train-defaults.sh resume 1 20000   (a larger total; the cosine schedule is a function
 # of the total, so a new total continues with the rates of the longer schedule), then ship again.
 set -euo pipefail
@@ -26,6 +32,9 @@ if [[ -n "${STATE:-}" ]]; then STATE_ARGS=(--state "$STATE"); fi
 STATE_DIR="${STATE:-${SRSTUDIO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/sr-studio}}"
 
 ARCH=srcnn-9-1-5-same-res
+# FSRCNN (56, 12, 4) as the paper has it, plus a global skip over the in-graph MATLAB-bicubic upsample of its LR input:
+# it starts at bicubic quality, and working at low resolution it costs ~6× less per ×3 patch than SRCNN 9-1-5.
+BEST_ARCH=fsrcnn-56-12-4-res
 DATASET_NAME=defaults
 
 dataset_id() {
@@ -49,21 +58,32 @@ case "${1:-}" in
       --steps 5000 --batch 64 --patch 33 --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
+  train-best)
+    scale="${2:?usage: train-best N}"
+    id="$(dataset_id)"
+    [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
+    # HR patches of 32 (×2) or 48 (×3, ×4): 16×16 or 12×12 LR inputs, multiples of the scale as LR models need.
+    patch=$([[ "$scale" == 2 ]] && echo 32 || echo 48)
+    "${SRSTUDIO[@]}" train --arch "$BEST_ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
+      --steps 6000 --batch 64 --patch "$patch" --lr 1e-3 --schedule cosine --seed 1 \
+      --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
+    ;;
   resume)
     run="${2:?usage: resume RUN [STEPS]}"
     "${SRSTUDIO[@]}" train --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
     ;;
-  ship)
-    scale="${2:?usage: ship N RUN}"
-    run="${3:?usage: ship N RUN}"
-    model="$STATE_DIR/models/run-$run-$ARCH-x$scale.onnx"
-    out="resources/models/srcnn-x$scale.onnx"
+  ship | ship-best)
+    scale="${2:?usage: $1 N RUN}"
+    run="${3:?usage: $1 N RUN}"
+    family=$([[ "$1" == ship ]] && echo srcnn || echo fsrcnn)
+    model="$(ls "$STATE_DIR"/models/run-"$run"-*.onnx | head -n 1)"
+    out="resources/models/$family-x$scale.onnx"
     scores="$(mktemp -d)"
     trap 'rm -rf "$scores"' EXIT
     # A snapshot: a run still training rewrites its model whenever validation improves, and the scores must belong
     # to the weights that ship.
     cp "$model" "$scores/model.onnx"
-    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --run "$run" --state "$STATE_DIR")
+    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "$family-x$scale" --run "$run" --state "$STATE_DIR")
     "${ship[@]}"
     for set in set5 set14; do
       "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$out" --device cpu --json >"$scores/$set.json"
@@ -71,7 +91,7 @@ case "${1:-}" in
     "${ship[@]}" --eval "$scores/set5.json" --eval "$scores/set14.json"
     ;;
   *)
-    sed -n '2,9p' "$0" >&2
+    sed -n '2,12p' "$0" >&2
     exit 2
     ;;
 esac

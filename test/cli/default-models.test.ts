@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpolationMethod } from '../../src/engine/eval/protocol.ts';
 import { runEval } from '../../src/engine/eval/run-eval.ts';
 import { resolveModelEvalMethod } from '../../src/engine/models/eval-method.ts';
-import { defaultModelFor } from '../../src/engine/models/registry.ts';
+import { defaultModelFor, listModels, loadModel } from '../../src/engine/models/registry.ts';
 import { photoLikeImage } from '../helpers/eval-fixtures.ts';
 import { runCli } from '../helpers/jobs-cli.ts';
 
 /**
- * The trained defaults shipped in resources/models (R5): each is found by defaultModelFor, describes itself
+ * The trained models shipped in resources/models: the SRCNN defaults are found by defaultModelFor, and FSRCNN (the
+ * best architecture) by id; each describes itself
  * (id, scale, Y channel, its Set5/Set14 scores), really runs through ONNX Runtime and beats bicubic on a
  * photo-like image it never saw, and `srstudio upscale` uses it when no --model is given.
  */
@@ -55,6 +56,32 @@ describe('bundled default models', () => {
       expect(trained.mean.ssim).toBeGreaterThan(bicubic.mean.ssim);
     });
   }
+
+  for (const scale of SCALES) {
+    it(`×${scale}: fsrcnn-x${scale}, the best architecture, is bundled, works on the LR image, and beats bicubic`, async () => {
+      const model = await loadModel(`fsrcnn-x${scale}`, { stateDir: root });
+      expect(model.source).toBe('builtin');
+      expect(model.meta).toMatchObject({ scale, colorMode: 'y', inputKind: 'lr' });
+      expect(model.meta.architecture).toMatch(/^fsrcnn-.*-res/);
+      expect(model.meta.provenance).toMatch(/run \d+/);
+      expect(model.meta.scores[`set5-x${scale}`].psnr).toBeGreaterThan(SET5_BICUBIC[scale]);
+
+      const bicubic = await runEval({ dataDir, scale, method: interpolationMethod('bicubic') });
+      const trained = await runEval({ dataDir, scale, method: await resolveModelEvalMethod(model.path, scale, { device: 'cpu' }) });
+      expect(trained.mean.psnr).toBeGreaterThan(bicubic.mean.psnr);
+    });
+  }
+
+  it('every bundled model has its model card beside it', async () => {
+    const models = (await listModels({ stateDir: root })).filter((m) => m.source === 'builtin');
+    expect(models.length).toBeGreaterThanOrEqual(6);
+    for (const model of models) {
+      const card = fs.readFileSync(model.path.replace(/\.onnx$/, '.md'), 'utf8');
+      expect(card).toContain(model.meta.id);
+      expect(card).toMatch(/Set5/);
+      expect(card).toMatch(/node bin\/srstudio\.js train /);
+    }
+  });
 
   it('srstudio upscale with no --model uses the bundled model for the scale', async () => {
     const out = path.join(root, 'out');
