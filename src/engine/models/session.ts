@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
-import { physicalCoreCount } from './cpu-cores.ts';
+import { computeThreads } from './cpu-cores.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
 import { WorkerSession } from './worker-session.ts';
 
@@ -94,7 +94,7 @@ export async function openSession(
   source = typeof model === 'string' ? model : 'model',
 ): Promise<ModelSession> {
   const device = options.device ?? 'auto';
-  const threads = options.threads ?? physicalCoreCount();
+  const threads = options.threads ?? computeThreads();
   if (device === 'cpu') return cached(model, source, 'cpu', threads);
   if (device !== 'auto') return openExplicit(model, source, device, threads);
 

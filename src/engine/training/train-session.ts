@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
-import { physicalCoreCount } from '../models/cpu-cores.ts';
+import { computeThreads } from '../models/cpu-cores.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from '../models/execution-providers.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function openTrainSession(
   const create = (provider: Provider) =>
     ort.InferenceSession.create(bytes, {
       executionProviders: [provider],
-      intraOpNumThreads: physicalCoreCount(),
+      intraOpNumThreads: computeThreads(),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
-import { physicalCoreCount } from '../../../src/engine/models/cpu-cores.ts';
+import { computeThreads, physicalCoreCount } from '../../../src/engine/models/cpu-cores.ts';
 import { providerUnavailableReason } from '../../../src/engine/models/execution-providers.ts';
 import { openSession, releaseSessions } from '../../../src/engine/models/session.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
@@ -90,5 +90,20 @@ describe('physicalCoreCount', () => {
     const count = physicalCoreCount();
     expect(count).toBeGreaterThanOrEqual(1);
     expect(count).toBeLessThanOrEqual(os.availableParallelism());
+  });
+});
+
+describe('computeThreads', () => {
+  it('uses the physical cores unless SRSTUDIO_THREADS says otherwise', () => {
+    expect(computeThreads({}, 4)).toBe(4);
+    expect(computeThreads({ SRSTUDIO_THREADS: '' }, 4)).toBe(4);
+    expect(computeThreads({ SRSTUDIO_THREADS: '1' }, 4)).toBe(1);
+    expect(computeThreads({ SRSTUDIO_THREADS: '6' }, 4)).toBe(6);
+  });
+
+  it('rejects a thread count that is not a positive whole number, naming the value', () => {
+    for (const bad of ['0', '-2', '1.5', 'two']) {
+      expect(() => computeThreads({ SRSTUDIO_THREADS: bad }, 4)).toThrow(`got '${bad}'`);
+    }
   });
 });
