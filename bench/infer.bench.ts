@@ -29,7 +29,7 @@ import type { LoadedModel } from '../src/engine/models/loaded-model.ts';
 import { openSession } from '../src/engine/models/session.ts';
 import { GraphBuilder } from '../src/engine/onnx/graph-builder.ts';
 import { planTiles } from '../src/engine/tiling/tile-plan.ts';
-import { DEFAULT_BATCH, DEFAULT_TILE } from '../src/engine/upscale/model-pass.ts';
+import { DEFAULT_BATCH, DEFAULT_TILE, openModelPass, passTiling } from '../src/engine/upscale/model-pass.ts';
 import { upscalePhoto } from '../src/engine/upscale/upscale-photo.ts';
 import { MODEL_META_KEY, type ModelMeta } from '../src/shared/model-meta.ts';
 import { photoLikeImage } from '../test/helpers/models-photo.ts';
@@ -113,27 +113,42 @@ function photoOfMegapixels(mp: number) {
   return { image: photoLikeImage(width, height), metadata: { format: 'png' } };
 }
 
-function rampInput(batch: number, h: number, w: number): ort.Tensor {
+function rampInput(batch: number, channels: number, h: number, w: number): ort.Tensor {
   return new ort.Tensor(
     'float32',
-    Float32Array.from({ length: batch * h * w }, (_, i) => ((i * 2654435761) >>> 24) / 255),
-    [batch, 1, h, w],
+    Float32Array.from({ length: batch * channels * h * w }, (_, i) => ((i * 2654435761) >>> 24) / 255),
+    [batch, channels, h, w],
   );
 }
 
 /** Best-of-`repeats` seconds per `session.run` on a ready batch of the given shape. */
 async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, w: number, runs: number): Promise<number> {
-  return bestRunSeconds(await openSession(model.path, { device: 'cpu' }), rampInput(batch, h, w), runs);
+  return bestRunSeconds(await openSession(model.path, { device: 'cpu' }), rampInput(batch, 1, h, w), runs);
 }
 
-/** Seconds for `batches` back-to-back runs of ready batches of this shape (the last one of `last` tiles). */
-async function rawSecondsForPlan(model: LoadedModel, batch: number, last: number, batches: number, h: number, w: number): Promise<number> {
-  const s = await openSession(model.path, { device: 'cpu' });
-  const full = rampInput(batch, h, w);
-  const tail = last === batch ? full : rampInput(last, h, w);
+/**
+ * The plan the upscaler uses for this model and photo (model-pass.ts: the photo graph for these SRCNNs, or the
+ * model alone with --no-photo-graph), and the seconds for its batches run back to back on ready-made inputs.
+ */
+async function rawSecondsForPlan(model: LoadedModel, image: { width: number; height: number }, photoGraph: boolean) {
+  const pass = await openModelPass(model, { device: 'cpu', photoGraph });
+  const { tile, halo } = passTiling(pass);
+  const { ratio, crop, channels } = pass.geometry;
+  // The source's size in the pass' input pixels: LR for the photo graph, the bicubic-upsampled size otherwise.
+  const width = ratio === 1 ? image.width * model.meta.scale : image.width;
+  const height = ratio === 1 ? image.height * model.meta.scale : image.height;
+  const plan = planTiles({ width, height, tile, halo: Math.max(0, halo - crop), crop });
+  const batches = Math.ceil(plan.tiles.length / DEFAULT_BATCH);
+  const last = plan.tiles.length - (batches - 1) * DEFAULT_BATCH;
+  const full = rampInput(DEFAULT_BATCH, channels, plan.windowHeight, plan.windowWidth);
+  const tail = last === DEFAULT_BATCH ? full : rampInput(last, channels, plan.windowHeight, plan.windowWidth);
+  const s = pass.session;
   const t0 = performance.now();
   for (let b = 0; b < batches; b++) await s.session.run({ [s.inputName]: b === batches - 1 ? tail : full });
-  return (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
+  // The model's own window in output pixels, which PyTorch runs: for the photo graph, its output window.
+  const outWindow = { h: ratio * (plan.windowHeight - 2 * crop), w: ratio * (plan.windowWidth - 2 * crop) };
+  return { seconds, batches, outWindow };
 }
 
 function pytorchSecondsPerBatch(weightsJson: string, weightsBin: string, batch: number, h: number, w: number): number | string {
@@ -217,9 +232,10 @@ async function main(): Promise<void> {
     const peak = await measurePeak();
     console.log(`\n${describePeak(peak)}`);
     const compareInThread = process.argv.includes('--compare-in-thread');
+    const photoGraph = !process.argv.includes('--no-photo-graph');
     const photo = photoOfMegapixels(mp);
     console.log(
-      `\nPhoto ${photo.image.width}×${photo.image.height} (${((photo.image.width * photo.image.height) / 1e6).toFixed(1)} MP in), tile ${DEFAULT_TILE.upsampled} + halo, batch ${DEFAULT_BATCH}; % peak = of the measured peak`,
+      `\nPhoto ${photo.image.width}×${photo.image.height} (${((photo.image.width * photo.image.height) / 1e6).toFixed(1)} MP in), tile ${DEFAULT_TILE.upsampled} output pixels + halo, batch ${DEFAULT_BATCH}, ${photoGraph ? 'photo graph (bicubic in ORT)' : 'no photo graph (bicubic on the main thread)'}; % peak = of the measured peak`,
     );
     console.log(
       `model      scale  e2e s   out MP/s  GFLOP/s  % peak  raw ORT s  efficiency${compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
@@ -229,24 +245,20 @@ async function main(): Promise<void> {
         const { model, weightsJson, weightsBin } = buildModel(dir, shape, scale);
         // Not part of the photo's time: creating the session, starting its inference worker, and the first
         // full-size batches (ORT plans memory per input shape), on both paths being compared.
-        await openSession(model.path, { device: 'cpu' });
-        await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu' });
-        if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true });
+        await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', photoGraph });
+        if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true, photoGraph });
         const t0 = performance.now();
-        const out = await upscalePhoto(photo, { model, device: 'cpu' });
+        const out = await upscalePhoto(photo, { model, device: 'cpu', photoGraph });
         const e2e = (performance.now() - t0) / 1000;
         let inThreadSeconds: number | undefined;
         if (compareInThread) {
           const t1 = performance.now();
-          await upscalePhoto(photo, { model, device: 'cpu', inThread: true });
+          await upscalePhoto(photo, { model, device: 'cpu', inThread: true, photoGraph });
           inThreadSeconds = (performance.now() - t1) / 1000;
         }
         const outMp = (out.width * out.height) / 1e6;
-        const plan = planTiles({ width: out.width, height: out.height, tile: DEFAULT_TILE.upsampled, halo: HALO[shape], crop: 0 });
-        const batches = Math.ceil(plan.tiles.length / DEFAULT_BATCH);
-        const last = plan.tiles.length - (batches - 1) * DEFAULT_BATCH;
-        const raw = await rawSecondsForPlan(model, DEFAULT_BATCH, last, batches, plan.windowHeight, plan.windowWidth);
-        const torch = pytorchSecondsPerBatch(weightsJson, weightsBin, DEFAULT_BATCH, plan.windowHeight, plan.windowWidth);
+        const { seconds: raw, batches, outWindow } = await rawSecondsForPlan(model, photo.image, photoGraph);
+        const torch = pytorchSecondsPerBatch(weightsJson, weightsBin, DEFAULT_BATCH, outWindow.h, outWindow.w);
         const torchTotal = typeof torch === 'number' ? torch * batches : undefined;
         const usefulGflop = (outMp * 1e6 * flopsPerPixel(shape)) / 1e9;
         const gflops = usefulGflop / e2e;

@@ -4,13 +4,14 @@ import type { ModelSession } from './session.ts';
 
 /**
  * How a model maps input pixels to output pixels, measured by running it (never trusted from metadata):
- * an input of n pixels gives `ratio·n − 2·crop` output pixels. SRCNN with same padding: ratio 1, crop 0;
- * with valid convolutions: ratio 1, crop 8 (9-5-5); ESPCN/FSRCNN: ratio = scale, crop 0.
+ * an input of n pixels gives `ratio·(n − 2·crop)` output pixels. SRCNN with same padding: ratio 1, crop 0;
+ * with valid convolutions: ratio 1, crop 8 (9-5-5); ESPCN/FSRCNN: ratio = scale, crop 0. (The upscaler's photo
+ * graph, ycbcr-graph.ts, has ratio = scale and crop 2; it is built, not probed.)
  */
 export interface ModelGeometry {
   channels: 1 | 3;
   ratio: number;
-  /** Output pixels lost on each side (valid convolutions). Only supported with ratio 1. */
+  /** Input pixels on each side that give no output (valid convolutions). Probed models have it only with ratio 1. */
   crop: number;
   /** Largest batch the model accepts (1 when its batch dimension is fixed to 1). */
   maxBatch: number;

@@ -83,3 +83,13 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   const message = ModelType.decode(bytes);
   return ModelType.toObject(message, { longs: Number, defaults: true, arrays: true }) as ModelProto;
 }
+
+/**
+ * Decodes only the fields present in the file, so that `encodeModel` writes the model back as it was. (`decodeModel`
+ * fills in defaults, and re-encoding those would give every attribute empty fields of every type, which ONNX Runtime
+ * rejects.) For models SR Studio wrote itself: our schema subset would drop fields that foreign models may use.
+ */
+export function decodeModelAsWritten(bytes: Uint8Array): ModelProto {
+  const ModelType = onnxModelType();
+  return ModelType.toObject(ModelType.decode(bytes), { longs: Number, defaults: false, arrays: true }) as ModelProto;
+}

@@ -157,8 +157,8 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
   const batches: Tile[][] = [];
   for (let i = 0; i < tiles.length; i += batch) batches.push(tiles.slice(i, i + batch));
 
-  const outW = ratio * ww - 2 * crop;
-  const outH = ratio * wh - 2 * crop;
+  const outW = ratio * (ww - 2 * crop);
+  const outH = ratio * (wh - 2 * crop);
   const submit = (index: number): Promise<BatchResult> => {
     const group = batches[index];
     const buffer = free.pop() ?? new Float32Array(batch * tileSize);
@@ -182,9 +182,9 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
     const data = result.output;
     const planeStride = outH * outW;
     group.forEach((t, i) => {
-      // Core position inside this tile's output: input offset × ratio, less the crop of the valid convs.
-      const cx = ratio * (t.x.start - t.x.windowStart) - crop;
-      const cy = ratio * (t.y.start - t.y.windowStart) - crop;
+      // Core position inside this tile's output: its offset from the first input pixel that has an output, × ratio.
+      const cx = ratio * (t.x.start - t.x.windowStart - crop);
+      const cy = ratio * (t.y.start - t.y.windowStart - crop);
       sink.write({
         x: ratio * t.x.start,
         y: ratio * t.y.start,

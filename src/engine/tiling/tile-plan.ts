@@ -2,8 +2,8 @@
  * Splits an image (in model-input pixels) into tiles that all have the same window size, so any of them
  * can share one `session.run` batch.
  *
- * Coordinates: the model reads a *window* of input pixels and writes `ratio·window − 2·crop` output pixels.
- * The image is virtually padded by `crop` pixels on each side (the sink replicates the border there), so a
+ * Coordinates: the model reads a *window* of input pixels and writes `ratio·(window − 2·crop)` output pixels.
+ * The image is virtually padded by `crop` pixels on each side (the source replicates or mirrors the border), so a
  * valid-convolution model still produces an output for every pixel. Each tile owns a *core* (a partition of
  * the image); its window is the core plus `halo + crop` on each side, shifted inwards at the image border so
  * that every window has the same size. A core pixel is then either at least `halo` from the window edge, or

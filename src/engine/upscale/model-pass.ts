@@ -1,12 +1,14 @@
+import fs from 'node:fs/promises';
 import { SrError } from '../errors.ts';
 import { rgbToYcbcr } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
-import { modelGeometry } from '../models/probe.ts';
-import { inferenceWorker, type ModelSession } from '../models/session.ts';
+import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
+import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
-import { rgbSink, ySink } from './tile-sinks.ts';
-import { lrPlaneSource, lrRgbSource, upsampledSource, type ValueMap } from './tile-sources.ts';
+import { rgbSink, ycbcrSink, ySink } from './tile-sinks.ts';
+import { lrPlaneSource, lrRgbSource, mirroredPlanesSource, upsampledSource, type ValueMap } from './tile-sources.ts';
+import { YCBCR_GRAPH_CROP, ycbcrPhotoGraph } from './ycbcr-graph.ts';
 
 export interface PassOptions {
   tile?: number;
@@ -34,38 +36,28 @@ function planesOf(image: RgbImage): Plane[] {
   return planes;
 }
 
-/** The model's input source and the sink writing its output into `out`, for one native pass. */
-export function passEndpoints(
-  image: RgbImage,
-  model: LoadedModel,
-  out: Uint8Array,
-  outW: number,
-  outH: number,
-): { source: TileSource; sink: TileSink } {
-  const { colorMode, inputKind, valueRange } = model.meta;
-  const range: ValueMap = { lo: valueRange[0], hi: valueRange[1] };
-  if (colorMode === 'y') {
-    const { y, cb, cr } = rgbToYcbcr(image);
-    const source = inputKind === 'upsampled' ? upsampledSource([y], outW, outH, range) : lrPlaneSource([y], range);
-    return { source, sink: ySink(cb, cr, out, outW, outH, range) };
-  }
-  const source = inputKind === 'upsampled' ? upsampledSource(planesOf(image), outW, outH, range) : lrRgbSource(image, range);
-  return { source, sink: rgbSink(out, outW, range) };
+/** A model opened for upscaling: the session that runs, and how it maps input pixels to output pixels. */
+export interface ModelPass {
+  model: LoadedModel;
+  session: ModelSession;
+  geometry: ModelGeometry;
+  /** The session runs the model's photo graph (ycbcr-graph.ts): LR YCbCr in, HR YCbCr out. */
+  photoGraph: boolean;
 }
 
-/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
-export async function runModelPass(
-  image: RgbImage,
-  model: LoadedModel,
-  session: ModelSession,
-  options: PassOptions = {},
-): Promise<RgbImage> {
-  // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
-  // the geometry probe, the colour conversion and the resize plans below overlap it instead of preceding it; runTiled
-  // gets the same cached worker, and reports a failed start itself (hence the ignored rejection here).
-  if (!options.inThread) inferenceWorker(session).catch(() => {});
-  const geometry = await modelGeometry(session, model.path);
-  const { scale, inputKind, colorMode } = model.meta;
+export interface OpenPassOptions extends SessionOptions {
+  /** false: never the photo graph, always the model alone with the main-thread bicubic (for comparisons). */
+  photoGraph?: boolean;
+}
+
+/**
+ * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A same-padded Y 'upsampled'
+ * model that SR Studio exported runs as its photo graph, so that ORT, not the main thread, does the bicubic.
+ */
+export async function openModelPass(model: LoadedModel, options: OpenPassOptions = {}): Promise<ModelPass> {
+  const plain = await openSession(model.path, options);
+  const geometry = await modelGeometry(plain, model.path);
+  const { scale, inputKind, colorMode, valueRange } = model.meta;
   const expectedRatio = inputKind === 'lr' ? scale : 1;
   const expectedChannels = colorMode === 'y' ? 1 : 3;
   if (geometry.ratio !== expectedRatio || geometry.channels !== expectedChannels) {
@@ -76,17 +68,70 @@ export async function runModelPass(
       model.path,
     );
   }
+  if (options.photoGraph !== false && colorMode === 'y' && inputKind === 'upsampled' && geometry.crop === 0) {
+    const graph = ycbcrPhotoGraph(await fs.readFile(model.path), scale, { lo: valueRange[0], hi: valueRange[1] });
+    if (graph) {
+      // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
+      const session = await openSession(graph, { device: plain.provider, threads: options.threads }, `${model.path}#photo-graph`);
+      return {
+        model,
+        session,
+        geometry: { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch },
+        photoGraph: true,
+      };
+    }
+  }
+  return { model, session: plain, geometry, photoGraph: false };
+}
+
+/**
+ * Core tile side and receptive radius in the pass' input pixels. `tile` is in the model's input pixels, which for
+ * an 'upsampled' model are output pixels; its photo graph reads LR pixels, and its bicubic reaches 2 beyond them.
+ */
+export function passTiling(pass: ModelPass, tile?: number): { tile: number; halo: number } {
+  const { inputKind, scale, halo } = pass.model.meta;
+  if (!pass.photoGraph) return { tile: tile ?? DEFAULT_TILE[inputKind], halo };
+  return { tile: Math.max(1, Math.ceil((tile ?? DEFAULT_TILE.upsampled) / scale)), halo: Math.ceil(halo / scale) + YCBCR_GRAPH_CROP };
+}
+
+/** The model's input source and the sink writing its output into `out`, for one native pass. */
+export function passEndpoints(
+  image: RgbImage,
+  model: LoadedModel,
+  out: Uint8Array,
+  outW: number,
+  outH: number,
+  photoGraph = false,
+): { source: TileSource; sink: TileSink } {
+  const { colorMode, inputKind, valueRange } = model.meta;
+  const range: ValueMap = { lo: valueRange[0], hi: valueRange[1] };
+  if (colorMode === 'y') {
+    const { y, cb, cr } = rgbToYcbcr(image);
+    if (photoGraph) return { source: mirroredPlanesSource([y, cb, cr]), sink: ycbcrSink(out, outW, range) };
+    const source = inputKind === 'upsampled' ? upsampledSource([y], outW, outH, range) : lrPlaneSource([y], range);
+    return { source, sink: ySink(cb, cr, out, outW, outH, range) };
+  }
+  const source = inputKind === 'upsampled' ? upsampledSource(planesOf(image), outW, outH, range) : lrRgbSource(image, range);
+  return { source, sink: rgbSink(out, outW, range) };
+}
+
+/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
+export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+  // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
+  // the colour conversion and the resize plans below overlap it instead of preceding it; runTiled gets the same
+  // cached worker, and reports a failed start itself (hence the ignored rejection here).
+  if (!options.inThread) inferenceWorker(pass.session).catch(() => {});
+  const { scale } = pass.model.meta;
   const outW = image.width * scale;
   const outH = image.height * scale;
   const out = new Uint8Array(outW * outH * 3);
-  const { source, sink } = passEndpoints(image, model, out, outW, outH);
+  const { source, sink } = passEndpoints(image, pass.model, out, outW, outH, pass.photoGraph);
   await runTiled({
-    session,
-    geometry,
+    session: pass.session,
+    geometry: pass.geometry,
     source,
     sink,
-    tile: options.tile ?? DEFAULT_TILE[inputKind],
-    halo: model.meta.halo,
+    ...passTiling(pass, options.tile),
     batch: options.batch ?? DEFAULT_BATCH,
     onProgress: options.onProgress,
     signal: options.signal,

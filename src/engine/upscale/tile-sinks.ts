@@ -28,6 +28,29 @@ export function ySink(cb: Plane, cr: Plane, out: Uint8Array, outW: number, outH:
   };
 }
 
+/**
+ * The photo graph (ycbcr-graph.ts): the batch holds the model's Y (in its value range) and the bicubic Cb and Cr
+ * (0–255) as three planes; each core row goes straight to RGB, with Y through a float32 row as in ySink.
+ */
+export function ycbcrSink(out: Uint8Array, outW: number, range: ValueMap): TileSink {
+  const gain = 255 / (range.hi - range.lo);
+  const lo = range.lo;
+  let yRow = new Float32Array(0);
+  return {
+    write(core) {
+      const { width, height, data, rowStride, planeStride } = core;
+      if (yRow.length < width) yRow = new Float32Array(width);
+      const cb = data.subarray(planeStride);
+      const cr = data.subarray(2 * planeStride);
+      for (let j = 0; j < height; j++) {
+        const p = core.offset + j * rowStride;
+        for (let i = 0; i < width; i++) yRow[i] = (data[p + i] - lo) * gain;
+        ycbcrToRgbRow(yRow, 0, cb, cr, p, width, out, ((core.y + j) * outW + core.x) * 3);
+      }
+    },
+  };
+}
+
 /** RGB models: three output channels, rounded and clipped into the 8-bit output. */
 export function rgbSink(out: Uint8Array, outW: number, range: ValueMap): TileSink {
   const gain = 255 / (range.hi - range.lo);

@@ -110,6 +110,42 @@ export function upsampledSource(planes: Plane[], outW: number, outH: number, ran
   return regionSource(outW, outH, planes.length, (r) => ({ planes: bands(r.y, r.height), offset: r.x, stride: outW }), 'mapped');
 }
 
+/** MATLAB imresize's border rule: the image continues as its mirror image, edge pixel included (−1 → 0, n → n − 1). */
+export function symmetricIndex(i: number, n: number): number {
+  const period = 2 * n;
+  const m = ((i % period) + period) % period;
+  return m < n ? m : period - 1 - m;
+}
+
+/**
+ * For the photo graph (ycbcr-graph.ts): the LR planes as they are (0–255), windows past the photo mirrored as
+ * imresize mirrors them, so that the graph's bicubic is imresize's up to the border.
+ */
+export function mirroredPlanesSource(planes: Plane[]): TileSource {
+  const { width, height } = planes[0];
+  let columns = new Int32Array(0);
+  return {
+    width,
+    height,
+    fillWindow(x, y, w, h, dst, offset) {
+      const inside = x >= 0 && x + w <= width;
+      if (!inside) {
+        if (columns.length < w) columns = new Int32Array(w);
+        for (let i = 0; i < w; i++) columns[i] = symmetricIndex(x + i, width);
+      }
+      for (let c = 0; c < planes.length; c++) {
+        const src = planes[c].data;
+        for (let j = 0; j < h; j++) {
+          const row = symmetricIndex(y + j, height) * width;
+          const o = offset + (c * h + j) * w;
+          if (inside) dst.set(src.subarray(row + x, row + x + w), o);
+          else for (let i = 0; i < w; i++) dst[o + i] = src[row + columns[i]];
+        }
+      }
+    },
+  };
+}
+
 /** For 'lr' models fed Y (or any float planes): the LR planes themselves. */
 export function lrPlaneSource(planes: Plane[], range: ValueMap): TileSource {
   const { width, height } = planes[0];

@@ -4,9 +4,8 @@ import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
-import { openSession } from '../models/session.ts';
 import { attachAlpha, resizeAlpha } from './alpha.ts';
-import { runModelPass } from './model-pass.ts';
+import { openModelPass, runModelPass } from './model-pass.ts';
 import { planScale } from './scale-plan.ts';
 
 export interface UpscaleProgress {
@@ -31,6 +30,8 @@ export interface UpscaleOptions {
   signal?: AbortSignal;
   /** Run ORT on this thread rather than in the session's worker (bench:infer compares the two). */
   inThread?: boolean;
+  /** false: SRCNN-style models without their photo graph (model-pass.ts), for comparisons. */
+  photoGraph?: boolean;
 }
 
 /**
@@ -41,8 +42,9 @@ export interface UpscaleOptions {
 export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): Promise<RgbImage> {
   const source = photo.image;
   const plan = planScale(source.width, source.height, opts, opts.model, opts.alternatives);
-  const session = await openSession(plan.model.path, {
+  const modelPass = await openModelPass(plan.model, {
     device: opts.device,
+    photoGraph: opts.photoGraph,
     onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
   });
   let image = dropAlpha(source);
@@ -51,7 +53,7 @@ export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): P
   for (let pass = 0; pass < plan.passes; pass++) {
     if (opts.signal?.aborted) throw new SrError('CANCELLED', 'Upscaling was cancelled');
     const base = finished;
-    image = await runModelPass(image, plan.model, session, {
+    image = await runModelPass(image, modelPass, {
       tile: opts.tile,
       batch: opts.batch,
       signal: opts.signal,

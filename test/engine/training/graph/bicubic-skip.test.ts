@@ -1,9 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { bicubicPhaseWeights } from '../../../../src/engine/imaging/bicubic-phases.ts';
 import { imresize } from '../../../../src/engine/imaging/matlab-resize.ts';
 import { GraphBuilder } from '../../../../src/engine/onnx/graph-builder.ts';
 import { Rng, Stream } from '../../../../src/engine/seeded-random.ts';
-import { bicubicPhaseWeights, emitBicubicUpsample } from '../../../../src/engine/training/graph/bicubic-skip.ts';
+import { emitBicubicUpsample } from '../../../../src/engine/training/graph/bicubic-skip.ts';
 
 async function upsampleInGraph(data: Float32Array, width: number, height: number, scale: number): Promise<Float32Array> {
   const g = new GraphBuilder('float32');

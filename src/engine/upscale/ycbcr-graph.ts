@@ -1,0 +1,100 @@
+import { BICUBIC_REACH, BICUBIC_TAPS, bicubicPhaseWeights } from '../imaging/bicubic-phases.ts';
+import { tensorProto } from '../onnx/graph-builder.ts';
+import { DataType, decodeModelAsWritten, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.ts';
+import type { ValueMap } from './tile-sources.ts';
+
+/**
+ * The photo graph of a Y 'upsampled' model (SRCNN): one ONNX graph that takes the low-resolution photo as YCbCr
+ * and does the whole per-pixel job in ONNX Runtime:
+ *
+ *   LR Y, Cb, Cr (0–255, mirrored by 2 pixels) ─ bicubic ×s (phase Conv + DepthToSpace) ─┬─ Y: uint8 rounding,
+ *   value range ─ the model ─┐                                                            └─ Cb, Cr ─────────────┴─ Concat → HR Y, Cb, Cr
+ *
+ * Without it the main thread computes the exact MATLAB bicubic of all three planes over the whole output, which on
+ * a 2-core CPU competes with ORT for the cores and caps how busy ORT can be kept (SRCNN 9-1-5 ×3 spent up to a
+ * quarter of its time waiting on it). In the graph it is about 0.2 % of the model's own work, runs on ORT's threads
+ * (or the GPU), and is still exactly MATLAB's imresize: the source mirrors the border as imresize does, and the
+ * phase weights do not depend on the position (imaging/bicubic-phases.ts).
+ *
+ * Only for models SR Studio exported (decoding and re-encoding a foreign model through our schema subset could drop
+ * what it does not list) with an opset that has the operators used here; others keep the main-thread path.
+ */
+
+/** LR pixels each side that the bicubic reads beyond the pixels it upsamples: the window's crop. */
+export const YCBCR_GRAPH_CROP = BICUBIC_REACH;
+
+const PREFIX = 'srstudio_photo/';
+const INPUT = `${PREFIX}lr_ycbcr`;
+const OUTPUT = `${PREFIX}hr_ycbcr`;
+
+function node(opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto {
+  return { name: output, opType, input, output: [output], attribute };
+}
+
+const int = (name: string, i: number) => ({ name, type: 2, i });
+const ints = (name: string, values: number[]) => ({ name, type: 7, ints: values });
+
+function defaultOpset(model: ModelProto): number {
+  return model.opsetImport.find((o) => (o.domain ?? '') === '')?.version ?? 0;
+}
+
+/**
+ * The photo graph of `modelBytes` (a ×scale Y 'upsampled' model whose output has its input's size), or undefined
+ * when the model is not one SR Studio can safely rewrite. Input [N, 3, h, w], output [N, 3, s·(h − 4), s·(w − 4)]:
+ * channel 0 is the model's output in its value range, channels 1 and 2 are Cb and Cr on the 0–255 scale.
+ */
+export function ycbcrPhotoGraph(modelBytes: Uint8Array, scale: number, range: ValueMap): Uint8Array | undefined {
+  const model = decodeModelAsWritten(modelBytes);
+  const graph = model.graph;
+  if (model.producerName !== 'sr-studio' || defaultOpset(model) < 13 || !graph || graph.output.length !== 1) return undefined;
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const inputs = graph.input.filter((i) => !initializers.has(i.name));
+  if (inputs.length !== 1) return undefined;
+  const modelInput = inputs[0].name;
+  const modelOutput = graph.output[0].name;
+
+  const constants = [
+    // One 5×5 phase kernel set per channel: a grouped Conv upsamples Y, Cb and Cr at once.
+    tensorProto(
+      `${PREFIX}phases`,
+      [3 * scale * scale, 1, BICUBIC_TAPS, BICUBIC_TAPS],
+      Float32Array.from([0, 1, 2].flatMap(() => [...bicubicPhaseWeights(scale)])),
+    ),
+    tensorProto(`${PREFIX}zero`, [], Float32Array.of(0)),
+    tensorProto(`${PREFIX}max`, [], Float32Array.of(255)),
+    tensorProto(`${PREFIX}half`, [], Float32Array.of(0.5)),
+    tensorProto(`${PREFIX}gain`, [], Float32Array.of((range.hi - range.lo) / 255)),
+    tensorProto(`${PREFIX}lo`, [], Float32Array.of(range.lo)),
+    tensorProto(`${PREFIX}axis1`, [1], BigInt64Array.of(1n)),
+    tensorProto(`${PREFIX}at0`, [1], BigInt64Array.of(0n)),
+    tensorProto(`${PREFIX}at1`, [1], BigInt64Array.of(1n)),
+    tensorProto(`${PREFIX}at3`, [1], BigInt64Array.of(3n)),
+  ];
+  const p = (name: string) => `${PREFIX}${name}`;
+  const prologue: NodeProto[] = [
+    node('Conv', [INPUT, p('phases')], p('phased'), [int('group', 3), ints('kernel_shape', [BICUBIC_TAPS, BICUBIC_TAPS])]),
+    node('DepthToSpace', [p('phased')], p('hr'), [int('blocksize', scale), { name: 'mode', type: 3, s: new TextEncoder().encode('CRD') }]),
+    node('Slice', [p('hr'), p('at0'), p('at1'), p('axis1')], p('y')),
+    node('Slice', [p('hr'), p('at1'), p('at3'), p('axis1')], p('cbcr')),
+    // MATLAB's uint8(): clip, then round half up (ONNX Round rounds half to even, so it is Floor(x + 0.5)).
+    node('Clip', [p('y'), p('zero'), p('max')], p('y_clipped')),
+    node('Add', [p('y_clipped'), p('half')], p('y_half')),
+    node('Floor', [p('y_half')], p('y_uint8')),
+    node('Mul', [p('y_uint8'), p('gain')], p('y_scaled')),
+    node('Add', [p('y_scaled'), p('lo')], modelInput),
+  ];
+  const epilogue = [node('Concat', [modelOutput, p('cbcr')], OUTPUT, [int('axis', 1)])];
+  const tensor = (dims: (number | string)[]) => ({
+    tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } },
+  });
+  return encodeModel({
+    ...model,
+    graph: {
+      ...graph,
+      node: [...prologue, ...graph.node, ...epilogue],
+      initializer: [...graph.initializer, ...constants],
+      input: [...graph.input.filter((i) => i.name !== modelInput), { name: INPUT, type: tensor(['N', 3, 'H', 'W']) }],
+      output: [{ name: OUTPUT, type: tensor(['N', 3, 'OH', 'OW']) }],
+    },
+  });
+}
