@@ -3,14 +3,23 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 
 /**
- * Three builds: main (+ the engine host as a second entry, forked as a utility process), the sandboxed preload
+ * Three builds: main (+ the engine host, forked as a utility process, and its worker threads), the sandboxed preload
  * (CommonJS, one self-contained file: sandboxed preloads cannot load ESM or node_modules), and the Svelte renderer.
  */
 export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts'), 'engine-host': resolve('src/engine-host/entry.ts') },
+        input: {
+          index: resolve('src/main/index.ts'),
+          'engine-host': resolve('src/engine-host/entry.ts'),
+          // The engine's worker threads. The source starts them from `new URL('./…-worker-boot.mjs', import.meta.url)`,
+          // a tsx loader in development; built under the same names beside engine-host.js, the same URL finds the
+          // bundled worker instead (and needs no TypeScript loader).
+          'session-worker-boot': resolve('src/engine/models/session-worker.ts'),
+          'prefetch-worker-boot': resolve('src/engine/training/prefetch-worker.ts'),
+        },
+        output: { entryFileNames: (chunk) => (chunk.name.endsWith('-worker-boot') ? '[name].mjs' : '[name].js') },
       },
     },
   },

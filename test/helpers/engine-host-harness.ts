@@ -11,11 +11,14 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-/** A real engine host forked through tsx, with its own temp state folder and diagnostics on. */
-export async function startEngine(options: { initialBackoffMs?: number } = {}): Promise<Harness> {
+/**
+ * A real engine host with its own temp state folder and diagnostics on: the TypeScript entry through tsx, or
+ * `entry` (the built out/main/engine-host.js, run by plain Node).
+ */
+export async function startEngine(options: { initialBackoffMs?: number; entry?: string } = {}): Promise<Harness> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-host-'));
   const supervisor = new EngineSupervisor({
-    spawn: forkSpawner({ stateDir, diagnostics: true }),
+    spawn: forkSpawner({ stateDir, diagnostics: true, entry: options.entry }),
     initialBackoffMs: options.initialBackoffMs ?? 50,
   });
   await supervisor.start();

@@ -22,8 +22,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ensureBuilt, REPO_ROOT } from '../helpers/electron-build.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
+
 export const RENDERER_INDEX = path.join(REPO_ROOT, 'out/renderer/index.html');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/ui');
 export const CHROMIUM = process.env.SRSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
@@ -31,58 +33,9 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 /** Sources the renderer bundle is built from: anything newer than the bundle means it must be rebuilt. */
 const RENDERER_SOURCES = ['src/renderer', 'src/shared', 'electron.vite.config.ts'];
 
-function newestMtime(entry: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-  return newest;
-}
-
-function rendererIsStale(): boolean {
-  if (!fs.existsSync(RENDERER_INDEX)) return true;
-  const built = fs.statSync(RENDERER_INDEX).mtimeMs;
-  return RENDERER_SOURCES.some((source) => newestMtime(path.join(REPO_ROOT, source)) > built);
-}
-
-/**
- * Builds the renderer when it is missing or older than its sources. Test files run in parallel workers, so a lock
- * folder (mkdir is atomic) makes one worker build while the others wait for it.
- */
+/** Builds the renderer when it is missing or older than its sources (see ensureBuilt). */
 export async function ensureRendererBuilt(): Promise<void> {
-  const lock = path.join(REPO_ROOT, 'out/.ui-build-lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  while (rendererIsStale()) {
-    try {
-      fs.mkdirSync(lock);
-    } catch {
-      // Another worker is building; a lock older than two minutes belongs to a dead run.
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('Timed out waiting for another test worker to build the renderer.');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
-    try {
-      if (rendererIsStale()) {
-        execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-          cwd: REPO_ROOT,
-          stdio: 'pipe',
-        });
-        // The bundle's files may keep older mtimes; touch the entry so the staleness check sees this build.
-        const now = new Date();
-        fs.utimesSync(RENDERER_INDEX, now, now);
-      }
-    } finally {
-      fs.rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  await ensureBuilt(RENDERER_INDEX, RENDERER_SOURCES);
 }
 
 export interface ServedApp {
