@@ -34,9 +34,17 @@ if [[ -n "${STATE:-}" ]]; then STATE_ARGS=(--state "$STATE"); fi
 STATE_DIR="${STATE:-${SRSTUDIO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/sr-studio}}"
 
 ARCH=srcnn-9-1-5-same-res
-# FSRCNN (56, 12, 4) as the paper has it, plus a global skip over the in-graph MATLAB-bicubic upsample of its LR input:
-# it starts at bicubic quality, and working at low resolution it costs ~6× less per ×3 patch than SRCNN 9-1-5.
-BEST_ARCH=fsrcnn-56-12-4-res
+# FSRCNN with a wider mapping than the paper's (56, 12, 4) (width paid more than depth in pilots), plus a global skip
+# over the in-graph MATLAB-bicubic upsample of its LR input: it starts at bicubic quality, and working at low resolution
+# it sees many more patches per second than SRCNN. Per scale: architecture, HR patch side, steps.
+best_settings() {
+  case "$1" in
+    2) echo "fsrcnn-56-32-4-res 32 38000" ;;
+    3) echo "fsrcnn-56-24-4-res 48 30000" ;;
+    4) echo "fsrcnn-56-32-4-res 64 22000" ;;
+    *) echo "no best-architecture settings for ×$1" >&2; exit 2 ;;
+  esac
+}
 DATASET_NAME=defaults
 
 dataset_id() {
@@ -64,10 +72,11 @@ case "${1:-}" in
     scale="${2:?usage: train-best N}"
     id="$(dataset_id)"
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
-    # HR patches of 32 (×2) or 48 (×3, ×4): 16×16 or 12×12 LR inputs, multiples of the scale as LR models need.
-    patch=$([[ "$scale" == 2 ]] && echo 32 || echo 48)
-    "${SRSTUDIO[@]}" train --arch "$BEST_ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
-      --steps 6000 --batch 64 --patch "$patch" --lr 1e-3 --schedule cosine --seed 1 \
+    # HR patches that are multiples of the scale, as LR models need: 16×16 LR inputs at every scale.
+    read -r arch patch steps < <(best_settings "$scale")
+    # One ORT thread: the three runs were trained two at a time on 2 cores (see README: SRSTUDIO_THREADS).
+    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --arch "$arch" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
+      --steps "$steps" --batch 64 --patch "$patch" --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
   resume)

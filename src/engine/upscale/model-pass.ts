@@ -71,14 +71,15 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
   if (options.photoGraph !== false && colorMode === 'y' && inputKind === 'upsampled' && geometry.crop === 0) {
     const graph = ycbcrPhotoGraph(await fs.readFile(model.path), scale, { lo: valueRange[0], hi: valueRange[1] });
     if (graph) {
-      // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
-      const session = await openSession(graph, { device: plain.provider, threads: options.threads }, `${model.path}#photo-graph`);
-      return {
-        model,
-        session,
-        geometry: { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch },
-        photoGraph: true,
-      };
+      try {
+        // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
+        const session = await openSession(graph, { device: plain.provider, threads: options.threads }, `${model.path}#photo-graph`);
+        const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
+        return { model, session, geometry: photoGeometry, photoGraph: true };
+      } catch (error) {
+        // The model itself runs on this provider, so it still can, with the bicubic on this thread.
+        options.onNotice?.(`Upscaling with the bicubic on the main thread (slower): ${(error as Error).message.split('\n')[0]}`);
+      }
     }
   }
   return { model, session: plain, geometry, photoGraph: false };
