@@ -54,6 +54,8 @@ const CASES: Case[] = [
   // FSRCNN ×3 on 11×11 LR patches (33×33 HR), as the sampler feeds it.
   { label: 'fsrcnn-56-12-4-x3', arch: parseArch('fsrcnn', 3), inputSize: 11 },
   { label: 'espcn-x3', arch: parseArch('espcn', 3), inputSize: 11 },
+  // The shipped ×2 default's settings: FSRCNN (56, 32, 4) with the bicubic skip on 16×16 LR patches.
+  { label: 'fsrcnn-56-32-4-res-x2', arch: parseArch('fsrcnn-56-32-4-res', 2), inputSize: 16 },
 ];
 
 function argument(name: string): string[] {
