@@ -18,11 +18,9 @@
 # started 2026-11-25 17:56 UTC as three concurrent processes on a shared 2-core CPU with `train N` (--steps 5000),
 # stopped with Ctrl-C at steps 793/794/827 (×2/×3/×4) when 5000 clearly would not fit the deadline, resumed with
 # `resume RUN 3600` and run to step 3600 (18:42 UTC), then shipped with `ship N RUN` (see the model cards).
-# The FSRCNN models came from runs 8 (×2), 9 (×3) and 10 (×4), started 2026-11-25 20:18 UTC as three concurrent
-# processes with `train-best N` (6000 steps), resumed when each ended with `resume RUN 16000` (×2, ×3) and
-# `resume 10 24000` (×4), done 21:34–21:36 UTC, then shipped with `ship-best N RUN` (see the model cards). The ×3 model
-# shipped now is run 12 instead: the wider fsrcnn-56-24-4-res, a pilot (the `train-best 3` command with that --arch)
-# that beat run 9 in 6,000 steps (21:55–22:10 UTC), shipped with `ship-best 3 12`.
+# The FSRCNN models came from runs 13 (×2, fsrcnn-56-32-4-res), 12 (×3, fsrcnn-56-24-4-res) and 14 (×4,
+# fsrcnn-56-32-4-res), trained two at a time with SRSTUDIO_THREADS=1 on 2026-11-25/26 (22:27–00:28 UTC), then shipped
+# with `ship-best N RUN`. Their model cards give each run's exact commands, segments and wall time.
 # To train them further: scripts/train-defaults.sh resume 1 20000   (a larger total; the cosine schedule is a function
 # of the total, so a new total continues with the rates of the longer schedule), then ship again.
 set -euo pipefail
