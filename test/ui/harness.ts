@@ -15,11 +15,10 @@
  * Every console error and uncaught page error fails the test that was running (checked in afterEach).
  * Wait on app state (locators, `expect.poll`, aria attributes); never on fixed sleeps.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { ensureBuilt, REPO_ROOT } from '../helpers/electron-build.ts';
