@@ -51,6 +51,24 @@ export interface OpenPassOptions extends SessionOptions {
 }
 
 /**
+ * Photo graphs by model file, built once per process like the sessions (which are cached by the same path), not
+ * once per photo of a batch. undefined: the model cannot have one.
+ */
+const photoGraphs = new Map<string, Promise<Uint8Array | undefined>>();
+
+function photoGraphOf(modelPath: string, scale: number, range: ValueMap): Promise<Uint8Array | undefined> {
+  const key = `${modelPath}|${scale}|${range.lo}|${range.hi}`;
+  let graph = photoGraphs.get(key);
+  if (!graph) {
+    graph = fs.readFile(modelPath).then((bytes) => ycbcrPhotoGraph(bytes, scale, range));
+    // A failed read is not remembered: the next photo tries again.
+    graph.catch(() => photoGraphs.delete(key));
+    photoGraphs.set(key, graph);
+  }
+  return graph;
+}
+
+/**
  * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A same-padded Y 'upsampled'
  * model that SR Studio exported runs as its photo graph, so that ORT, not the main thread, does the bicubic.
  */
@@ -69,7 +87,7 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
     );
   }
   if (options.photoGraph !== false && colorMode === 'y' && inputKind === 'upsampled' && geometry.crop === 0) {
-    const graph = ycbcrPhotoGraph(await fs.readFile(model.path), scale, { lo: valueRange[0], hi: valueRange[1] });
+    const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] });
     if (graph) {
       try {
         // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
