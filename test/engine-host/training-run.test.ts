@@ -95,18 +95,21 @@ describe('training runs through the forked engine host', () => {
     supervisor.on('training.metrics', (event) => metrics.push(event));
     const states = recordJobStates(supervisor);
 
+    // Long enough that it cannot finish before the pause arrives: at a millisecond or two a step on a quiet
+    // machine, 150 steps could end between the first (coalesced) metrics event and the pause request.
+    const total = 2000;
     const { run } = await supervisor.request(
       'training.start',
-      tinyTrainingParams(folders, { steps: 150, validateEvery: 100, checkpointEvery: 50 }),
+      tinyTrainingParams(folders, { steps: total, validateEvery: 1000, checkpointEvery: 50 }),
     );
     await expect.poll(() => metrics.some((m) => m.runId === run.id && m.step >= 5), { timeout: 60_000 }).toBe(true);
     const paused = await supervisor.request('training.pause', { runId: run.id });
     expect(paused.run.state).toBe('paused');
     expect(paused.run.step).toBeGreaterThan(0);
-    expect(paused.run.step).toBeLessThan(150);
+    expect(paused.run.step).toBeLessThan(total);
     expect(statesOf(states, run.jobId).at(-1)).toBe('paused');
     const jobs = await supervisor.request('jobs.list', {});
-    expect(jobs.jobs.find((j) => j.id === run.jobId)).toMatchObject({ kind: 'training', state: 'paused', total: 150 });
+    expect(jobs.jobs.find((j) => j.id === run.jobId)).toMatchObject({ kind: 'training', state: 'paused', total });
     // Pausing wrote a checkpoint at the step it stopped on.
     const checkpoints = fs.readdirSync(path.join(engine.stateDir, 'checkpoints', `run-${run.id}`));
     expect(checkpoints).toContain(`step-${String(paused.run.step).padStart(8, '0')}.ckpt`);
@@ -120,7 +123,7 @@ describe('training runs through the forked engine host', () => {
     // It continued after the paused step instead of starting over.
     expect(resumed[0].step).toBeGreaterThan(pausedAt);
     const { runs } = await supervisor.request('training.runs', {});
-    expect(runs.find((r) => r.id === run.id)).toMatchObject({ state: 'done', step: 150 });
+    expect(runs.find((r) => r.id === run.id)).toMatchObject({ state: 'done', step: total });
     await expect(supervisor.request('training.resume', { runId: run.id })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
   });
 

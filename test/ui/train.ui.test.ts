@@ -85,8 +85,9 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
     const notice = () => page.locator('p.notice').textContent();
-    // A first run that keeps the job line busy for a while.
-    await page.getByLabel('Steps', { exact: true }).fill('150');
+    // A first run that keeps the job line busy for a while: a few seconds, so that on a quiet machine it is still
+    // running when the second is started (150 steps could end first).
+    await page.getByLabel('Steps', { exact: true }).fill('1500');
     await page.getByLabel('Batch size').fill('8');
     await page.getByLabel('Patch (HR px)').fill('24');
     await page.getByLabel('Validate every (steps)').fill('100000');
