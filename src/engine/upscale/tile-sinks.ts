@@ -1,52 +1,54 @@
 import { toByte, ycbcrToRgbRow } from '../imaging/colour.ts';
 import type { Plane } from '../imaging/image.ts';
-import type { TileSink } from '../tiling/run-tiled.ts';
+import type { TileOutput, TileSink } from '../tiling/run-tiled.ts';
 import { bandCache, type ValueMap } from './tile-sources.ts';
+
+/**
+ * Writes a core whose plane 0 is the model's Y (in its value range) as RGB rows of the 8-bit output, with Cb and Cr
+ * read from `cb`/`cr` at `chromaAt(j)` for core row j. Y goes through a float32 scratch row on purpose: the
+ * conversion has always seen Y as float32, and keeping that rounding keeps the output bit-identical.
+ */
+function yCoreWriter(out: Uint8Array, outW: number, range: ValueMap) {
+  const gain = 255 / (range.hi - range.lo);
+  const lo = range.lo;
+  let yRow = new Float32Array(0);
+  return (core: TileOutput, cb: Float32Array, cr: Float32Array, chromaAt: (row: number) => number): void => {
+    const { width, height, data, rowStride } = core;
+    if (yRow.length < width) yRow = new Float32Array(width);
+    for (let j = 0; j < height; j++) {
+      const p = core.offset + j * rowStride;
+      for (let i = 0; i < width; i++) yRow[i] = (data[p + i] - lo) * gain;
+      ycbcrToRgbRow(yRow, 0, cb, cr, chromaAt(j), width, out, ((core.y + j) * outW + core.x) * 3);
+    }
+  };
+}
 
 /**
  * Y models: the model gives Y; Cb and Cr are MATLAB-bicubic upsampled one full-width band of tile rows at a time, then the three
  * are converted to RGB straight into the 8-bit output, one core row at a time (no full-resolution float planes, no per-core
- * planes or RGB copies). The model's Y row goes through a float32 scratch row on purpose: the conversion has always seen Y
- * as float32, and keeping that rounding keeps the output bit-identical.
+ * planes or RGB copies).
  */
 export function ySink(cb: Plane, cr: Plane, out: Uint8Array, outW: number, outH: number, range: ValueMap): TileSink {
   const bands = bandCache([cb, cr], outW, outH);
-  const gain = 255 / (range.hi - range.lo);
-  const lo = range.lo;
-  let yRow = new Float32Array(0);
+  const writeCore = yCoreWriter(out, outW, range);
   return {
     write(core) {
-      const { width, height, data, rowStride } = core;
-      if (yRow.length < width) yRow = new Float32Array(width);
-      const [cbBand, crBand] = bands(core.y, height);
-      for (let j = 0; j < height; j++) {
-        const p = core.offset + j * rowStride;
-        for (let i = 0; i < width; i++) yRow[i] = (data[p + i] - lo) * gain;
-        ycbcrToRgbRow(yRow, 0, cbBand, crBand, j * outW + core.x, width, out, ((core.y + j) * outW + core.x) * 3);
-      }
+      const [cbBand, crBand] = bands(core.y, core.height);
+      writeCore(core, cbBand, crBand, (j) => j * outW + core.x);
     },
   };
 }
 
 /**
  * The photo graph (ycbcr-graph.ts): the batch holds the model's Y (in its value range) and the bicubic Cb and Cr
- * (0–255) as three planes; each core row goes straight to RGB, with Y through a float32 row as in ySink.
+ * (0–255) as three planes, so Cb and Cr sit one and two planes after each Y pixel.
  */
 export function ycbcrSink(out: Uint8Array, outW: number, range: ValueMap): TileSink {
-  const gain = 255 / (range.hi - range.lo);
-  const lo = range.lo;
-  let yRow = new Float32Array(0);
+  const writeCore = yCoreWriter(out, outW, range);
   return {
     write(core) {
-      const { width, height, data, rowStride, planeStride } = core;
-      if (yRow.length < width) yRow = new Float32Array(width);
-      const cb = data.subarray(planeStride);
-      const cr = data.subarray(2 * planeStride);
-      for (let j = 0; j < height; j++) {
-        const p = core.offset + j * rowStride;
-        for (let i = 0; i < width; i++) yRow[i] = (data[p + i] - lo) * gain;
-        ycbcrToRgbRow(yRow, 0, cb, cr, p, width, out, ((core.y + j) * outW + core.x) * 3);
-      }
+      const { data, planeStride, offset, rowStride } = core;
+      writeCore(core, data.subarray(planeStride), data.subarray(2 * planeStride), (j) => offset + j * rowStride);
     },
   };
 }
