@@ -4,30 +4,11 @@ import { rgbToYcbcr } from '../../../src/engine/imaging/colour.ts';
 import type { DecodedPhoto } from '../../../src/engine/imaging/image.ts';
 import { modelGeometry } from '../../../src/engine/models/probe.ts';
 import { openSession, releaseSessions } from '../../../src/engine/models/session.ts';
-import { runTiled, type TileSink, type TileSource } from '../../../src/engine/tiling/run-tiled.ts';
+import { runTiled, type TileSource } from '../../../src/engine/tiling/run-tiled.ts';
 import { lrPlaneSource, lrRgbSource, upsampledSource } from '../../../src/engine/upscale/tile-sources.ts';
+import { floatSink } from '../../helpers/float-sink.ts';
 import { decodedPhotoLike, tempDir } from '../../helpers/models-photo.ts';
 import { type TinyModelKind, tinyModelMeta, writeTinyModel } from '../../helpers/models-tiny.ts';
-
-/** Collects the model's float output (before any rounding) into one full-size buffer, counting writes per pixel. */
-function floatSink(width: number, height: number, channels: number): TileSink & { data: Float32Array; writes: Uint8Array } {
-  const data = new Float32Array(width * height * channels);
-  const writes = new Uint8Array(width * height);
-  return {
-    data,
-    writes,
-    write(core) {
-      for (let c = 0; c < channels; c++) {
-        for (let j = 0; j < core.height; j++) {
-          for (let i = 0; i < core.width; i++) {
-            data[(c * height + core.y + j) * width + core.x + i] = core.data[core.offset + c * core.planeStride + j * core.rowStride + i];
-            if (c === 0) writes[(core.y + j) * width + core.x + i]++;
-          }
-        }
-      }
-    },
-  };
-}
 
 let dir: string;
 let photo: DecodedPhoto;

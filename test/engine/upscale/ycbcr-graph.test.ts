@@ -7,11 +7,12 @@ import { imresize } from '../../../src/engine/imaging/matlab-resize.ts';
 import type { LoadedModel } from '../../../src/engine/models/loaded-model.ts';
 import { openSession, releaseSessions } from '../../../src/engine/models/session.ts';
 import { decodeModelAsWritten, encodeModel } from '../../../src/engine/onnx/proto.ts';
-import { runTiled, type TileSink } from '../../../src/engine/tiling/run-tiled.ts';
+import { runTiled } from '../../../src/engine/tiling/run-tiled.ts';
 import { openModelPass, passTiling } from '../../../src/engine/upscale/model-pass.ts';
 import { mirroredPlanesSource, symmetricIndex } from '../../../src/engine/upscale/tile-sources.ts';
 import { upscalePhoto } from '../../../src/engine/upscale/upscale-photo.ts';
 import { YCBCR_GRAPH_CROP, ycbcrPhotoGraph } from '../../../src/engine/upscale/ycbcr-graph.ts';
+import { floatSink } from '../../helpers/float-sink.ts';
 import { decodedPhotoLike, tempDir } from '../../helpers/models-photo.ts';
 import { type TinyModelKind, tinyModelBytes, tinyModelMeta, writeTinyModel } from '../../helpers/models-tiny.ts';
 
@@ -115,26 +116,11 @@ describe('the photo graph of a Y upsampled model', () => {
     const { width, height } = photo.image;
     const { y, cb, cr } = rgbToYcbcr(photo.image);
     const run = async (tile: number, batch: number) => {
-      const outW = width * scale;
-      const data = new Float32Array(3 * outW * height * scale);
-      const writes = new Uint8Array(outW * height * scale);
-      const sink: TileSink = {
-        write(core) {
-          for (let c = 0; c < 3; c++) {
-            for (let j = 0; j < core.height; j++) {
-              for (let i = 0; i < core.width; i++) {
-                const at = (core.y + j) * outW + core.x + i;
-                data[c * writes.length + at] = core.data[core.offset + c * core.planeStride + j * core.rowStride + i];
-                if (c === 0) writes[at]++;
-              }
-            }
-          }
-        },
-      };
+      const sink = floatSink(width * scale, height * scale, 3);
       const source = mirroredPlanesSource([y, cb, cr]);
       await runTiled({ session: pass.session, geometry: pass.geometry, source, sink, ...passTiling(pass, tile), batch });
-      expect(writes.every((w) => w === 1)).toBe(true);
-      return data;
+      expect(sink.writes.every((w) => w === 1)).toBe(true);
+      return sink.data;
     };
     const whole = await run(10_000, 1);
     for (const [tile, batch] of [
