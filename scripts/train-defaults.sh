@@ -14,15 +14,12 @@
 # best checkpoint is chosen on the held-out val split of the training data; Set5/Set14 are measured after shipping.
 #
 # The shipped models came from these runs (state folder: the default, ~/.local/share/sr-studio, dataset 1):
-#   ×2: run 1    ×3: run 3    ×4: run 2
-# started 2026-11-25 17:56 UTC as three concurrent processes on a shared 2-core CPU with `train N` (--steps 5000),
-# stopped with Ctrl-C at steps 793/794/827 (×2/×3/×4) when 5000 clearly would not fit the deadline, resumed with
-# `resume RUN 3600` and run to step 3600 (18:42 UTC), then shipped with `ship N RUN` (see the model cards).
-# The FSRCNN models came from runs 13 (×2, fsrcnn-56-32-4-res), 12 (×3, fsrcnn-56-24-4-res) and 14 (×4,
-# fsrcnn-56-32-4-res), trained two at a time with SRSTUDIO_THREADS=1 on 2026-11-25/26 (22:27–00:28 UTC), then shipped
-# with `ship-best N RUN`. Their model cards give each run's exact commands, segments and wall time.
-# To train them further: scripts/train-defaults.sh resume 1 20000   (a larger total; the cosine schedule is a function
-# of the total, so a new total continues with the rates of the longer schedule), then ship again.
+#   SRCNN ×2: run 16 (srcnn-9-5-5-same-res, 12,000 steps, 2026-11-26 01:26–03:21 UTC);
+#   SRCNN ×3, ×4: runs 3 and 2 (srcnn-9-1-5-same-res, 3,600 steps, 2026-11-25; the ×3/×4 9-5-5 runs have not finished);
+#   FSRCNN ×2, ×3, ×4: runs 13, 15 and 14 (fsrcnn-56-32-4-res; run 15 continued from 30,000 to 34,000 steps).
+# Each model card gives its run's exact commands, segments and wall time. They trained two at a time, one ORT thread each.
+# To train one further: scripts/train-defaults.sh resume RUN LARGER_TOTAL (the cosine schedule is a function of the
+# total, so a new total continues with the rates of the longer schedule), then ship again.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,14 +28,16 @@ STATE_ARGS=()
 if [[ -n "${STATE:-}" ]]; then STATE_ARGS=(--state "$STATE"); fi
 STATE_DIR="${STATE:-${SRSTUDIO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/sr-studio}}"
 
-ARCH=srcnn-9-1-5-same-res
+# 9-5-5 at ~110 samples/s on one thread: 12,000 steps of 64 patches fit the 2-hour budget.
+ARCH=srcnn-9-5-5-same-res
+SRCNN_STEPS=12000
 # FSRCNN with a wider mapping than the paper's (56, 12, 4) (width paid more than depth in pilots), plus a global skip
 # over the in-graph MATLAB-bicubic upsample of its LR input: it starts at bicubic quality, and working at low resolution
 # it sees many more patches per second than SRCNN. Per scale: architecture, HR patch side, steps.
 best_settings() {
   case "$1" in
     2) echo "fsrcnn-56-32-4-res 32 38000" ;;
-    3) echo "fsrcnn-56-24-4-res 48 30000" ;;
+    3) echo "fsrcnn-56-32-4-res 48 30000" ;;
     4) echo "fsrcnn-56-32-4-res 64 22000" ;;
     *) echo "no best-architecture settings for ×$1" >&2; exit 2 ;;
   esac
@@ -60,10 +59,11 @@ case "${1:-}" in
     scale="${2:?usage: train N}"
     id="$(dataset_id)"
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
-    # 9-1-5 with same padding and a global residual over the bicubic input: it starts at bicubic quality and, on
-    # this CPU, runs ~12× faster per step than 9-5-5 (see the cards). Adam 1e-3 with cosine decay to 1e-5.
-    "${SRSTUDIO[@]}" train --arch "$ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
-      --steps 5000 --batch 64 --patch 33 --lr 1e-3 --schedule cosine --seed 1 \
+    # SRCNN 9-5-5 (the paper's 64/32 widths) with same padding and a global residual over the bicubic input: it starts
+    # at bicubic quality. Adam 1e-3 (the last layer 1e-4, as in the paper) with cosine decay to 1e-5. One ORT thread:
+    # the runs share the 2 cores with another run (see README: SRSTUDIO_THREADS).
+    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --arch "$ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
+      --steps "$SRCNN_STEPS" --batch 64 --patch 33 --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
   train-best)

@@ -70,6 +70,7 @@ export const TRAINING_PRESETS = [
   'srcnn-9-1-5',
   'srcnn-9-5-5',
   'srcnn-9-1-5-same-res',
+  'srcnn-9-5-5-same-res',
   'fsrcnn',
   'fsrcnn-res',
   'espcn',
