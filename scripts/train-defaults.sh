@@ -15,7 +15,8 @@
 #
 # The shipped models came from these runs (state folder: the default, ~/.local/share/sr-studio, dataset 1):
 #   SRCNN ×2: run 16 (srcnn-9-5-5-same-res, 12,000 steps, 2026-11-26 01:26–03:21 UTC);
-#   SRCNN ×3, ×4: runs 3 and 2 (srcnn-9-1-5-same-res, 3,600 steps, 2026-11-25; the ×3/×4 9-5-5 runs have not finished);
+#   SRCNN ×3, ×4: runs 3 and 2 (srcnn-9-1-5-same-res, 3,600 steps, 2026-11-25). Their 9-5-5 successors, runs 20 (×3)
+#   and 21 (×4), started 2026-11-26 with `train 3` / `train 4` and are checkpointed part-way: `resume 20`, `resume 21`;
 #   FSRCNN ×2, ×3, ×4: runs 13, 15 and 14 (fsrcnn-56-32-4-res; run 15 continued from 30,000 to 34,000 steps).
 # Each model card gives its run's exact commands, segments and wall time. They trained two at a time, one ORT thread each.
 # To train one further: scripts/train-defaults.sh resume RUN LARGER_TOTAL (the cosine schedule is a function of the
@@ -79,7 +80,8 @@ case "${1:-}" in
     ;;
   resume)
     run="${2:?usage: resume RUN [STEPS]}"
-    "${SRSTUDIO[@]}" train --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
+    # One ORT thread, as the runs started (the thread count is not a run setting: it is the machine's).
+    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
     ;;
   ship | ship-best)
     scale="${2:?usage: $1 N RUN}"
