@@ -25,6 +25,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SRSTUDIO=(node bin/srstudio.js)
+# Training runs get one ORT thread: the defaults trained two at a time on 2 cores (README: SRSTUDIO_THREADS). The thread
+# count is the machine's, not a run setting, so a resume sets it again.
+TRAIN=(env SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train)
 STATE_ARGS=()
 if [[ -n "${STATE:-}" ]]; then STATE_ARGS=(--state "$STATE"); fi
 STATE_DIR="${STATE:-${SRSTUDIO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/sr-studio}}"
@@ -61,9 +64,8 @@ case "${1:-}" in
     id="$(dataset_id)"
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
     # SRCNN 9-5-5 (the paper's 64/32 widths) with same padding and a global residual over the bicubic input: it starts
-    # at bicubic quality. Adam 1e-3 (the last layer 1e-4, as in the paper) with cosine decay to 1e-5. One ORT thread:
-    # the runs share the 2 cores with another run (see README: SRSTUDIO_THREADS).
-    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --arch "$ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
+    # at bicubic quality. Adam 1e-3 (the last layer 1e-4, as in the paper) with cosine decay to 1e-5.
+    "${TRAIN[@]}" --arch "$ARCH" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
       --steps "$SRCNN_STEPS" --batch 64 --patch 33 --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
@@ -73,15 +75,13 @@ case "${1:-}" in
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
     # HR patches that are multiples of the scale, as LR models need: 16×16 LR inputs at every scale.
     read -r arch patch steps < <(best_settings "$scale")
-    # One ORT thread: the three runs were trained two at a time on 2 cores (see README: SRSTUDIO_THREADS).
-    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --arch "$arch" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
+    "${TRAIN[@]}" --arch "$arch" --scale "$scale" --data "dataset:$id" --val "dataset:$id" \
       --steps "$steps" --batch 64 --patch "$patch" --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
   resume)
     run="${2:?usage: resume RUN [STEPS]}"
-    # One ORT thread, as the runs started (the thread count is not a run setting: it is the machine's).
-    SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
+    "${TRAIN[@]}" --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
     ;;
   ship | ship-best)
     scale="${2:?usage: $1 N RUN}"
