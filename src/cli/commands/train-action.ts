@@ -46,7 +46,12 @@ export async function trainAction(opts: TrainCliOptions): Promise<void> {
   const progress = new ProgressLine(process.stderr.isTTY === true && !opts.json);
   try {
     new RunsRepo(store).markRunningAsInterrupted();
-    const options = { signal: controller.signal, onEvent: (e: TrainEvent) => progress.update(e), logEvery: 5 };
+    // Notices (skipped images, device fallbacks) reach stderr in every mode; on a terminal the progress line shows them.
+    const onEvent = (e: TrainEvent) => {
+      if (e.type === 'notice' && !progress.enabled) process.stderr.write(`note: ${e.message}\n`);
+      progress.update(e);
+    };
+    const options = { signal: controller.signal, onEvent, logEvery: 5 };
     const result = opts.resume
       ? await resumeTraining(store, parseRunId(opts.resume), resumeOverrides(opts), options)
       : await startTraining(store, configFrom(opts), options);
@@ -184,7 +189,7 @@ class ProgressLine {
   private validation = '';
   private shown = false;
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(readonly enabled: boolean) {}
 
   update(event: TrainEvent): void {
     if (!this.enabled) return;

@@ -94,7 +94,7 @@ export class TrainingMetricsStream {
     }
     if (event.type === 'notice') {
       this.emit('log', {
-        level: 'info',
+        level: event.level ?? 'info',
         source: `training run ${this.runId}`,
         message: event.message.slice(0, 4000),
         at: new Date().toISOString(),

@@ -4,7 +4,8 @@ import type { PrefetchStats } from './prefetcher.ts';
 /** Typed progress of a training run, for any listener (the CLI's progress line now, the UI later). */
 export type TrainEvent =
   | { type: 'loading'; what: 'train' | 'val'; done: number; total: number }
-  | { type: 'notice'; message: string }
+  /** Something the user should know; 'warn' when part of their input was left out (an unreadable image). */
+  | { type: 'notice'; message: string; level?: 'info' | 'warn' }
   | { type: 'started'; run: number; startStep: number; totalSteps: number; images: number; positions: number; provider: string }
   | {
       type: 'step';

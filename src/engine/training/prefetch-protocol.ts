@@ -23,6 +23,8 @@ export interface SerializedError {
 
 export type FromWorker =
   | { type: 'loading'; done: number; total: number }
+  /** An image the decoder rejected (corrupt, empty, not an image, unreadable): left out, the run goes on. */
+  | { type: 'skipped'; path: string; reason: string }
   | { type: 'ready'; images: number; positions: number; pixels: number }
   | { type: 'batch'; step: number; x: Float32Array; target: Float32Array }
   | { type: 'error'; error: SerializedError };

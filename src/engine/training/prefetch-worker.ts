@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { isSrError } from '../errors.ts';
+import { isSrError, SrError } from '../errors.ts';
 import { PatchSampler, type TrainingPair } from './patch-sampler.ts';
 import type { FromWorker, SerializedError, ToWorker } from './prefetch-protocol.ts';
 import { loadTrainingPair } from './training-image.ts';
@@ -25,11 +25,26 @@ let sampler: PatchSampler | undefined;
 async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   const pairs: TrainingPair[] = [];
   let pixels = 0;
+  let done = 0;
   for (const path of message.paths) {
-    const pair = await loadTrainingPair(path, message.scale, message.geometry.inputKind);
-    pairs.push(pair);
-    pixels += pair.target.data.length;
-    post({ type: 'loading', done: pairs.length, total: message.paths.length });
+    // One bad photo in a collection must not stop the run: the decoder's SrError names the file and why.
+    try {
+      const pair = await loadTrainingPair(path, message.scale, message.geometry.inputKind);
+      pairs.push(pair);
+      pixels += pair.target.data.length;
+    } catch (error) {
+      if (!isSrError(error)) throw error;
+      post({ type: 'skipped', path, reason: error.message });
+    }
+    done += 1;
+    post({ type: 'loading', done, total: message.paths.length });
+  }
+  if (pairs.length === 0) {
+    throw new SrError(
+      'NO_IMAGES',
+      `None of the ${message.paths.length} training image(s) could be read`,
+      'Each was skipped for the reason given above; pass --data a folder or data set with readable photos.',
+    );
   }
   sampler = new PatchSampler(pairs, message.geometry, message.sampling, message.seed, message.batchSize);
   post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels });

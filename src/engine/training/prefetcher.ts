@@ -18,6 +18,8 @@ export interface PrefetchOptions extends Omit<PrefetchInit, 'type'> {
   /** Batches requested ahead of the one being trained on. */
   depth?: number;
   onLoading?: (done: number, total: number) => void;
+  /** A training image the decoder rejected; it is left out of the run. */
+  onSkipped?: (path: string, reason: string) => void;
 }
 
 interface Pending {
@@ -63,13 +65,14 @@ export class BatchPrefetcher {
 
   /** Starts the worker and waits until every image is decoded and cached. */
   static async start(options: PrefetchOptions): Promise<BatchPrefetcher> {
-    const { depth = 3, onLoading, ...init } = options;
+    const { depth = 3, onLoading, onSkipped, ...init } = options;
     const worker = new Worker(new URL('./prefetch-worker-boot.mjs', import.meta.url));
     let detach = () => {};
     try {
       const ready = await new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
         const onMessage = (message: FromWorker) => {
           if (message.type === 'loading') onLoading?.(message.done, message.total);
+          else if (message.type === 'skipped') onSkipped?.(message.path, message.reason);
           else if (message.type === 'ready') resolve(message);
           else if (message.type === 'error') reject(revive(message.error));
         };

@@ -25,7 +25,10 @@ export async function prepareRun(
   const trainPaths = await resolveImagePaths(config.data, store, 'train');
   const valPaths = config.val ? await resolveImagePaths(config.val, store, 'val') : [];
   emit({ type: 'loading', what: 'val', done: 0, total: valPaths.length });
-  const validation = valPaths.length > 0 ? await ValidationSet.load(valPaths, config.scale, inputKind) : null;
+  // The decoder's reasons already name the file; say which set it was left out of.
+  const skipped = (what: string) => (path: string, reason: string) =>
+    emit({ type: 'notice', level: 'warn', message: `Skipped a ${what} image: ${reason.includes(path) ? reason : `${path}: ${reason}`}` });
+  const validation = valPaths.length > 0 ? await ValidationSet.load(valPaths, config.scale, inputKind, skipped('validation')) : null;
   const { session, provider } = await openTrainStep(arch, config, geometry.inputSize, (message) => emit({ type: 'notice', message }));
   try {
     const prefetcher = await BatchPrefetcher.start({
@@ -36,6 +39,7 @@ export async function prepareRun(
       seed: config.seed,
       batchSize: config.batch,
       onLoading: (done, total) => emit({ type: 'loading', what: 'train', done, total }),
+      onSkipped: skipped('training'),
     });
     return { validation, session, provider, prefetcher };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { isSrError, SrError } from '../errors.ts';
 import { degrade, modcrop } from '../eval/protocol.ts';
 import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { rgbToY, roundPlane } from '../imaging/colour.ts';
@@ -42,15 +43,36 @@ export class ValidationSet {
     readonly bicubic: Score,
   ) {}
 
-  static async load(paths: string[], scale: number, inputKind: 'upsampled' | 'lr'): Promise<ValidationSet> {
+  /** Images the decoder rejects are left out and reported to `onSkipped`; none readable at all is an error. */
+  static async load(
+    paths: string[],
+    scale: number,
+    inputKind: 'upsampled' | 'lr',
+    onSkipped: (path: string, reason: string) => void = () => {},
+  ): Promise<ValidationSet> {
     const images: ValidationImage[] = [];
     for (const path of paths) {
-      const hr = modcrop(dropAlpha((await decodePhoto(path)).image), scale);
+      let decoded: Awaited<ReturnType<typeof decodePhoto>>;
+      try {
+        decoded = await decodePhoto(path);
+      } catch (error) {
+        if (!isSrError(error)) throw error;
+        onSkipped(path, error.message);
+        continue;
+      }
+      const hr = modcrop(dropAlpha(decoded.image), scale);
       const lr = degrade(hr, scale);
       const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
       const lrY = roundPlane(rgbToY(lr));
       const input = inputKind === 'lr' ? lrY : roundPlane(imresize(lrY, hr.width, hr.height, 'bicubic'));
       images.push({ name: basename(path), input: scaled(input, 1 / 255), hrY: roundPlane(rgbToY(hr)), bicubic });
+    }
+    if (images.length === 0) {
+      throw new SrError(
+        'NO_IMAGES',
+        `None of the ${paths.length} validation image(s) could be read`,
+        'Each was skipped for the reason given above; pass --val a folder or data set with readable photos.',
+      );
     }
     return new ValidationSet(images, scale, mean(images.map((i) => i.bicubic)));
   }

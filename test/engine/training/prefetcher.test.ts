@@ -47,12 +47,44 @@ describe('BatchPrefetcher', () => {
     }
   });
 
-  it('fails with the decoder error naming the bad file', async () => {
+  it('leaves out an image the decoder rejects, names it, and samples exactly as without it', async () => {
     const { writeFileSync } = await import('node:fs');
     const bad = `${folder.dir}/broken.png`;
+    const empty = `${folder.dir}/empty.png`;
     writeFileSync(bad, 'not a png at all');
-    await expect(BatchPrefetcher.start({ paths: [bad], scale: 2, geometry, sampling, seed: 1, batchSize: 1 })).rejects.toThrow(
-      /broken\.png/,
-    );
+    writeFileSync(empty, '');
+    const skipped: [string, string][] = [];
+    const paths = [folder.paths[0], bad, folder.paths[1], empty, folder.paths[2]];
+    const prefetcher = await BatchPrefetcher.start({
+      paths,
+      scale: 2,
+      geometry,
+      sampling,
+      seed: 11,
+      batchSize: 5,
+      onSkipped: (path, reason) => skipped.push([path, reason]),
+    });
+    const clean = await BatchPrefetcher.start({ paths: folder.paths, scale: 2, geometry, sampling, seed: 11, batchSize: 5 });
+    try {
+      expect(skipped.map(([path]) => path)).toEqual([bad, empty]);
+      expect(skipped[0][1]).toMatch(/broken\.png/);
+      expect(skipped[1][1]).toMatch(/empty\.png is empty \(0 bytes\)/);
+      expect(prefetcher.images).toBe(3);
+      expect((await prefetcher.take(0)).x).toEqual((await clean.take(0)).x);
+    } finally {
+      await prefetcher.close();
+      await clean.close();
+    }
+  });
+
+  it('fails, saying so, when no image can be read', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const bad = `${folder.dir}/broken-only.png`;
+    writeFileSync(bad, 'not a png at all');
+    const skipped: string[] = [];
+    await expect(
+      BatchPrefetcher.start({ paths: [bad], scale: 2, geometry, sampling, seed: 1, batchSize: 1, onSkipped: (p) => skipped.push(p) }),
+    ).rejects.toThrow('None of the 1 training image(s) could be read');
+    expect(skipped).toEqual([bad]);
   });
 });

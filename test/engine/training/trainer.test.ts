@@ -137,14 +137,37 @@ describe('training runs', () => {
     await expect(startTraining(store, tinyConfig(missing, null))).rejects.toThrow(`No such file or folder: ${missing}`);
   });
 
-  it('records a run that cannot load its images as failed, with the file named', async () => {
-    const broken = await writeImageFolder(1, 40, 40, 3);
+  it('leaves out unreadable photos with a warning that names each, and trains on the rest', async () => {
+    const mixed = await writeImageFolder(2, 48, 40, 3);
+    try {
+      writeFileSync(`${mixed.dir}/zz-broken.png`, 'not an image');
+      writeFileSync(`${mixed.dir}/zz-empty.jpg`, '');
+      const events: TrainEvent[] = [];
+      const result = await startTraining(store, tinyConfig(mixed.dir, mixed.dir, { steps: 4, valEvery: 4 }), {
+        onEvent: (e) => events.push(e),
+      });
+      expect(result.status).toBe('done');
+      const warnings = events.flatMap((e) => (e.type === 'notice' && e.level === 'warn' ? [e.message] : []));
+      expect(warnings).toEqual([
+        expect.stringMatching(/^Skipped a validation image: .*zz-broken\.png is/),
+        expect.stringMatching(/^Skipped a validation image: .*zz-empty\.jpg is empty \(0 bytes\)/),
+        expect.stringMatching(/^Skipped a training image: .*zz-broken\.png is/),
+        expect.stringMatching(/^Skipped a training image: .*zz-empty\.jpg is empty \(0 bytes\)/),
+      ]);
+      expect(events.find((e) => e.type === 'started')).toMatchObject({ images: 2 });
+    } finally {
+      mixed.cleanup();
+    }
+  });
+
+  it('records a run with no readable image as failed, saying why', async () => {
+    const broken = await writeImageFolder(0, 40, 40, 3);
     try {
       writeFileSync(`${broken.dir}/zz-broken.png`, 'not an image');
-      await expect(startTraining(store, tinyConfig(broken.dir, null))).rejects.toThrow(/zz-broken\.png/);
+      await expect(startTraining(store, tinyConfig(broken.dir, null))).rejects.toThrow('None of the 1 training image(s) could be read');
       const run = new RunsRepo(store).list()[0];
       expect(run.status).toBe('failed');
-      expect(run.error).toMatch(/zz-broken\.png/);
+      expect(run.error).toMatch(/None of the 1 training image/);
     } finally {
       broken.cleanup();
     }
