@@ -10,6 +10,8 @@ export interface PrefetchInit {
   sampling: SamplingConfig;
   seed: number;
   batchSize: number;
+  /** HR pixels kept for all photos together (photo-window.ts); TRAINING_PIXEL_BUDGET unless a test sets it. */
+  pixelBudget?: number;
 }
 
 export type ToWorker = PrefetchInit | { type: 'batch'; step: number };
@@ -25,6 +27,7 @@ export type FromWorker =
   | { type: 'loading'; done: number; total: number }
   /** An image the decoder rejected (corrupt, empty, not an image, unreadable): left out, the run goes on. */
   | { type: 'skipped'; path: string; reason: string }
-  | { type: 'ready'; images: number; positions: number; pixels: number }
+  /** `cropped`: photos above `windowPixels` (photo-window.ts) that contribute a window of that size. */
+  | { type: 'ready'; images: number; positions: number; pixels: number; cropped: number; windowPixels: number }
   | { type: 'batch'; step: number; x: Float32Array; target: Float32Array }
   | { type: 'error'; error: SerializedError };

@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { isSrError, SrError } from '../errors.ts';
+import { hashWords } from '../seeded-random.ts';
 import { PatchSampler, type TrainingPair } from './patch-sampler.ts';
+import { trainingWindowPixels } from './photo-window.ts';
 import type { FromWorker, SerializedError, ToWorker } from './prefetch-protocol.ts';
 import { loadTrainingPair } from './training-image.ts';
 
@@ -26,12 +28,19 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   const pairs: TrainingPair[] = [];
   let pixels = 0;
   let done = 0;
-  for (const path of message.paths) {
+  let cropped = 0;
+  const maxPixels = trainingWindowPixels(message.paths.length, message.pixelBudget);
+  for (const [index, path] of message.paths.entries()) {
     // One bad photo in a collection must not stop the run: the decoder's SrError names the file and why.
     try {
-      const pair = await loadTrainingPair(path, message.scale, message.geometry.inputKind);
+      // The window's place depends on the seed and the photo's position in the list, so a resume cuts the same one.
+      const { photo, ...pair } = await loadTrainingPair(path, message.scale, message.geometry.inputKind, {
+        maxPixels,
+        seed: hashWords(message.seed, index),
+      });
       pairs.push(pair);
       pixels += pair.target.data.length;
+      if (photo.width * photo.height > maxPixels) cropped += 1;
     } catch (error) {
       if (!isSrError(error)) throw error;
       post({ type: 'skipped', path, reason: error.message });
@@ -47,7 +56,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
     );
   }
   sampler = new PatchSampler(pairs, message.geometry, message.sampling, message.seed, message.batchSize);
-  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels });
+  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels });
 }
 
 port.on('message', (message: ToWorker) => {

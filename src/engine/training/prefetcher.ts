@@ -49,6 +49,8 @@ export class BatchPrefetcher {
     private readonly depth: number,
     readonly images: number,
     readonly positions: number,
+    /** Training photos above the per-photo budget, and that budget: each of them trains on a window of it. */
+    readonly cropped: { photos: number; windowPixels: number },
   ) {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch') {
@@ -83,7 +85,10 @@ export class BatchPrefetcher {
         worker.postMessage({ type: 'init', ...init } satisfies PrefetchInit);
       });
       detach();
-      return new BatchPrefetcher(worker, depth, ready.images, ready.positions);
+      return new BatchPrefetcher(worker, depth, ready.images, ready.positions, {
+        photos: ready.cropped,
+        windowPixels: ready.windowPixels,
+      });
     } catch (error) {
       await worker.terminate();
       throw error;

@@ -9,6 +9,7 @@ import type { TrainEvent } from './events.ts';
 import { buildTrainStep } from './graph/index.ts';
 import { lrMultipliers } from './lr-multipliers.ts';
 import type { PatchGeometry } from './patch-geometry.ts';
+import { TRAINING_PIXEL_BUDGET, VALIDATION_WINDOW } from './photo-window.ts';
 import { BatchPrefetcher } from './prefetcher.ts';
 import type { TrainConfig } from './train-config.ts';
 import { openTrainSession } from './train-session.ts';
@@ -41,6 +42,20 @@ export async function prepareRun(
       onLoading: (done, total) => emit({ type: 'loading', what: 'train', done, total }),
       onSkipped: skipped('training'),
     });
+    const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} MP`;
+    if (validation && validation.cropped > 0) {
+      emit({
+        type: 'notice',
+        message: `${validation.cropped} validation photo(s) are larger than ${megapixels(VALIDATION_WINDOW)}: each is scored on its centre ${megapixels(VALIDATION_WINDOW)}`,
+      });
+    }
+    if (prefetcher.cropped.photos > 0) {
+      const { photos, windowPixels } = prefetcher.cropped;
+      emit({
+        type: 'notice',
+        message: `${photos} training photo(s) are larger than ${megapixels(windowPixels)}: each trains on a ${megapixels(windowPixels)} window, placed by the seed (a run keeps at most ${megapixels(TRAINING_PIXEL_BUDGET)} of photos in memory)`,
+      });
+    }
     return { validation, session, provider, prefetcher };
   } catch (error) {
     await session.session.release();

@@ -3,6 +3,7 @@ import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';
 import { imresize } from '../imaging/matlab-resize.ts';
 import type { BytePlane, TrainingPair } from './patch-sampler.ts';
+import { cropImage, photoWindow } from './photo-window.ts';
 
 /** MATLAB's uint8 conversion: round half away from zero, then clip. */
 function toBytes(plane: Plane): BytePlane {
@@ -39,8 +40,24 @@ export function pairFromY(y: BytePlane, scale: number, inputKind: 'upsampled' | 
   return { target, input: toBytes(imresize(toPlane(lr), target.width, target.height, 'bicubic')) };
 }
 
-/** Decodes a photo and degrades it into a training pair (errors are the decoder's SrErrors, naming the file). */
-export async function loadTrainingPair(path: string, scale: number, inputKind: 'upsampled' | 'lr'): Promise<TrainingPair> {
+/** Where a photo above the per-photo budget is cut (photo-window.ts): at most `maxPixels`, placed by `seed`. */
+export interface WindowLimit {
+  maxPixels: number;
+  seed: number;
+}
+
+/**
+ * Decodes a photo and degrades it into a training pair (errors are the decoder's SrErrors, naming the file).
+ * `photo` is the decoded size, so the caller can tell whether a window was cut.
+ */
+export async function loadTrainingPair(
+  path: string,
+  scale: number,
+  inputKind: 'upsampled' | 'lr',
+  limit?: WindowLimit,
+): Promise<TrainingPair & { photo: { width: number; height: number } }> {
   const { image } = await decodePhoto(path);
-  return pairFromY(toBytes(rgbToY(image)), scale, inputKind);
+  const window = limit ? photoWindow(image.width, image.height, limit.maxPixels, limit.seed) : undefined;
+  const used = window ? cropImage(image, window) : image;
+  return { ...pairFromY(toBytes(rgbToY(used)), scale, inputKind), photo: { width: image.width, height: image.height } };
 }

@@ -7,6 +7,7 @@ import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';
 import { imresize, imresizeRgb } from '../imaging/matlab-resize.ts';
 import { psnr, scoreImages, ssim } from '../metrics/index.ts';
+import { cropImage, photoWindow, VALIDATION_WINDOW } from './photo-window.ts';
 
 /** One validation image, prepared once: the model's input plane, the HR Y to score against, and bicubic's score. */
 interface ValidationImage {
@@ -41,6 +42,8 @@ export class ValidationSet {
     private readonly images: ValidationImage[],
     readonly scale: number,
     readonly bicubic: Score,
+    /** Photos above VALIDATION_WINDOW pixels, scored on their centre window. */
+    readonly cropped: number,
   ) {}
 
   /** Images the decoder rejects are left out and reported to `onSkipped`; none readable at all is an error. */
@@ -51,6 +54,7 @@ export class ValidationSet {
     onSkipped: (path: string, reason: string) => void = () => {},
   ): Promise<ValidationSet> {
     const images: ValidationImage[] = [];
+    let cropped = 0;
     for (const path of paths) {
       let decoded: Awaited<ReturnType<typeof decodePhoto>>;
       try {
@@ -60,7 +64,10 @@ export class ValidationSet {
         onSkipped(path, error.message);
         continue;
       }
-      const hr = modcrop(dropAlpha(decoded.image), scale);
+      const photo = dropAlpha(decoded.image);
+      // Whole camera photos would make each validation round slow and memory-hungry: score a centre window.
+      if (photo.width * photo.height > VALIDATION_WINDOW) cropped += 1;
+      const hr = modcrop(cropImage(photo, photoWindow(photo.width, photo.height, VALIDATION_WINDOW, 'centre')), scale);
       const lr = degrade(hr, scale);
       const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
       const lrY = roundPlane(rgbToY(lr));
@@ -74,7 +81,7 @@ export class ValidationSet {
         'Each was skipped for the reason given above; pass --val a folder or data set with readable photos.',
       );
     }
-    return new ValidationSet(images, scale, mean(images.map((i) => i.bicubic)));
+    return new ValidationSet(images, scale, mean(images.map((i) => i.bicubic)), cropped);
   }
 
   get size(): number {
