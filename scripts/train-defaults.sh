@@ -15,8 +15,8 @@
 #
 # The shipped models came from these runs (state folder: the default, ~/.local/share/sr-studio, dataset 1):
 #   SRCNN ×2: run 16 (srcnn-9-5-5-same-res, 12,000 steps, 2026-11-26 01:26–03:21 UTC);
-#   SRCNN ×3, ×4: runs 3 and 2 (srcnn-9-1-5-same-res, 3,600 steps, 2026-11-25). Their 9-5-5 successors, runs 20 (×3)
-#   and 21 (×4), started 2026-11-26 with `train 3` / `train 4` and are checkpointed part-way: `resume 20`, `resume 21`;
+#   SRCNN ×3, ×4: runs 20 and 21 (the same, `train 3` / `train 4`, continued twice with `resume 20` / `resume 21`,
+#   2026-11-26 03:31–05:49 UTC, 108 min of training each);
 #   FSRCNN ×2, ×3, ×4: runs 13, 15 and 14 (fsrcnn-56-32-4-res; run 15 continued from 30,000 to 34,000 steps).
 # Each model card gives its run's exact commands, segments and wall time. They trained two at a time, one ORT thread each.
 # To train one further: scripts/train-defaults.sh resume RUN LARGER_TOTAL (the cosine schedule is a function of the
