@@ -11,23 +11,33 @@ const ui = useUiApp({
     const folder = path.join(root, 'photos');
     fs.mkdirSync(folder);
     for (let i = 0; i < 6; i++) await writeEdgeScenePng(folder, `p${i}.png`, 120, 96, 11 + i);
+    // Two camera-sized photos (1.1 MP, above the 1 MP validation window) for the engine-notes test.
+    const large = path.join(root, 'large');
+    fs.mkdirSync(large);
+    for (let i = 0; i < 2; i++) await writeEdgeScenePng(large, `l${i}.png`, 1100, 1000, 31 + i);
   },
 });
+
+/** Datasets screen: a new data set from a folder under the server's --root, named after the folder. */
+async function createDataSet(folder: string, images: number): Promise<void> {
+  const page = ui.page;
+  await ui.open('datasets');
+  await page.getByRole('button', { name: 'New data set' }).click();
+  await page.getByRole('button', { name: 'Add folder…' }).click();
+  // The web UI's folder picker browses the server's --root.
+  const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
+  await dialog.getByRole('button', { name: new RegExp(ui.rootDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click();
+  await dialog.getByRole('button', { name: new RegExp(folder) }).click();
+  await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+  await expect.poll(() => page.getByLabel('Name').inputValue()).toBe(folder);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect.poll(() => page.getByText(`Added ${images} images.`).count(), { timeout: 30_000 }).toBe(1);
+}
 
 describe('Datasets and Train screens (real engine, real training)', () => {
   it('creates a data set from a folder, trains a few dozen steps, and shows the loss and validation points', async () => {
     const page = ui.page;
-    await ui.open('datasets');
-    await page.getByRole('button', { name: 'New data set' }).click();
-    await page.getByRole('button', { name: 'Add folder…' }).click();
-    // The web UI's folder picker browses the server's --root.
-    const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
-    await dialog.getByRole('button', { name: new RegExp(ui.rootDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click();
-    await dialog.getByRole('button', { name: /photos/ }).click();
-    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
-    await expect(page.getByLabel('Name').inputValue()).resolves.toBe('photos');
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-    await expect.poll(() => page.getByText('Added 6 images.').count(), { timeout: 30_000 }).toBe(1);
+    await createDataSet('photos', 6);
     await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe('6');
     await expect.poll(() => page.getByTestId('thumbnail').locator('img').count()).toBe(6);
 
@@ -117,4 +127,27 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await expect.poll(notice).toBe(`Run ${second} cancelled.`);
     await expect.poll(() => page.getByRole('list', { name: 'Training runs' }).getByRole('listitem').count()).toBe(3);
   }, 360_000);
+
+  it("shows the engine's notes on a run: here, that a large validation photo is scored on its centre window", async () => {
+    const page = ui.page;
+    await createDataSet('large', 2);
+    await page.getByLabel('Validation fraction').fill('0.5');
+    await page.getByRole('button', { name: 'Split', exact: true }).click();
+    await expect.poll(() => page.getByText('Split: 1 train, 1 validation.').count(), { timeout: 15_000 }).toBe(1);
+
+    await ui.open('train');
+    await expect.poll(() => page.getByLabel('Data set').locator('option', { hasText: 'large (1 train / 1 val)' }).count()).toBe(1);
+    await page.getByLabel('Data set').selectOption({ label: 'large (1 train / 1 val)' });
+    await page.getByLabel('Steps', { exact: true }).fill('10');
+    await page.getByLabel('Batch size').fill('8');
+    await page.getByLabel('Patch (HR px)').fill('24');
+    await page.getByLabel('Validate every (steps)').fill('10');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const notes = page.getByRole('list', { name: 'Engine notes on this run' });
+    await expect
+      .poll(() => notes.textContent(), { timeout: 120_000 })
+      .toContain('1 validation photo(s) are larger than 1.0 MP: each is scored on its centre 1.0 MP');
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    await ui.screenshot('train-notes');
+  }, 240_000);
 });

@@ -39,6 +39,14 @@ export const DEFAULT_FORM: TrainForm = {
   validateEvery: 500,
 };
 
+export interface RunNote {
+  level: 'info' | 'warn';
+  message: string;
+}
+
+/** A collection with thousands of unreadable files would otherwise grow the list without bound. */
+const MAX_NOTES = 200;
+
 const ACTIVE = new Set(['queued', 'running', 'paused', 'interrupted']);
 const WAITING = new Set(['queued', 'paused', 'interrupted']);
 
@@ -86,6 +94,11 @@ export class TrainState extends UserActions {
    * request that caused it, so an answer (whose run summary can still say 'queued') may be older than the event.
    */
   private readonly jobStates = new Map<string, TrainingRunSummary['state']>();
+  /**
+   * What the engine said about each run while this screen was open: photos it left out, windows it cut from large
+   * photos, the device it fell back to. Live only (the engine logs them, it does not store them).
+   */
+  private notesByRun = $state.raw<Record<string, RunNote[]>>({});
 
   constructor(
     private readonly client: SrsClient,
@@ -93,6 +106,7 @@ export class TrainState extends UserActions {
   ) {
     super();
     client.on('training.metrics', (event) => this.onMetrics(event), { signal });
+    client.on('log', (event) => this.onLog(event), { signal });
     client.on(
       'job.state',
       (event) => {
@@ -121,6 +135,18 @@ export class TrainState extends UserActions {
     // A run whose summary came without its job id (a run resumed for the first time) is matched once runs reload.
     const followedJob = followed.jobId ?? this.runs.find((r) => r.id === followed.runId)?.jobId;
     if (followedJob === jobId) this.notice = runNotice(followed.runId, state);
+  }
+
+  private onLog(event: EventPayload<'log'>): void {
+    const runId = /^training run (\S+)$/.exec(event.source)?.[1];
+    if (!runId || (event.level !== 'info' && event.level !== 'warn')) return;
+    const notes = [...(this.notesByRun[runId] ?? []), { level: event.level, message: event.message }];
+    this.notesByRun = { ...this.notesByRun, [runId]: notes.slice(-MAX_NOTES) };
+  }
+
+  /** The engine's notes on the selected run, oldest first. */
+  get runNotes(): RunNote[] {
+    return this.selectedRunId ? (this.notesByRun[this.selectedRunId] ?? []) : [];
   }
 
   get selectedRun(): TrainingRunSummary | undefined {
