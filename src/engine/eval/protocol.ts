@@ -1,4 +1,5 @@
 import { SrError } from '../errors.ts';
+import { cropImage } from '../imaging/crop-image.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { imresizeRgb, type ResizeKernel } from '../imaging/matlab-resize.ts';
 
@@ -31,15 +32,7 @@ export function modcrop(image: RgbImage, scale: number): RgbImage {
   if (width < scale || height < scale) {
     throw new SrError('TOO_SMALL', `A ${image.width}×${image.height} image is smaller than the scale ${scale}`, 'Use larger images.');
   }
-  if (width === image.width && height === image.height) return image;
-  const { channels } = image;
-  const data = new Uint8Array(width * height * channels);
-  const rowBytes = width * channels;
-  for (let y = 0; y < height; y++) {
-    const from = y * image.width * channels;
-    data.set(image.data.subarray(from, from + rowBytes), y * rowBytes);
-  }
-  return { width, height, channels, data };
+  return cropImage(image, { left: 0, top: 0, width, height });
 }
 
 /** The protocol's low-resolution input: MATLAB bicubic (antialiased) by 1/scale, rounded to uint8. Needs a modcropped image. */

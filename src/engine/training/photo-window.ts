@@ -5,15 +5,10 @@
  * contributes a window of that many pixels instead: random (but fixed by the run's seed) for training, central for
  * validation. Benchmark-sized images (T91, BSD200: well under 1 MP) are never cut.
  */
-import type { RgbImage } from '../imaging/image.ts';
+import type { ImageRegion } from '../imaging/crop-image.ts';
 import { hashWords } from '../seeded-random.ts';
 
-export interface PhotoWindow {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type PhotoWindow = ImageRegion;
 
 /** HR pixels a run keeps for training, all photos together: ~1 GB of uint8 planes for upsampled models. */
 export const TRAINING_PIXEL_BUDGET = 512 * 2 ** 20;
@@ -49,17 +44,4 @@ export function photoWindow(width: number, height: number, maxPixels: number, pl
     return { left: Math.floor((width - w) / 2), top: Math.floor((height - h) / 2), width: w, height: h };
   }
   return { left: hashWords(placement, 1) % (width - w + 1), top: hashWords(placement, 2) % (height - h + 1), width: w, height: h };
-}
-
-/** Copies a window out of an interleaved RGB(A) image. */
-export function cropImage(image: RgbImage, window: PhotoWindow): RgbImage {
-  if (window.width === image.width && window.height === image.height) return image;
-  const { channels } = image;
-  const rowBytes = window.width * channels;
-  const data = new Uint8Array(rowBytes * window.height);
-  for (let y = 0; y < window.height; y++) {
-    const from = ((window.top + y) * image.width + window.left) * channels;
-    data.set(image.data.subarray(from, from + rowBytes), y * rowBytes);
-  }
-  return { width: window.width, height: window.height, channels, data };
 }

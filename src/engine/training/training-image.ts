@@ -1,9 +1,10 @@
 import { rgbToY } from '../imaging/colour.ts';
+import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';
 import { imresize } from '../imaging/matlab-resize.ts';
 import type { BytePlane, TrainingPair } from './patch-sampler.ts';
-import { cropImage, photoWindow } from './photo-window.ts';
+import { photoWindow } from './photo-window.ts';
 
 /** MATLAB's uint8 conversion: round half away from zero, then clip. */
 function toBytes(plane: Plane): BytePlane {

@@ -3,11 +3,12 @@ import { isSrError, SrError } from '../errors.ts';
 import { degrade, modcrop } from '../eval/protocol.ts';
 import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { rgbToY, roundPlane } from '../imaging/colour.ts';
+import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';
 import { imresize, imresizeRgb } from '../imaging/matlab-resize.ts';
 import { psnr, scoreImages, ssim } from '../metrics/index.ts';
-import { cropImage, photoWindow, VALIDATION_WINDOW } from './photo-window.ts';
+import { photoWindow, VALIDATION_WINDOW } from './photo-window.ts';
 
 /** One validation image, prepared once: the model's input plane, the HR Y to score against, and bicubic's score. */
 interface ValidationImage {

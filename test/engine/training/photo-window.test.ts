@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cropImage } from '../../../src/engine/imaging/crop-image.ts';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { patchGeometry } from '../../../src/engine/training/patch-geometry.ts';
 import {
-  cropImage,
   MIN_TRAINING_WINDOW,
   photoWindow,
   TRAINING_PIXEL_BUDGET,
