@@ -1,12 +1,12 @@
 import { datasetImagePaths } from '../datasets/index.ts';
-import { SrError } from '../errors.ts';
+import { isSrError, SrError } from '../errors.ts';
 import { listEvalImages } from '../eval/list-images.ts';
 import type { Store } from '../store/store.ts';
 
 /** `dataset:ID` names a data set in the store; anything else is a folder of HR images. */
 export async function resolveImagePaths(spec: string, store: Store, split: 'train' | 'val'): Promise<string[]> {
   const match = /^dataset:(\d+)$/.exec(spec.trim());
-  if (!match) return listEvalImages(spec);
+  if (!match) return listFolderImages(spec);
   const id = Number(match[1]);
   const paths = datasetImagePaths(store, id, split);
   if (paths.length === 0) {
@@ -19,4 +19,22 @@ export async function resolveImagePaths(spec: string, store: Store, split: 'trai
     );
   }
   return paths;
+}
+
+/**
+ * A folder's own images. Photo collections are often organised in subfolders, which a plain folder does not search:
+ * a data set can take them (`datasets create --recursive`), so the error says how.
+ */
+async function listFolderImages(dir: string): Promise<string[]> {
+  try {
+    return await listEvalImages(dir);
+  } catch (error) {
+    if (!isSrError(error) || error.code !== 'NO_IMAGES') throw error;
+    throw new SrError(
+      'NO_IMAGES',
+      `${error.message} (subfolders are not searched)`,
+      `Put the photos directly in that folder, or make a data set of the whole tree and train on it: srstudio datasets create NAME ${dir} --recursive, then --data dataset:ID.`,
+      dir,
+    );
+  }
 }

@@ -30,6 +30,25 @@ describe('resolveImagePaths', () => {
     expect(await resolveImagePaths(`dataset:${dataset.id}`, store, 'val')).toEqual([images.paths[2]]);
   });
 
+  it('says how to train on a folder whose photos are all in subfolders', async () => {
+    const { mkdirSync, renameSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const tree = await writeImageFolder(1, 40, 40, 9);
+    try {
+      mkdirSync(join(tree.dir, '2024'));
+      renameSync(tree.paths[0], join(tree.dir, '2024', 'photo.png'));
+      await expect(resolveImagePaths(tree.dir, store, 'train')).rejects.toThrow(
+        expect.objectContaining({
+          code: 'NO_IMAGES',
+          message: `No images in ${tree.dir} (subfolders are not searched)`,
+          hint: expect.stringContaining(`srstudio datasets create NAME ${tree.dir} --recursive, then --data dataset:ID`),
+        }),
+      );
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('says when a data set has no validation images', async () => {
     const { dataset } = await createDataset(store, 'no-val', [images.dir], { patchSize: 16 });
     await expect(resolveImagePaths(`dataset:${dataset.id}`, store, 'val')).rejects.toThrow(
