@@ -28,6 +28,7 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
   }
 }
 
-function formatMegapixels(pixels: number): string {
+/** A pixel count as people read it, e.g. "12.0 MP". */
+export function formatMegapixels(pixels: number): string {
   return `${(pixels / 1e6).toFixed(1)} MP`;
 }

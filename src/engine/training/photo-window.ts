@@ -8,8 +8,6 @@
 import type { ImageRegion } from '../imaging/crop-image.ts';
 import { hashWords } from '../seeded-random.ts';
 
-export type PhotoWindow = ImageRegion;
-
 /** HR pixels a run keeps for training, all photos together: ~1 GB of uint8 planes for upsampled models. */
 export const TRAINING_PIXEL_BUDGET = 512 * 2 ** 20;
 /** No training photo is cut below this (a 512×512 window), so that patches still have room to move. */
@@ -28,7 +26,7 @@ export function trainingWindowPixels(photoCount: number, budget = TRAINING_PIXEL
  * The window of about `maxPixels` with the photo's aspect ratio (the whole photo when it is within budget), at the
  * centre or at a position drawn from `placement` as a seed.
  */
-export function photoWindow(width: number, height: number, maxPixels: number, placement: 'centre' | number): PhotoWindow {
+export function photoWindow(width: number, height: number, maxPixels: number, placement: 'centre' | number): ImageRegion {
   if (width * height <= maxPixels) return { left: 0, top: 0, width, height };
   const shrink = Math.sqrt(maxPixels / (width * height));
   let w = Math.floor(width * shrink);

@@ -2,6 +2,7 @@
  * Opens what a run's loop needs before its first step: the validation set, the train-step session on its
  * device and the batch prefetcher. Reports loading progress and device notices as events.
  */
+import { formatMegapixels } from '../imaging/limits.ts';
 import type { Store } from '../store/store.ts';
 import { type ArchSpec, inputKindOf } from './architectures.ts';
 import { resolveImagePaths } from './data-source.ts';
@@ -42,18 +43,17 @@ export async function prepareRun(
       onLoading: (done, total) => emit({ type: 'loading', what: 'train', done, total }),
       onSkipped: skipped('training'),
     });
-    const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} MP`;
     if (validation && validation.cropped > 0) {
       emit({
         type: 'notice',
-        message: `${validation.cropped} validation photo(s) are larger than ${megapixels(VALIDATION_WINDOW)}: each is scored on its centre ${megapixels(VALIDATION_WINDOW)}`,
+        message: `${validation.cropped} validation photo(s) are larger than ${formatMegapixels(VALIDATION_WINDOW)}: each is scored on its centre ${formatMegapixels(VALIDATION_WINDOW)}`,
       });
     }
     if (prefetcher.cropped.photos > 0) {
       const { photos, windowPixels } = prefetcher.cropped;
       emit({
         type: 'notice',
-        message: `${photos} training photo(s) are larger than ${megapixels(windowPixels)}: each trains on a ${megapixels(windowPixels)} window, placed by the seed (a run keeps at most ${megapixels(TRAINING_PIXEL_BUDGET)} of photos in memory)`,
+        message: `${photos} training photo(s) are larger than ${formatMegapixels(windowPixels)}: each trains on a ${formatMegapixels(windowPixels)} window, placed by the seed (a run keeps at most ${formatMegapixels(TRAINING_PIXEL_BUDGET)} of photos in memory)`,
       });
     }
     return { validation, session, provider, prefetcher };
