@@ -7,8 +7,8 @@ import { BROKEN_FILE_CODES, FILE_NAMES, writeBadFiles } from '../helpers/imaging
 import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts';
 import { readJournal, runCli, startCli, waitForJournal } from '../helpers/jobs-cli.ts';
 import { listTree, makeJobsTempDir, touchFile } from '../helpers/jobs-fs.ts';
+import { NOBODY, nobodySkipNote, nobodyUnavailable } from '../helpers/nobody.ts';
 
-const NOBODY = 65534;
 /** Each test starts 1-3 CLI processes (tsx + ORT start-up), slow on a busy 2-core machine. */
 const CLI_TIMEOUT = 180_000;
 
@@ -30,8 +30,8 @@ const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
 const tempFiles = (dir: string) => listTree(dir).filter((f) => f.endsWith('.srs-tmp'));
 
 describe('srstudio upscale (real CLI, child processes)', () => {
-  it(
-    'records every bad input with its reason while the others succeed, run as an unprivileged user',
+  it.skipIf(nobodyUnavailable)(
+    `records every bad input with its reason while the others succeed, run as an unprivileged user${nobodySkipNote}`,
     async () => {
       await writePhotos(at('in'), 2);
       fs.mkdirSync(at('in', 'bad'), { recursive: true });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { inNobodyCheckout } from './nobody.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/srstudio.js', import.meta.url));
 
@@ -13,7 +14,7 @@ export interface CliResult {
 }
 
 export interface CliOptions {
-  /** Run as this uid/gid (65534: "nobody"), for permission tests that root cannot fake. */
+  /** Run as this uid/gid (NOBODY), for permission tests that root cannot fake; the CLI then runs from the nobody checkout. */
   uid?: number;
   env?: NodeJS.ProcessEnv;
   /** Run the CLI through this wrapper command (e.g. `unshare ... sh -c`), which gets node, the CLI and args appended. */
@@ -22,9 +23,10 @@ export interface CliOptions {
 
 /** Starts the real CLI (`node bin/srstudio.js ...args`) as a child process. */
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const command = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
+  const bin = options.uid !== undefined ? inNobodyCheckout(BIN) : BIN;
+  const command = [...(options.wrapper ?? []), process.execPath, bin, ...args];
   const child = spawn(command[0], command.slice(1), {
-    cwd: path.dirname(path.dirname(BIN)),
+    cwd: path.dirname(path.dirname(bin)),
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inNobodyCheckout, nobodyCheckout } from './nobody.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Starts a TypeScript script as a real Node process (through tsx), with stdout lines delivered as they come.
- * `user` runs it as another uid/gid (we are root here, so that is how a test gets a real permission error).
+ * `user` runs it as another uid/gid (we are root here, so that is how a test gets a real permission error), from the
+ * nobody checkout that uid can open.
  */
 export function spawnTsScript(
   scriptPath: string,
@@ -14,8 +16,9 @@ export function spawnTsScript(
   env: NodeJS.ProcessEnv = {},
   user?: { uid: number; gid: number },
 ): ChildProcess & { lines: string[] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', scriptPath, ...args], {
-    cwd: repoRoot,
+  const script = user === undefined ? scriptPath : inNobodyCheckout(scriptPath);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: user === undefined ? repoRoot : nobodyCheckout(),
     env: { ...process.env, ...env },
     ...user,
     stdio: ['ignore', 'pipe', 'pipe'],

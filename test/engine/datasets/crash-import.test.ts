@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getDataset, markInterruptedImports, rescanDataset } from '../../../src/engine/datasets/datasets.ts';
 import { DatasetsRepo } from '../../../src/engine/datasets/datasets-repo.ts';
 import { openStore } from '../../../src/engine/store/store.ts';
+import { NOBODY, nobodySkipNote, nobodyUnavailable } from '../../helpers/nobody.ts';
 import { killHard, spawnTsScript, waitForExit, waitForLine } from '../../helpers/store-child.ts';
 import { writeNoisePng } from '../../helpers/store-fixtures.ts';
 import { makeTempDir } from '../../helpers/store-temp.ts';
@@ -58,27 +59,35 @@ describe('dataset import in a real process', () => {
     }
   });
 
-  it('skips a file the importing user cannot read, with a reason (non-root child process)', async () => {
-    const temp = makeTempDir('srstudio-ds-');
-    cleanup = temp.cleanup;
-    fs.chmodSync(temp.dir, 0o755);
-    const folder = path.join(temp.dir, 'photos');
-    await writeNoisePng(path.join(folder, 'ok.png'), 40, 40, 1);
-    await writeNoisePng(path.join(folder, 'secret.png'), 40, 40, 2);
-    fs.chmodSync(path.join(folder, 'secret.png'), 0o000);
-    const stateDir = path.join(temp.dir, 'state');
-    fs.mkdirSync(stateDir, { mode: 0o777 });
-    fs.chmodSync(stateDir, 0o777);
+  it.skipIf(nobodyUnavailable)(
+    `skips a file the importing user cannot read, with a reason (non-root child process)${nobodySkipNote}`,
+    async () => {
+      const temp = makeTempDir('srstudio-ds-');
+      cleanup = temp.cleanup;
+      fs.chmodSync(temp.dir, 0o755);
+      const folder = path.join(temp.dir, 'photos');
+      await writeNoisePng(path.join(folder, 'ok.png'), 40, 40, 1);
+      await writeNoisePng(path.join(folder, 'secret.png'), 40, 40, 2);
+      fs.chmodSync(path.join(folder, 'secret.png'), 0o000);
+      const stateDir = path.join(temp.dir, 'state');
+      fs.mkdirSync(stateDir, { mode: 0o777 });
+      fs.chmodSync(stateDir, 0o777);
 
-    const child = spawnTsScript(path.join(helpers, 'store-child-import.ts'), [stateDir, 'perm', folder], {}, { uid: 65534, gid: 65534 });
-    expect(await waitForExit(child)).toBe(0);
-    const report = JSON.parse(child.lines.find((l) => l.startsWith('{')) ?? '{}') as {
-      images: number;
-      skipped: { path: string; code: string; reason: string }[];
-    };
-    expect(report.images).toBe(1);
-    expect(report.skipped).toEqual([
-      { path: path.join(folder, 'secret.png'), code: 'NOT_READABLE', reason: expect.stringMatching(/Permission denied/) },
-    ]);
-  });
+      const child = spawnTsScript(
+        path.join(helpers, 'store-child-import.ts'),
+        [stateDir, 'perm', folder],
+        {},
+        { uid: NOBODY, gid: NOBODY },
+      );
+      expect(await waitForExit(child)).toBe(0);
+      const report = JSON.parse(child.lines.find((l) => l.startsWith('{')) ?? '{}') as {
+        images: number;
+        skipped: { path: string; code: string; reason: string }[];
+      };
+      expect(report.images).toBe(1);
+      expect(report.skipped).toEqual([
+        { path: path.join(folder, 'secret.png'), code: 'NOT_READABLE', reason: expect.stringMatching(/Permission denied/) },
+      ]);
+    },
+  );
 });

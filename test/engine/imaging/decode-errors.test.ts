@@ -6,7 +6,8 @@ import { isSrError } from '../../../src/engine/errors.ts';
 import { decodeBuffer, decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { probePhoto } from '../../../src/engine/imaging/probe.ts';
 import { BROKEN_FILE_CODES, type BrokenFile, HUGE_SIZE, type UnusualFile, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
-import { NOBODY, runImagingChild } from '../../helpers/imaging-spawn.ts';
+import { runImagingChild } from '../../helpers/imaging-spawn.ts';
+import { NOBODY, nobodySkipNote, nobodyUnavailable } from '../../helpers/nobody.ts';
 
 let dir: string;
 let files: Record<BrokenFile | UnusualFile, string>;
@@ -64,7 +65,7 @@ describe('decodePhoto on broken files', () => {
     expect(error.message).toContain(dir);
   });
 
-  it('NOT_READABLE for a file the process may not read (child running as uid 65534)', () => {
+  it.skipIf(nobodyUnavailable)(`NOT_READABLE for a file the process may not read (child running as uid 65534)${nobodySkipNote}`, () => {
     const readableDir = mkdtempSync(join(tmpdir(), 'srs-unreadable-'));
     try {
       chmodSync(readableDir, 0o755);
