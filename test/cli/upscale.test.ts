@@ -176,9 +176,11 @@ describe('srstudio upscale (real CLI, child processes)', () => {
     async () => {
       await writePhotos(at('in'), 8, { width: 200, height: 200 });
       fs.mkdirSync(at('out'));
-      // A private mount namespace: the tiny file system exists only for this child and vanishes with it.
+      // A private mount namespace: the tiny file system exists only for this child and vanishes with it. A user who is
+      // not root gets the right to mount there from a user namespace of its own.
       const mountThenRun = [
         'unshare',
+        ...(process.getuid?.() === 0 ? [] : ['--user', '--map-root-user']),
         '--mount',
         '--propagation',
         'private',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 /**
  * Permission tests run real code as "nobody": root ignores permission bits, so a real EACCES needs another uid.
@@ -40,16 +41,21 @@ const CHECKOUT_PARTS = [
 
 let cached: string | undefined;
 
-/** The nobody checkout's root, made once per test process and removed when it exits. */
+// Registered while the importing test file is collected: its nobody checkout goes when the file's tests are done.
+afterAll(() => {
+  if (cached !== undefined) fs.rmSync(cached, { recursive: true, force: true });
+  cached = undefined;
+});
+
+/** The nobody checkout's root, made on first use in a test file and removed after the file's tests. */
 export function nobodyCheckout(): string {
   if (cached !== undefined) return cached;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'srstudio-nobody-'));
-  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  cached = root;
   fs.chmodSync(root, 0o755);
   assertTraversable(root);
   for (const part of CHECKOUT_PARTS) mirror(path.join(repoRoot, part), path.join(root, part));
   for (const dir of runtimePackageDirs()) mirror(dir, path.join(root, path.relative(repoRoot, dir)));
-  cached = root;
   return root;
 }
 
