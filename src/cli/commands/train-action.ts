@@ -4,7 +4,7 @@ import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
 import type { TrainEvent } from '../../engine/training/events.ts';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../engine/training/train-config.ts';
+import { DEFAULT_CONFIG, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/training/trainer.ts';
 import { formatDb, printJson } from '../output.ts';
 
@@ -106,7 +106,7 @@ function configFrom(opts: TrainCliOptions): TrainConfig {
     seed: number(opts.seed, '--seed', d.seed),
     schedule: choice(opts.schedule, '--schedule', ['constant', 'step', 'cosine'], d.schedule),
     loss: choice(opts.loss, '--loss', ['mse', 'l1'], d.loss),
-    sampling: choice(opts.sampling, '--sampling', ['random', 'stride'], d.sampling),
+    sampling: choice(opts.sampling, '--sampling', SAMPLING_MODES, d.sampling),
     stride: number(opts.stride, '--stride', d.stride),
     augment: opts.augment,
     valEvery: number(opts.valEvery, '--val-every', d.valEvery),

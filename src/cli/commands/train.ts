@@ -21,7 +21,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.seed})`)
     .option('--schedule <kind>', 'learning-rate schedule: constant | step | cosine (default constant)')
     .option('--loss <kind>', 'mse | l1 (default mse)')
-    .option('--sampling <mode>', "random patches, or 'stride' for the paper's fixed sub-images (default random)")
+    .option(
+      '--sampling <mode>',
+      "texture: patches drawn more often where the photo has texture (default) | uniform: every position alike | stride: the paper's fixed sub-images",
+    )
     .option('--stride <n>', `HR pixels between sub-images with --sampling stride (default ${DEFAULT_CONFIG.stride})`)
     .option('--no-augment', 'no random flips and rotations')
     .option('--val-every <n>', `validate every N steps (default ${DEFAULT_CONFIG.valEvery})`)

@@ -2,6 +2,7 @@ import { SrError } from '../errors.ts';
 import { Rng, Stream } from '../seeded-random.ts';
 import { dihedralMaps, TRANSFORM_COUNT } from './dihedral.ts';
 import { inputFactor, type PatchGeometry } from './patch-geometry.ts';
+import { type PatchPosition, TextureCells } from './texture-cells.ts';
 
 /** An 8-bit plane: every training plane is uint8 after the protocol's rounding, so caching bytes costs 1/4 of floats. */
 export interface BytePlane {
@@ -16,9 +17,15 @@ export interface TrainingPair {
   input: BytePlane;
 }
 
+/**
+ * `texture`: any position, drawn with replacement, weighted by the texture of its label (texture-cells.ts);
+ * `uniform`: any position, drawn with replacement, all equally likely; `stride`: the paper's fixed sub-images,
+ * shuffled per epoch.
+ */
+export type SamplingMode = 'texture' | 'uniform' | 'stride';
+
 export interface SamplingConfig {
-  /** `random`: any position, drawn with replacement; `stride`: the paper's fixed sub-images, shuffled per epoch. */
-  mode: 'random' | 'stride';
+  mode: SamplingMode;
   /** HR pixels between sub-images in `stride` mode (14 in SRCNN). */
   stride: number;
   /** Random flips and 90° rotations. */
@@ -44,6 +51,7 @@ export class PatchSampler {
   /** Cumulative position counts: image i owns global positions [starts[i], starts[i+1]). */
   private readonly starts: Float64Array;
   private readonly strideIn: number;
+  private readonly texture: TextureCells | undefined;
   private epochCache: { epoch: number; order: Uint32Array } | undefined;
 
   constructor(
@@ -73,6 +81,10 @@ export class PatchSampler {
         'Use a smaller --patch or larger training images.',
       );
     }
+    if (sampling.mode === 'texture') {
+      const images = pairs.map((pair, i) => ({ target: pair.target, columns: this.columns[i], rows: this.rows[i] }));
+      this.texture = new TextureCells(images, geometry);
+    }
   }
 
   /** Distinct patch positions (sub-images in `stride` mode). */
@@ -92,11 +104,17 @@ export class PatchSampler {
     const target = new Float32Array(b * outputSize * outputSize);
     const rng = Rng.keyed(this.seed, Stream.batch, step);
     for (let i = 0; i < b; i++) {
-      const position = this.sampling.mode === 'stride' ? this.stridePosition(step * b + i) : rng.int(this.positionCount);
+      const position = this.draw(rng, step * b + i);
       const transform = this.sampling.augment ? rng.int(TRANSFORM_COUNT) : 0;
       this.cut(position, transform, x, i, target);
     }
     return { step, x, target };
+  }
+
+  /** Where sample n of the run (drawn with `rng`, the batch's generator) is cut. */
+  private draw(rng: Rng, n: number): PatchPosition {
+    if (this.texture) return this.texture.draw(rng);
+    return this.locate(this.sampling.mode === 'stride' ? this.stridePosition(n) : rng.int(this.positionCount));
   }
 
   /** Sample n of the run walks a fresh permutation of all sub-images each epoch. */
@@ -109,7 +127,7 @@ export class PatchSampler {
     return this.epochCache.order[n % count];
   }
 
-  private locate(position: number): { image: number; ix: number; iy: number } {
+  private locate(position: number): PatchPosition {
     // Binary search for the image owning this global position.
     let lo = 0;
     let hi = this.pairs.length - 1;
@@ -123,10 +141,10 @@ export class PatchSampler {
     return { image: lo, ix: (local % columns) * this.strideIn, iy: Math.floor(local / columns) * this.strideIn };
   }
 
-  private cut(position: number, transform: number, x: Float32Array, slot: number, target: Float32Array): void {
+  private cut(position: PatchPosition, transform: number, x: Float32Array, slot: number, target: Float32Array): void {
     const { inputSize, outputSize, labelOffset } = this.geometry;
     const factor = inputFactor(this.geometry);
-    const { image, ix, iy } = this.locate(position);
+    const { image, ix, iy } = position;
     const pair = this.pairs[image];
     copyPatch(pair.input, ix, iy, inputSize, dihedralMaps(inputSize)[transform], x, slot * inputSize * inputSize);
     copyPatch(

@@ -1,5 +1,6 @@
 import { SrError } from '../errors.ts';
 import type { Device } from '../models/execution-providers.ts';
+import type { SamplingMode } from './patch-sampler.ts';
 import type { ScheduleKind } from './schedule.ts';
 
 /** Everything that defines a training run. Stored with the run, so `--resume RUN` needs nothing else. */
@@ -19,7 +20,7 @@ export interface TrainConfig {
   schedule: ScheduleKind;
   loss: 'mse' | 'l1';
   seed: number;
-  sampling: 'random' | 'stride';
+  sampling: SamplingMode;
   /** HR pixels between the fixed sub-images in `stride` sampling (14 in the SRCNN paper). */
   stride: number;
   augment: boolean;
@@ -30,6 +31,8 @@ export interface TrainConfig {
   device: Device;
 }
 
+export const SAMPLING_MODES: readonly SamplingMode[] = ['texture', 'uniform', 'stride'];
+
 export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'> = {
   steps: 10_000,
   batch: 64,
@@ -38,7 +41,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'
   schedule: 'constant',
   loss: 'mse',
   seed: 1,
-  sampling: 'random',
+  sampling: 'texture',
   stride: 14,
   augment: true,
   valEvery: 500,
@@ -68,5 +71,10 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     throw new SrError('BAD_ARGUMENT', `Unknown schedule '${config.schedule}'`, 'Use --schedule constant, step or cosine.');
   }
   if (!['mse', 'l1'].includes(config.loss)) throw new SrError('BAD_ARGUMENT', `Unknown loss '${config.loss}'`, 'Use --loss mse or l1.');
-  return config;
+  // Runs stored before texture sampling existed call uniform sampling 'random'.
+  const sampling = (config.sampling as string) === 'random' ? 'uniform' : config.sampling;
+  if (!SAMPLING_MODES.includes(sampling)) {
+    throw new SrError('BAD_ARGUMENT', `Unknown sampling '${config.sampling}'`, `Use --sampling ${SAMPLING_MODES.join(', ')}.`);
+  }
+  return { ...config, sampling };
 }

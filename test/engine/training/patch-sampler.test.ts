@@ -48,7 +48,7 @@ describe('PatchSampler', () => {
 
   it('returns the same batch for the same (seed, step), different ones otherwise', () => {
     const geometry = patchGeometry(2, 'upsampled', 12, (n) => n - 4);
-    const sampling = { mode: 'random' as const, stride: 14, augment: true };
+    const sampling = { mode: 'uniform' as const, stride: 14, augment: true };
     const a = new PatchSampler([upsampledPair], geometry, sampling, 5, 4);
     const b = new PatchSampler([upsampledPair], geometry, sampling, 5, 4);
     expect(b.batch(9).x).toEqual(a.batch(9).x);
@@ -58,7 +58,7 @@ describe('PatchSampler', () => {
 
   it('cuts the label from the centre of the input region, with the same flip/rotation', () => {
     const geometry = patchGeometry(2, 'upsampled', 12, (n) => n - 4);
-    const sampler = new PatchSampler([upsampledPair], geometry, { mode: 'random', stride: 14, augment: true }, 1, 16);
+    const sampler = new PatchSampler([upsampledPair], geometry, { mode: 'uniform', stride: 14, augment: true }, 1, 16);
     const { x, target } = sampler.batch(0);
     for (let s = 0; s < 16; s++) {
       // Input and target planes are identical here, so the label must equal the centre 8×8 of the input patch.
@@ -76,7 +76,7 @@ describe('PatchSampler', () => {
     const hr = coordinatePlane(48, 36, scale);
     const lr = coordinatePlane(16, 12);
     const geometry = patchGeometry(scale, 'lr', 12, (n) => scale * n);
-    const sampler = new PatchSampler([{ target: hr, input: lr }], geometry, { mode: 'random', stride: 14, augment: true }, 2, 8);
+    const sampler = new PatchSampler([{ target: hr, input: lr }], geometry, { mode: 'uniform', stride: 14, augment: true }, 2, 8);
     const { x, target } = sampler.batch(3);
     for (let s = 0; s < 8; s++) {
       for (let y = 0; y < 12; y++) {
@@ -105,7 +105,7 @@ describe('PatchSampler', () => {
     const geometry = patchGeometry(3, 'upsampled', 33, (n) => n - 12);
     const small = coordinatePlane(20, 20);
     expect(
-      () => new PatchSampler([{ target: small, input: small }], geometry, { mode: 'random', stride: 14, augment: true }, 1, 1),
+      () => new PatchSampler([{ target: small, input: small }], geometry, { mode: 'uniform', stride: 14, augment: true }, 1, 1),
     ).toThrow(
       expect.objectContaining({
         code: 'TOO_SMALL',

@@ -13,7 +13,7 @@ afterAll(() => folder.cleanup());
 
 describe('BatchPrefetcher', () => {
   const geometry = patchGeometry(2, 'upsampled', 16, (n) => n - 6);
-  const sampling = { mode: 'random' as const, stride: 14, augment: true };
+  const sampling = { mode: 'uniform' as const, stride: 14, augment: true };
 
   it('delivers from a worker thread exactly the batches the in-process sampler cuts', async () => {
     const loaded: number[] = [];
