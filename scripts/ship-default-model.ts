@@ -18,9 +18,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '../src/engine/imaging/atomic-write.ts';
 import { readModelMeta } from '../src/engine/models/model-meta-io.ts';
-import { DataType, decodeModel } from '../src/engine/onnx/proto.ts';
 import { parseArch } from '../src/engine/training/architectures.ts';
 import { buildInferenceModel } from '../src/engine/training/graph/index.ts';
+import { readModelWeights } from '../src/engine/training/model-weights.ts';
 import type { ModelMeta } from '../src/shared/model-meta.ts';
 
 interface EvalJson {
@@ -44,22 +44,6 @@ const { values } = parseArgs({
 function fail(message: string): never {
   process.stderr.write(`ship-default-model: ${message}\n`);
   process.exit(2);
-}
-
-/** The float32 initializers of an exported model, by name (the trainer writes them as raw little-endian bytes). */
-function weightsOf(model: Uint8Array): Map<string, Float32Array> {
-  const weights = new Map<string, Float32Array>();
-  for (const init of decodeModel(model).graph?.initializer ?? []) {
-    if (!init.name || init.dataType !== DataType.FLOAT) continue;
-    const raw = init.rawData;
-    if (raw && raw.byteLength > 0) {
-      // Copy: the decoded bytes need not be 4-byte aligned.
-      weights.set(init.name, new Float32Array(new Uint8Array(raw).buffer, 0, raw.byteLength / 4));
-    } else {
-      weights.set(init.name, Float32Array.from(init.floatData ?? []));
-    }
-  }
-  return weights;
 }
 
 if (!values.from || !values.scale || !values.out) fail('--from, --scale and --out are required');
@@ -87,5 +71,5 @@ const meta: ModelMeta = {
   provenance: `SR Studio's bundled ×${scale} ${family} model${where}. ${source.provenance}`.slice(0, 4000),
   scores,
 };
-writeFileAtomicSync(values.out, [buildInferenceModel(parseArch(source.architecture, scale), weightsOf(bytes), meta)]);
+writeFileAtomicSync(values.out, [buildInferenceModel(parseArch(source.architecture, scale), readModelWeights(bytes), meta)]);
 process.stdout.write(`${values.out}: ${meta.id} — ${meta.name}\n${JSON.stringify(meta.scores)}\n`);

@@ -9,6 +9,16 @@ export const ModelScores = z.record(
   z.object({ psnr: z.number().nullable(), ssim: z.number() }),
 );
 
+/** A model that these weights started from (`srstudio train --init`), with the training time behind it. */
+export const ModelAncestor = z.object({
+  id: z.string().min(1).max(64),
+  /** sha256 of the ancestor's .onnx file as it was when training started from it. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Training seconds behind the ancestor's weights (its own ancestors' included); null where it never recorded them. */
+  trainingSeconds: z.number().nonnegative().nullable(),
+});
+export type ModelAncestor = z.infer<typeof ModelAncestor>;
+
 export const ModelMeta = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash, underscore'),
   name: z.string().min(1).max(200),
@@ -26,6 +36,13 @@ export const ModelMeta = z.object({
   halo: z.number().int().min(0).max(512),
   provenance: z.string().max(4000).default(''),
   scores: ModelScores.default({}),
+  /**
+   * Seconds of training behind these weights, every warm-start ancestor's included: what a training budget counts.
+   * Absent for models that never recorded it (imported ones, older exports).
+   */
+  trainingSeconds: z.number().nonnegative().optional(),
+  /** Warm-start ancestors, nearest first: the model these weights started from, the one that started from, … */
+  lineage: z.array(ModelAncestor).max(32).optional(),
 });
 export type ModelMeta = z.infer<typeof ModelMeta>;
 

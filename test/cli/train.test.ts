@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readModelMeta } from '../../src/engine/models/model-meta-io.ts';
 import { RunsRepo } from '../../src/engine/store/runs-repo.ts';
 import { openStore } from '../../src/engine/store/store.ts';
 import { makeTempDir } from '../helpers/store-temp.ts';
@@ -129,6 +131,39 @@ describe('srstudio train', () => {
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ run: doc.run, status: 'done', steps: doc.steps + 3 });
   }, 180_000); // two CLI start-ups (tsx + ORT) on a shared 2-core machine
+
+  it('--init starts a ×3 run from a ×2 model; the result records the lineage and counts its training time', async () => {
+    const parentFile = path.join(state.dir, 'parent-x2.onnx');
+    const common = ['--data', trainSet.dir, '--val', valSet.dir, '--val-every', '3', '--json'];
+    const parent = await start([...BASE, ...common, '--steps', '6', '--out', parentFile]).done;
+    expect(parent.code, parent.stderr).toBe(0);
+    const parentMeta = readModelMeta(readFileSync(parentFile));
+    const parentDoc = JSON.parse(parent.stdout);
+    expect(parentMeta?.trainingSeconds).toBeGreaterThan(0);
+    expect(parentMeta?.trainingSeconds).toBeLessThanOrEqual(parentDoc.trainingSeconds);
+
+    const childFile = path.join(state.dir, 'child-x3.onnx');
+    const x3 = BASE.map((arg, i) => (BASE[i - 1] === '--scale' ? '3' : arg));
+    const child = await start([...x3, ...common, '--steps', '3', '--patch', '18', '--init', parentFile, '--out', childFile]).done;
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stderr).toContain(`note: Starting from model ${parentMeta?.id}`);
+    expect(child.stderr).toContain('all weights');
+    const doc = JSON.parse(child.stdout);
+    expect(doc.lineageSeconds).toBeCloseTo((parentMeta?.trainingSeconds ?? 0) + doc.trainingSeconds, 6);
+    const meta = readModelMeta(readFileSync(childFile));
+    expect(meta?.lineage).toEqual([
+      {
+        id: parentMeta?.id,
+        sha256: createHash('sha256').update(readFileSync(parentFile)).digest('hex'),
+        trainingSeconds: parentMeta?.trainingSeconds,
+      },
+    ]);
+    expect(meta?.trainingSeconds).toBeGreaterThan(parentMeta?.trainingSeconds ?? Number.POSITIVE_INFINITY);
+
+    const resumeChange = await start(['--resume', String(doc.run), '--init', parentFile]).done;
+    expect(resumeChange.code).toBe(2);
+    expect(resumeChange.stderr).toContain('--init cannot change them');
+  }, 180_000);
 
   it('says what is missing or wrong before doing any work', async () => {
     const missing = await start(['--scale', '2', '--data', trainSet.dir, '--val', valSet.dir]).done;

@@ -6,6 +6,7 @@ import { openStore } from '../../engine/store/store.ts';
 import type { TrainEvent } from '../../engine/training/events.ts';
 import { DEFAULT_CONFIG, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/training/trainer.ts';
+import { resolveWarmStart } from '../../engine/training/warm-start.ts';
 import { formatDb, printJson } from '../output.ts';
 
 export interface TrainCliOptions {
@@ -28,13 +29,15 @@ export interface TrainCliOptions {
   device?: string;
   out?: string;
   resume?: string;
+  init?: string;
   state?: string;
   json?: boolean;
 }
 
 /** `srstudio train`: starts or resumes a run; loaded only when the command runs. */
 export async function trainAction(opts: TrainCliOptions): Promise<void> {
-  const store = openStore(resolveStateDir(opts.state));
+  const stateDir = resolveStateDir(opts.state);
+  const store = openStore(stateDir);
   const controller = new AbortController();
   // First Ctrl-C: finish the current step, checkpoint, exit. A second one is Node's default (kill).
   const onSigint = () => {
@@ -54,7 +57,7 @@ export async function trainAction(opts: TrainCliOptions): Promise<void> {
     const options = { signal: controller.signal, onEvent, logEvery: 5 };
     const result = opts.resume
       ? await resumeTraining(store, parseRunId(opts.resume), resumeOverrides(opts), options)
-      : await startTraining(store, configFrom(opts), options);
+      : await startTraining(store, await configFrom(opts, stateDir), options);
     progress.done();
     report(result, opts.json === true);
   } finally {
@@ -92,9 +95,9 @@ function choice<T extends string>(text: string | undefined, flag: string, allowe
   return text as T;
 }
 
-function configFrom(opts: TrainCliOptions): TrainConfig {
+async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<TrainConfig> {
   const d = DEFAULT_CONFIG;
-  return {
+  const config: TrainConfig = {
     arch: required(opts.arch, '--arch'),
     scale: number(required(opts.scale, '--scale'), '--scale', 0),
     data: required(opts.data, '--data'),
@@ -113,7 +116,10 @@ function configFrom(opts: TrainCliOptions): TrainConfig {
     checkpointEvery: number(opts.checkpointEvery, '--checkpoint-every', d.checkpointEvery),
     out: opts.out ?? null,
     device: device(opts.device),
+    init: null,
   };
+  // The parent is resolved (and hashed) once, after the cheap checks: the run stores what it started from.
+  return opts.init === undefined ? config : { ...config, init: await resolveWarmStart(opts.init, { stateDir }) };
 }
 
 function parseRunId(text: string): number {
@@ -129,9 +135,9 @@ function parseRunId(text: string): number {
 
 /** With --resume only the length and the device may change: everything else must match the run to reproduce it. */
 function resumeOverrides(opts: TrainCliOptions): { steps?: number; device?: Device } {
-  const ignored = (['arch', 'scale', 'data', 'val', 'batch', 'patch', 'lr', 'seed', 'schedule', 'loss', 'out'] as const).filter(
-    (k) => opts[k] !== undefined,
-  );
+  const ignored = (
+    ['arch', 'scale', 'data', 'val', 'batch', 'patch', 'lr', 'seed', 'schedule', 'loss', 'sampling', 'out', 'init'] as const
+  ).filter((k) => opts[k] !== undefined);
   if (ignored.length > 0) {
     throw new SrError(
       'BAD_ARGUMENT',
@@ -155,6 +161,8 @@ function report(result: TrainResult, json: boolean): void {
       status: result.status,
       steps: result.steps,
       seconds: result.seconds,
+      trainingSeconds: result.trainingSeconds,
+      lineageSeconds: result.lineageSeconds,
       samplesPerSecond: result.samplesPerSecond,
       best: result.best,
       bicubic: result.bicubic,
@@ -171,6 +179,11 @@ function report(result: TrainResult, json: boolean): void {
       `best: step ${result.best.step}, ${formatDb(result.best.psnr)} dB / ${result.best.ssim.toFixed(4)} (bicubic ${formatDb(result.bicubic.psnr)} dB / ${result.bicubic.ssim.toFixed(4)})`,
     );
   }
+  const lineage =
+    result.lineageSeconds === result.trainingSeconds
+      ? ''
+      : `; ${result.lineageSeconds === null ? 'unknown' : duration(result.lineageSeconds)} with the model it started from`;
+  lines.push(`trained for ${duration(result.trainingSeconds)}${lineage}`);
   if (result.model) lines.push(`model: ${result.model}`);
   if (result.status !== 'done') lines.push(`resume with: srstudio train --resume ${result.run}`);
   process.stdout.write(`${lines.join('\n')}\n`);

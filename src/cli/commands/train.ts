@@ -31,6 +31,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--checkpoint-every <n>', `checkpoint every N steps (default ${DEFAULT_CONFIG.checkpointEvery})`)
     .option('--device <device>', `${DEVICE_NAMES.join('|')} (default auto)`)
     .option('--out <file.onnx>', "where to write the best model (default: the state folder's models/)")
+    .option(
+      '--init <model>',
+      'start from this model’s weights (id or .onnx), e.g. srcnn-x2 for an SRCNN ×3 run; its training time counts in the lineage',
+    )
     .option('--resume <run>', 'continue run RUN from its latest checkpoint, with its stored settings')
     .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the OS app-data folder)')
     .option('--json', 'print one JSON document when done')

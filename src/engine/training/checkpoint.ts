@@ -20,6 +20,8 @@ export interface CheckpointState {
   rng: { seed: number; step: number };
   /** Best validation so far, so a resumed run keeps comparing against it. */
   best?: { step: number; psnr: number; ssim: number } | null;
+  /** Seconds this run has trained up to `step` (all sessions), so a resumed run keeps counting its budget. */
+  seconds?: number;
   /** Parameters and Adam's first/second moments, by parameter name. */
   params: Map<string, Float32Array>;
   adamM: Map<string, Float32Array>;
@@ -39,6 +41,8 @@ interface Header {
   config: unknown;
   rng: { seed: number; step: number };
   best: { step: number; psnr: number; ssim: number } | null;
+  /** Absent in checkpoints written before training time was recorded. */
+  seconds?: number;
   tensors: TensorEntry[];
 }
 
@@ -69,6 +73,7 @@ export function encodeCheckpoint(state: CheckpointState): Uint8Array[] {
     config: state.config,
     rng: state.rng,
     best: state.best ?? null,
+    seconds: state.seconds,
     tensors,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -122,6 +127,7 @@ export function decodeCheckpoint(bytes: Uint8Array, path: string): CheckpointSta
     config: header.config,
     rng: header.rng,
     best: header.best,
+    seconds: header.seconds,
     params: maps.param,
     adamM: maps.m,
     adamV: maps.v,

@@ -3,6 +3,7 @@ import { writeFileAtomicSync } from '../imaging/atomic-write.ts';
 import { type ArchSpec, archName, inputKindOf, receptiveRadius } from './architectures.ts';
 import { buildInferenceModel } from './graph/index.ts';
 import type { TrainConfig } from './train-config.ts';
+import { lineageOf } from './warm-start.ts';
 
 export interface ExportInfo {
   runId: number;
@@ -10,6 +11,8 @@ export interface ExportInfo {
   step: number;
   /** Validation score of these weights, keyed like `val-x3`. */
   scores: ModelMeta['scores'];
+  /** Seconds the run trained to reach these weights (its warm-start parent's not included). */
+  seconds: number;
 }
 
 /** `srcnn-9-5-5-x3`, `fsrcnn-56-12-4-x3`: the architecture name with its scale, once. */
@@ -22,6 +25,9 @@ export function modelStem(arch: ArchSpec): string {
 export function exportRunModel(path: string, arch: ArchSpec, params: Map<string, Float32Array>, info: ExportInfo): void {
   const { runId, config, step } = info;
   const name = archName(arch);
+  const init = config.init;
+  // The budget counts the parent's training too; unknown when the parent never recorded it.
+  const parentSeconds = init ? init.trainingSeconds : 0;
   const meta: ModelMeta = {
     id: `run-${runId}-${modelStem(arch)}`.toLowerCase().slice(0, 64),
     name: `${name} ×${arch.scale} (training run ${runId}, step ${step})`,
@@ -34,8 +40,11 @@ export function exportRunModel(path: string, arch: ArchSpec, params: Map<string,
     provenance:
       `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
       `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +
-      (config.val ? `; validated on ${config.val}.` : '.'),
+      (config.val ? `; validated on ${config.val}` : '') +
+      (init ? `; started from model ${init.id} (sha256 ${init.sha256.slice(0, 12)}…).` : '.'),
     scores: info.scores,
+    ...(parentSeconds === null ? {} : { trainingSeconds: parentSeconds + info.seconds }),
+    ...(init ? { lineage: lineageOf(init) } : {}),
   };
   writeFileAtomicSync(path, [buildInferenceModel(arch, params, meta)]);
 }

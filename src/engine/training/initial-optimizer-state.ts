@@ -1,13 +1,28 @@
-/** The weights and Adam moments a run starts from: a checkpoint's, or seeded fresh weights with zero moments. */
+/**
+ * The weights and Adam moments a run starts from: a checkpoint's; else seeded fresh weights, or a parent model's
+ * (warm start), with zero moments.
+ */
 import { Rng, Stream } from '../seeded-random.ts';
 import { type ArchSpec, initParams } from './architectures.ts';
 import type { CheckpointState } from './checkpoint.ts';
 import type { OptimizerState } from './step-runner.ts';
+import { type WarmStart, warmStartParams } from './warm-start.ts';
 
-export function initialOptimizerState(arch: ArchSpec, seed: number, checkpoint: CheckpointState | null): OptimizerState {
-  if (checkpoint) return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV };
+export interface InitialState extends OptimizerState {
+  /** With a warm start: the parameters the parent did not have, which start from the seeded initialisation. */
+  fresh: string[];
+}
+
+export function initialOptimizerState(
+  arch: ArchSpec,
+  seed: number,
+  checkpoint: CheckpointState | null,
+  warm: WarmStart | null = null,
+): InitialState {
+  if (checkpoint) return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV, fresh: [] };
   const rng = Rng.keyed(seed, Stream.init);
-  const params = initParams(arch, () => rng.next());
+  const random = () => rng.next();
+  const { params, fresh } = warm ? warmStartParams(arch, random, warm) : { params: initParams(arch, random), fresh: [] };
   const zeros = () => new Map([...params].map(([name, values]) => [name, new Float32Array(values.length)]));
-  return { params, adamM: zeros(), adamV: zeros() };
+  return { params, adamM: zeros(), adamV: zeros(), fresh };
 }

@@ -49,6 +49,7 @@ export class RunArtifacts {
       config,
       rng: { seed: config.seed, step: at },
       best,
+      seconds: this.run.trainingSeconds(),
       params: state.params,
       adamM: state.adamM,
       adamV: state.adamV,
@@ -62,7 +63,7 @@ export class RunArtifacts {
   exportModel(at: number, params: Map<string, Float32Array>, score: Score | null): void {
     const { runId, runs, config, arch, emit } = this.run;
     const scores = score && config.val ? { [valSetName(config.val, config.scale)]: { psnr: score.psnr, ssim: score.ssim } } : {};
-    exportRunModel(this.modelPath, arch, params, { runId, config, step: at, scores });
+    exportRunModel(this.modelPath, arch, params, { runId, config, step: at, scores, seconds: this.run.trainingSeconds() });
     runs.setModel(runId, this.modelPath);
     emit({ type: 'model', run: runId, step: at, path: this.modelPath });
   }

@@ -10,6 +10,8 @@ export interface RunContext {
   config: TrainConfig;
   arch: ArchSpec;
   emit: (event: TrainEvent) => void;
+  /** Seconds this run has trained so far, across all its sessions. */
+  trainingSeconds: () => number;
 }
 
 /** The best validation score so far, as checkpoints and the runs table keep it. */

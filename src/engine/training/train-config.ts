@@ -2,6 +2,7 @@ import { SrError } from '../errors.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { SamplingMode } from './patch-sampler.ts';
 import type { ScheduleKind } from './schedule.ts';
+import type { WarmStart } from './warm-start.ts';
 
 /** Everything that defines a training run. Stored with the run, so `--resume RUN` needs nothing else. */
 export interface TrainConfig {
@@ -29,6 +30,8 @@ export interface TrainConfig {
   /** Where the best model is exported; null: the store's models folder. */
   out: string | null;
   device: Device;
+  /** The model whose weights the run starts from (warm start); null: a seeded initialisation. */
+  init: WarmStart | null;
 }
 
 export const SAMPLING_MODES: readonly SamplingMode[] = ['texture', 'uniform', 'stride'];
@@ -48,6 +51,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'
   checkpointEvery: 1000,
   out: null,
   device: 'auto',
+  init: null,
 };
 
 function positiveInt(name: string, value: number, flag: string): void {
@@ -76,5 +80,6 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   if (!SAMPLING_MODES.includes(sampling)) {
     throw new SrError('BAD_ARGUMENT', `Unknown sampling '${config.sampling}'`, `Use --sampling ${SAMPLING_MODES.join(', ')}.`);
   }
-  return { ...config, sampling };
+  // Runs stored before warm starts existed have no `init`.
+  return { ...config, sampling, init: config.init ?? null };
 }

@@ -21,6 +21,7 @@ import type { TrainConfig } from './train-config.ts';
 import { TrainProgress } from './train-progress.ts';
 import type { Score } from './validation.ts';
 import { runValidationRound } from './validation-round.ts';
+import type { WarmStart } from './warm-start.ts';
 
 export interface TrainOptions {
   /** Abort to stop cleanly: a checkpoint is written first. `signal.reason === 'pause'` marks the run paused. */
@@ -41,6 +42,10 @@ export interface TrainResult {
   steps: number;
   /** Seconds of this session's training loop. */
   seconds: number;
+  /** Seconds of training behind the run's latest weights, over all its sessions. */
+  trainingSeconds: number;
+  /** The same plus its warm-start parent's (what a training budget counts); null where the parent's is unknown. */
+  lineageSeconds: number | null;
   samplesPerSecond: number;
   best: BestScore | null;
   bicubic: Score | null;
@@ -59,7 +64,11 @@ export async function runTraining(
   const emit = (event: TrainEvent) => options.onEvent?.(event);
   const runs = new RunsRepo(store);
   const arch = parseArch(config.arch, config.scale);
-  const run: RunContext = { runId, runs, config, arch, emit };
+  // The run's training time counts every session: a resume continues from the checkpoint's count.
+  const secondsBefore = checkpoint?.seconds ?? 0;
+  let started = performance.now();
+  const trainingSeconds = () => secondsBefore + (performance.now() - started) / 1000;
+  const run: RunContext = { runId, runs, config, arch, emit, trainingSeconds };
   const geometry = patchGeometry(config.scale, inputKindOf(arch), config.patch, (n) => outputSizeFor(arch, n));
   const artifacts = RunArtifacts.open(store, run, options.modelDir, checkpoint ? checkpoint.step : null);
 
@@ -70,7 +79,8 @@ export async function runTraining(
   });
   const { validation, session, provider, prefetcher } = setup;
 
-  const state = initialOptimizerState(arch, config.seed, checkpoint);
+  const state = initialOptimizerState(arch, config.seed, checkpoint, config.init);
+  if (!checkpoint && config.init) emit({ type: 'notice', message: warmStartNotice(config.init, state.fresh) });
   const runner = new StepRunner(
     session.session,
     session.graph,
@@ -99,7 +109,7 @@ export async function runTraining(
     positions: prefetcher.positions,
     provider,
   });
-  const started = performance.now();
+  started = performance.now();
   try {
     while (step < config.steps) {
       if (options.signal?.aborted) {
@@ -147,6 +157,8 @@ export async function runTraining(
     await session.session.release();
   }
   const seconds = (performance.now() - started) / 1000;
+  const ownSeconds = trainingSeconds();
+  const parentSeconds = config.init ? config.init.trainingSeconds : 0;
   emit({ type: 'finished', run: runId, status, step });
   return {
     run: runId,
@@ -155,10 +167,19 @@ export async function runTraining(
     status,
     steps: step,
     seconds,
+    trainingSeconds: ownSeconds,
+    lineageSeconds: parentSeconds === null ? null : parentSeconds + ownSeconds,
     samplesPerSecond: progress.samplesPerSecond(step - startStep),
     best,
     bicubic: validation?.bicubic ?? null,
     model: runs.get(runId)?.modelPath ?? null,
     data: { ...prefetcher.stats },
   };
+}
+
+function warmStartNotice(warm: WarmStart, fresh: string[]): string {
+  const behind =
+    warm.trainingSeconds === null ? 'its training time is unknown' : `${(warm.trainingSeconds / 60).toFixed(1)} min of training behind it`;
+  const which = fresh.length === 0 ? 'all weights' : `all weights but ${fresh.join(', ')} (not in the model, so freshly initialised)`;
+  return `Starting from model ${warm.id} (${behind}): ${which}`;
 }

@@ -1,0 +1,90 @@
+/**
+ * Warm starts (`srstudio train --init MODEL`): a run's first weights come from another model instead of a seeded
+ * initialisation. SRCNN's layers do not depend on the scale, so ×3 and ×4 can start from a trained ×2; FSRCNN shares
+ * all but its deconvolution. The training behind the parent counts towards the child's budget, so the run records
+ * it, and every model it exports carries the whole chain (ModelMeta.lineage and trainingSeconds).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ModelAncestor } from '../../shared/model-meta.ts';
+import { fromFsError, SrError } from '../errors.ts';
+import type { ModelDirs } from '../models/model-dirs.ts';
+import { loadModel } from '../models/registry.ts';
+import { type ArchSpec, archName, initParams, paramSpecs } from './architectures.ts';
+import { readModelWeights } from './model-weights.ts';
+
+/** The model a run starts from, as resolved when the run was created (stored in its config). */
+export interface WarmStart {
+  id: string;
+  path: string;
+  sha256: string;
+  /** Training seconds behind the parent's weights, its ancestors' included; null where it never recorded them. */
+  trainingSeconds: number | null;
+  /** The parent's own ancestors, nearest first. */
+  lineage: ModelAncestor[];
+}
+
+export async function resolveWarmStart(idOrPath: string, dirs: ModelDirs): Promise<WarmStart> {
+  const model = await loadModel(idOrPath, dirs);
+  return {
+    id: model.meta.id,
+    path: model.path,
+    sha256: sha256(readModel(model.path)),
+    trainingSeconds: model.meta.trainingSeconds ?? null,
+    lineage: model.meta.lineage ?? [],
+  };
+}
+
+/** The chain a model trained from `warm` records: the parent first, then the parent's own ancestors. */
+export function lineageOf(warm: WarmStart): ModelAncestor[] {
+  return [{ id: warm.id, sha256: warm.sha256, trainingSeconds: warm.trainingSeconds }, ...warm.lineage];
+}
+
+/**
+ * A run's first weights: every parameter the parent has (same name, same size) is copied, the others keep their
+ * seeded initialisation and are listed in `fresh`. A parent with none of them is refused.
+ */
+export function warmStartParams(
+  arch: ArchSpec,
+  random: () => number,
+  warm: WarmStart,
+): { params: Map<string, Float32Array>; fresh: string[] } {
+  const bytes = readModel(warm.path);
+  if (sha256(bytes) !== warm.sha256) {
+    throw new SrError(
+      'BAD_MODEL',
+      `${warm.path} (model "${warm.id}") has changed since this run was created`,
+      'Start a new run with --init pointing at the model as it is now.',
+      warm.path,
+    );
+  }
+  const parent = readModelWeights(bytes);
+  const params = initParams(arch, random);
+  const fresh: string[] = [];
+  for (const spec of paramSpecs(arch)) {
+    const values = parent.get(spec.name);
+    if (values && values.length === params.get(spec.name)?.length) params.set(spec.name, values.slice());
+    else fresh.push(spec.name);
+  }
+  if (fresh.length === paramSpecs(arch).length) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `Model "${warm.id}" has none of the weights of ${archName(arch)}, so training cannot start from it`,
+      'Pass --init a model of the same architecture (e.g. srcnn-x2 for an SRCNN 9-5-5 run at ×3).',
+      warm.path,
+    );
+  }
+  return { params, fresh };
+}
+
+function readModel(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw fromFsError(error, path, 'read');
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
