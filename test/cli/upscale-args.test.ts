@@ -25,8 +25,7 @@ describe('srstudio upscale arguments', () => {
     [['in', '-o', 'out', '--width', '10.5'], /--width must be a positive whole number/],
     [['in', '-o', 'out', '--device', 'tpu'], /Unknown --device "tpu"/],
     [['-o', 'out'], /No inputs given/],
-    [['in', '--resume'], /original settings; INPUT cannot be changed/],
-    [['--resume', '-o', 'out'], /--out cannot be changed/],
+    [['--resume', '-o', 'out'], /--out alone cannot be matched or changed/],
     [['--resume', '0'], /--resume takes a job id/],
   ])('refuses %j with a clear message', async (args, message) => {
     const error = await parseUpscale(args);

@@ -126,10 +126,11 @@ describe('srstudio upscale (real CLI, child processes)', () => {
   );
 
   it(
-    'Ctrl-C stops cleanly: exit 130, job interrupted, says how to resume; --resume ID then completes',
+    'Ctrl-C stops cleanly: exit 130, job interrupted, says how to resume; the recalled command line with --resume completes it, a different one says what differs',
     async () => {
       await writePhotos(at('in'), 10, { width: 120, height: 96 });
-      const { child, done } = startCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')]);
+      const original = ['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')];
+      const { child, done } = startCli(original);
       await waitForJournal(at('state'), (s) => s.items.some((i) => i.status === 'done'));
       child.kill('SIGINT');
       const stopped = await done;
@@ -145,7 +146,19 @@ describe('srstudio upscale (real CLI, child processes)', () => {
       // Only finished files are in the output folder.
       expect(listTree(at('out'))).toHaveLength(10 - left.length);
 
-      const resumed = await runCli(['upscale', '--resume', String(journal.job?.id), '--state', at('state')]);
+      // Up-arrow, another output folder, --resume appended: refused, naming the setting that differs; nothing written.
+      const elsewhere = [...original.slice(0, 2), '-o', at('elsewhere'), ...original.slice(4)];
+      const mismatch = await runCli([...elsewhere, '--scale', '3', '--resume']);
+      expect(mismatch.code).toBe(2);
+      expect(mismatch.stderr).toContain(`does not match upscale job ${journal.job?.id}`);
+      expect(mismatch.stderr).toContain(`--out: the batch has ${at('out')}, this command line ${at('elsewhere')}`);
+      expect(mismatch.stderr).toContain('--scale: the batch has none, this command line 3');
+      expect(mismatch.stderr).not.toContain('--model');
+      expect(fs.existsSync(at('elsewhere'))).toBe(false);
+      expect(readJournal(at('state')).job?.status).toBe('interrupted');
+
+      // Up-arrow, --resume appended to the same command line: it continues the batch.
+      const resumed = await runCli([...original, '--resume']);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stdout).toMatch(new RegExp(`Job ${journal.job?.id}: 10 upscaled, 0 failed, 0 skipped`));
       expect(listTree(at('out'))).toHaveLength(10);

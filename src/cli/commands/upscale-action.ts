@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { SrError } from '../../engine/errors.ts';
+import { parseUpscaleRequest } from '../../engine/jobs/create-upscale-job.ts';
 import type { UpscaleJobSummary } from '../../engine/jobs/job-summary.ts';
+import { findResumableJobFor } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
 import { DEFAULT_NAME_TEMPLATE, type ExistingPolicy, FormatChoice, type UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../engine/models/execution-providers.ts';
@@ -33,12 +35,22 @@ export interface UpscaleCliOptions {
 
 /** `srstudio upscale`: runs or resumes a batch; loaded only when the command runs. */
 export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): Promise<void> {
-  const resume = parseResume(opts.resume);
-  const request = resume === undefined ? toRequest(inputs, opts) : undefined;
-  if (resume !== undefined) assertNoBatchSettings(inputs, opts);
+  let resume = parseResume(opts.resume);
+  // `--resume` appended to the original command line (up-arrow): the settings must match the batch it resumes.
+  const recalled = resume !== undefined && batchSettingsGiven(inputs, opts).length > 0;
+  if (recalled && inputs.length === 0) throw batchSettingsWithoutInput(batchSettingsGiven(inputs, opts));
+  const request = resume === undefined || recalled ? toRequest(inputs, opts) : undefined;
 
   const stateDir = resolveStateDir(opts.state);
   const store = openStore(stateDir);
+  if (recalled && request) {
+    try {
+      resume = findResumableJobFor(new JobsRepo(store), resume === 'latest' ? undefined : resume, parseUpscaleRequest(request));
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
   const controller = new AbortController();
   const bar = process.stderr.isTTY && !opts.json ? new UpscaleProgressBar() : undefined;
   let jobId: number | undefined;
@@ -70,7 +82,7 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
   try {
     const summary = await runUpscaleJob({
       store,
-      request,
+      request: resume === undefined ? request : undefined,
       resume,
       signal: controller.signal,
       onEvent: (event) => {
@@ -120,8 +132,9 @@ function parseResume(value: string | boolean | undefined): number | 'latest' | u
   return id;
 }
 
-function assertNoBatchSettings(inputs: string[], opts: UpscaleCliOptions): void {
-  const given = [
+/** The batch settings given on the command line, by their flags. */
+function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[] {
+  return [
     inputs.length > 0 ? 'INPUT' : undefined,
     ...(['out', 'recursive', 'scale', 'width', 'height', 'model', 'quality', 'skipExisting', 'overwrite', 'tile', 'device'] as const).map(
       (k) => (opts[k] !== undefined ? `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : undefined),
@@ -129,13 +142,14 @@ function assertNoBatchSettings(inputs: string[], opts: UpscaleCliOptions): void 
     opts.format !== 'keep' ? '--format' : undefined,
     opts.name !== DEFAULT_NAME_TEMPLATE ? '--name' : undefined,
   ].filter((x): x is string => x !== undefined);
-  if (given.length > 0) {
-    throw new SrError(
-      'BAD_ARGUMENT',
-      `--resume continues a batch with its original settings; ${given.join(', ')} cannot be changed`,
-      'Run --resume alone (with --state if needed), or start a new batch.',
-    );
-  }
+}
+
+function batchSettingsWithoutInput(given: string[]): SrError {
+  return new SrError(
+    'BAD_ARGUMENT',
+    `--resume continues a batch with its original settings; ${given.join(', ')} alone cannot be matched or changed`,
+    'Run --resume alone (with --state if needed), or repeat the whole original command line with --resume appended.',
+  );
 }
 
 function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInput {

@@ -1,6 +1,9 @@
 import { SrError } from '../errors.ts';
 import { isOtherProcessAlive } from '../store/clock.ts';
 import type { JobRecord, JobStatus, JobsRepo } from '../store/jobs-repo.ts';
+import { UpscaleJobParams } from './create-upscale-job.ts';
+import { requestDifferences } from './request-difference.ts';
+import type { UpscaleRequest } from './upscale-request.ts';
 
 /** States a job can be resumed from: stopped before all its files were processed. */
 const RESUMABLE: readonly JobStatus[] = ['queued', 'interrupted', 'cancelled'];
@@ -25,6 +28,28 @@ export function findResumableJob(jobs: JobsRepo, id?: number): JobRecord {
   const job = pickJob(jobs, id);
   if (!isResumable(job)) throw notResumable(job);
   return job;
+}
+
+/**
+ * The job that a recalled command line with `--resume` appended continues: job `id`, or else the newest unfinished
+ * upscale job with the same settings. When they differ, the error names each setting that does, so nobody resumes a
+ * batch thinking it runs with settings it does not have.
+ */
+export function findResumableJobFor(jobs: JobsRepo, id: number | undefined, given: UpscaleRequest): number {
+  const differencesFrom = (job: JobRecord) => requestDifferences(UpscaleJobParams.parse(job.params).request, given);
+  const unfinished = jobs.list({ kind: 'upscale' }).filter(isResumable);
+  const candidate = id === undefined ? (unfinished.find((job) => differencesFrom(job).length === 0) ?? unfinished[0]) : pickJob(jobs, id);
+  if (candidate === undefined) return pickJob(jobs, undefined).id; // throws: nothing to resume
+  const differences = differencesFrom(candidate);
+  if (differences.length > 0) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `This command line does not match upscale job ${candidate.id}, so --resume cannot continue it:\n  ${differences.join('\n  ')}`,
+      `Resume with the batch's own settings (\`srstudio upscale --resume ${candidate.id}\`), or drop --resume to start a new batch.`,
+    );
+  }
+  if (!isResumable(candidate)) throw notResumable(candidate);
+  return candidate.id;
 }
 
 function isResumable(job: JobRecord): boolean {
