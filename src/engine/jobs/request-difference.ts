@@ -5,25 +5,30 @@ import type { UpscaleRequest } from './upscale-request.ts';
  * someone recalls the original command and appends `--resume`: the same command resumes; a different one must say
  * which setting differs, because resuming would silently use the stored one.
  */
+/** Each stored setting with the flag that sets it. */
+const SETTINGS: [label: string, key: keyof UpscaleRequest][] = [
+  ['INPUT', 'inputs'],
+  ['--out', 'outDir'],
+  ['--scale', 'scale'],
+  ['--width', 'width'],
+  ['--height', 'height'],
+  ['--recursive', 'recursive'],
+  ['--model', 'model'],
+  ['--format', 'format'],
+  ['--quality', 'quality'],
+  ['--name', 'nameTemplate'],
+  ['--skip-existing/--overwrite', 'existing'],
+  ['--tile', 'tile'],
+  ['--device', 'device'],
+];
+
 export function requestDifferences(stored: UpscaleRequest, given: UpscaleRequest): string[] {
-  const lines: string[] = [];
-  const compare = (label: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) lines.push(`${label}: the batch has ${show(a)}, this command line ${show(b)}`);
-  };
-  compare('INPUT', [...stored.inputs].sort(), [...given.inputs].sort());
-  compare('--out', stored.outDir, given.outDir);
-  compare('--scale', stored.scale, given.scale);
-  compare('--width', stored.width, given.width);
-  compare('--height', stored.height, given.height);
-  compare('--recursive', stored.recursive, given.recursive);
-  compare('--model', stored.model, given.model);
-  compare('--format', stored.format, given.format);
-  compare('--quality', stored.quality, given.quality);
-  compare('--name', stored.nameTemplate, given.nameTemplate);
-  compare('--skip-existing/--overwrite', stored.existing, given.existing);
-  compare('--tile', stored.tile, given.tile);
-  compare('--device', stored.device, given.device);
-  return lines;
+  // Inputs are compared as a set: `a b` and `b a` plan the same batch.
+  const normal = (request: UpscaleRequest) => ({ ...request, inputs: [...request.inputs].sort() });
+  const [a, b] = [normal(stored), normal(given)];
+  return SETTINGS.filter(([, key]) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).map(
+    ([label, key]) => `${label}: the batch has ${show(a[key])}, this command line ${show(b[key])}`,
+  );
 }
 
 function show(value: unknown): string {
