@@ -54,7 +54,7 @@ describe('training runs through the forked engine host', () => {
       expect(await sharp(ref.path).metadata()).toMatchObject({ width: 32, height: 32, format: 'png' });
       expect(ref.path.startsWith(engine.stateDir)).toBe(true);
     }
-    // Bicubic and the truth differ (the crop shows what the model must recover); older samples were replaced.
+    // Bicubic and the truth differ (the crop shows what the model must recover); only the last two steps are kept.
     const [bicubicPixels, truthPixels] = await Promise.all([sample.bicubic, sample.truth].map((r) => sharp(r.path).raw().toBuffer()));
     expect(bicubicPixels.equals(truthPixels)).toBe(false);
     expect(fs.existsSync(validations[0].sample!.model.path)).toBe(false);

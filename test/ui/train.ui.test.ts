@@ -150,4 +150,28 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
     await ui.screenshot('train-notes');
   }, 240_000);
+
+  // Uses the model the first test added to the model list (an SRCNN 9-1-5 ×3) and the 'photos' data set.
+  it('starts a run from an existing model with uniform sampling; the run says where it started from', async () => {
+    const page = ui.page;
+    await ui.open('train');
+    await page.getByLabel('Data set').selectOption({ label: 'photos (4 train / 2 val)' });
+    const from = page.getByLabel('Start from');
+    await expect.poll(() => from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).count()).toBe(1);
+    const parent = (await from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).getAttribute('value')) ?? '';
+    await from.selectOption(parent);
+    await page.getByLabel('Patch sampling').selectOption('uniform');
+    await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
+    await page.getByLabel('Scale').selectOption('2');
+    await page.getByLabel('Steps', { exact: true }).fill('10');
+    await page.getByLabel('Batch size').fill('8');
+    await page.getByLabel('Patch (HR px)').fill('24');
+    await page.getByLabel('Validate every (steps)').fill('10');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const notes = page.getByRole('list', { name: 'Engine notes on this run' });
+    await expect.poll(() => notes.textContent(), { timeout: 120_000 }).toContain(`Starting from model ${parent}`);
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
+    const runs = page.getByRole('list', { name: 'Training runs' });
+    await expect.poll(() => runs.getByRole('listitem').first().textContent()).toContain(`from ${parent}`);
+  }, 240_000);
 });

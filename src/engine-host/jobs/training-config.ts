@@ -2,6 +2,7 @@ import { SrError } from '../../engine/errors.ts';
 import type { Store } from '../../engine/store/store.ts';
 import { resolveImagePaths } from '../../engine/training/data-source.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../engine/training/train-config.ts';
+import { resolveWarmStart } from '../../engine/training/warm-start.ts';
 import type { TrainingStartParams } from '../../shared/contract/index.ts';
 
 function datasetSource(datasetId: string): string {
@@ -41,5 +42,7 @@ export async function trainConfigFrom(params: TrainingStartParams, store: Store)
     valEvery: params.validateEvery,
     checkpointEvery: params.checkpointEvery,
     device: params.device,
+    sampling: params.sampling,
+    init: params.initModelId === undefined ? null : await resolveWarmStart(params.initModelId, { stateDir: store.dir }),
   };
 }

@@ -18,7 +18,7 @@ function stepOf(store: Store, runId: number): number {
 
 /** A run as the contract shows it. A stopped run whose job waits in the queue again reads 'queued'. */
 export function toRunSummary(store: Store, run: RunRecord): TrainingRunSummary {
-  const config = (run.config ?? {}) as { data?: string; steps?: number };
+  const config = (run.config ?? {}) as { data?: string; steps?: number; init?: { id: string } | null };
   const job = jobOfRun(store, run.id);
   const state: JobState = job?.status === 'queued' ? 'queued' : run.status;
   const dataset = /^dataset:([0-9]+)$/.exec(config.data ?? '');
@@ -39,6 +39,7 @@ export function toRunSummary(store: Store, run: RunRecord): TrainingRunSummary {
     error: run.error?.slice(0, 2000) ?? null,
     createdAt: run.createdAt,
     ...(sample ? { sample } : {}),
+    ...(config.init ? { initModelId: config.init.id } : {}),
   };
 }
 

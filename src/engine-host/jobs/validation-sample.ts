@@ -14,6 +14,11 @@ export type TrainSample = NonNullable<Extract<TrainEvent, { type: 'validation' }
 /** HR pixels on each side of the sample crop: big enough to judge edges, small enough to write at every validation. */
 const CROP = 128;
 const INDEX = 'sample.json';
+/**
+ * Steps whose files are kept. A page learns of a sample from an event and then loads its images; on a busy machine
+ * the next validation can land in between, so the previous step's files stay until the one after.
+ */
+const KEEP_STEPS = 2;
 
 function scaledBy(plane: Plane, factor: number): Plane {
   return { width: plane.width, height: plane.height, data: plane.data.map((v) => v * factor) };
@@ -32,8 +37,8 @@ function centreCrop(plane: Plane, w: number, h: number): Buffer {
 
 /**
  * Writes one validation image's bicubic / model / truth crops as grey PNGs (the model works on luma only, and
- * luma is what PSNR/SSIM score) into `folder`, then records them in `sample.json` and removes the previous step's
- * files. The names carry the step, so an image cache never shows a stale sample.
+ * luma is what PSNR/SSIM score) into `folder`, then records them in `sample.json` and removes the files of all but the
+ * last KEEP_STEPS steps. The names carry the step, so an image cache never shows a stale sample.
  */
 export async function writeValidationSample(folder: string, step: number, sample: TrainSample): Promise<SampleRef> {
   const { truth } = sample;
@@ -64,9 +69,9 @@ export async function writeValidationSample(folder: string, step: number, sample
   }
   const ref: SampleRef = { step, image: sample.name.slice(0, 500), ...refs };
   await writeFileAtomic(join(folder, INDEX), JSON.stringify(ref));
-  for (const name of readdirSync(folder)) {
-    if (name.endsWith('.png') && !name.startsWith(stem)) rmSync(join(folder, name), { force: true });
-  }
+  const pngs = readdirSync(folder).filter((name) => /^step-\d{8}-.*\.png$/.test(name));
+  const kept = [...new Set(pngs.map((name) => name.slice(0, stem.length)))].sort().slice(-KEEP_STEPS);
+  for (const name of pngs) if (!kept.includes(name.slice(0, stem.length))) rmSync(join(folder, name), { force: true });
   return ref;
 }
 

@@ -33,6 +33,8 @@ export const TrainingRunSummary = z.object({
   error: z.string().max(2000).nullable().optional(),
   /** The latest validation sample, when the run has one. */
   sample: ValidationSample.optional(),
+  /** The model whose weights the run started from (warm start). */
+  initModelId: EntityId.optional(),
   state: JobState,
   step: z.number().int().nonnegative(),
   totalSteps: z.number().int().nonnegative(),
@@ -104,6 +106,10 @@ export const TrainingStartParams = z
     validateEvery: z.number().int().min(1).max(10_000_000).default(500),
     checkpointEvery: z.number().int().min(1).max(10_000_000).default(1000),
     device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
+    /** `texture`: patches drawn more often where the photos have texture; `uniform`: every position alike. */
+    sampling: z.enum(['texture', 'uniform']).default('texture'),
+    /** Start from this model's weights (models.list id) instead of a seeded initialisation. */
+    initModelId: EntityId.optional(),
   })
   .strict()
   .refine((p) => (p.datasetId === undefined) !== (p.data === undefined), {

@@ -2,6 +2,7 @@ import {
   type DatasetSummary,
   type EventPayload,
   type MetricPoint,
+  type ModelSummary,
   type SrsClient,
   type TRAINING_PRESETS,
   type TrainingRunSummary,
@@ -23,6 +24,9 @@ export interface TrainForm {
   loss: 'mse' | 'l1';
   seed: number;
   validateEvery: number;
+  sampling: 'texture' | 'uniform';
+  /** A model id to start from, or '' for a seeded initialisation. */
+  initModelId: string;
 }
 
 export const DEFAULT_FORM: TrainForm = {
@@ -37,6 +41,8 @@ export const DEFAULT_FORM: TrainForm = {
   loss: 'mse',
   seed: 1,
   validateEvery: 500,
+  sampling: 'texture',
+  initModelId: '',
 };
 
 export interface RunNote {
@@ -78,6 +84,8 @@ export class TrainState extends UserActions {
   form = $state<TrainForm>({ ...DEFAULT_FORM });
   fieldErrors = $state<Record<string, string>>({});
   datasets = $state.raw<DatasetSummary[]>([]);
+  /** Models a run can start from: SR Studio's own (an imported model's weights have other names). */
+  parents = $state.raw<ModelSummary[]>([]);
   runs = $state.raw<TrainingRunSummary[]>([]);
   selectedRunId = $state<string | null>(null);
   /** The selected run's latest validation sample (bicubic / model / ground truth), refreshed at each validation. */
@@ -196,6 +204,7 @@ export class TrainState extends UserActions {
     await this.run('Loading…', async () => {
       this.datasets = (await this.client.datasets.list({})).datasets;
       if (!this.form.datasetId && this.datasets[0]) this.form.datasetId = this.datasets[0].id;
+      this.parents = (await this.client.models.list({})).models.filter((m) => m.meta.architecture !== 'imported');
       await this.loadRuns();
       const latest = this.runs[0];
       if (!this.selectedRunId && latest) await this.selectRun(latest.id);
@@ -234,8 +243,8 @@ export class TrainState extends UserActions {
 
   /** Checks the form with the contract's schema; field messages land next to their inputs. */
   validate(): ReturnType<typeof TrainingStartParams.safeParse> {
-    const { datasetId, ...rest } = this.form;
-    const parsed = TrainingStartParams.safeParse({ ...rest, ...(datasetId ? { datasetId } : {}) });
+    const { datasetId, initModelId, ...rest } = this.form;
+    const parsed = TrainingStartParams.safeParse({ ...rest, ...(datasetId ? { datasetId } : {}), ...(initModelId ? { initModelId } : {}) });
     const errors: Record<string, string> = {};
     if (!datasetId) errors.datasetId = 'Choose a data set (create one in Datasets).';
     if (!parsed.success) {
