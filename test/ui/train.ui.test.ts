@@ -152,7 +152,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
   }, 240_000);
 
   // Uses the model the first test added to the model list (an SRCNN 9-1-5 ×3) and the 'photos' data set.
-  it('starts a run from an existing model with uniform sampling; the run says where it started from', async () => {
+  it('starts a run from an existing model with texture-weighted sampling; the run says where it started from', async () => {
     const page = ui.page;
     await ui.open('train');
     await page.getByLabel('Data set').selectOption({ label: 'photos (4 train / 2 val)' });
@@ -160,7 +160,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await expect.poll(() => from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).count()).toBe(1);
     const parent = (await from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).getAttribute('value')) ?? '';
     await from.selectOption(parent);
-    await page.getByLabel('Patch sampling').selectOption('uniform');
+    await page.getByLabel('Patch sampling').selectOption('texture');
     await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
     await page.getByLabel('Scale').selectOption('2');
     await page.getByLabel('Steps', { exact: true }).fill('10');

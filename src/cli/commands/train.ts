@@ -23,7 +23,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--loss <kind>', 'mse | l1 (default mse)')
     .option(
       '--sampling <mode>',
-      "texture: patches drawn more often where the photo has texture (default) | uniform: every position alike | stride: the paper's fixed sub-images",
+      "uniform: every position alike (default) | texture: patches drawn more often where the photo has texture | stride: the paper's fixed sub-images",
     )
     .option('--stride <n>', `HR pixels between sub-images with --sampling stride (default ${DEFAULT_CONFIG.stride})`)
     .option('--no-augment', 'no random flips and rotations')

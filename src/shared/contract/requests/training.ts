@@ -106,8 +106,8 @@ export const TrainingStartParams = z
     validateEvery: z.number().int().min(1).max(10_000_000).default(500),
     checkpointEvery: z.number().int().min(1).max(10_000_000).default(1000),
     device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
-    /** `texture`: patches drawn more often where the photos have texture; `uniform`: every position alike. */
-    sampling: z.enum(['texture', 'uniform']).default('texture'),
+    /** `uniform`: every position alike; `texture`: patches drawn more often where the photos have texture. */
+    sampling: z.enum(['uniform', 'texture']).default('uniform'),
     /** Start from this model's weights (models.list id) instead of a seeded initialisation. */
     initModelId: EntityId.optional(),
   })

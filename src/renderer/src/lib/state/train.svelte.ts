@@ -41,7 +41,7 @@ export const DEFAULT_FORM: TrainForm = {
   loss: 'mse',
   seed: 1,
   validateEvery: 500,
-  sampling: 'texture',
+  sampling: 'uniform',
   initModelId: '',
 };
 
