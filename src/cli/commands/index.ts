@@ -6,10 +6,12 @@ import { registerModelsCommand } from './models.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTrainCommand } from './train.ts';
 import { registerUpscaleCommand } from './upscale.ts';
+import { registerWorkerCommand } from './worker.ts';
 
 /** Each command lives in its own file and registers itself here; the order is the order of `--help`. */
 export function registerCommands(program: Command): void {
   registerUpscaleCommand(program);
+  registerWorkerCommand(program);
   registerEvalCommand(program);
   registerTrainCommand(program);
   registerDatasetsCommand(program);

@@ -164,7 +164,7 @@ async function estimateWork(
 }
 
 /** Fresh jobs report the rows decided at planning time, so a listener sees every input once. */
-function announcePlanned(items: readonly JobItemRecord[], jobId: number, emit: (event: UpscaleJobEvent) => void): void {
+export function announcePlanned(items: readonly JobItemRecord[], jobId: number, emit: (event: UpscaleJobEvent) => void): void {
   for (const item of items) {
     if (item.status === 'skipped')
       emit({ type: 'item-skipped', jobId, itemId: item.id, input: item.input, reason: item.reason ?? 'skipped' });

@@ -7,12 +7,12 @@ import type { LoadedModel } from '../models/loaded-model.ts';
 import { upscaleForBatch } from './batch-model.ts';
 import type { ItemError } from './job-events.ts';
 import { keptFormat } from './output-naming.ts';
-import type { UpscaleRequest } from './upscale-request.ts';
+import type { UpscaleSettings } from './upscale-request.ts';
 
 export interface UpscaleFileOptions {
   model: LoadedModel;
-  /** The batch's settings (sizing, tile, device, quality, pixel limit); inputs and outDir are not read. */
-  request: Pick<UpscaleRequest, 'scale' | 'width' | 'height' | 'tile' | 'device' | 'quality' | 'maxPixels'>;
+  /** The batch's settings (sizing, tile, device, quality, pixel limit): a whole request, or what a queue job carries. */
+  request: UpscaleSettings;
   signal?: AbortSignal;
   onFraction?: (fraction: number) => void;
   onNotice?: (message: string) => void;
