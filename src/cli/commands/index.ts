@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBenchCommand } from './bench.ts';
 import { registerDatasetsCommand } from './datasets.ts';
 import { registerEvalCommand } from './eval.ts';
+import { registerJobsCommand } from './jobs.ts';
 import { registerModelsCommand } from './models.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTrainCommand } from './train.ts';
@@ -12,6 +13,7 @@ import { registerWorkerCommand } from './worker.ts';
 export function registerCommands(program: Command): void {
   registerUpscaleCommand(program);
   registerWorkerCommand(program);
+  registerJobsCommand(program);
   registerEvalCommand(program);
   registerTrainCommand(program);
   registerDatasetsCommand(program);
