@@ -34,7 +34,10 @@ interface Common {
  * refusals) and dispatched.
  */
 export async function startQueuedUpscale(options: Common & { request: UpscaleRequest; queue: QueueChoice }): Promise<UpscaleJobSummary> {
-  const link = await openQueueLink(options.queue.target);
+  let jobId: number | undefined;
+  const link = await openQueueLink(options.queue.target, (message) => {
+    if (jobId !== undefined) options.onEvent?.({ type: 'notice', jobId, message });
+  });
   try {
     const batch = await link.nextBatchId();
     const attempts = options.queue.attempts ?? DEFAULT_ATTEMPTS;
@@ -42,6 +45,7 @@ export async function startQueuedUpscale(options: Common & { request: UpscaleReq
       claim: true,
       queue: { url: options.queue.target.display, batch, attempts },
     });
+    jobId = job.id;
     return await dispatchUpscaleJob({ ...options, jobId: job.id, link, batch, attempts, resumed: false });
   } finally {
     await link.close();
@@ -69,7 +73,8 @@ export async function resumeQueuedUpscale(
       `Resume it with --queue ${params.queue.url} (add the password if that Redis needs one).`,
     );
   }
-  const link = await openQueueLink(target);
+  const jobId = options.target.id;
+  const link = await openQueueLink(target, (message) => options.onEvent?.({ type: 'notice', jobId, message }));
   try {
     // Claimed only once Redis answered, so a job that cannot be followed now is not left 'running'.
     const job = claimResumableJob(options.jobs, options.target.id);
