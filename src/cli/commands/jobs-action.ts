@@ -1,5 +1,6 @@
 import { SrError } from '../../engine/errors.ts';
 import { summarizeJob } from '../../engine/jobs/job-summary.ts';
+import type { BatchStatus } from '../../engine/queue/dispatch/batch-status.ts';
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
@@ -47,11 +48,7 @@ async function queuedStatus(batch: number, opts: JobsStatusCliOptions): Promise<
     const status = await readBatchStatus(link, batch);
     const out = (line: string) => process.stdout.write(`${line}\n`);
     if (opts.json) {
-      printJson(
-        status.kind === 'upscale'
-          ? { ...(toJson(status) as object), kind: 'upscale', active: status.active, workersOnline: status.workersOnline }
-          : status,
-      );
+      printJson(status.kind === 'upscale' ? upscaleStatusJson(status) : status);
     } else if (status.kind === 'upscale') {
       out(
         `Batch ${batch} on ${status.url} (upscale): ${status.ok} done, ${status.failed.length} failed, ${status.skipped.length} skipped, ${status.remaining} remaining (${status.active} in progress).`,
@@ -69,4 +66,17 @@ async function queuedStatus(batch: number, opts: JobsStatusCliOptions): Promise<
   } finally {
     await link.close();
   }
+}
+
+/** The same document as `upscale --json` prints, with the batch in place of this machine's job id. */
+function upscaleStatusJson(status: Extract<BatchStatus, { kind: 'upscale' }>): unknown {
+  const { job: _job, ...summary } = toJson(status) as Record<string, unknown>;
+  return {
+    kind: 'upscale',
+    batch: status.batch,
+    queue: status.url,
+    ...summary,
+    active: status.active,
+    workersOnline: status.workersOnline,
+  };
 }
