@@ -1,49 +1,38 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeBadFiles } from '../helpers/imaging-bad-files.ts';
-import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts';
+import { readTree, writePhotos } from '../helpers/jobs-batch.ts';
 import { runCli, startCli } from '../helpers/jobs-cli.ts';
-import { listTree, makeJobsTempDir } from '../helpers/jobs-fs.ts';
-import { startWorkerProcess, stopAllWorkers } from '../helpers/queue-workers.ts';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { listTree } from '../helpers/jobs-fs.ts';
+import { useQueueFixture } from '../helpers/queue-fixture.ts';
+import { startWorkerProcess } from '../helpers/queue-workers.ts';
 
 /**
  * The issue's "must show": a real redis-server, two `srstudio worker` processes, a folder of 12 photos with one
  * corrupt file, and one worker killed with SIGKILL in the middle of a file. Everything else is real too: the
  * enqueuing CLI, BullMQ's stalled-job recovery, sharp, ONNX Runtime, the atomic writes.
  */
-let redis: RedisServer;
-let tmp: { dir: string; cleanup(): void };
-let model: string;
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+const queue = useQueueFixture('fleet');
+const at = queue.at;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  tmp = makeJobsTempDir('srstudio-fleet-');
-  model = await writeBatchModel(tmp.dir);
   // 640×480 → 1280×960 takes ~0.5 s per file here: long enough that a kill lands inside a file.
   await writePhotos(at('in'), 11, { width: 640, height: 480 });
   fs.mkdirSync(at('bad'));
   const bad = await writeBadFiles(at('bad'));
   fs.copyFileSync(bad.truncatedJpeg, at('in', 'photo05-corrupt.jpg'));
 }, 60_000);
-afterEach(() => stopAllWorkers());
-afterAll(async () => {
-  await redis?.dispose();
-  tmp?.cleanup();
-});
 
 describe('a queued batch across two workers, one killed with kill -9 mid-file', () => {
   it('writes the same bytes as a local batch, reports the corrupt file once, and leaves no temp files', async () => {
-    const local = await runCli(['upscale', at('in'), '-o', at('local'), '--model', model, '--state', at('state-local'), '--json']);
+    const local = await runCli(['upscale', at('in'), '-o', at('local'), '--model', queue.model, '--state', at('state-local'), '--json']);
     expect(local.code, local.stderr).toBe(1); // the corrupt file
     const reference = readTree(at('local'));
     expect(reference.size).toBe(11);
 
-    const victim = startWorkerProcess(redis.url, { stateDir: at('worker-a') });
+    const victim = startWorkerProcess(queue.redis.url, { stateDir: at('worker-a') });
     await victim.waitFor(/serving redis:/);
-    const survivor = startWorkerProcess(redis.url, { stateDir: at('worker-b') });
+    const survivor = startWorkerProcess(queue.redis.url, { stateDir: at('worker-b') });
     await survivor.waitFor(/serving redis:/);
 
     const batch = startCli([
@@ -52,11 +41,11 @@ describe('a queued batch across two workers, one killed with kill -9 mid-file', 
       '-o',
       at('out'),
       '--model',
-      model,
+      queue.model,
       '--state',
       at('state-queue'),
       '--queue',
-      redis.url,
+      queue.redis.url,
       '--json',
     ]);
     // The victim announces each file before it starts on it: kill it right inside its first good one.

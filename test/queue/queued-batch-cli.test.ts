@@ -1,35 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts';
+import { describe, expect, it } from 'vitest';
+import { readTree, writePhotos } from '../helpers/jobs-batch.ts';
 import { runCli, startCli } from '../helpers/jobs-cli.ts';
-import { makeJobsTempDir } from '../helpers/jobs-fs.ts';
-import { startWorkerProcess, stopAllWorkers } from '../helpers/queue-workers.ts';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { useQueueFixture } from '../helpers/queue-fixture.ts';
+import { startWorkerProcess } from '../helpers/queue-workers.ts';
 
 /** The commands around a queued batch: Ctrl-C and --resume, `jobs status` from Redis alone, and `eval --queue`. */
-let redis: RedisServer;
-let tmp: { dir: string; cleanup(): void };
-let model: string;
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  tmp = makeJobsTempDir('srstudio-queued-cli-');
-  model = await writeBatchModel(tmp.dir);
-}, 60_000);
-afterEach(() => stopAllWorkers());
-afterAll(async () => {
-  await redis?.dispose();
-  tmp?.cleanup();
-});
+const queue = useQueueFixture('queued-cli');
+const at = queue.at;
 
 describe('a queued batch followed, left, and followed again', () => {
   it('Ctrl-C leaves the batch to the workers; jobs status reads it from Redis; --resume catches up and reports every file', async () => {
     await writePhotos(at('in'), 4, { seed: 11 });
     const state = at('state');
     // No worker yet: the batch waits in the queue while its enqueuer is stopped.
-    const enqueuer = startCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', state, '--queue', redis.url]);
+    const enqueuer = startCli(['upscale', at('in'), '-o', at('out'), '--model', queue.model, '--state', state, '--queue', queue.redis.url]);
     let stderr = '';
     await new Promise<void>((resolve) => {
       enqueuer.child.stderr?.on('data', (chunk: Buffer) => {
@@ -44,11 +30,11 @@ describe('a queued batch followed, left, and followed again', () => {
     const jobId = Number(/job (\d+) in this machine's journal/.exec(stopped.stderr)?.[1]);
     expect(stopped.stdout).toContain(`The workers go on with batch ${batch}`);
 
-    const waiting = await runCli(['jobs', 'status', String(batch), '--redis', redis.url, '--json']);
+    const waiting = await runCli(['jobs', 'status', String(batch), '--redis', queue.redis.url, '--json']);
     expect(waiting.code).toBe(1);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ kind: 'upscale', batch, status: 'running', ok: 0, remaining: 4, workersOnline: [] });
 
-    const worker = startWorkerProcess(redis.url, { stateDir: at('worker') });
+    const worker = startWorkerProcess(queue.redis.url, { stateDir: at('worker') });
     await worker.waitFor(/wrote \S+photo03_x2\.png/);
     // The journal here still says nothing is done; --resume (the stored URL, no --queue) catches up with the queue.
     const resumed = await runCli(['upscale', '--resume', '--state', state, '--json']);
@@ -58,25 +44,25 @@ describe('a queued batch followed, left, and followed again', () => {
     expect(doc.outputs.map((o: { output: string }) => path.basename(o.output))).toEqual([0, 1, 2, 3].map((i) => `photo0${i}_x2.png`));
     expect(readTree(at('out')).size).toBe(4);
 
-    const finished = await runCli(['jobs', 'status', String(batch), '--redis', redis.url, '--json']);
+    const finished = await runCli(['jobs', 'status', String(batch), '--redis', queue.redis.url, '--json']);
     expect(finished.code, finished.stderr).toBe(0);
     expect(JSON.parse(finished.stdout)).toMatchObject({ status: 'done', ok: 4, remaining: 0, failed: [] });
     const local = await runCli(['jobs', 'status', String(jobId), '--state', state]);
     expect(local.stdout).toMatch(new RegExp(`Job ${jobId}: 4 upscaled, 0 failed`));
 
-    const missing = await runCli(['jobs', 'status', '999', '--redis', redis.url]);
+    const missing = await runCli(['jobs', 'status', '999', '--redis', queue.redis.url]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`There is no batch 999 on ${redis.url}`);
+    expect(missing.stderr).toContain(`There is no batch 999 on ${queue.redis.url}`);
   }, 240_000);
 });
 
 describe('eval --queue', () => {
   it('scores a folder on the workers with exactly the local result, for a kernel and for a model', async () => {
     await writePhotos(at('set'), 3, { width: 48, height: 36, seed: 21 });
-    startWorkerProcess(redis.url, { stateDir: at('eval-worker') });
-    for (const method of ['bicubic', model]) {
+    startWorkerProcess(queue.redis.url, { stateDir: at('eval-worker') });
+    for (const method of ['bicubic', queue.model]) {
       const args = ['eval', '--data', at('set'), '--scale', '2', '--method', method, '--json', '--state', at('eval-state')];
-      const [local, queued] = [await runCli(args), await runCli([...args, '--queue', redis.url])];
+      const [local, queued] = [await runCli(args), await runCli([...args, '--queue', queue.redis.url])];
       expect(local.code, local.stderr).toBe(0);
       expect(queued.code, queued.stderr).toBe(0);
       const strip = (text: string) => {
@@ -92,7 +78,7 @@ describe('eval --queue', () => {
     fs.mkdirSync(at('bad-set'), { recursive: true });
     await writePhotos(at('bad-set'), 2, { width: 48, height: 36 });
     fs.writeFileSync(at('bad-set', 'photo02.png'), 'not a png');
-    startWorkerProcess(redis.url, { stateDir: at('eval-worker') });
+    startWorkerProcess(queue.redis.url, { stateDir: at('eval-worker') });
     const result = await runCli([
       'eval',
       '--data',
@@ -102,7 +88,7 @@ describe('eval --queue', () => {
       '--method',
       'bicubic',
       '--queue',
-      redis.url,
+      queue.redis.url,
       '--attempts',
       '1',
     ]);

@@ -1,30 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runUpscaleJob } from '../../src/engine/jobs/run-upscale-job.ts';
 import { openStore } from '../../src/engine/store/store.ts';
-import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts';
+import { readTree, writePhotos } from '../helpers/jobs-batch.ts';
 import { runCli, startCli } from '../helpers/jobs-cli.ts';
-import { listTree, makeJobsTempDir } from '../helpers/jobs-fs.ts';
-import { startWorkerProcess, stopAllWorkers } from '../helpers/queue-workers.ts';
+import { listTree } from '../helpers/jobs-fs.ts';
+import { useQueueFixture } from '../helpers/queue-fixture.ts';
+import { startWorkerProcess } from '../helpers/queue-workers.ts';
 import { freePort, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 
 /** Redis going away and coming back, Redis never there, and Redis behind a password and TLS: all real. */
-let tmp: { dir: string; cleanup(): void };
-let model: string;
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+const queue = useQueueFixture('redis-faults', { redis: false });
+const at = queue.at;
 const servers: RedisServer[] = [];
-
-beforeAll(async () => {
-  tmp = makeJobsTempDir('srstudio-redis-faults-');
-  model = await writeBatchModel(tmp.dir);
-});
-afterEach(() => stopAllWorkers());
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.dispose()));
-  tmp?.cleanup();
-});
+afterAll(() => Promise.all(servers.map((s) => s.dispose())));
 
 async function redisServer(options?: Parameters<typeof startRedisServer>[0]): Promise<RedisServer> {
   const server = await startRedisServer(options);
@@ -36,7 +27,7 @@ async function redisServer(options?: Parameters<typeof startRedisServer>[0]): Pr
 async function localReference(input: string, out: string): Promise<Map<string, Buffer>> {
   const store = openStore(`${out}-state`);
   try {
-    await runUpscaleJob({ store, request: { inputs: [input], outDir: out, model } });
+    await runUpscaleJob({ store, request: { inputs: [input], outDir: out, model: queue.model } });
   } finally {
     store.close();
   }
@@ -58,7 +49,7 @@ describe('Redis restarted in the middle of a batch', () => {
       '-o',
       at('restart-out'),
       '--model',
-      model,
+      queue.model,
       '--state',
       at('restart-state'),
       '--queue',
@@ -133,7 +124,7 @@ describe('rediss:// with a password', () => {
     });
     await worker.waitFor(/serving rediss:/);
     const result = await runCli(
-      ['upscale', at('tls-in'), '-o', at('tls-out'), '--model', model, '--state', at('tls-state'), '--queue', redis.url, '--json'],
+      ['upscale', at('tls-in'), '-o', at('tls-out'), '--model', queue.model, '--state', at('tls-state'), '--queue', redis.url, '--json'],
       {
         env,
       },
