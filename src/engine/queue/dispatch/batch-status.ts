@@ -1,10 +1,10 @@
-import type { Queue } from 'bullmq';
 import { summarizeJob, type UpscaleJobSummary } from '../../jobs/job-summary.ts';
 import type { JobItemRecord } from '../../store/jobs-repo.ts';
 import { type EvalBatchManifest, readManifest, type UpscaleBatchManifest } from '../batch-manifest.ts';
 import { type FileOutcome, readOutcomes } from '../batch-outcomes.ts';
 import { parseFailureReason } from '../failure-reason.ts';
 import { EvalImageResult, UpscaleFileResult } from '../file-jobs.ts';
+import { onlineWorkers } from './queue-info.ts';
 import type { QueueLink } from './queue-link.ts';
 
 /** A queued batch as Redis alone tells it, from any machine: `srstudio jobs status ID --redis URL`. */
@@ -96,11 +96,4 @@ async function evalStatus(link: QueueLink, manifest: EvalBatchManifest, workersO
     active,
     workersOnline,
   };
-}
-
-/** Workers connected to the queue now, by name (each has several connections). */
-async function onlineWorkers(queue: Queue): Promise<string[]> {
-  const clients = await queue.getWorkers();
-  const names = clients.map((c) => String(c.rawname ?? '').split(':w:')[1]).filter((n): n is string => Boolean(n));
-  return [...new Set(names)].sort();
 }

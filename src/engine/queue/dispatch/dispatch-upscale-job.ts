@@ -55,12 +55,20 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
   const meter = new FleetMeter(open.size);
   const intervalMs = options.progressIntervalMs ?? 250;
   const progress = new ProgressReporter(jobId, all.length, counts, meter, emit, 0);
-  let lastReport = Number.NEGATIVE_INFINITY;
-  const report = (force: boolean): void => {
-    if (!force && performance.now() - lastReport < intervalMs) return;
-    lastReport = performance.now();
-    progress.report(true);
+  // Progress at every file boundary (as a local batch reports), the workers' table at most once per interval.
+  let lastWorkers = Number.NEGATIVE_INFINITY;
+  const reportWorkers = (): void => {
+    lastWorkers = performance.now();
     emit({ type: 'workers', jobId, workers: meter.workers() });
+  };
+  const report = (fileBoundary: boolean): void => {
+    const due = performance.now() - lastWorkers >= intervalMs;
+    if (fileBoundary || due) progress.report(true);
+    if (due) reportWorkers();
+  };
+  const reportAll = (): void => {
+    progress.report(true);
+    reportWorkers();
   };
 
   let stop: Stop | undefined;
@@ -149,7 +157,7 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
     queue: { batch, url: link.target.display },
   });
   if (!options.resumed) announcePlanned(all, jobId, emit);
-  report(true);
+  reportAll();
 
   const events = await link.openEvents();
   events.on('progress', ({ jobId: id, data }) => {
@@ -202,7 +210,7 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
 
   const status: JobStatus = stop?.kind === 'aborted' ? (options.abortStatus ?? 'interrupted') : stop ? 'interrupted' : 'done';
   jobs.setStatus(jobId, status, stop?.kind === 'disk-full' ? describe(stop.error) : null);
-  report(true);
+  reportAll();
   emit({ type: 'job-end', jobId, status });
   const snapshot = meter.snapshot();
   const summary = summarizeJob(jobs.get(jobId) ?? { id: jobId, status, error: null }, jobs.items(jobId), {

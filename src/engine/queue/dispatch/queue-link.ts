@@ -11,6 +11,8 @@ import type { RedisTarget } from '../redis-target.ts';
  */
 export interface QueueLink {
   readonly target: RedisTarget;
+  /** The server's version, from the first check. */
+  readonly redisVersion: string;
   readonly redis: Redis;
   readonly queue: Queue;
   /** A listener for the queue's events (its own blocking connection); close it when done. */
@@ -23,7 +25,7 @@ export interface QueueLink {
 
 /** Checks the URL first (a clear QUEUE_UNAVAILABLE error, nothing created), then connects for good. */
 export async function openQueueLink(target: RedisTarget, onNotice: (message: string) => void = () => {}): Promise<QueueLink> {
-  await checkRedis(target);
+  const { version } = await checkRedis(target);
   const redis = new Redis(redisOptions(target, { reconnect: true }));
   const reconnectCallbacks = new Set<() => void>();
   let lost = false;
@@ -44,6 +46,7 @@ export async function openQueueLink(target: RedisTarget, onNotice: (message: str
   const events: QueueEvents[] = [];
   return {
     target,
+    redisVersion: version,
     redis,
     queue,
     async openEvents() {

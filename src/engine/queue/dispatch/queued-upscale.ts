@@ -8,7 +8,7 @@ import type { LoadedModel } from '../../models/loaded-model.ts';
 import type { JobRecord, JobsRepo } from '../../store/jobs-repo.ts';
 import { parseRedisUrl, type RedisTarget } from '../redis-target.ts';
 import { dispatchUpscaleJob } from './dispatch-upscale-job.ts';
-import { openQueueLink } from './queue-link.ts';
+import { openQueueLink, type QueueLink } from './queue-link.ts';
 
 /** How a batch goes to the queue: where, and how many times a file is tried before it counts as failed. */
 export interface QueueChoice {
@@ -39,17 +39,46 @@ export async function startQueuedUpscale(options: Common & { request: UpscaleReq
     if (jobId !== undefined) options.onEvent?.({ type: 'notice', jobId, message });
   });
   try {
-    const batch = await link.nextBatchId();
-    const attempts = options.queue.attempts ?? DEFAULT_ATTEMPTS;
-    const job = createUpscaleJob(options.jobs, options.request, options.model, {
-      claim: true,
-      queue: { url: options.queue.target.display, batch, attempts },
-    });
+    const { job, batch, attempts } = await planOnQueue(link, options, { claim: true });
     jobId = job.id;
     return await dispatchUpscaleJob({ ...options, jobId: job.id, link, batch, attempts, resumed: false });
   } finally {
     await link.close();
   }
+}
+
+/**
+ * A queued batch journaled as 'queued' but not yet published (the desktop app's job line runs it later, through
+ * `resumeQueuedUpscale`): the URL is checked and the batch numbered now, so a bad URL is refused at once.
+ */
+export async function planQueuedUpscale(
+  jobs: JobsRepo,
+  request: UpscaleRequest,
+  model: LoadedModel,
+  queue: QueueChoice,
+): Promise<{ job: JobRecord; batch: number }> {
+  const link = await openQueueLink(queue.target);
+  try {
+    const { job, batch } = await planOnQueue(link, { jobs, request, model, queue }, { claim: false });
+    return { job, batch };
+  } finally {
+    await link.close();
+  }
+}
+
+/** Numbers the batch in Redis, then plans and journals it here exactly as a local batch (discovery, names, refusals). */
+async function planOnQueue(
+  link: QueueLink,
+  options: { jobs: JobsRepo; request: UpscaleRequest; model: LoadedModel; queue: QueueChoice },
+  { claim }: { claim: boolean },
+): Promise<{ job: JobRecord; batch: number; attempts: number }> {
+  const batch = await link.nextBatchId();
+  const attempts = options.queue.attempts ?? DEFAULT_ATTEMPTS;
+  const job = createUpscaleJob(options.jobs, options.request, options.model, {
+    claim,
+    queue: { url: options.queue.target.display, batch, attempts },
+  });
+  return { job, batch, attempts };
 }
 
 /**
