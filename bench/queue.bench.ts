@@ -10,7 +10,7 @@
  * is not counted, for any run). The local batch builds its ORT session inside that time, as a user's run does; the
  * workers are warmed by a 4-file batch first, as a long-running fleet is (model fetched, session built). The queue's overhead per file is read from BullMQ's job timestamps: how long a file
  * waited for a worker that was free (enqueue or the worker's previous file → start), and what a worker adds around
- * the upscale itself (hashing the output, recording it, the ack). Outputs are checked byte for byte against the local
+ * the upscale itself (a stat of the output, recording it, the ack). Outputs are checked byte for byte against the local
  * batch.
  */
 import { spawn } from 'node:child_process';
@@ -64,7 +64,7 @@ function runBatch(args: string[], env: NodeJS.ProcessEnv = {}): Promise<BatchDoc
 interface Overhead {
   /** Enqueue (or the worker's previous file's end) → start, per file. */
   waitMs: number[];
-  /** Worker time around the upscale: hash, record, ack. */
+  /** Worker time around the upscale: stat, record, ack. */
   workerMs: number[];
 }
 
@@ -177,7 +177,7 @@ try {
     const { waitMs, workerMs } = run.overhead;
     const worst = quantile(waitMs, 0.5) + quantile(workerMs, 0.5);
     process.stdout.write(
-      `queue overhead per file, ${label} (${waitMs.length} files): waiting on a free worker (enqueue or previous file → start) median ${quantile(waitMs, 0.5).toFixed(1)} ms, p95 ${quantile(waitMs, 0.95).toFixed(1)} ms, max ${Math.max(...waitMs).toFixed(1)} ms; in the worker around the upscale (hash, record, ack) median ${quantile(workerMs, 0.5).toFixed(1)} ms; together ${worst.toFixed(1)} ms (target < 20 ms: ${worst < 20 ? 'met' : 'NOT met'})\n`,
+      `queue overhead per file, ${label} (${waitMs.length} files): waiting on a free worker (enqueue or previous file → start) median ${quantile(waitMs, 0.5).toFixed(1)} ms, p95 ${quantile(waitMs, 0.95).toFixed(1)} ms, max ${Math.max(...waitMs).toFixed(1)} ms; in the worker around the upscale (stat, record, ack) median ${quantile(workerMs, 0.5).toFixed(1)} ms; together ${worst.toFixed(1)} ms (target < 20 ms: ${worst < 20 ? 'met' : 'NOT met'})\n`,
     );
   }
 

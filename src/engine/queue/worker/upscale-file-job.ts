@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import type { Job } from 'bullmq';
-import { hashFile } from '../../hash-file.ts';
 import { removeTempFilesOf } from '../../jobs/leftover-temp-files.ts';
 import { toItemError, upscaleFile } from '../../jobs/upscale-file.ts';
 import { toFailureReason } from '../failure-reason.ts';
@@ -10,8 +9,8 @@ import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext
 /**
  * One file of a queued batch, through the very function a local batch uses (`upscaleFile`), so the bytes match a
  * local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
- * size and hash in the job before it reports back, so if its worker dies in between, the next attempt recognises the
- * finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
+ * size, inode and modification time in the job before it reports back, so if its worker dies in between, the next
+ * attempt recognises the finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
  * temp file the killed write may have left.
  */
 export async function runUpscaleFileJob(
@@ -52,15 +51,19 @@ export async function runUpscaleFileJob(
     throw new Error(toFailureReason(itemError));
   }
   const seconds = (performance.now() - startedAt) / 1000;
-  const [sha256, stat] = await Promise.all([hashFile(data.output), fs.stat(data.output)]);
-  const result: UpscaleFileResult = { ...size, seconds, bytes: stat.size, sha256, worker: context.name, attempt };
+  const { bytes, ino, mtimeNs } = await fingerprint(data.output);
+  const result: UpscaleFileResult = { ...size, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
   await job.updateData({ ...data, written: result });
   context.log(`wrote ${data.output} (${size.width}×${size.height}, ${seconds.toFixed(2)} s)`);
   return result;
 }
 
+async function fingerprint(output: string): Promise<{ bytes: number; ino: string; mtimeNs: string }> {
+  const stat = await fs.stat(output, { bigint: true });
+  return { bytes: Number(stat.size), ino: String(stat.ino), mtimeNs: String(stat.mtimeNs) };
+}
+
 async function isWrittenOutput(output: string, written: UpscaleFileResult): Promise<boolean> {
-  const stat = await fs.stat(output).catch(() => undefined);
-  if (stat?.size !== written.bytes) return false;
-  return (await hashFile(output).catch(() => null)) === written.sha256;
+  const now = await fingerprint(output).catch(() => undefined);
+  return now !== undefined && now.bytes === written.bytes && now.ino === written.ino && now.mtimeNs === written.mtimeNs;
 }
