@@ -1,18 +1,17 @@
 import { announcePlanned } from '../../jobs/execute-upscale-job.ts';
 import type { ItemError, UpscaleJobEvent, UpscaleJobListener } from '../../jobs/job-events.ts';
 import { summarizeJob, type UpscaleJobSummary } from '../../jobs/job-summary.ts';
-import { ProgressReporter } from '../../jobs/progress-reporter.ts';
 import { type UpscaleRequest, upscaleSettingsOf } from '../../jobs/upscale-request.ts';
 import type { LoadedModel } from '../../models/loaded-model.ts';
 import type { JobItemRecord, JobStatus, JobsRepo } from '../../store/jobs-repo.ts';
 import { findManifest, type UpscaleBatchManifest, writeManifest } from '../batch-manifest.ts';
 import { readOutcomes } from '../batch-outcomes.ts';
 import { parseFailureReason } from '../failure-reason.ts';
-import { FileProgress, type UpscaleFileJob, UpscaleFileResult } from '../file-jobs.ts';
+import { FileProgress, type UpscaleFileJob } from '../file-jobs.ts';
 import { describeModel, publishModel } from '../model-transport.ts';
 import { fileJobId, JOB_NAMES, parseFileJobId } from '../queue-names.ts';
 import { enqueueFiles, removeUnstarted } from './enqueue.ts';
-import { FleetMeter } from './fleet-meter.ts';
+import { JournalMirror } from './journal-mirror.ts';
 import type { QueueLink } from './queue-link.ts';
 
 export interface DispatchUpscaleOptions {
@@ -31,8 +30,6 @@ export interface DispatchUpscaleOptions {
   progressIntervalMs?: number;
 }
 
-type Stop = { kind: 'aborted' } | { kind: 'disk-full'; error: ItemError };
-
 /**
  * The queued counterpart of executeUpscaleJob: the same journal, the same events, the same summary, but the files
  * are upscaled by queue workers. It publishes the batch (model, plan, one job per file still to do), then mirrors
@@ -45,102 +42,14 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
   const startedAt = performance.now();
   const emit = (event: UpscaleJobEvent): void => options.onEvent?.(event);
   const all = jobs.items(jobId);
-  const open = new Map(all.filter((i) => i.status === 'pending' || i.status === 'running').map((i) => [i.seq, i]));
-  const counts = { ok: 0, failed: 0, skipped: 0 };
-  for (const item of all) {
-    if (item.status === 'done') counts.ok++;
-    else if (item.status === 'failed') counts.failed++;
-    else if (item.status === 'skipped') counts.skipped++;
-  }
-  const meter = new FleetMeter(open.size);
-  const intervalMs = options.progressIntervalMs ?? 250;
-  const progress = new ProgressReporter(jobId, all.length, counts, meter, emit, 0);
-  // Progress at every file boundary (as a local batch reports), the workers' table at most once per interval.
-  let lastWorkers = Number.NEGATIVE_INFINITY;
-  const reportWorkers = (): void => {
-    lastWorkers = performance.now();
-    emit({ type: 'workers', jobId, workers: meter.workers() });
-  };
-  const report = (fileBoundary: boolean): void => {
-    const due = performance.now() - lastWorkers >= intervalMs;
-    if (fileBoundary || due) progress.report(true);
-    if (due) reportWorkers();
-  };
-  const reportAll = (): void => {
-    progress.report(true);
-    reportWorkers();
-  };
-
-  let stop: Stop | undefined;
-  let writtenMp = 0;
-  let settle!: () => void;
-  const settled = new Promise<void>((resolve) => {
-    settle = resolve;
-  });
-  const settleIfDone = (): void => {
-    if (open.size === 0) settle();
-  };
-
-  const started = (seq: number, worker: string): void => {
-    const item = open.get(seq);
-    if (!item) return;
-    if (item.status !== 'running') {
-      jobs.markItem(item.id, 'running');
-      item.status = 'running';
-      emit({ type: 'item-start', jobId, itemId: item.id, input: item.input, output: item.output as string });
-    }
-    meter.started(worker, item.input);
-    report(false);
-  };
-
-  const done = (seq: number, raw: unknown): void => {
-    const item = open.get(seq);
-    if (!item) return;
-    const parsed = UpscaleFileResult.safeParse(raw);
-    if (!parsed.success) {
-      failed(seq, { code: 'INTERNAL', message: `${item.input}: the worker reported a result this SR Studio version cannot read` });
-      return;
-    }
-    open.delete(seq);
-    const { width, height, seconds, worker } = parsed.data;
-    jobs.markItem(item.id, 'done', { width, height, seconds, error: null });
-    counts.ok++;
-    writtenMp += (width * height) / 1e6;
-    meter.finished(worker, item.input, (width * height) / 1e6);
-    emit({ type: 'item-done', jobId, itemId: item.id, input: item.input, output: item.output as string, width, height, seconds, worker });
-    report(true);
-    settleIfDone();
-  };
-
-  const failed = (seq: number, error: ItemError): void => {
-    const item = open.get(seq);
-    if (!item) return;
-    open.delete(seq);
-    meter.finished(undefined, item.input, 0);
-    if (error.code === 'DISK_FULL') {
-      // As in a local batch: every next file would fail the same way. The file stays to do, its failed job leaves the
-      // queue (so a resume can add it again), and the batch stops, resumable once space is freed.
-      jobs.markItem(item.id, 'pending');
-      stop ??= { kind: 'disk-full', error };
-      void link.queue.remove(fileJobId(batch, seq)).catch(() => 0);
-      settle();
-      return;
-    }
-    jobs.markItem(item.id, 'failed', { error: error.message, reason: error.code });
-    counts.failed++;
-    emit({ type: 'item-failed', jobId, itemId: item.id, input: item.input, error });
-    report(true);
-    settleIfDone();
-  };
-
+  const mirror = new JournalMirror(jobs, jobId, all, emit, options.progressIntervalMs ?? 250);
   const manifest = await loadOrPlanManifest(options, all);
   /** Reads the state of every open file once: outcomes missed while away are applied, lost jobs are added again. */
   const catchUp = async (): Promise<void> => {
-    const outcomes = await readOutcomes(link.queue, batch, [...open.keys()]);
     const missing: number[] = [];
-    for (const [seq, outcome] of outcomes) {
-      if (outcome.state === 'done') done(seq, outcome.result);
-      else if (outcome.state === 'failed') failed(seq, parseFailureReason(outcome.reason));
+    for (const [seq, outcome] of await readOutcomes(link.queue, batch, [...mirror.open.keys()])) {
+      if (outcome.state === 'done') mirror.done(seq, outcome.result);
+      else if (outcome.state === 'failed') mirror.failed(seq, parseFailureReason(outcome.reason));
       else if (outcome.state === 'missing') missing.push(seq);
     }
     await enqueueFiles(link.queue, batch, options.attempts, fileJobs(manifest, missing));
@@ -151,35 +60,32 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
     jobId,
     resumed: options.resumed,
     total: all.length,
-    toDo: open.size,
+    toDo: mirror.open.size,
     outDir: options.request.outDir,
     modelId: options.model.meta.id,
     queue: { batch, url: link.target.display },
   });
   if (!options.resumed) announcePlanned(all, jobId, emit);
-  reportAll();
+  mirror.reportAll();
 
   const events = await link.openEvents();
   events.on('progress', ({ jobId: id, data }) => {
     const ref = parseFileJobId(id);
     const report = FileProgress.safeParse(data);
-    if (ref?.batch === batch && report.success) started(ref.seq, report.data.worker);
+    if (ref?.batch === batch && report.success) mirror.started(ref.seq, report.data.worker);
   });
   events.on('completed', ({ jobId: id, returnvalue }) => {
     const ref = parseFileJobId(id);
-    if (ref?.batch === batch) done(ref.seq, typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue);
+    if (ref?.batch === batch) mirror.done(ref.seq, typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue);
   });
   events.on('failed', ({ jobId: id, failedReason }) => {
     const ref = parseFileJobId(id);
-    if (ref?.batch === batch) failed(ref.seq, parseFailureReason(failedReason));
+    if (ref?.batch === batch) mirror.failed(ref.seq, parseFailureReason(failedReason));
   });
   const stopCatchingUp = link.onReconnect(() => {
     catchUp().catch((error: unknown) => emit({ type: 'notice', jobId, message: `Could not catch up with the queue: ${String(error)}` }));
   });
-  const onAbort = (): void => {
-    stop ??= { kind: 'aborted' };
-    settle();
-  };
+  const onAbort = (): void => mirror.stop({ kind: 'aborted' });
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
@@ -187,13 +93,10 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
     await publishModel(link.redis, manifest.model);
     await writeManifest(link.redis, manifest);
     // Listening started before the jobs exist, and catchUp reads the state of each after: no report can slip between.
-    await enqueueFiles(link.queue, batch, options.attempts, fileJobs(manifest, [...open.keys()]));
+    await enqueueFiles(link.queue, batch, options.attempts, fileJobs(manifest, [...mirror.open.keys()]));
     await catchUp();
-    settleIfDone();
-    await settled;
-    if (stop?.kind === 'disk-full' || (stop?.kind === 'aborted' && options.abortStatus === 'cancelled')) {
-      await removeUnstarted(link.queue, batch, [...open.keys()]);
-    }
+    await mirror.settled;
+    await leaveQueue(options, mirror);
   } catch (error) {
     // Redis or the journal failed under us: the workers may go on; a resume catches up with them.
     try {
@@ -208,16 +111,30 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
     await events.close().catch(() => undefined);
   }
 
+  const stop = mirror.stopped;
   const status: JobStatus = stop?.kind === 'aborted' ? (options.abortStatus ?? 'interrupted') : stop ? 'interrupted' : 'done';
   jobs.setStatus(jobId, status, stop?.kind === 'disk-full' ? describe(stop.error) : null);
-  reportAll();
+  mirror.reportAll();
   emit({ type: 'job-end', jobId, status });
-  const snapshot = meter.snapshot();
+  const { elapsedSeconds } = mirror.meter.snapshot();
   const summary = summarizeJob(jobs.get(jobId) ?? { id: jobId, status, error: null }, jobs.items(jobId), {
     seconds: (performance.now() - startedAt) / 1000,
-    megapixelsPerSecond: writtenMp > 0 && snapshot.elapsedSeconds > 0 ? writtenMp / snapshot.elapsedSeconds : null,
+    megapixelsPerSecond: mirror.megapixelsWritten > 0 && elapsedSeconds > 0 ? mirror.megapixelsWritten / elapsedSeconds : null,
   });
-  return { ...summary, queue: { batch, url: link.target.display, workers: meter.workers() } };
+  return { ...summary, queue: { batch, url: link.target.display, workers: mirror.meter.workers() } };
+}
+
+/**
+ * What leaves the queue when the batch stops early. A cancel takes out the files no worker started; a full disk
+ * also takes out the file that failed on it, so a resume (after space is freed) adds it again. An interrupt (Ctrl-C,
+ * the engine shutting down) takes out nothing: the workers go on, and a resume catches up with them.
+ */
+async function leaveQueue(options: DispatchUpscaleOptions, mirror: JournalMirror): Promise<void> {
+  const stop = mirror.stopped;
+  if (stop?.kind === 'disk-full') await options.link.queue.remove(fileJobId(options.batch, stop.seq));
+  if (stop?.kind === 'disk-full' || (stop?.kind === 'aborted' && options.abortStatus === 'cancelled')) {
+    await removeUnstarted(options.link.queue, options.batch, [...mirror.open.keys()]);
+  }
 }
 
 /** The plan in Redis (a resume keeps the one first published), or a new one from this journal. */
