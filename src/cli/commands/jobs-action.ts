@@ -1,4 +1,5 @@
 import { SrError } from '../../engine/errors.ts';
+import { UpscaleJobParams } from '../../engine/jobs/create-upscale-job.ts';
 import { summarizeJob } from '../../engine/jobs/job-summary.ts';
 import type { BatchStatus } from '../../engine/queue/dispatch/batch-status.ts';
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
@@ -31,8 +32,14 @@ function localStatus(id: number, opts: JobsStatusCliOptions): void {
     if (job?.kind !== 'upscale')
       throw new SrError('NOT_FOUND', `There is no upscale job ${id} in this journal`, 'Check the id and --state.');
     const summary = summarizeJob(job, jobs.items(id), { seconds: 0, megapixelsPerSecond: null });
-    if (opts.json) printJson(toJson(summary));
-    else printSummary(summary, `srstudio upscale --resume ${id}`);
+    // A queued batch's journal here is as of the last time this machine followed it; Redis has the news.
+    const queue = UpscaleJobParams.safeParse(job.params).data?.queue;
+    if (opts.json) printJson({ ...(toJson(summary) as object), ...(queue ? { batch: queue.batch, queue: queue.url } : {}) });
+    else {
+      printSummary(summary, `srstudio upscale --resume ${id}`);
+      if (queue)
+        process.stdout.write(`Queued as batch ${queue.batch} on ${queue.url}: srstudio jobs status ${queue.batch} --redis ${queue.url}\n`);
+    }
     process.exitCode = summary.status === 'done' && summary.failed.length === 0 ? 0 : 1;
   } finally {
     store.close();
