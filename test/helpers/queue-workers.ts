@@ -77,3 +77,8 @@ export async function stopAllWorkers(): Promise<void> {
   for (const worker of left) worker.child.kill('SIGKILL');
   await Promise.all(left.map((w) => w.done.catch(() => undefined)));
 }
+
+/** `text` as a literal inside a RegExp, for matching paths in worker logs. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

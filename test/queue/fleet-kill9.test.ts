@@ -5,7 +5,7 @@ import { readTree, writePhotos } from '../helpers/jobs-batch.ts';
 import { runCli, startCli } from '../helpers/jobs-cli.ts';
 import { listTree } from '../helpers/jobs-fs.ts';
 import { useQueueFixture } from '../helpers/queue-fixture.ts';
-import { startWorkerProcess } from '../helpers/queue-workers.ts';
+import { escapeRegExp, startWorkerProcess } from '../helpers/queue-workers.ts';
 
 /**
  * The issue's "must show": a real redis-server, two `srstudio worker` processes, a folder of 12 photos with one
@@ -77,8 +77,7 @@ describe('a queued batch across two workers, one killed with kill -9 mid-file', 
     expect(listTree(at('out')).filter((f) => f.endsWith('.srs-tmp'))).toEqual([]);
 
     // The killed file went to the survivor once the victim's lock expired (BullMQ's stalled check), as its 2nd try.
-    const escaped = killedInput.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    expect(survivor.log()).toMatch(new RegExp(`upscaling ${escaped} \\(batch \\d+, file \\d+, try 2\\)`));
+    expect(survivor.log()).toMatch(new RegExp(`upscaling ${escapeRegExp(killedInput)} \\(batch \\d+, file \\d+, try 2\\)`));
     // Written once: of all attempts on all workers, exactly one wrote each output.
     const writes = (victim.log() + survivor.log()).match(/^.* wrote (\S+) /gm) ?? [];
     const outputs = writes.map((line) => line.split(' wrote ')[1].split(' ')[0]);

@@ -4,7 +4,7 @@ import { writePhotos } from '../helpers/jobs-batch.ts';
 import { startCli } from '../helpers/jobs-cli.ts';
 import { listTree } from '../helpers/jobs-fs.ts';
 import { useQueueFixture } from '../helpers/queue-fixture.ts';
-import { startWorkerProcess } from '../helpers/queue-workers.ts';
+import { escapeRegExp, startWorkerProcess } from '../helpers/queue-workers.ts';
 
 /** A worker stopped by a signal: the first finishes the file it has, a second hands it back; never a half-written output. */
 const queue = useQueueFixture('worker-stop');
@@ -35,7 +35,7 @@ describe('srstudio worker on SIGINT', () => {
     const finished = await finisher.done;
     expect(finished.code, finished.stderr).toBe(0);
     expect(finished.stderr).toContain('SIGINT: finishing the current file(s), taking no new one');
-    expect(finished.stderr).toMatch(new RegExp(`wrote ${escape(first.replace('/in/', '/out/').replace('.png', '_x2.png'))} `));
+    expect(finished.stderr).toMatch(new RegExp(`wrote ${escapeRegExp(first.replace('/in/', '/out/').replace('.png', '_x2.png'))} `));
     expect(finished.stderr.match(/upscaling /g)).toHaveLength(1);
 
     const quitter = startWorkerProcess(queue.redis.url, { stateDir: at('worker-b') });
@@ -55,11 +55,7 @@ describe('srstudio worker on SIGINT', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: 3, failed: [], remaining: 0 });
     // The handed-back file went back to the queue at once: the third worker took it up and wrote it.
-    expect(last.log()).toMatch(new RegExp(`wrote ${escape(secondOutput)} `));
+    expect(last.log()).toMatch(new RegExp(`wrote ${escapeRegExp(secondOutput)} `));
     expect(listTree(at('out'))).toEqual(['photo00_x2.png', 'photo01_x2.png', 'photo02_x2.png']);
   }, 240_000);
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
