@@ -12,8 +12,8 @@ const at = queue.at;
 
 describe('srstudio worker on SIGINT', () => {
   it('finishes the current file on the first signal, hands it back on a second, and the batch still completes', async () => {
-    // ~1 s per file here, so the signals land inside a file.
-    await writePhotos(at('in'), 3, { width: 1000, height: 750, seed: 90 });
+    // 1.5 MP in, 5.9 MP out: 2-5 s per file here, so both signals land inside a file even on a busy machine.
+    await writePhotos(at('in'), 3, { width: 1400, height: 1050, seed: 90 });
     const args = [
       'upscale',
       at('in'),
