@@ -12,6 +12,8 @@ export interface QueueFixture {
   readonly model: string;
   /** A path inside the file's temp folder. */
   at(...parts: string[]): string;
+  /** `srstudio upscale INPUT -o OUT --model <tiny> --state STATE --queue URL` (URL: this file's redis-server by default). */
+  queuedUpscaleArgs(input: string, out: string, state: string, url?: string): string[];
 }
 
 /**
@@ -41,5 +43,8 @@ export function useQueueFixture(prefix: string, options: { redis?: boolean } = {
       return model;
     },
     at: (...parts) => path.join(tmp?.dir ?? '', ...parts),
+    queuedUpscaleArgs(input, out, state, url) {
+      return ['upscale', input, '-o', out, '--model', model, '--state', state, '--queue', url ?? this.redis.url];
+    },
   };
 }

@@ -35,19 +35,7 @@ describe('a queued batch across two workers, one killed with kill -9 mid-file', 
     const survivor = startWorkerProcess(queue.redis.url, { stateDir: at('worker-b') });
     await survivor.waitFor(/serving redis:/);
 
-    const batch = startCli([
-      'upscale',
-      at('in'),
-      '-o',
-      at('out'),
-      '--model',
-      queue.model,
-      '--state',
-      at('state-queue'),
-      '--queue',
-      queue.redis.url,
-      '--json',
-    ]);
+    const batch = startCli([...queue.queuedUpscaleArgs(at('in'), at('out'), at('state-queue')), '--json']);
     // The victim announces each file before it starts on it: kill it right inside its first good one.
     const [, killedInput] = await victim.waitFor(/upscaling (\S+photo\d\d\.png) \(batch/);
     victim.child.kill('SIGKILL');

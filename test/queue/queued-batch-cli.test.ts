@@ -15,7 +15,7 @@ describe('a queued batch followed, left, and followed again', () => {
     await writePhotos(at('in'), 4, { seed: 11 });
     const state = at('state');
     // No worker yet: the batch waits in the queue while its enqueuer is stopped.
-    const enqueuer = startCli(['upscale', at('in'), '-o', at('out'), '--model', queue.model, '--state', state, '--queue', queue.redis.url]);
+    const enqueuer = startCli(queue.queuedUpscaleArgs(at('in'), at('out'), state));
     let stderr = '';
     await new Promise<void>((resolve) => {
       enqueuer.child.stderr?.on('data', (chunk: Buffer) => {

@@ -43,18 +43,7 @@ describe('Redis restarted in the middle of a batch', () => {
     // A lock longer than the outage, so the file in progress is not also taken over (that case is the kill -9 test).
     const worker = startWorkerProcess(redis.url, { stateDir: at('restart-worker'), lockSeconds: 10 });
     await worker.waitFor(/serving redis:/);
-    const batch = startCli([
-      'upscale',
-      at('restart-in'),
-      '-o',
-      at('restart-out'),
-      '--model',
-      queue.model,
-      '--state',
-      at('restart-state'),
-      '--queue',
-      redis.url,
-    ]);
+    const batch = startCli(queue.queuedUpscaleArgs(at('restart-in'), at('restart-out'), at('restart-state'), redis.url));
     await worker.waitFor(/wrote \S+photo00_x2\.png/);
 
     await redis.stop(); // SIGTERM: Redis flushes its append-only file, as a service restart does
@@ -123,12 +112,9 @@ describe('rediss:// with a password', () => {
       env: { ...env, SRSTUDIO_REDIS_PASSWORD: password },
     });
     await worker.waitFor(/serving rediss:/);
-    const result = await runCli(
-      ['upscale', at('tls-in'), '-o', at('tls-out'), '--model', queue.model, '--state', at('tls-state'), '--queue', redis.url, '--json'],
-      {
-        env,
-      },
-    );
+    const result = await runCli([...queue.queuedUpscaleArgs(at('tls-in'), at('tls-out'), at('tls-state'), redis.url), '--json'], {
+      env,
+    });
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.ok).toBe(2);

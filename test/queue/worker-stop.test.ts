@@ -14,19 +14,7 @@ describe('srstudio worker on SIGINT', () => {
   it('finishes the current file on the first signal, hands it back on a second, and the batch still completes', async () => {
     // 1.5 MP in, 5.9 MP out: 2-5 s per file here, so both signals land inside a file even on a busy machine.
     await writePhotos(at('in'), 3, { width: 1400, height: 1050, seed: 90 });
-    const args = [
-      'upscale',
-      at('in'),
-      '-o',
-      at('out'),
-      '--model',
-      queue.model,
-      '--state',
-      at('state'),
-      '--queue',
-      queue.redis.url,
-      '--json',
-    ];
+    const args = [...queue.queuedUpscaleArgs(at('in'), at('out'), at('state')), '--json'];
     const batch = startCli(args);
 
     const finisher = startWorkerProcess(queue.redis.url, { stateDir: at('worker-a') });
