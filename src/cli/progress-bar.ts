@@ -19,6 +19,8 @@ export class UpscaleProgressBar {
     cliProgress.Presets.shades_classic,
   );
   private started = false;
+  /** Queued batches show how many workers are at it where a local batch shows its current file. */
+  private workers: string | null = null;
 
   handle(event: UpscaleJobEvent): void {
     if (event.type === 'job-start') {
@@ -30,8 +32,11 @@ export class UpscaleProgressBar {
         done: event.done,
         mps: event.megapixelsPerSecond === null ? '–' : event.megapixelsPerSecond.toFixed(2),
         etaText: formatDuration(event.etaSeconds),
-        file: event.currentInput ? path.basename(event.currentInput) : '',
+        file: this.workers ?? (event.currentInput ? path.basename(event.currentInput) : ''),
       });
+    } else if (event.type === 'workers') {
+      const busy = event.workers.filter((w) => w.current.length > 0).length;
+      this.workers = `${busy} of ${event.workers.length} worker(s) busy`;
     } else if (event.type === 'job-end') {
       this.stop();
     }

@@ -8,7 +8,8 @@ export function logEvent(event: UpscaleJobEvent): void {
     const what = event.resumed ? `Resuming job ${event.jobId}` : `Job ${event.jobId}`;
     process.stderr.write(`${what}: ${event.toDo} file(s) to upscale with ${event.modelId} into ${event.outDir}\n`);
   } else if (event.type === 'item-done') {
-    process.stderr.write(`ok      ${event.input} → ${event.output} (${event.width}×${event.height}, ${event.seconds.toFixed(2)} s)\n`);
+    const by = event.worker ? `, ${event.worker}` : '';
+    process.stderr.write(`ok      ${event.input} → ${event.output} (${event.width}×${event.height}, ${event.seconds.toFixed(2)} s${by})\n`);
   } else if (event.type === 'item-failed') {
     process.stderr.write(`failed  ${event.input}: ${event.error.message}\n`);
   }
@@ -32,11 +33,24 @@ export function printSummary(summary: UpscaleJobSummary, resume: string): void {
     for (const s of summary.skipped.slice(0, MAX_SKIPPED_LINES)) out(`  ${s.input}: ${s.reason}`);
     if (summary.skipped.length > MAX_SKIPPED_LINES) out(`  … and ${summary.skipped.length - MAX_SKIPPED_LINES} more`);
   }
+  if (summary.queue) printWorkers(summary.queue, out);
   if (summary.status !== 'done') {
     if (summary.error) out(summary.error);
     out(
       `${summary.status === 'cancelled' ? 'Cancelled' : 'Interrupted'} with ${summary.remaining} file(s) left. Resume with:\n  ${resume}`,
     );
+    if (summary.queue && summary.status === 'interrupted' && !summary.error)
+      out(
+        `The workers go on with batch ${summary.queue.batch}; --resume follows it again (or: srstudio jobs status ${summary.queue.batch} --redis ${summary.queue.url}).`,
+      );
+  }
+}
+
+function printWorkers(queue: NonNullable<UpscaleJobSummary['queue']>, out: (line: string) => void): void {
+  out(`Batch ${queue.batch} on ${queue.url}, ${queue.workers.length} worker(s):`);
+  for (const w of queue.workers) {
+    const rate = w.megapixelsPerSecond === null ? '–' : w.megapixelsPerSecond.toFixed(2);
+    out(`  ${w.name}: ${w.files} file(s), ${w.megapixels.toFixed(2)} MP, ${rate} MP/s`);
   }
 }
 
@@ -51,5 +65,6 @@ export function toJson(summary: UpscaleJobSummary): unknown {
     outputs: summary.outputs,
     remaining: summary.remaining,
     seconds: summary.seconds,
+    ...(summary.queue ? { batch: summary.queue.batch, queue: summary.queue.url, workers: summary.queue.workers } : {}),
   };
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'DISK_FULL'
   | 'OUTPUT_EXISTS'
   | 'CANCELLED'
+  | 'QUEUE_UNAVAILABLE'
   | 'INTERNAL';
 
 export class SrError extends Error {

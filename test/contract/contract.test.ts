@@ -89,6 +89,14 @@ describe('the contract lists every request and event in one place', () => {
     });
   });
 
+  it('takes a queued batch with a redis:// or rediss:// URL only, and tries each file 3 times unless told', () => {
+    const batch = { inputs: ['/a.png'], outputFolder: '/out' };
+    expect(requests['queue.upscale'].params.parse({ batch, url: 'redis://nas:6379' })).toMatchObject({ attempts: 3 });
+    expect(requests['queue.upscale'].params.safeParse({ batch, url: 'rediss://:pw@nas:6380', attempts: 5 }).success).toBe(true);
+    expect(requests['queue.check'].params.safeParse({ url: 'http://nas:6379' }).success).toBe(false);
+    expect(requests['queue.upscale'].params.safeParse({ batch, url: 'redis://nas', attempts: 0 }).success).toBe(false);
+  });
+
   it('bounds sizes: too many inputs, too long paths and NUL bytes are rejected', () => {
     const tooMany = Array.from({ length: 100_001 }, (_, i) => `/p/${i}.png`);
     expect(requests['jobs.start'].params.safeParse({ inputs: tooMany, outputFolder: '/o', model: 'm', scale: 2 }).success).toBe(false);
@@ -99,7 +107,14 @@ describe('the contract lists every request and event in one place', () => {
   it('has a schema for every event, and names each event subscription for the preload', () => {
     expect(EVENT_NAMES).toEqual(expect.arrayContaining(['job.progress', 'job.state', 'training.metrics', 'log', 'engine.state']));
     for (const name of EVENT_NAMES) expect(events[name]).toBeInstanceOf(z.ZodType);
-    expect(EVENT_NAMES.map(subscriptionName)).toEqual(['onJobProgress', 'onJobState', 'onTrainingMetrics', 'onLog', 'onEngineState']);
+    expect(EVENT_NAMES.map(subscriptionName)).toEqual([
+      'onJobProgress',
+      'onJobState',
+      'onQueueWorkers',
+      'onTrainingMetrics',
+      'onLog',
+      'onEngineState',
+    ]);
     expect(events['job.progress'].safeParse({ jobId: 'j1', kind: 'upscale', done: 3, total: 10, etaSeconds: null }).success).toBe(true);
     expect(events['job.progress'].safeParse({ jobId: 'j1', kind: 'upscale', done: -1, total: 10, etaSeconds: null }).success).toBe(false);
   });

@@ -7,6 +7,7 @@ import { ensureBuilt, REPO_ROOT } from '../helpers/electron-build.ts';
 import { type Harness, startEngine } from '../helpers/engine-host-harness.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 import { recordJobStates, statesOf, tinyTrainingParams, writeTrainingFolders } from '../helpers/queue-fixtures.ts';
+import { startRedisServer } from '../helpers/redis-server.ts';
 
 /**
  * The desktop app runs the *built* engine host (out/main/engine-host.js) in a utility process, where no TypeScript
@@ -57,6 +58,17 @@ describe('the built engine host (plain Node, no TypeScript loader)', () => {
     });
     // runTiled's fallback says "Running inference on the main thread (slower): <why the worker failed>".
     expect(logs.filter((l) => /main thread/i.test(l.message)).map((l) => l.message)).toEqual([]);
+  });
+
+  it('loads the queue code (BullMQ, ioredis) from the bundle and reaches a real Redis', async () => {
+    const redis = await startRedisServer();
+    try {
+      const info = await engine.supervisor.request('queue.check', { url: redis.url });
+      expect(info).toMatchObject({ url: redis.url, workers: [] });
+      expect(info.redisVersion).toMatch(/^\d+\.\d+/);
+    } finally {
+      await redis.dispose();
+    }
   });
 
   it('trains with its data worker', async () => {

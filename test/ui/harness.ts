@@ -96,6 +96,8 @@ export interface UiApp {
   readonly errors: string[];
   /** Shows one screen by its navigation label (`upscale`, `models`, … case-insensitive) once the engine is ready. */
   open(view: string): Promise<void>;
+  /** In the open "Choose a folder" dialog (the web's folder picker): the root folder, then `folder` in it, then Choose. */
+  chooseFolder(folder: RegExp): Promise<void>;
   screenshot(name: string): Promise<string>;
 }
 
@@ -142,6 +144,12 @@ export function useUiApp(options: UiAppOptions): UiApp {
         .getByRole('button', { name: new RegExp(`^${view}$`, 'i') })
         .click();
       await expect.poll(() => page!.getByText('Engine: ready').count(), { timeout: 30_000 }).toBe(1);
+    },
+    async chooseFolder(folder) {
+      const dialog = page!.getByRole('dialog', { name: 'Choose a folder' });
+      await dialog.getByRole('button', { name: app.rootDir }).click();
+      await dialog.getByRole('button', { name: folder }).click();
+      await dialog.getByRole('button', { name: 'Choose this folder' }).click();
     },
     async screenshot(name) {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

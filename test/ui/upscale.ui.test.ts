@@ -41,10 +41,7 @@ describe('Upscale screen', () => {
 
     // Pick the folder in the server-side browser (the web stand-in for a native dialog).
     await page.getByRole('button', { name: 'Add folder…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
-    await dialog.getByRole('button', { name: ui.rootDir }).click();
-    await dialog.getByRole('button', { name: /photos/ }).click();
-    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+    await ui.chooseFolder(/photos/);
     const photos = path.join(ui.rootDir, 'photos');
     await expect.poll(() => page.getByRole('list', { name: 'Selected photos and folders' }).textContent()).toContain(photos);
 
@@ -133,10 +130,7 @@ describe('Upscale screen: cancel and resume', () => {
     await page.getByRole('button', { name: 'Remove /', exact: false }).click();
     await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('tiny-upscale-x2');
     await page.getByRole('button', { name: 'Add folder…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
-    await dialog.getByRole('button', { name: ui.rootDir }).click();
-    await dialog.getByRole('button', { name: /big/ }).click();
-    await dialog.getByRole('button', { name: 'Choose this folder' }).click();
+    await ui.chooseFolder(/big/);
     const out = path.join(ui.rootDir, 'out-big');
     await page.getByRole('textbox', { name: 'Output folder' }).fill(out);
     await page.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');

@@ -14,6 +14,7 @@ const BENCHES: Record<string, string> = {
   preview: 'preview.bench.ts',
   datasets: 'datasets.bench.ts',
   cli: 'cli-startup.bench.ts',
+  queue: 'queue.bench.ts',
 };
 
 const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url));

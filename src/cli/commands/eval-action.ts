@@ -15,19 +15,29 @@ export interface EvalCliOptions {
   save?: string;
   device?: string;
   state?: string;
+  queue?: string;
+  attempts: string;
 }
 
 /** `srstudio eval`: scores one method on a folder; loaded only when the command runs. */
 export async function evalAction(opts: EvalCliOptions): Promise<void> {
   const scale = parseScale(opts.scale);
-  const method = await resolveEvalMethod(opts.method, scale, opts);
   const table = !opts.json;
   // The header waits for the first row, so that a failure before any image prints nothing on stdout.
   const onImage = (r: EvalImageResult, done: number) => {
     if (done === 1) printHeader();
     printRow(r);
   };
-  const result = await runEval({ dataDir: opts.data, scale, method, saveDir: opts.save, onImage: table ? onImage : undefined });
+  const result =
+    opts.queue === undefined
+      ? await runEval({
+          dataDir: opts.data,
+          scale,
+          method: await resolveEvalMethod(opts.method, scale, opts),
+          saveDir: opts.save,
+          onImage: table ? onImage : undefined,
+        })
+      : await (await import('./eval-queued.ts')).runEvalOnQueue(opts, scale, table ? onImage : undefined);
   if (table) printFooter(result);
   else printJson(toJson(result));
 }
@@ -48,9 +58,7 @@ async function resolveEvalMethod(name: string, scale: number, opts: EvalCliOptio
 
 /** A model id or .onnx path, run through the same photo pipeline as `upscale`. */
 async function resolveModelMethod(name: string, scale: number, opts: EvalCliOptions): Promise<EvalMethod> {
-  if (opts.device !== undefined && !(DEVICE_NAMES as readonly string[]).includes(opts.device)) {
-    throw new SrError('BAD_ARGUMENT', `Unknown --device "${opts.device}"`, `Use ${DEVICE_NAMES.join(', ')}.`);
-  }
+  checkDevice(opts.device);
   // onnxruntime loads only for model methods: scoring bicubic & co. never pays for it.
   const { resolveModelEvalMethod } = await import('../../engine/models/eval-method.ts');
   try {
@@ -60,16 +68,24 @@ async function resolveModelMethod(name: string, scale: number, opts: EvalCliOpti
       onNotice: (message) => process.stderr.write(`srstudio: ${message}\n`),
     });
   } catch (error) {
-    // "magic" is more likely a typo of a method than a missing model: list both kinds.
-    if (isSrError(error) && error.code === 'UNKNOWN_MODEL') {
-      throw new SrError(
-        'UNKNOWN_METHOD',
-        `Unknown method "${name}"`,
-        `Interpolation: ${RESIZE_KERNEL_NAMES.join(', ')}. ${error.hint ?? ''}`.trim(),
-      );
-    }
+    if (isSrError(error) && error.code === 'UNKNOWN_MODEL') throw unknownMethod(name, error);
     throw error;
   }
+}
+
+export function checkDevice(device: string | undefined): void {
+  if (device !== undefined && !(DEVICE_NAMES as readonly string[]).includes(device)) {
+    throw new SrError('BAD_ARGUMENT', `Unknown --device "${device}"`, `Use ${DEVICE_NAMES.join(', ')}.`);
+  }
+}
+
+/** "magic" is more likely a typo of a method than a missing model: the error lists both kinds. */
+export function unknownMethod(name: string, error: SrError): SrError {
+  return new SrError(
+    'UNKNOWN_METHOD',
+    `Unknown method "${name}"`,
+    `Interpolation: ${RESIZE_KERNEL_NAMES.join(', ')}. ${error.hint ?? ''}`.trim(),
+  );
 }
 
 const NAME_WIDTH = 24;

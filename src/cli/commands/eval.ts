@@ -14,6 +14,8 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print one JSON document instead of a table')
     .option('--save <dir>', 'also write each reconstruction as PNG into this folder')
     .option('--device <d>', `for model methods: ${DEVICE_NAMES.join('|')}`)
+    .option('--queue <url>', 'let queue workers (`srstudio worker`) score the images: redis://HOST:PORT; --data must be a shared path')
+    .option('--attempts <n>', 'with --queue: how many times an image is tried before the evaluation stops', '3')
     .option('--state <dir>', 'for model ids: state folder holding user models (default: $SRSTUDIO_HOME or the app-data folder)')
     // The engine (sharp, onnxruntime) loads only when the command runs, so `--help` stays fast.
     .action(async (opts: EvalCliOptions) => (await import('./eval-action.ts')).evalAction(opts));

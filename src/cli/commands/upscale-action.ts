@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { SrError } from '../../engine/errors.ts';
 import { parseUpscaleRequest } from '../../engine/jobs/create-upscale-job.ts';
+import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../../engine/jobs/job-summary.ts';
 import { findResumableJobFor } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
 import { DEFAULT_NAME_TEMPLATE, type ExistingPolicy, FormatChoice, type UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../engine/models/execution-providers.ts';
+import type { QueueChoice } from '../../engine/queue/dispatch/queued-upscale.ts';
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
 import { defaultOutputFolder } from '../default-output.ts';
 import { printJson } from '../output.ts';
+import { parsePositive } from '../parse-number.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
 
@@ -31,6 +34,8 @@ export interface UpscaleCliOptions {
   resume?: string | boolean;
   state?: string;
   json?: boolean;
+  queue?: string;
+  attempts: string;
 }
 
 /** `srstudio upscale`: runs or resumes a batch; loaded only when the command runs. */
@@ -40,6 +45,7 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
   const recalled = resume !== undefined && batchSettingsGiven(inputs, opts).length > 0;
   if (recalled && inputs.length === 0) throw batchSettingsWithoutInput(batchSettingsGiven(inputs, opts));
   const request = resume === undefined || recalled ? toRequest(inputs, opts) : undefined;
+  const queue = opts.queue === undefined ? undefined : await queueChoice(opts);
 
   const stateDir = resolveStateDir(opts.state);
   const store = openStore(stateDir);
@@ -84,9 +90,11 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
       store,
       request: resume === undefined ? request : undefined,
       resume,
+      queue,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'job-start') jobId = event.jobId;
+        if (event.type === 'job-start' && event.queue) process.stderr.write(`${queuedLine(event)}\n`);
         if (event.type === 'notice' && !opts.json) process.stderr.write(`${bar ? '\n' : ''}note: ${event.message}\n`);
         bar?.handle(event);
         if (!bar && !opts.json) logEvent(event);
@@ -117,6 +125,21 @@ function exitCodeFor(summary: UpscaleJobSummary, signalName: NodeJS.Signals | un
 
 function exitCodeForSignal(name: NodeJS.Signals): number {
   return name === 'SIGTERM' ? 143 : 130;
+}
+
+/** The queue is parsed here but its code (BullMQ, ioredis) loads only now, for a batch that uses it. */
+async function queueChoice(opts: UpscaleCliOptions): Promise<QueueChoice> {
+  const { parseRedisUrl } = await import('../../engine/queue/redis-target.ts');
+  return {
+    target: parseRedisUrl(opts.queue as string, '--queue'),
+    attempts: parsePositive(opts.attempts, '--attempts', { integer: true }),
+  };
+}
+
+function queuedLine(event: Extract<UpscaleJobEvent, { type: 'job-start' }>): string {
+  const batch = event.queue as NonNullable<typeof event.queue>;
+  const what = event.resumed ? `Following batch ${batch.batch} again` : `Batch ${batch.batch} queued`;
+  return `${what} on ${batch.url}: ${event.toDo} file(s) for the workers (job ${event.jobId} in this machine's journal)`;
 }
 
 function parseResume(value: string | boolean | undefined): number | 'latest' | undefined {
@@ -182,15 +205,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
 /** "2", "x2" and "2x" all mean ×2. */
 function parseNumber(text: string | undefined, flag: string, { integer }: { integer: boolean }): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(flag === '--scale' ? text.replace(/^[x×]|[x×]$/gi, '') : text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new SrError(
-      'BAD_ARGUMENT',
-      `${flag} must be a positive ${integer ? 'whole ' : ''}number, got "${text}"`,
-      `e.g. ${flag} ${integer ? '512' : '2'}`,
-    );
-  }
-  return value;
+  return parsePositive(flag === '--scale' ? text.replace(/^[x×]|[x×]$/gi, '') : text, flag, { integer });
 }
 
 function resumeCommand(jobId: number, stateFlag: string | undefined): string {

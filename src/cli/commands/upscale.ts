@@ -32,6 +32,11 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--overwrite', 'replace outputs that already exist (default: refuse to start)')
     .option('--tile <n>', 'tile size in model pixels (smaller uses less memory)')
     .option('--device <d>', DEVICE_NAMES.join('|'))
+    .option(
+      '--queue <url>',
+      'let queue workers (`srstudio worker`) upscale the files: redis://HOST:PORT or rediss://; paths must be shared',
+    )
+    .option('--attempts <n>', 'with --queue: how many times a file is tried before it counts as failed', '3')
     .option('--resume [jobId]', 'continue the latest unfinished batch, or the given job, with its original settings')
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
     .option('--json', 'print one JSON document with the result')

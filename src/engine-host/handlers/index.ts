@@ -5,6 +5,7 @@ import { evaluationHandlers } from './evaluation.ts';
 import { jobHandlers } from './jobs.ts';
 import { modelHandlers } from './models.ts';
 import { previewHandlers } from './preview.ts';
+import { queueHandlers } from './queue.ts';
 import { settingsHandlers } from './settings.ts';
 import { systemHandlers } from './system.ts';
 import { trainingHandlers } from './training.ts';
@@ -18,6 +19,7 @@ export const handlers: HandlerTable = {
   ...settingsHandlers,
   ...modelHandlers,
   ...jobHandlers,
+  ...queueHandlers,
   ...datasetHandlers,
   ...diagnosticsHandlers,
   ...previewHandlers,

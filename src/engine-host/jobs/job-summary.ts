@@ -1,3 +1,4 @@
+import { UpscaleJobParams } from '../../engine/jobs/create-upscale-job.ts';
 import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
@@ -18,7 +19,8 @@ function titleOf(record: JobRecord, total: number): string {
       : KIND[record.kind] === 'training'
         ? 'Training run'
         : 'Evaluation';
-  return `${noun} (#${record.id})`;
+  const queue = UpscaleJobParams.safeParse(record.params).data?.queue;
+  return queue ? `${noun} on queue batch ${queue.batch} (#${record.id})` : `${noun} (#${record.id})`;
 }
 
 /** A journal row (src/engine/store/jobs-repo.ts) as the contract shows it, with done/total from its items. */

@@ -18,6 +18,16 @@ export async function queueUpscale(services: EngineServices, params: UpscalePara
   return summary(services, job.id);
 }
 
+/** `queue.upscale`: the same as `jobs.start`, but the files go to queue workers; the URL is checked before anything is journaled. */
+export async function queueUpscaleOnQueue(
+  services: EngineServices,
+  params: { batch: UpscaleParams; url: string; attempts: number },
+): Promise<{ job: JobSummary; batch: number }> {
+  const { job, batch } = await services.upscale.planQueued(params.batch, params.url, params.attempts);
+  services.queue.kick(job.id);
+  return { job: summary(services, job.id), batch };
+}
+
 /** `jobs.cancel`: any job kind; a running one stops after its current file or step, a queued one leaves the line. */
 export async function cancelJob(services: EngineServices, jobId: number): Promise<JobSummary> {
   summary(services, jobId);

@@ -5,6 +5,7 @@ import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
 import { findResumableJob } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
 import type { UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
+import type { RedisTarget } from '../../engine/queue/redis-target.ts';
 import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { UpscaleParams } from '../../shared/contract/index.ts';
@@ -34,6 +35,12 @@ function toRequest(params: UpscaleParams): UpscaleRequestInput {
  * the queue (job-queue.ts) later runs it through the journal's resume path, the same path an interrupted job takes.
  */
 export class UpscaleRunner implements JobRunner {
+  /**
+   * Queued batches' Redis URLs with their passwords, which the journal does not keep: known for the life of this
+   * engine; after a restart a resume takes the password from $SRSTUDIO_REDIS_PASSWORD (or is started again).
+   */
+  private readonly queueTargets = new Map<number, RedisTarget>();
+
   constructor(
     private readonly store: () => Store,
     private readonly emit: Emit,
@@ -47,6 +54,22 @@ export class UpscaleRunner implements JobRunner {
     return createUpscaleJob(new JobsRepo(store), request, model);
   }
 
+  /**
+   * `queue.upscale`: the same checks and journal as `plan`, plus the queue's: the URL is tried and the batch gets its
+   * number in that Redis before anything is journaled. The job line then publishes it and follows the workers.
+   */
+  async planQueued(params: UpscaleParams, url: string, attempts: number): Promise<{ job: JobRecord; batch: number }> {
+    const { parseRedisUrl } = await import('../../engine/queue/redis-target.ts');
+    const { planQueuedUpscale } = await import('../../engine/queue/dispatch/queued-upscale.ts');
+    const target = parseRedisUrl(url, 'The queue URL');
+    const store = this.store();
+    const request = parseUpscaleRequest(toRequest(params));
+    const model = await resolveBatchModel(request.model, request.scale, store);
+    const planned = await planQueuedUpscale(new JobsRepo(store), request, model, { target, attempts });
+    this.queueTargets.set(planned.job.id, target);
+    return planned;
+  }
+
   /** Puts a stopped job back in the line; finished files stay done. */
   requeue(jobId: number): void {
     const jobs = new JobsRepo(this.store());
@@ -56,15 +79,31 @@ export class UpscaleRunner implements JobRunner {
 
   /** Runs a queued job through the journal; a throw (bad model file, store error) is recorded by the queue. */
   async run(job: JobRecord, signal: AbortSignal): Promise<void> {
+    const target = this.queueTargets.get(job.id);
     await runUpscaleJob({
       store: this.store(),
       resume: job.id,
+      queue: target ? { target } : undefined,
       signal,
       // A UI cancel is 'cancelled'; an engine shutting down leaves the job 'interrupted' for the next start.
       abortStatus: signal.reason === 'shutdown' ? 'interrupted' : 'cancelled',
-      onEvent: (event) => forward(event, this.emit),
+      onEvent: eventForwarder(this.emit),
     });
   }
+}
+
+/** The batch's events as the contract's: job state and progress, problems as log lines, queue workers' throughput. */
+function eventForwarder(emit: Emit): (event: UpscaleJobEvent) => void {
+  let queue: { batch: number; url: string } | undefined;
+  return (event) => {
+    if (event.type === 'job-start') queue = event.queue;
+    if (event.type === 'workers' && queue) {
+      const workers = event.workers.map((w) => ({ ...w, current: w.current.map((p) => path.basename(p).slice(0, 500)) }));
+      emit('queue.workers', { jobId: String(event.jobId), ...queue, workers });
+      return;
+    }
+    forward(event, emit);
+  };
 }
 
 function forward(event: UpscaleJobEvent, emit: Emit): void {
@@ -73,6 +112,8 @@ function forward(event: UpscaleJobEvent, emit: Emit): void {
   switch (event.type) {
     case 'job-start':
       emit('job.state', { jobId, kind: 'upscale', state: 'running' });
+      if (event.queue)
+        emit('log', { level: 'info', source: `job ${jobId}`, message: `Batch ${event.queue.batch} on ${event.queue.url}`, at });
       return;
     case 'progress':
       emit('job.progress', {

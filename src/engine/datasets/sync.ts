@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isSrError } from '../errors.ts';
+import { hashFile } from '../hash-file.ts';
 import { probePhoto } from '../imaging/probe.ts';
 import type { DatasetsRepo, ImageRow, NewImage } from './datasets-repo.ts';
-import { hashFile } from './hash-file.ts';
 import { mapLimited } from './map-limited.ts';
 import type { DuplicateFile, ProgressCallback, SkippedFile, SyncResult } from './types.ts';
 import { walkRoots } from './walk.ts';

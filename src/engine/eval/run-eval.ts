@@ -53,18 +53,23 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
   const images: EvalImageResult[] = [];
   for (const file of files) {
     throwIfCancelled(signal);
-    const result = await evalOne(file, scale, method, opts.saveDir);
+    const result = await evalImage(file, scale, method, opts.saveDir);
     images.push(result);
     opts.onImage?.(result, images.length, files.length);
   }
-  const mean = {
+  return { method: method.name, scale, data: dataDir, images, mean: meanScores(images), seconds: (performance.now() - started) / 1000 };
+}
+
+/** The set's score: the mean PSNR and SSIM over its images (as the published tables report them). */
+export function meanScores(images: readonly EvalImageResult[]): { psnr: number; ssim: number } {
+  return {
     psnr: images.reduce((sum, r) => sum + r.psnr, 0) / images.length,
     ssim: images.reduce((sum, r) => sum + r.ssim, 0) / images.length,
   };
-  return { method: method.name, scale, data: dataDir, images, mean, seconds: (performance.now() - started) / 1000 };
 }
 
-async function evalOne(file: string, scale: number, method: EvalMethod, saveDir: string | undefined): Promise<EvalImageResult> {
+/** Scores one image (decode, modcrop, degrade, reconstruct, score, optionally save); queue workers call it per image. */
+export async function evalImage(file: string, scale: number, method: EvalMethod, saveDir: string | undefined): Promise<EvalImageResult> {
   const name = basename(file);
   try {
     const { image, metadata } = await decodePhoto(file);
@@ -98,7 +103,7 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SrError('CANCELLED', 'Evaluation cancelled');
 }
 
-async function ensureFolder(dir: string): Promise<void> {
+export async function ensureFolder(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {

@@ -7,9 +7,19 @@ import { fromFsError } from '../errors.ts';
 /** Every temp file we write ends with this, so a resumed batch can find and delete leftovers of a crash. */
 export const TEMP_SUFFIX = '.srs-tmp';
 
+const RANDOM_BYTES = 6;
+
 /** `dir/.name.<random>.srs-tmp`: hidden, in the target's own folder so the final rename never crosses filesystems. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  return join(dirname(path), `.${basename(path)}.${randomBytes(RANDOM_BYTES).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+/** Whether a file name (in the target's folder) is one of `tempPathFor(target)`'s temp files. */
+export function isTempFileOf(name: string, target: string): boolean {
+  const prefix = `.${basename(target)}.`;
+  if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) return false;
+  const random = name.slice(prefix.length, name.length - TEMP_SUFFIX.length);
+  return random.length === RANDOM_BYTES * 2 && /^[0-9a-f]+$/.test(random);
 }
 
 export function isTempFileName(name: string): boolean {

@@ -14,6 +14,11 @@ export const UpscaleJobParams = z.object({
   version: z.literal(1),
   request: UpscaleRequest,
   model: z.object({ id: z.string(), path: z.string() }),
+  /**
+   * Set when queue workers upscale the files (`--queue`): the Redis URL without its password, the batch's number
+   * there, and how often a file is tried. This journal then mirrors what the workers report.
+   */
+  queue: z.object({ url: z.string(), batch: z.number().int().positive(), attempts: z.number().int().positive() }).optional(),
 });
 export type UpscaleJobParams = z.infer<typeof UpscaleJobParams>;
 
@@ -48,7 +53,7 @@ export function createUpscaleJob(
   jobs: JobsRepo,
   request: UpscaleRequest,
   model: LoadedModel,
-  options: { claim?: boolean } = {},
+  options: { claim?: boolean; queue?: UpscaleJobParams['queue'] } = {},
 ): JobRecord {
   ensureOutputFolder(request.outDir);
   const discovery = discoverInputs(request.inputs, { recursive: request.recursive, excludeDir: request.outDir });
@@ -72,7 +77,12 @@ export function createUpscaleJob(
   ];
   rows.sort((a, b) => compareText(a.input, b.input));
 
-  const params: UpscaleJobParams = { version: 1, request, model: { id: model.meta.id, path: model.path } };
+  const params: UpscaleJobParams = {
+    version: 1,
+    request,
+    model: { id: model.meta.id, path: model.path },
+    ...(options.queue ? { queue: options.queue } : {}),
+  };
   // One transaction: another process (a job queue) never sees the job without its items.
   return jobs.atomically(() => {
     const job = jobs.create('upscale', params);

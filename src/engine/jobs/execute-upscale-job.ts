@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fromFsError, isSrError, type SrError } from '../errors.ts';
-import { decodePhoto } from '../imaging/decode.ts';
-import { encodePhoto } from '../imaging/encode.ts';
+import type { SrError } from '../errors.ts';
 import { probePhoto } from '../imaging/probe.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import type { JobItemRecord, JobStatus, JobsRepo } from '../store/jobs-repo.ts';
-import { upscaleForBatch } from './batch-model.ts';
 import type { ItemError, UpscaleJobEvent, UpscaleJobListener } from './job-events.ts';
 import { summarizeJob, type UpscaleJobSummary } from './job-summary.ts';
-import { keptFormat } from './output-naming.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import { ThroughputMeter } from './throughput-meter.ts';
+import { toItemError, upscaleFile } from './upscale-file.ts';
 import { estimateOutputSize, sizingOf, type UpscaleRequest } from './upscale-request.ts';
 
 export interface ExecuteOptions {
@@ -85,16 +80,16 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       progress.current(item.input, 0);
       const t0 = performance.now();
       try {
-        const { width, height } = await processItem(
-          item.input,
-          output,
-          options,
-          (fraction) => {
+        const { width, height } = await upscaleFile(item.input, output, {
+          model: options.model,
+          request,
+          signal,
+          onFraction: (fraction) => {
             meter?.itemProgress(item.id, fraction);
             progress.current(item.input, fraction);
           },
-          notice,
-        );
+          onNotice: notice,
+        });
         const seconds = (performance.now() - t0) / 1000;
         jobs.markItem(item.id, 'done', { width, height, seconds, error: null });
         counts.ok++;
@@ -146,36 +141,6 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
   });
 }
 
-async function processItem(
-  input: string,
-  output: string,
-  options: ExecuteOptions,
-  onFraction: (fraction: number) => void,
-  onNotice: (message: string) => void,
-): Promise<{ width: number; height: number }> {
-  const { request } = options;
-  const photo = await decodePhoto(input, { maxPixels: request.maxPixels });
-  const image = await upscaleForBatch(photo, {
-    model: options.model,
-    scale: request.scale,
-    width: request.width,
-    height: request.height,
-    device: request.device,
-    tile: request.tile,
-    signal: options.signal,
-    onFraction,
-    onNotice,
-  });
-  try {
-    fs.mkdirSync(path.dirname(output), { recursive: true });
-  } catch (error) {
-    throw fromFsError(error, path.dirname(output), 'write');
-  }
-  // Not cancellable on purpose: it is short, and it writes through a temp file + rename, so a kill leaves no torn output.
-  await encodePhoto(image, photo.metadata, output, { format: keptFormat(output), quality: request.quality });
-  return { width: image.width, height: image.height };
-}
-
 /** Estimated output megapixels of each file to do, from header probes (cheap); unreadable files weigh 0. */
 async function estimateWork(
   items: readonly JobItemRecord[],
@@ -199,7 +164,7 @@ async function estimateWork(
 }
 
 /** Fresh jobs report the rows decided at planning time, so a listener sees every input once. */
-function announcePlanned(items: readonly JobItemRecord[], jobId: number, emit: (event: UpscaleJobEvent) => void): void {
+export function announcePlanned(items: readonly JobItemRecord[], jobId: number, emit: (event: UpscaleJobEvent) => void): void {
   for (const item of items) {
     if (item.status === 'skipped')
       emit({ type: 'item-skipped', jobId, itemId: item.id, input: item.input, reason: item.reason ?? 'skipped' });
@@ -213,11 +178,4 @@ function announcePlanned(items: readonly JobItemRecord[], jobId: number, emit: (
       });
     }
   }
-}
-
-function toItemError(error: unknown): ItemError {
-  if (isSrError(error))
-    return error.hint ? { code: error.code, message: error.message, hint: error.hint } : { code: error.code, message: error.message };
-  // Not an SrError: still one file's problem (an ORT or sharp surprise), never the batch's.
-  return { code: 'INTERNAL', message: `Unexpected error: ${(error as Error)?.message ?? String(error)}` };
 }

@@ -24,15 +24,44 @@ export type UpscaleJobEvent =
       toDo: number;
       outDir: string;
       modelId: string;
+      /** Set when the files are upscaled by queue workers: the batch's number in that Redis, and the Redis URL (no password). */
+      queue?: { batch: number; url: string };
     }
   | { type: 'item-start'; jobId: number; itemId: number; input: string; output: string }
-  | { type: 'item-done'; jobId: number; itemId: number; input: string; output: string; width: number; height: number; seconds: number }
+  | {
+      type: 'item-done';
+      jobId: number;
+      itemId: number;
+      input: string;
+      output: string;
+      width: number;
+      height: number;
+      seconds: number;
+      /** The queue worker that wrote it (queued batches only). */
+      worker?: string;
+    }
   | { type: 'item-failed'; jobId: number; itemId: number; input: string; error: ItemError }
   | { type: 'item-skipped'; jobId: number; itemId: number; input: string; reason: string }
   | ({ type: 'progress'; jobId: number } & JobProgress)
   /** Said once per batch, e.g. "Running on the CPU: …" when `auto` found no usable GPU. */
   | { type: 'notice'; jobId: number; message: string }
+  /** Queued batches: who works on the batch and how fast, with every progress report. */
+  | { type: 'workers'; jobId: number; workers: WorkerThroughput[] }
   | { type: 'job-end'; jobId: number; status: JobStatus };
+
+/** One queue worker's share of a batch, as the enqueuing side sees it (from the workers' reports). */
+export interface WorkerThroughput {
+  /** `host-pid` of the worker process. */
+  name: string;
+  /** Files it finished (written or failed) for this batch since this machine started following it. */
+  files: number;
+  /** Output megapixels it wrote. */
+  megapixels: number;
+  /** Its output MP/s since its first file of the batch; null until it wrote one. */
+  megapixelsPerSecond: number | null;
+  /** The inputs it works on now. */
+  current: string[];
+}
 
 export interface JobProgress {
   /** Finished items (ok + failed + skipped), over the whole job including earlier runs. */

@@ -1,4 +1,5 @@
 import type { JobItemRecord, JobStatus } from '../store/jobs-repo.ts';
+import type { WorkerThroughput } from './job-events.ts';
 
 /**
  * The result of a batch, read back from the journal so that a resumed job reports all of its files, including
@@ -20,6 +21,8 @@ export interface UpscaleJobSummary {
   megapixelsPerSecond: number | null;
   /** Set when the job stopped early (interrupted, cancelled, disk full). */
   error?: string;
+  /** Queued batches: the batch's number and Redis URL (no password), and each worker's part in this run. */
+  queue?: { batch: number; url: string; workers: WorkerThroughput[] };
 }
 
 export function summarizeJob(

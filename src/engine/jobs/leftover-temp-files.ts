@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEMP_SUFFIX } from '../imaging/atomic-write.ts';
+import { isTempFileOf, TEMP_SUFFIX } from '../imaging/atomic-write.ts';
 
 /**
  * Deletes the `*.srs-tmp` files a killed batch can leave in its output tree (the encoder writes a temp file and
@@ -30,5 +30,31 @@ export function removeLeftoverTempFiles(root: string): string[] {
     }
   };
   visit(root);
+  return removed;
+}
+
+/**
+ * Deletes the temp files an earlier write of `output` left (`.<name>.<random>.srs-tmp` beside it): what a queue worker
+ * killed while writing this one file leaves, cleaned by the worker that retries it. Other files' temp files, which
+ * other workers may be writing right now, are not touched.
+ */
+export function removeTempFilesOf(output: string): string[] {
+  const dir = path.dirname(output);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!isTempFileOf(name, output)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed.push(path.join(dir, name));
+    } catch {
+      // Left for the batch's own clean-up; it is hidden and never mistaken for an output.
+    }
+  }
   return removed;
 }

@@ -1,5 +1,5 @@
 import type { JobProgress, UpscaleJobEvent } from './job-events.ts';
-import type { ThroughputMeter } from './throughput-meter.ts';
+import type { ThroughputSnapshot } from './throughput-meter.ts';
 
 /** Emits full progress snapshots: always at item boundaries, at most every `intervalMs` inside a file. */
 export class ProgressReporter {
@@ -11,7 +11,8 @@ export class ProgressReporter {
     private readonly jobId: number,
     private readonly total: number,
     private readonly counts: { ok: number; failed: number; skipped: number },
-    private readonly meter: ThroughputMeter,
+    /** The local ThroughputMeter, or the queue's FleetMeter: anything that can say the rate and the ETA. */
+    private readonly meter: { snapshot(): ThroughputSnapshot },
     private readonly emit: (event: UpscaleJobEvent) => void,
     private readonly intervalMs: number,
   ) {}

@@ -1,4 +1,6 @@
 import { SrError } from '../errors.ts';
+// Types only: the queue code (BullMQ, ioredis) is loaded when a batch uses the queue, never for a local batch.
+import type { QueueChoice } from '../queue/dispatch/queued-upscale.ts';
 import { JobsRepo } from '../store/jobs-repo.ts';
 import type { Store } from '../store/store.ts';
 import { resolveBatchModel } from './batch-model.ts';
@@ -22,6 +24,11 @@ export interface RunUpscaleJobOptions {
   onEvent?: UpscaleJobListener;
   /** Minimum time between two progress events inside a file (item boundaries always report). Default 100 ms. */
   progressIntervalMs?: number;
+  /**
+   * Queue workers upscale the files (`--queue`): a new batch is published to this Redis; a resumed queued batch is
+   * followed there again (needed only when the stored URL lacks the password).
+   */
+  queue?: QueueChoice;
 }
 
 /**
@@ -37,6 +44,10 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
     const model = await resolveBatchModel(request.model, request.scale, options.store);
+    if (options.queue) {
+      const { startQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
+      return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
+    }
     // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
     const job = createUpscaleJob(jobs, request, model, { claim: true });
     return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
@@ -48,6 +59,10 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   // Settings and model are checked before the claim, so a job that cannot run is not left 'running'.
   const params = readUpscaleJobParams(target);
   const model = await resolveBatchModel(params.model.path, undefined, options.store);
+  if (params.queue) {
+    const { resumeQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
+    return resumeQueuedUpscale({ ...options, jobs, model, target, params: { ...params, queue: params.queue } });
+  }
   // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
   const job = claimResumableJob(jobs, target.id);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.

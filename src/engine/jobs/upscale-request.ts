@@ -25,34 +25,50 @@ export type ExistingPolicy = z.infer<typeof ExistingPolicy>;
 
 export const DEFAULT_NAME_TEMPLATE = '{name}_x{scale}';
 
-export const UpscaleRequest = z
-  .object({
-    /** Absolute paths of files and folders, as given. */
-    inputs: z.array(z.string().min(1)).min(1),
-    /** Absolute output root. */
-    outDir: z.string().min(1),
-    recursive: z.boolean().default(false),
-    scale: z.number().gt(0).max(16).optional(),
-    width: z.number().int().positive().optional(),
-    height: z.number().int().positive().optional(),
-    /** Model id or .onnx path; absent: the bundled default for the scale. */
-    model: z.string().min(1).optional(),
-    format: FormatChoice.default('keep'),
-    quality: z.number().int().min(1).max(100).optional(),
-    nameTemplate: z.string().min(1).default(DEFAULT_NAME_TEMPLATE),
-    existing: ExistingPolicy.default('refuse'),
-    tile: z.number().int().positive().optional(),
-    device: z.enum(DEVICES as readonly Device[] as [Device, ...Device[]]).optional(),
-    maxPixels: z.number().int().positive().optional(),
-  })
-  .refine((r) => !(r.width !== undefined && r.height !== undefined), {
-    message: 'Give --width or --height, not both: the other side follows the aspect ratio.',
-  })
-  .refine((r) => !(r.scale !== undefined && (r.width !== undefined || r.height !== undefined)), {
-    message: 'Give either --scale or a target --width/--height, not both.',
-  });
+const UpscaleRequestFields = z.object({
+  /** Absolute paths of files and folders, as given. */
+  inputs: z.array(z.string().min(1)).min(1),
+  /** Absolute output root. */
+  outDir: z.string().min(1),
+  recursive: z.boolean().default(false),
+  scale: z.number().gt(0).max(16).optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  /** Model id or .onnx path; absent: the bundled default for the scale. */
+  model: z.string().min(1).optional(),
+  format: FormatChoice.default('keep'),
+  quality: z.number().int().min(1).max(100).optional(),
+  nameTemplate: z.string().min(1).default(DEFAULT_NAME_TEMPLATE),
+  existing: ExistingPolicy.default('refuse'),
+  tile: z.number().int().positive().optional(),
+  device: z.enum(DEVICES as readonly Device[] as [Device, ...Device[]]).optional(),
+  maxPixels: z.number().int().positive().optional(),
+});
+
+export const UpscaleRequest = UpscaleRequestFields.refine((r) => !(r.width !== undefined && r.height !== undefined), {
+  message: 'Give --width or --height, not both: the other side follows the aspect ratio.',
+}).refine((r) => !(r.scale !== undefined && (r.width !== undefined || r.height !== undefined)), {
+  message: 'Give either --scale or a target --width/--height, not both.',
+});
 export type UpscaleRequest = z.infer<typeof UpscaleRequest>;
 export type UpscaleRequestInput = z.input<typeof UpscaleRequest>;
+
+/** What one file's upscale depends on besides its paths and the model: a queue job carries exactly this. */
+export const UpscaleSettings = UpscaleRequestFields.pick({
+  scale: true,
+  width: true,
+  height: true,
+  tile: true,
+  device: true,
+  quality: true,
+  maxPixels: true,
+});
+export type UpscaleSettings = z.infer<typeof UpscaleSettings>;
+
+export function upscaleSettingsOf(request: UpscaleRequest): UpscaleSettings {
+  const { scale, width, height, tile, device, quality, maxPixels } = request;
+  return UpscaleSettings.parse({ scale, width, height, tile, device, quality, maxPixels });
+}
 
 /** How the output size is chosen, in the form the naming template and the ETA estimate need. */
 export type Sizing = { kind: 'scale'; scale: number } | { kind: 'width'; width: number } | { kind: 'height'; height: number };

@@ -2,6 +2,7 @@ import type { EvalMethod } from '../eval/protocol.ts';
 import { resolveStateDir } from '../store/state-dir.ts';
 import { upscalePhoto } from '../upscale/upscale-photo.ts';
 import type { Device } from './execution-providers.ts';
+import type { LoadedModel } from './loaded-model.ts';
 import { loadModel } from './registry.ts';
 
 export interface EvalMethodOptions {
@@ -18,9 +19,8 @@ export interface EvalMethodOptions {
  */
 export async function resolveModelEvalMethod(idOrPath: string, scale: number, options: EvalMethodOptions = {}): Promise<EvalMethod> {
   const model = await loadModel(idOrPath, { stateDir: options.stateDir ?? resolveStateDir(), builtinDir: options.builtinDir });
-  const name = model.meta.scale === scale ? model.meta.id : `${model.meta.id} (×${model.meta.scale} run at ×${scale})`;
   return {
-    name,
+    name: modelMethodName(model, scale),
     reconstruct: (lr, _scale, hrWidth, hrHeight) =>
       upscalePhoto(
         { image: lr, metadata: { format: 'raw' } },
@@ -33,4 +33,9 @@ export async function resolveModelEvalMethod(idOrPath: string, scale: number, op
         },
       ),
   };
+}
+
+/** How results name a model method: its id, plus the scale rule when it runs at a scale it was not trained for. */
+export function modelMethodName(model: LoadedModel, scale: number): string {
+  return model.meta.scale === scale ? model.meta.id : `${model.meta.id} (×${model.meta.scale} run at ×${scale})`;
 }

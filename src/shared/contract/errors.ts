@@ -24,6 +24,7 @@ export const WireErrorCode = z.enum([
   'DISK_FULL',
   'OUTPUT_EXISTS',
   'CANCELLED',
+  'QUEUE_UNAVAILABLE',
   'INTERNAL',
   // The plumbing's codes.
   /** The message was not valid JSON, had the wrong shape, or its params failed the contract's schema. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Seconds } from './common.ts';
 import { WireError } from './errors.ts';
 import { JobKind, JobState } from './requests/jobs.ts';
+import { QueueWorker } from './requests/queue.ts';
 import { TrainingMetricsEvent } from './requests/training.ts';
 
 /**
@@ -22,6 +23,14 @@ export const events = {
     megapixelsPerSecond: z.number().nonnegative().nullable().optional(),
   }),
   'job.state': z.object({ jobId: z.string().max(128), kind: JobKind, state: JobState, error: WireError.optional() }),
+  /** A queued batch (queue.upscale): each worker's part, with every progress report of the batch. */
+  'queue.workers': z.object({
+    jobId: z.string().max(128),
+    batch: z.number().int().positive(),
+    /** The Redis URL without its password. */
+    url: z.string().max(2048),
+    workers: z.array(QueueWorker).max(1000),
+  }),
   'training.metrics': TrainingMetricsEvent,
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error']),

@@ -4,6 +4,7 @@ import { evaluationRequests } from './evaluation.ts';
 import { jobRequests } from './jobs.ts';
 import { modelRequests } from './models.ts';
 import { previewRequests } from './preview.ts';
+import { queueRequests } from './queue.ts';
 import { settingsRequests } from './settings.ts';
 import { diagnosticsRequests, systemRequests } from './system.ts';
 import { trainingRequests } from './training.ts';
@@ -12,6 +13,7 @@ import { trainingRequests } from './training.ts';
 export const requests = {
   ...modelRequests,
   ...jobRequests,
+  ...queueRequests,
   ...previewRequests,
   ...evaluationRequests,
   ...datasetRequests,
@@ -39,6 +41,7 @@ export * from './datasets.ts';
 export * from './jobs.ts';
 export * from './models.ts';
 export * from './preview.ts';
+export * from './queue.ts';
 export * from './settings.ts';
 export * from './system.ts';
 export * from './training.ts';

@@ -1,4 +1,12 @@
-import type { EventPayload, JobSummary, ModelSummary, SrsClient, UpscaleParams } from '../../../../shared/contract/index.ts';
+import type {
+  EventPayload,
+  JobSummary,
+  ModelSummary,
+  QueueWorker,
+  ResultOf,
+  SrsClient,
+  UpscaleParams,
+} from '../../../../shared/contract/index.ts';
 
 type OutputFormat = UpscaleParams['format'];
 
@@ -41,6 +49,16 @@ export class UpscaleState {
   existing = $state<UpscaleParams['existing']>('refuse');
   notice = $state<string | null>(null);
 
+  /** "Run on queue": the files go to `srstudio worker` processes through this Redis instead of this engine. */
+  onQueue = $state(false);
+  queueUrl = $state('');
+  queueInfo = $state.raw<ResultOf<'queue.check'> | null>(null);
+  queueError = $state<UiError | null>(null);
+  checkingQueue = $state(false);
+  /** The running batch's queue number and each worker's part (queue.workers events). */
+  batch = $state<number | null>(null);
+  workers = $state.raw<QueueWorker[]>([]);
+
   job = $state.raw<JobSummary | null>(null);
   items = $state.raw<QueueItem[]>([]);
   done = $state(0);
@@ -71,6 +89,16 @@ export class UpscaleState {
     client.on('job.progress', (event) => this.onProgress(event), { signal });
     client.on('job.state', (event) => this.onState(event), { signal });
     client.on(
+      'queue.workers',
+      (event) => {
+        if (this.job && event.jobId === this.job.id) {
+          this.batch = event.batch;
+          this.workers = event.workers;
+        }
+      },
+      { signal },
+    );
+    client.on(
       'log',
       (event) => {
         if (this.job && event.source === `job ${this.job.id}`) void this.refresh();
@@ -92,7 +120,8 @@ export class UpscaleState {
   }
 
   get canStart(): boolean {
-    return this.inputs.length > 0 && this.outputFolder.trim() !== '' && !this.running && !this.starting;
+    const queueReady = !this.onQueue || this.queueUrl.trim() !== '';
+    return this.inputs.length > 0 && this.outputFolder.trim() !== '' && queueReady && !this.running && !this.starting;
   }
 
   get canResume(): boolean {
@@ -198,13 +227,34 @@ export class UpscaleState {
     };
   }
 
+  /** Connects to the queue and lists its workers, or shows what is wrong with the URL. */
+  async checkQueue(): Promise<void> {
+    this.checkingQueue = true;
+    this.queueError = null;
+    this.queueInfo = null;
+    try {
+      this.queueInfo = await this.client.queue.check({ url: this.queueUrl.trim() });
+    } catch (error) {
+      this.queueError = toUiError(error, 'Check the URL: redis://HOST:PORT, or rediss:// for TLS.');
+    } finally {
+      this.checkingQueue = false;
+    }
+  }
+
   async start(): Promise<void> {
     this.starting = true;
     this.error = null;
     this.selected = null;
+    this.batch = null;
+    this.workers = [];
     try {
-      const { job } = await this.client.jobs.start(this.params());
-      this.attach(job);
+      if (this.onQueue) {
+        const started = await this.client.queue.upscale({ batch: this.params(), url: this.queueUrl.trim() });
+        this.batch = started.batch;
+        this.attach(started.job);
+      } else {
+        this.attach((await this.client.jobs.start(this.params())).job);
+      }
       await this.refresh();
     } catch (error) {
       this.error = toUiError(error, 'Check the inputs and the output folder, then start again.');

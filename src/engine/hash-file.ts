@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { fromFsError } from '../errors.ts';
+import { fromFsError } from './errors.ts';
 
-/** SHA-256 of the file's bytes, streamed so a 100 MB TIFF never sits in memory whole. */
+/** SHA-256 of the file's bytes, streamed so a 100 MB TIFF never sits in memory whole (dataset dedupe, queue model and output checks). */
 export function hashFile(filePath: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');

@@ -1,0 +1,62 @@
+import { SrError } from '../../engine/errors.ts';
+import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
+import { parseRedisUrl } from '../../engine/queue/redis-target.ts';
+import { startWorker } from '../../engine/queue/worker/run-worker.ts';
+import { resolveStateDir } from '../../engine/store/state-dir.ts';
+import { parsePositive } from '../parse-number.ts';
+
+export interface WorkerCliOptions {
+  redis: string;
+  concurrency: string;
+  device?: string;
+  state?: string;
+  lockSeconds: string;
+}
+
+/**
+ * `srstudio worker`: serves the queue until a signal. First Ctrl-C (or SIGTERM): take no new file, finish the current
+ * ones, exit 0. Second: hand the current files back to the queue at once (nothing half-written stays behind: outputs
+ * appear only by an atomic rename) and exit 130 (143 for SIGTERM).
+ */
+export async function workerAction(opts: WorkerCliOptions): Promise<void> {
+  const target = parseRedisUrl(opts.redis, '--redis');
+  const concurrency = parsePositive(opts.concurrency, '--concurrency', { integer: true });
+  const lockSeconds = parsePositive(opts.lockSeconds, '--lock-seconds', { integer: false });
+  if (opts.device !== undefined && !(DEVICES as readonly string[]).includes(opts.device)) {
+    throw new SrError('BAD_ARGUMENT', `Unknown --device "${opts.device}"`, `Use ${DEVICES.join(', ')}.`);
+  }
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  };
+  const worker = await startWorker({
+    target,
+    concurrency,
+    device: opts.device as Device | undefined,
+    stateDir: resolveStateDir(opts.state),
+    lockSeconds,
+    log,
+  });
+  log(`worker ${worker.name} serving ${target.display} (${concurrency} at a time); Ctrl-C finishes the current file, twice stops at once`);
+
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      log(`${name}: finishing the current file(s), taking no new one`);
+      void worker.stop('finish');
+    } else {
+      log(`${name} again: handing the current file(s) back to the queue`);
+      process.exitCode = name === 'SIGTERM' ? 143 : 130;
+      void worker.stop('hand-back');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await worker.closed;
+    log(`worker ${worker.name} stopped`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

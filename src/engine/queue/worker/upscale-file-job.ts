@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import type { Job } from 'bullmq';
+import { removeTempFilesOf } from '../../jobs/leftover-temp-files.ts';
+import { toItemError, upscaleFile } from '../../jobs/upscale-file.ts';
+import { toFailureReason } from '../failure-reason.ts';
+import { UpscaleFileJob, type UpscaleFileResult } from '../file-jobs.ts';
+import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext } from './worker-context.ts';
+
+/**
+ * One file of a queued batch, through the very function a local batch uses (`upscaleFile`), so the bytes match a
+ * local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
+ * size, inode and modification time in the job before it reports back, so if its worker dies in between, the next
+ * attempt recognises the finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
+ * temp file the killed write may have left.
+ */
+export async function runUpscaleFileJob(
+  job: Job,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+  context: WorkerContext,
+): Promise<UpscaleFileResult> {
+  const data = parseJobData(UpscaleFileJob, job);
+  const attempt = attemptOf(job);
+  if (data.written && (await isWrittenOutput(data.output, data.written))) {
+    context.log(`already written: ${data.output} (by ${data.written.worker}, try ${data.written.attempt}); not writing it again`);
+    return data.written;
+  }
+  if (attempt > 1) removeTempFilesOf(data.output);
+
+  context.log(`upscaling ${data.input} (batch ${data.batch}, file ${data.seq + 1}, try ${attempt})`);
+  const report = progressReporter(job, context.name);
+  report(0);
+  const startedAt = performance.now();
+  let size: { width: number; height: number };
+  try {
+    const model = await context.models.get(data.model);
+    size = await upscaleFile(data.input, data.output, {
+      model,
+      request: { ...data.settings, device: context.device ?? data.settings.device },
+      signal,
+      onFraction: report,
+      onNotice: (message) => context.log(`note: ${message}`),
+    });
+  } catch (error) {
+    if (signal?.aborted) {
+      context.log(`handing back ${data.input}: this worker is stopping`);
+      return handBack(job, token);
+    }
+    const itemError = toItemError(error);
+    context.log(`failed ${data.input} (try ${attempt}): ${itemError.message}`);
+    throw new Error(toFailureReason(itemError));
+  }
+  const seconds = (performance.now() - startedAt) / 1000;
+  const { bytes, ino, mtimeNs } = await fingerprint(data.output);
+  const result: UpscaleFileResult = { ...size, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
+  await job.updateData({ ...data, written: result });
+  context.log(`wrote ${data.output} (${size.width}×${size.height}, ${seconds.toFixed(2)} s)`);
+  return result;
+}
+
+async function fingerprint(output: string): Promise<{ bytes: number; ino: string; mtimeNs: string }> {
+  const stat = await fs.stat(output, { bigint: true });
+  return { bytes: Number(stat.size), ino: String(stat.ino), mtimeNs: String(stat.mtimeNs) };
+}
+
+async function isWrittenOutput(output: string, written: UpscaleFileResult): Promise<boolean> {
+  const now = await fingerprint(output).catch(() => undefined);
+  return now !== undefined && now.bytes === written.bytes && now.ino === written.ino && now.mtimeNs === written.mtimeNs;
+}
