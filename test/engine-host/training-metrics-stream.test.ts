@@ -82,9 +82,13 @@ describe('live training metrics: coalesced loss, never-dropped validation', () =
     const last = validations[2].sample!;
     expect(last).toMatchObject({ step: 300, image: 'bird.png', model: { width: 128, height: 128 } });
     expect(await sharp(last.truth.path).metadata()).toMatchObject({ width: 128, height: 128, channels: 1 });
-    // Only the latest step's three PNGs stay (plus the index the run summary reads).
+    // Only the last two steps' PNGs stay (a page may still be loading the previous one), plus the index the run
+    // summary reads: step 100's are gone.
     expect(fs.readdirSync(folder).sort()).toEqual([
       'sample.json',
+      'step-00000200-bicubic.png',
+      'step-00000200-model.png',
+      'step-00000200-truth.png',
       'step-00000300-bicubic.png',
       'step-00000300-model.png',
       'step-00000300-truth.png',
