@@ -62,6 +62,22 @@ export function fromFsError(error: unknown, path: string, action: 'read' | 'writ
       return new SrError('DISK_FULL', `The disk is full while writing ${path}`, 'Free some space, then resume.', path, { cause: error });
     case 'EISDIR':
       return new SrError('BAD_ARGUMENT', `${path} is a folder, not a file`, undefined, path, { cause: error });
+    case 'EEXIST':
+    case 'ENOTDIR':
+      // mkdir of an output folder where a file of that name exists, or a path that runs through a file.
+      return action === 'write'
+        ? new SrError(
+            'NOT_WRITABLE',
+            `Cannot create the folder ${path}: a file is in the way`,
+            'Move or rename that file, or choose another output folder.',
+            path,
+            {
+              cause: error,
+            },
+          )
+        : new SrError('NOT_FOUND', `No such file or folder: ${path} (part of the path is a file)`, 'Check the path and try again.', path, {
+            cause: error,
+          });
     default:
       return new SrError('INTERNAL', `Could not ${action} ${path}: ${(error as Error)?.message ?? String(error)}`, undefined, path, {
         cause: error,

@@ -1,3 +1,4 @@
+import { UnrecoverableError } from 'bullmq';
 import type { ErrorCode } from '../errors.ts';
 import type { ItemError } from '../jobs/job-events.ts';
 
@@ -7,6 +8,18 @@ import type { ItemError } from '../jobs/job-events.ts';
  */
 export function toFailureReason(error: ItemError): string {
   return `${error.code}: ${error.message}${error.hint ? `\n→ ${error.hint}` : ''}`;
+}
+
+/**
+ * Failures that are the file's own (its bytes are not a usable image): another try, on this worker or another, would
+ * read the same bytes and fail the same way. Anything else (a share that went away, a full disk, a crash) may pass.
+ */
+const THE_FILES_FAULT: readonly ErrorCode[] = ['EMPTY_FILE', 'NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'TOO_LARGE', 'TOO_SMALL'];
+
+/** What a worker throws for a failed file: BullMQ tries it again up to the batch's attempts, unless retrying cannot help. */
+export function failedFileError(error: ItemError): Error {
+  const reason = toFailureReason(error);
+  return THE_FILES_FAULT.includes(error.code) ? new UnrecoverableError(reason) : new Error(reason);
 }
 
 const KNOWN = /^([A-Z][A-Z_]+): ([\s\S]*)$/;

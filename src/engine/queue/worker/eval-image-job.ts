@@ -3,7 +3,7 @@ import { type EvalMethod, interpolationMethod } from '../../eval/protocol.ts';
 import { ensureFolder, evalImage } from '../../eval/run-eval.ts';
 import { toItemError } from '../../jobs/upscale-file.ts';
 import { resolveModelEvalMethod } from '../../models/eval-method.ts';
-import { toFailureReason } from '../failure-reason.ts';
+import { failedFileError } from '../failure-reason.ts';
 import { EvalImageJob, type EvalImageResult } from '../file-jobs.ts';
 import { handBack, parseJobData, progressReporter, type WorkerContext } from './worker-context.ts';
 
@@ -26,7 +26,7 @@ export async function runEvalImageJob(
     if (signal?.aborted) return handBack(job, token);
     const itemError = toItemError(error);
     context.log(`failed ${data.file}: ${itemError.message}`);
-    throw new Error(toFailureReason(itemError));
+    throw failedFileError(itemError);
   }
 }
 

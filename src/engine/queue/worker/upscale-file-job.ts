@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Job } from 'bullmq';
 import { removeTempFilesOf } from '../../jobs/leftover-temp-files.ts';
 import { toItemError, upscaleFile } from '../../jobs/upscale-file.ts';
-import { toFailureReason } from '../failure-reason.ts';
+import { failedFileError } from '../failure-reason.ts';
 import { UpscaleFileJob, type UpscaleFileResult } from '../file-jobs.ts';
 import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext } from './worker-context.ts';
 
@@ -48,7 +48,7 @@ export async function runUpscaleFileJob(
     }
     const itemError = toItemError(error);
     context.log(`failed ${data.input} (try ${attempt}): ${itemError.message}`);
-    throw new Error(toFailureReason(itemError));
+    throw failedFileError(itemError);
   }
   const seconds = (performance.now() - startedAt) / 1000;
   const { bytes, ino, mtimeNs } = await fingerprint(data.output);
