@@ -9,6 +9,41 @@ export const ModelScores = z.record(
   z.object({ psnr: z.number().nullable(), ssim: z.number() }),
 );
 
+/** How much validation PSNR a quantised model may lose against its float32 parent and still be offered by default. */
+export const QUALITY_BUDGET_DB = 0.1;
+
+/**
+ * The lineage of a quantised model (`srstudio models quantize`): its float32 parent, what calibrated it, and both
+ * models' scores on that same set of photos, measured in the same run with the same protocol.
+ */
+export const QuantizedFrom = z.object({
+  /** The float32 model's id. */
+  id: z.string().min(1).max(64),
+  format: z.enum(['int8']),
+  /** What calibrated the activations and scored both models: a folder, or `dataset:ID (name, N photos)`. */
+  calibration: z.string().min(1).max(500),
+  photos: z.number().int().positive(),
+  patches: z.number().int().positive(),
+  /** Mean Y PSNR/SSIM over those photos (SR protocol, shave = scale), of this model and of its parent. */
+  psnr: z.number(),
+  ssim: z.number(),
+  parentPsnr: z.number(),
+  parentSsim: z.number(),
+  /** The convolutions left in float32, each with why ("conv_1: it reads one channel…"). */
+  floatLayers: z.array(z.string().max(300)).max(256).default([]),
+});
+export type QuantizedFrom = z.infer<typeof QuantizedFrom>;
+
+/** dB this quantised model loses against its parent on its validation set (positive: worse). */
+export function quantisationLoss(q: QuantizedFrom): number {
+  return q.parentPsnr - q.psnr;
+}
+
+/** A quantised model more than the budget below its parent is flagged, and not made a default unless the user insists. */
+export function withinQualityBudget(q: QuantizedFrom): boolean {
+  return quantisationLoss(q) <= QUALITY_BUDGET_DB + 1e-9;
+}
+
 export const ModelMeta = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, dot, dash, underscore'),
   name: z.string().min(1).max(200),
@@ -26,6 +61,8 @@ export const ModelMeta = z.object({
   halo: z.number().int().min(0).max(512),
   provenance: z.string().max(4000).default(''),
   scores: ModelScores.default({}),
+  /** Set on quantised models: the float32 parent, and the quality they were measured to keep. */
+  quantizedFrom: QuantizedFrom.optional(),
 });
 export type ModelMeta = z.infer<typeof ModelMeta>;
 

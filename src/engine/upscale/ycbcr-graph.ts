@@ -1,5 +1,6 @@
 import { BICUBIC_REACH, BICUBIC_TAPS, bicubicPhaseWeights } from '../imaging/bicubic-phases.ts';
 import { tensorProto } from '../onnx/graph-builder.ts';
+import { intAttr as int, intsAttr as ints, node, stringAttr } from '../onnx/node-proto.ts';
 import { DataType, decodeModelAsWritten, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.ts';
 import type { ValueMap } from './tile-sources.ts';
 
@@ -26,13 +27,6 @@ export const YCBCR_GRAPH_CROP = BICUBIC_REACH;
 const PREFIX = 'srstudio_photo/';
 const INPUT = `${PREFIX}lr_ycbcr`;
 const OUTPUT = `${PREFIX}hr_ycbcr`;
-
-function node(opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto {
-  return { name: output, opType, input, output: [output], attribute };
-}
-
-const int = (name: string, i: number) => ({ name, type: 2, i });
-const ints = (name: string, values: number[]) => ({ name, type: 7, ints: values });
 
 function defaultOpset(model: ModelProto): number {
   return model.opsetImport.find((o) => (o.domain ?? '') === '')?.version ?? 0;
@@ -73,7 +67,7 @@ export function ycbcrPhotoGraph(modelBytes: Uint8Array, scale: number, range: Va
   const p = (name: string) => `${PREFIX}${name}`;
   const prologue: NodeProto[] = [
     node('Conv', [INPUT, p('phases')], p('phased'), [int('group', 3), ints('kernel_shape', [BICUBIC_TAPS, BICUBIC_TAPS])]),
-    node('DepthToSpace', [p('phased')], p('hr'), [int('blocksize', scale), { name: 'mode', type: 3, s: new TextEncoder().encode('CRD') }]),
+    node('DepthToSpace', [p('phased')], p('hr'), [int('blocksize', scale), stringAttr('mode', 'CRD')]),
     node('Slice', [p('hr'), p('at0'), p('at1'), p('axis1')], p('y')),
     node('Slice', [p('hr'), p('at1'), p('at3'), p('axis1')], p('cbcr')),
     // MATLAB's uint8(): clip, then round half up (ONNX Round rounds half to even, so it is Floor(x + 0.5)).
