@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photoFolder, writeExportedModel } from '../helpers/models-exported.ts';
 import { tempDir } from '../helpers/models-photo.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 
@@ -59,8 +60,8 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(srcnn.stdout).toContain('Imported srcnn-x3: ×3, y, upsampled input');
 
     const table = await cli(['models', '--state', state]);
-    expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+SOURCE\s+PATH/);
-    expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+user/);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+PRECISION\s+SOURCE\s+PATH/);
+    expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+fp32\s+user/);
 
     const json = JSON.parse((await cli(['models', '--json', '--state', state])).stdout);
     expect(json.models.map((m: { id: string }) => m.id).sort()).toEqual(['some-model', 'srcnn-x3']);
@@ -81,6 +82,32 @@ describe('srstudio models', { timeout: 180_000 }, () => {
       'srcnn-x3@3',
       'srcnn-x4@4',
     ]);
+  });
+
+  it('quantize: an int8 model with its lineage, listed with its PSNR beside its parent', async () => {
+    const model = await writeExportedModel(inbox, 'srcnn-5-3-3-same-res-n16-8', 2, 'exported-srcnn');
+    const photos = await photoFolder(path.join(root, 'photos'), 3, 96);
+    const made = await cli(['models', 'quantize', model, '--calibrate', photos, '--json', '--state', state]);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const report = JSON.parse(made.stdout);
+    expect(report).toMatchObject({
+      id: 'exported-srcnn-int8',
+      quantizedFrom: { id: 'exported-srcnn', format: 'int8', calibration: photos, photos: 3 },
+    });
+    expect(report.layers.map((l: { precision: string }) => l.precision)).toEqual(['float32', 'int8', 'int8']);
+    expect(fs.existsSync(report.path)).toBe(true);
+
+    const table = (await cli(['models', '--state', state])).stdout;
+    expect(table).toMatch(/exported-srcnn-int8\s+.*\s+int8\s+user/);
+    const loss = report.quantizedFrom.parentPsnr - report.quantizedFrom.psnr;
+    expect(table).toContain(
+      `exported-srcnn-int8: int8 of exported-srcnn, ${report.quantizedFrom.psnr.toFixed(2)} dB vs ${report.quantizedFrom.parentPsnr.toFixed(2)} dB, ${loss > 0 ? '−' : '+'}${Math.abs(loss).toFixed(3)} dB`,
+    );
+
+    const bf16 = await cli(['models', 'quantize', model, '--format', 'bf16', '--state', state]);
+    expect(bf16.code).toBe(2);
+    expect(bf16.stderr).toContain('no bfloat16 convolution kernel');
   });
 
   it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {
