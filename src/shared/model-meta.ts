@@ -9,6 +9,10 @@ export const ModelScores = z.record(
   z.object({ psnr: z.number().nullable(), ssim: z.number() }),
 );
 
+/** `--precision` of an upscale: `auto` runs a model's int8 variant where the CPU has int8 dot products and the variant keeps the quality budget. */
+export const PRECISIONS = ['auto', 'fp32', 'int8'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
 /** How much validation PSNR a quantised model may lose against its float32 parent and still be offered by default. */
 export const QUALITY_BUDGET_DB = 0.1;
 
