@@ -71,16 +71,22 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
   });
 
-  it('lists the bundled models (the SRCNN defaults and FSRCNN) as built-in', async () => {
+  it('lists the bundled models (the SRCNN defaults, FSRCNN and their int8 variants) as built-in', async () => {
     const listed = await cli(['models', '--json', '--state', state], { SRSTUDIO_RESOURCES: path.resolve('resources') });
     const builtins = JSON.parse(listed.stdout).models.filter((m: { source: string }) => m.source === 'builtin');
-    expect(builtins.map((m: { id: string; scale: number }) => `${m.id}@${m.scale}`).sort()).toEqual([
-      'fsrcnn-x2@2',
-      'fsrcnn-x3@3',
-      'fsrcnn-x4@4',
-      'srcnn-x2@2',
-      'srcnn-x3@3',
-      'srcnn-x4@4',
+    expect(builtins.map((m: { id: string; scale: number; precision: string }) => `${m.id}@${m.scale}/${m.precision}`).sort()).toEqual([
+      'fsrcnn-x2-int8@2/int8',
+      'fsrcnn-x2@2/fp32',
+      'fsrcnn-x3-int8@3/int8',
+      'fsrcnn-x3@3/fp32',
+      'fsrcnn-x4-int8@4/int8',
+      'fsrcnn-x4@4/fp32',
+      'srcnn-x2-int8@2/int8',
+      'srcnn-x2@2/fp32',
+      'srcnn-x3-int8@3/int8',
+      'srcnn-x3@3/fp32',
+      'srcnn-x4-int8@4/int8',
+      'srcnn-x4@4/fp32',
     ]);
   });
 

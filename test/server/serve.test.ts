@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
-import { HostMessage } from '../../src/shared/contract/index.ts';
+import { CONTRACT_VERSION, HostMessage } from '../../src/shared/contract/index.ts';
 import { type Harness, startEngine } from '../helpers/engine-host-harness.ts';
 
 let engine: Harness;
@@ -152,7 +152,7 @@ describe('srstudio serve: the contract over the WebSocket', () => {
   it('says hello, answers system.info from the forked engine, and rejects malformed messages without dropping the socket', async () => {
     const { socket, inbox } = await openSocket();
     const hello = await nextMatching(inbox, (m) => m.type === 'hello');
-    expect(hello).toMatchObject({ contractVersion: 1, pid: engine.supervisor.pid });
+    expect(hello).toMatchObject({ contractVersion: CONTRACT_VERSION, pid: engine.supervisor.pid });
 
     socket.send(JSON.stringify({ type: 'request', id: 'w1', method: 'system.info', params: {} }));
     const info = await nextMatching(inbox, (m) => m.type === 'response' && m.id === 'w1');

@@ -10,6 +10,7 @@ export interface QuantizeCliOptions {
   format?: string;
   id?: string;
   name?: string;
+  out?: string;
   budget?: string;
   ranges?: string;
   state?: string;
@@ -43,6 +44,7 @@ export async function quantizeAction(ref: string, opts: QuantizeCliOptions): Pro
       format: opts.format,
       id: opts.id,
       name: opts.name,
+      out: opts.out,
       budgetDb: parseBudget(opts.budget),
       method: parseRanges(opts.ranges),
       onProgress: opts.json ? undefined : (m) => process.stderr.write(`${m}…\n`),

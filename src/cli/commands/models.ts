@@ -137,6 +137,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--format <format>', 'int8 (bf16 is not offered: it says why)', 'int8')
     .option('--id <id>', 'id of the new model (default: <model>-int8)')
     .option('--name <name>', 'display name')
+    .option('--out <file>', 'write the model to this file instead of into the state folder (it must not exist)')
     .option('--budget <dB>', 'validation PSNR the int8 model may lose before layers go back to float32 (default 0.1)')
     .option('--ranges <method>', 'activation ranges: mse (default) or minmax')
     .option('--json', 'print one JSON document')

@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { type ModelMeta, QUALITY_BUDGET_DB, type QuantizedFrom } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
+import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { freeUserModelPath, saveUserModel } from '../models/import-model.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import type { ModelDirs } from '../models/model-dirs.ts';
+import { withModelMeta } from '../models/model-meta-io.ts';
 import { loadModel } from '../models/registry.ts';
 import type { Store } from '../store/store.ts';
 import { scoreModel } from '../training/score-weights.ts';
@@ -21,6 +24,8 @@ export interface QuantizeOptions {
   format?: string;
   /** Id of the new model (default `<parent id>-int8`). */
   id?: string;
+  /** Write the model to this file (which must not exist) instead of into the user's models. */
+  out?: string;
   name?: string;
   /** Validation PSNR the model may lose against its parent before layers go back to float32 (default 0.1 dB). */
   budgetDb?: number;
@@ -68,7 +73,8 @@ export async function quantizeModel(ref: string, dirs: ModelDirs, store: Store, 
     );
   }
   const id = options.id ?? `${meta.id}-int8`.slice(0, 64);
-  await freeUserModelPath(id, dirs);
+  if (options.out) await assertAbsent(options.out);
+  else await freeUserModelPath(id, dirs);
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(parent.path);
@@ -131,8 +137,23 @@ export async function quantizeModel(ref: string, dirs: ModelDirs, store: Store, 
     scores: {},
     quantizedFrom,
   };
-  const model = await saveUserModel(chosen.bytes, quantisedMeta, dirs, parent.path);
+  const model = options.out
+    ? await saveModelFile(chosen.bytes, quantisedMeta, options.out)
+    : await saveUserModel(chosen.bytes, quantisedMeta, dirs, parent.path);
   return { model, layers: chosen.layers, quantizedFrom };
+}
+
+async function assertAbsent(file: string): Promise<void> {
+  const present = await fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (present) throw new SrError('OUTPUT_EXISTS', `${file} exists already`, 'Choose another --out file, or remove it first.', file);
+}
+
+async function saveModelFile(bytes: Uint8Array, meta: ModelMeta, file: string): Promise<LoadedModel> {
+  await writeFileAtomic(file, withModelMeta(bytes, meta, file));
+  return { meta, path: path.resolve(file), source: 'file' };
 }
 
 interface Candidate {
