@@ -33,7 +33,7 @@ export const QuantizedFrom = z.object({
   ssim: z.number(),
   parentPsnr: z.number(),
   parentSsim: z.number(),
-  /** The convolutions left in float32, each with why ("conv_1: it reads one channel…"). */
+  /** The convolutions left in float32, each with why ("conv_19 (1→9 5×5): a linear path from the input…"). */
   floatLayers: z.array(z.string().max(300)).max(256).default([]),
 });
 export type QuantizedFrom = z.infer<typeof QuantizedFrom>;

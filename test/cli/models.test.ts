@@ -101,7 +101,7 @@ describe('srstudio models', { timeout: 180_000 }, () => {
       id: 'exported-srcnn-int8',
       quantizedFrom: { id: 'exported-srcnn', format: 'int8', calibration: photos, photos: 3 },
     });
-    expect(report.layers.map((l: { precision: string }) => l.precision)).toEqual(['float32', 'int8', 'int8']);
+    expect(report.layers.map((l: { precision: string }) => l.precision)).toEqual(['int8', 'int8', 'int8']);
     expect(fs.existsSync(report.path)).toBe(true);
 
     const table = (await cli(['models', '--state', state])).stdout;

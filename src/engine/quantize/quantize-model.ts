@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type ModelMeta, QUALITY_BUDGET_DB, type QuantizedFrom } from '../../shared/model-meta.ts';
+import { ModelMeta, QUALITY_BUDGET_DB, type QuantizedFrom } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { freeUserModelPath, saveUserModel } from '../models/import-model.ts';
@@ -73,6 +73,14 @@ export async function quantizeModel(ref: string, dirs: ModelDirs, store: Store, 
     );
   }
   const id = options.id ?? `${meta.id}-int8`.slice(0, 64);
+  if (!ModelMeta.shape.id.safeParse(id).success) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `"${id}" is not a valid model id`,
+      'Use lower-case letters, digits, dot, dash or underscore, e.g. --id my-model-int8.',
+    );
+  }
+  const budget = options.budgetDb ?? QUALITY_BUDGET_DB;
   if (options.out) await assertAbsent(options.out);
   else await freeUserModelPath(id, dirs);
   let bytes: Uint8Array;
@@ -104,10 +112,10 @@ export async function quantizeModel(ref: string, dirs: ModelDirs, store: Store, 
     scoreModel(model, validation, { halo: meta.halo, outScale, provider: 'cpu', source: `quantize:${id}:${what}` });
   progress(`Scoring ${meta.id} on ${validation.size} photo(s)`);
   const parentScore = await score(bytes, 'parent');
-  const chosen = await withinBudget(calibration, parentScore, options.budgetDb ?? QUALITY_BUDGET_DB, score, progress);
-  if (parentScore.psnr - chosen.score.psnr > (options.budgetDb ?? QUALITY_BUDGET_DB)) {
+  const chosen = await withinBudget(calibration, parentScore, budget, score, progress);
+  if (parentScore.psnr - chosen.score.psnr > budget) {
     options.onNotice?.(
-      `no mix of int8 layers stays within ${options.budgetDb ?? QUALITY_BUDGET_DB} dB of ${meta.id} on ${set.label}: the all-int8 model loses ${(parentScore.psnr - chosen.score.psnr).toFixed(3)} dB and is flagged`,
+      `no mix of int8 layers stays within ${budget} dB of ${meta.id} on ${set.label}: the all-int8 model loses ${(parentScore.psnr - chosen.score.psnr).toFixed(3)} dB and is flagged`,
     );
   }
 

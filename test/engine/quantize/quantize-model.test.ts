@@ -82,30 +82,30 @@ describe('srstudio models quantize (int8)', () => {
 
   it('runs in int8: ONNX Runtime fuses every quantised convolution into a QLinearConv', async () => {
     expect(srcnn.layers.map((l) => [l.name, l.precision, l.phaseBlock])).toEqual([
-      ['conv_1', 'float32', 0],
+      ['conv_1', 'int8', 0],
       ['conv_3', 'int8', 2],
       ['conv_5', 'int8', 4],
     ]);
-    expect(srcnn.layers[0].reason).toMatch(/reads one channel/);
     const ops = await optimisedOps(srcnn.model.path);
-    expect(ops.filter((op) => op === 'QLinearConv')).toHaveLength(2);
-    // Only the first layer stays a float convolution (ORT's own blocked-layout Conv).
-    expect(ops.filter((op) => op === 'Conv')).toHaveLength(1);
+    expect(ops.filter((op) => op === 'QLinearConv')).toHaveLength(3);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(0);
   });
 
-  it('FSRCNN: the deconvolution runs in int8 in phase form; the bicubic skip and the first layer stay float', async () => {
+  it('FSRCNN: the deconvolution runs in int8 in phase form; the bicubic skip stays float', async () => {
     const byName = new Map(fsrcnn.layers.map((l) => [l.name, l]));
     const deconv = fsrcnn.layers.find((l) => l.op === 'ConvTranspose');
     expect(deconv).toMatchObject({ precision: 'int8', shape: '16→1 9×9 /3' });
     expect(deconv?.phaseBlock).toBeGreaterThan(0);
     const floats = fsrcnn.layers.filter((l) => l.precision === 'float32');
-    expect(floats.map((l) => l.shape)).toEqual(['1→16 5×5', '1→9 5×5']);
-    expect(floats[1].reason).toMatch(/linear path from the input to the output/);
+    expect(floats.map((l) => l.shape)).toEqual(['1→9 5×5']);
+    expect(floats[0].reason).toMatch(/linear path from the input to the output/);
     expect(byName.size).toBe(fsrcnn.layers.length);
     const ops = await optimisedOps(fsrcnn.model.path);
     expect(ops).not.toContain('ConvTranspose');
-    expect(ops.filter((op) => op === 'QLinearConv')).toHaveLength(4);
-    expect(fsrcnn.model.meta.quantizedFrom?.floatLayers).toHaveLength(2);
+    // feature, shrink, map, expand, and the deconvolution's phase form; the bicubic skip is the one float Conv.
+    expect(ops.filter((op) => op === 'QLinearConv')).toHaveLength(5);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(1);
+    expect(fsrcnn.model.meta.quantizedFrom?.floatLayers).toHaveLength(1);
   });
 
   it('upscales close to its parent, and byte-identically on every run, in fresh sessions too', async () => {
@@ -150,10 +150,10 @@ describe('srstudio models quantize (int8)', () => {
       onProgress: (m) => progress.push(m),
     });
     // It measured each int8 layer alone, then tried putting them back in float32 one by one.
-    expect(progress.filter((m) => m.startsWith('Measuring what int8 costs in'))).toHaveLength(2);
+    expect(progress.filter((m) => m.startsWith('Measuring what int8 costs in'))).toHaveLength(3);
     expect(progress.some((m) => m.startsWith('Scoring with conv_'))).toBe(true);
     expect(notices.join('\n')).toMatch(/no mix of int8 layers stays within -1 dB of tiny-srcnn-x2/);
-    expect(flagged.layers.filter((l) => l.precision === 'int8')).toHaveLength(2);
+    expect(flagged.layers.filter((l) => l.precision === 'int8')).toHaveLength(3);
   });
 });
 
@@ -184,6 +184,7 @@ describe('what models quantize refuses', () => {
 
   it('an id that is taken, photos too small for a patch, a folder without photos', async () => {
     expect((await refusal(srcnnPath)).message).toMatch(/A model with id "tiny-srcnn-x2-int8" already exists/);
+    expect((await refusal(srcnnPath, { id: 'Not An Id' })).message).toBe('"Not An Id" is not a valid model id');
     const small = await photoFolder(path.join(dir, 'small'), 2, 32);
     const tooSmall = await refusal(srcnnPath, { calibrate: small, id: 'small-int8' });
     expect(tooSmall.code).toBe('TOO_SMALL');
