@@ -8,8 +8,9 @@
  * - A photo-like image of --mp megapixels (input size), upscaled end to end with upscalePhoto (Y through the model,
  *   CbCr, RGB out): seconds, output MP/s, effective GFLOP/s (useful FLOPs of the output pixels only, not the halo).
  * - Each network also as int8 (`models quantize`'s graph: calibrated on photo-like patches), on the same photo in the
- *   same run: output MP/s, its speed-up over float32 (int8/fp32 = fp32 seconds / int8 seconds), and its effective
- *   GOP/s (the float model's useful operations per second) as a percentage of the measured int8 peak.
+ *   same run: output MP/s, its speed-up over float32 (int8/fp32 = fp32 seconds / int8 seconds; the two photos run in
+ *   turn, best of 2 each, and one full batch of each in turn, best of 7), and its effective GOP/s (the float model's
+ *   useful operations per second) as a percentage of the measured int8 peak.
  * - Raw ORT: the same session running the plan's batches (same count, same shape) on ready-made inputs, one
  *   after the other on this thread → pipeline efficiency = raw / e2e. Every batch is timed (a best-of sample
  *   would flatter raw against an e2e run that sees the machine's noise).
@@ -180,53 +181,74 @@ interface RowOptions {
   photo: ReturnType<typeof photoOfMegapixels>;
 }
 
-/** One table row: `model` (the bench network or its int8 twin) end to end, raw, in-thread and against PyTorch. */
-async function timeRow(
+/** Seconds and output megapixels of one end-to-end upscale of the bench photo. */
+interface PhotoTime {
+  seconds: number;
+  outMp: number;
+}
+
+/**
+ * End-to-end seconds of each model on the bench photo, best of `rounds` runs taken in turn (fp32, int8, fp32, int8…),
+ * so that both see the same stretch of a shared machine's load. Session creation, the worker's start and the first
+ * full-size batches (ORT plans memory per input shape) are left out by a warm-up upscale of a small photo.
+ */
+async function e2eInTurn(models: LoadedModel[], options: RowOptions, rounds: number): Promise<PhotoTime[]> {
+  const { photo, photoGraph, compareInThread } = options;
+  for (const model of models) {
+    await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', photoGraph });
+    if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true, photoGraph });
+  }
+  const best = models.map(() => ({ seconds: Number.POSITIVE_INFINITY, outMp: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, model] of models.entries()) {
+      const t0 = performance.now();
+      const out = await upscalePhoto(photo, { model, device: 'cpu', photoGraph });
+      best[i] = { seconds: Math.min(best[i].seconds, (performance.now() - t0) / 1000), outMp: (out.width * out.height) / 1e6 };
+    }
+  }
+  return best;
+}
+
+/** One table row: `model` (the bench network or its int8 twin) end to end (`e2e`), raw, in-thread and against PyTorch. */
+async function printRow(
   bench: BenchModel,
   model: LoadedModel,
   precision: 'fp32' | 'int8',
   peak: Peak,
   options: RowOptions,
-  /** For an int8 row: its float32 row (seconds, model). */
-  fp32?: { seconds: number; model: LoadedModel },
-): Promise<number> {
+  e2e: PhotoTime,
+  /** For an int8 row: its float32 row's model and time. */
+  fp32?: { model: LoadedModel; e2e: PhotoTime },
+): Promise<void> {
   const { photo, photoGraph, compareInThread } = options;
-  // Not part of the photo's time: creating the session, starting its inference worker, and the first
-  // full-size batches (ORT plans memory per input shape), on both paths being compared.
-  await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', photoGraph });
-  if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true, photoGraph });
-  const t0 = performance.now();
-  const out = await upscalePhoto(photo, { model, device: 'cpu', photoGraph });
-  const e2e = (performance.now() - t0) / 1000;
+  const { seconds, outMp } = e2e;
   let inThreadSeconds: number | undefined;
   if (compareInThread) {
     const t1 = performance.now();
     await upscalePhoto(photo, { model, device: 'cpu', inThread: true, photoGraph });
     inThreadSeconds = (performance.now() - t1) / 1000;
   }
-  const outMp = (out.width * out.height) / 1e6;
   const { seconds: raw, batches, modelWindow } = await rawSecondsForPlan(model, photo.image, photoGraph);
   const inThreadCells =
     inThreadSeconds === undefined
       ? ''
       : `  ${inThreadSeconds.toFixed(1).padStart(15)}  ${`${((100 * raw) / inThreadSeconds).toFixed(0)}%`.padStart(4)}`;
   const usefulGflop = (outMp * 1e6 * bench.flopsPerOutputPixel) / 1e9;
-  const gflops = usefulGflop / e2e;
+  const gflops = usefulGflop / seconds;
   let torchCells = '';
   if (precision === 'fp32') {
     const torch = pytorchSecondsPerBatch(bench.torchNetwork, bench.torchWeights, DEFAULT_BATCH, modelWindow.h, modelWindow.w);
     const torchTotal = typeof torch === 'number' ? torch * batches : undefined;
     torchCells = torchTotal
-      ? `${torchTotal.toFixed(1).padStart(9)}  ${percentOfPeak(usefulGflop / torchTotal, peak).padStart(6)}  ${(torchTotal / e2e).toFixed(1)}×`
+      ? `${torchTotal.toFixed(1).padStart(9)}  ${percentOfPeak(usefulGflop / torchTotal, peak).padStart(6)}  ${(torchTotal / seconds).toFixed(1)}×`
       : String(torch);
   }
   if (fp32)
     torchCells = `(one batch, fp32/int8 timed in turn: ${(await interleavedSpeedup(fp32.model, model, photo.image, photoGraph)).toFixed(2)}×)`;
-  const ratio = fp32 === undefined ? '' : `${(fp32.seconds / e2e).toFixed(2)}×`;
+  const ratio = fp32 === undefined ? '' : `${(fp32.e2e.seconds / seconds).toFixed(2)}×`;
   console.log(
-    `${bench.kind.padEnd(7)} ${precision}  ×${model.meta.scale}     ${e2e.toFixed(2).padStart(6)}  ${(outMp / e2e).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(9)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${ratio.padStart(9)}  ${raw.toFixed(2).padStart(9)}  ${((100 * raw) / e2e).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
+    `${bench.kind.padEnd(7)} ${precision}  ×${model.meta.scale}     ${seconds.toFixed(2).padStart(6)}  ${(outMp / seconds).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(9)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${ratio.padStart(9)}  ${raw.toFixed(2).padStart(9)}  ${((100 * raw) / seconds).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
   );
-  return e2e;
 }
 
 async function main(): Promise<void> {
@@ -279,10 +301,11 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       for (const scale of [2, 3]) {
         const bench = benchModel(dir, kind, scale);
-        const seconds = await timeRow(bench, bench.model, 'fp32', peak, options);
-        if (!int8Peak) continue;
-        const variant = await int8Variant(bench.model, dir);
-        await timeRow(bench, variant.model, 'int8', int8Peak, options, { seconds, model: bench.model });
+        const variant = int8Peak ? (await int8Variant(bench.model, dir)).model : undefined;
+        // With an int8 twin, both run in turn, best of 2 each: their ratio then sees one stretch of the machine's load.
+        const [fp32, int8] = await e2eInTurn(variant ? [bench.model, variant] : [bench.model], options, variant ? 2 : 1);
+        await printRow(bench, bench.model, 'fp32', peak, options, fp32);
+        if (variant && int8Peak) await printRow(bench, variant, 'int8', int8Peak, options, int8, { model: bench.model, e2e: fp32 });
       }
     }
   } finally {
