@@ -1,18 +1,23 @@
 /**
- * Inference throughput (npm run bench:infer [-- --mp 12] [--rss-mp 24] [--skip-rss] [--skip-tune]).
- * Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers from one run.
+ * Inference throughput (npm run bench:infer [-- --mp 12] [--models 9-5-5,9-1-5,fsrcnn] [--skip-int8] [--rss-mp 24]
+ * [--skip-rss] [--skip-tune]). Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers
+ * from one run.
  *
- * - SRCNN 9-5-5 and 9-1-5 shapes with RANDOM weights (speed does not depend on the values), same padding.
- * - A photo-like image of --mp megapixels (input size), upscaled ×2 and ×3 end to end with upscalePhoto
- *   (Y through the model, per-tile bicubic, CbCr, RGB out): seconds, output MP/s, effective GFLOP/s
- *   (useful FLOPs of the output pixels only, not the halo overlap).
+ * - The networks SR Studio ships (exporter graphs, skips included) with RANDOM weights (speed does not depend on the
+ *   values): SRCNN 9-5-5 (the srcnn-xN defaults), 9-1-5 (the earlier default) and FSRCNN 56-32-4 (fsrcnn-xN), at ×2 and ×3.
+ * - A photo-like image of --mp megapixels (input size), upscaled end to end with upscalePhoto (Y through the model,
+ *   CbCr, RGB out): seconds, output MP/s, effective GFLOP/s (useful FLOPs of the output pixels only, not the halo).
+ * - Each network also as int8 (`models quantize`'s graph: calibrated on photo-like patches), on the same photo in the
+ *   same run: output MP/s, its speed-up over float32 (int8/fp32 = fp32 seconds / int8 seconds; the two photos run in
+ *   turn, best of 2 each, and one full batch of each in turn, best of 7), and its effective GOP/s (the float model's
+ *   useful operations per second) as a percentage of the measured int8 peak.
  * - Raw ORT: the same session running the plan's batches (same count, same shape) on ready-made inputs, one
  *   after the other on this thread → pipeline efficiency = raw / e2e. Every batch is timed (a best-of sample
  *   would flatter raw against an e2e run that sees the machine's noise).
- * - PyTorch (Debian's /usr/bin/python3 + python3-torch), same weights, same batches → SR Studio / PyTorch.
+ * - PyTorch (Debian's /usr/bin/python3 + python3-torch, float32), same weights, same batches → SR Studio / PyTorch.
  *   PyTorch times a sample of batches (best of 2) and extrapolates to the plan's batch count.
- * - The machine's measured peak (bench/peak.ts: ORT float32 MatMul, same threads); SR Studio's and PyTorch's
- *   effective GFLOP/s are printed as a percentage of it.
+ * - The machine's measured peaks (bench/peak.ts: ORT float32 MatMul and ORT int8 QLinearMatMul, same threads);
+ *   float rows are a percentage of the float32 peak, int8 rows of the int8 peak.
  * - --compare-in-thread: also runs each photo with ORT on the main thread (no worker), to show what the
  *   worker pipeline buys on this machine.
  * - Peak RSS of a --rss-mp (24) MP ×2 upscale in a child process (process.resourceUsage().maxRSS).
@@ -27,84 +32,17 @@ import * as ort from 'onnxruntime-node';
 import { physicalCoreCount } from '../src/engine/models/cpu-cores.ts';
 import type { LoadedModel } from '../src/engine/models/loaded-model.ts';
 import { openSession } from '../src/engine/models/session.ts';
-import { GraphBuilder } from '../src/engine/onnx/graph-builder.ts';
 import { planTiles } from '../src/engine/tiling/tile-plan.ts';
 import { DEFAULT_BATCH, DEFAULT_TILE, openModelPass, passTiling } from '../src/engine/upscale/model-pass.ts';
 import { upscalePhoto } from '../src/engine/upscale/upscale-photo.ts';
-import { MODEL_META_KEY, type ModelMeta } from '../src/shared/model-meta.ts';
 import { photoLikeImage } from '../test/helpers/models-photo.ts';
-import { bestRunSeconds, describePeak, measurePeak, percentOfPeak } from './peak.ts';
-
-type Shape = '9-5-5' | '9-1-5';
-interface Layer {
-  shape: [number, number, number, number];
-  pad: number;
-}
-
-const LAYERS: Record<Shape, Layer[]> = {
-  '9-5-5': [
-    { shape: [64, 1, 9, 9], pad: 4 },
-    { shape: [32, 64, 5, 5], pad: 2 },
-    { shape: [1, 32, 5, 5], pad: 2 },
-  ],
-  '9-1-5': [
-    { shape: [64, 1, 9, 9], pad: 4 },
-    { shape: [32, 64, 1, 1], pad: 0 },
-    { shape: [1, 32, 5, 5], pad: 2 },
-  ],
-};
-const HALO: Record<Shape, number> = { '9-5-5': 8, '9-1-5': 6 };
-
-/** FLOPs per output pixel: 2 per multiply-add. */
-function flopsPerPixel(shape: Shape): number {
-  return LAYERS[shape].reduce((sum, l) => sum + 2 * l.shape[0] * l.shape[1] * l.shape[2] * l.shape[3], 0);
-}
+import { BENCH_ARCHS, type BenchKind, type BenchModel, benchModel } from './infer-models.ts';
+import { int8Variant } from './int8-variant.ts';
+import { bestRunSeconds, describePeak, measureInt8Peak, measurePeak, type Peak, percentOfPeak } from './peak.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-/** Random weights (He-like, small) and the model file, plus the raw weights for PyTorch. */
-function buildModel(dir: string, shape: Shape, scale: number): { model: LoadedModel; weightsJson: string; weightsBin: string } {
-  let seed = 42;
-  const rand = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 4294967296 - 0.5;
-  };
-  const g = new GraphBuilder();
-  let x = g.input('input', ['N', 1, 'H', 'W']);
-  const raw: Float32Array[] = [];
-  LAYERS[shape].forEach((layer, i) => {
-    const [o, c, k] = layer.shape;
-    const w = Float32Array.from({ length: o * c * k * k }, () => rand() * Math.sqrt(2 / (c * k * k)));
-    const b = Float32Array.from({ length: o }, () => rand() * 0.01);
-    raw.push(w, b);
-    const p = layer.pad;
-    x = g.op('Conv', [x, g.initializer(`w${i}`, layer.shape, w), g.initializer(`b${i}`, [o], b)], { pads: [p, p, p, p] });
-    if (i < LAYERS[shape].length - 1) x = g.op('Relu', [x]);
-  });
-  g.op('Identity', [x], {}, 'output');
-  g.output('output', ['N', 1, 'H', 'W']);
-  const meta: ModelMeta = {
-    id: `bench-srcnn-${shape}-x${scale}`,
-    name: `SRCNN ${shape} ×${scale} (random weights)`,
-    architecture: `srcnn-${shape}`,
-    scale,
-    colorMode: 'y',
-    inputKind: 'upsampled',
-    valueRange: [0, 1],
-    halo: HALO[shape],
-    provenance: 'bench/infer.bench.ts: random weights',
-    scores: {},
-  };
-  const file = path.join(dir, `${meta.id}.onnx`);
-  fs.writeFileSync(file, g.toModel({ [MODEL_META_KEY]: JSON.stringify(meta) }));
-  const weightsJson = path.join(dir, `${shape}.json`);
-  const weightsBin = path.join(dir, `${shape}.bin`);
-  fs.writeFileSync(weightsJson, JSON.stringify(LAYERS[shape]));
-  fs.writeFileSync(weightsBin, Buffer.concat(raw.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-  return { model: { meta, path: file, source: 'file' }, weightsJson, weightsBin };
 }
 
 function photoOfMegapixels(mp: number) {
@@ -130,14 +68,19 @@ async function rawSecondsPerBatch(model: LoadedModel, batch: number, h: number, 
  * The plan the upscaler uses for this model and photo (model-pass.ts: the photo graph for these SRCNNs, or the
  * model alone with --no-photo-graph), and the seconds for its batches run back to back on ready-made inputs.
  */
-async function rawSecondsForPlan(model: LoadedModel, image: { width: number; height: number }, photoGraph: boolean) {
+async function planOf(model: LoadedModel, image: { width: number; height: number }, photoGraph: boolean) {
   const pass = await openModelPass(model, { device: 'cpu', photoGraph });
   const { tile, halo } = passTiling(pass);
-  const { ratio, crop, channels } = pass.geometry;
+  const { ratio, crop } = pass.geometry;
   // The source's size in the pass' input pixels: LR for the photo graph, the bicubic-upsampled size otherwise.
   const width = ratio === 1 ? image.width * model.meta.scale : image.width;
   const height = ratio === 1 ? image.height * model.meta.scale : image.height;
-  const plan = planTiles({ width, height, tile, halo: Math.max(0, halo - crop), crop });
+  return { pass, plan: planTiles({ width, height, tile, halo: Math.max(0, halo - crop), crop }) };
+}
+
+async function rawSecondsForPlan(model: LoadedModel, image: { width: number; height: number }, photoGraph: boolean) {
+  const { pass, plan } = await planOf(model, image, photoGraph);
+  const { ratio, crop, channels } = pass.geometry;
   const batches = Math.ceil(plan.tiles.length / DEFAULT_BATCH);
   const last = plan.tiles.length - (batches - 1) * DEFAULT_BATCH;
   const full = rampInput(DEFAULT_BATCH, channels, plan.windowHeight, plan.windowWidth);
@@ -146,22 +89,50 @@ async function rawSecondsForPlan(model: LoadedModel, image: { width: number; hei
   const t0 = performance.now();
   for (let b = 0; b < batches; b++) await s.session.run({ [s.inputName]: b === batches - 1 ? tail : full });
   const seconds = (performance.now() - t0) / 1000;
-  // The model's own window in output pixels, which PyTorch runs: for the photo graph, its output window.
-  const outWindow = { h: ratio * (plan.windowHeight - 2 * crop), w: ratio * (plan.windowWidth - 2 * crop) };
-  return { seconds, batches, outWindow };
+  // The window the network itself sees, which PyTorch runs: for the photo graph its HR window (the model inside
+  // works on the bicubic-upsampled tile), else the plan's own window.
+  const modelWindow = pass.photoGraph
+    ? { h: ratio * (plan.windowHeight - 2 * crop), w: ratio * (plan.windowWidth - 2 * crop) }
+    : { h: plan.windowHeight, w: plan.windowWidth };
+  return { seconds, batches, modelWindow };
 }
 
-function pytorchSecondsPerBatch(weightsJson: string, weightsBin: string, batch: number, h: number, w: number): number | string {
+/**
+ * fp32 seconds over int8 seconds for one full batch of the plan, the two sessions run in turn (best of `rounds`
+ * each): a ratio that a loaded machine disturbs far less than two end-to-end runs minutes apart.
+ */
+async function interleavedSpeedup(
+  fp32: LoadedModel,
+  int8: LoadedModel,
+  image: { width: number; height: number },
+  photoGraph: boolean,
+  rounds = 7,
+) {
+  const sides = await Promise.all([fp32, int8].map((m) => planOf(m, image, photoGraph)));
+  const { plan, pass } = sides[0];
+  const input = rampInput(DEFAULT_BATCH, pass.geometry.channels, plan.windowHeight, plan.windowWidth);
+  const best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+  for (let round = 0; round <= rounds; round++) {
+    for (const [i, side] of sides.entries()) {
+      const s = side.pass.session;
+      const t0 = performance.now();
+      await s.session.run({ [s.inputName]: input });
+      // Round 0 warms both up.
+      if (round > 0) best[i] = Math.min(best[i], performance.now() - t0);
+    }
+  }
+  return best[0] / best[1];
+}
+
+function pytorchSecondsPerBatch(network: string, weights: string, batch: number, h: number, w: number): number | string {
   const python = '/usr/bin/python3';
   if (!fs.existsSync(python)) return 'skipped: /usr/bin/python3 not found';
   const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'skipped: python3-torch is not installed (apt-get install -y python3-torch)';
   const script = fileURLToPath(new URL('./reference/pytorch_infer.py', import.meta.url));
-  const out = execFileSync(
-    python,
-    [script, weightsJson, weightsBin, String(batch), String(h), String(w), '2', String(physicalCoreCount())],
-    { encoding: 'utf8' },
-  );
+  const out = execFileSync(python, [script, network, weights, String(batch), String(h), String(w), '2', String(physicalCoreCount())], {
+    encoding: 'utf8',
+  });
   return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { seconds_per_batch: number }).seconds_per_batch;
 }
 
@@ -169,7 +140,7 @@ async function childRss(): Promise<void> {
   const mp = arg('child-rss', 24);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-bench-rss-'));
   try {
-    const { model } = buildModel(dir, '9-1-5', 2);
+    const { model } = benchModel(dir, '9-1-5', 2);
     const photo = photoOfMegapixels(mp);
     const t0 = performance.now();
     const out = await upscalePhoto(photo, { model, device: 'cpu' });
@@ -188,7 +159,7 @@ async function childRss(): Promise<void> {
 }
 
 async function tune(dir: string): Promise<void> {
-  const { model } = buildModel(dir, '9-5-5', 2);
+  const { model } = benchModel(dir, '9-5-5', 2);
   console.log('\nTile/batch tuning, SRCNN 9-5-5 raw ORT (ms per output MP of window pixels, best of 3):');
   for (const [window, batch] of [
     [128, 16],
@@ -202,6 +173,82 @@ async function tune(dir: string): Promise<void> {
     const mp = (batch * window * window) / 1e6;
     console.log(`  ${window}²×${batch}: ${((s / mp) * 1000).toFixed(0)} ms/MP`);
   }
+}
+
+interface RowOptions {
+  compareInThread: boolean;
+  photoGraph: boolean;
+  photo: ReturnType<typeof photoOfMegapixels>;
+}
+
+/** Seconds and output megapixels of one end-to-end upscale of the bench photo. */
+interface PhotoTime {
+  seconds: number;
+  outMp: number;
+}
+
+/**
+ * End-to-end seconds of each model on the bench photo, best of `rounds` runs taken in turn (fp32, int8, fp32, int8…),
+ * so that both see the same stretch of a shared machine's load. Session creation, the worker's start and the first
+ * full-size batches (ORT plans memory per input shape) are left out by a warm-up upscale of a small photo.
+ */
+async function e2eInTurn(models: LoadedModel[], options: RowOptions, rounds: number): Promise<PhotoTime[]> {
+  const { photo, photoGraph, compareInThread } = options;
+  for (const model of models) {
+    await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', photoGraph });
+    if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true, photoGraph });
+  }
+  const best = models.map(() => ({ seconds: Number.POSITIVE_INFINITY, outMp: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, model] of models.entries()) {
+      const t0 = performance.now();
+      const out = await upscalePhoto(photo, { model, device: 'cpu', photoGraph });
+      best[i] = { seconds: Math.min(best[i].seconds, (performance.now() - t0) / 1000), outMp: (out.width * out.height) / 1e6 };
+    }
+  }
+  return best;
+}
+
+/** One table row: `model` (the bench network or its int8 twin) end to end (`e2e`), raw, in-thread and against PyTorch. */
+async function printRow(
+  bench: BenchModel,
+  model: LoadedModel,
+  precision: 'fp32' | 'int8',
+  peak: Peak,
+  options: RowOptions,
+  e2e: PhotoTime,
+  /** For an int8 row: its float32 row's model and time. */
+  fp32?: { model: LoadedModel; e2e: PhotoTime },
+): Promise<void> {
+  const { photo, photoGraph, compareInThread } = options;
+  const { seconds, outMp } = e2e;
+  let inThreadSeconds: number | undefined;
+  if (compareInThread) {
+    const t1 = performance.now();
+    await upscalePhoto(photo, { model, device: 'cpu', inThread: true, photoGraph });
+    inThreadSeconds = (performance.now() - t1) / 1000;
+  }
+  const { seconds: raw, batches, modelWindow } = await rawSecondsForPlan(model, photo.image, photoGraph);
+  const inThreadCells =
+    inThreadSeconds === undefined
+      ? ''
+      : `  ${inThreadSeconds.toFixed(1).padStart(15)}  ${`${((100 * raw) / inThreadSeconds).toFixed(0)}%`.padStart(4)}`;
+  const usefulGflop = (outMp * 1e6 * bench.flopsPerOutputPixel) / 1e9;
+  const gflops = usefulGflop / seconds;
+  let torchCells = '';
+  if (precision === 'fp32') {
+    const torch = pytorchSecondsPerBatch(bench.torchNetwork, bench.torchWeights, DEFAULT_BATCH, modelWindow.h, modelWindow.w);
+    const torchTotal = typeof torch === 'number' ? torch * batches : undefined;
+    torchCells = torchTotal
+      ? `${torchTotal.toFixed(1).padStart(9)}  ${percentOfPeak(usefulGflop / torchTotal, peak).padStart(6)}  ${(torchTotal / seconds).toFixed(1)}×`
+      : String(torch);
+  }
+  if (fp32)
+    torchCells = `(one batch, fp32/int8 timed in turn: ${(await interleavedSpeedup(fp32.model, model, photo.image, photoGraph)).toFixed(2)}×)`;
+  const ratio = fp32 === undefined ? '' : `${(fp32.e2e.seconds / seconds).toFixed(2)}×`;
+  console.log(
+    `${bench.kind.padEnd(7)} ${precision}  ×${model.meta.scale}     ${seconds.toFixed(2).padStart(6)}  ${(outMp / seconds).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(9)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${ratio.padStart(9)}  ${raw.toFixed(2).padStart(9)}  ${((100 * raw) / seconds).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -230,48 +277,35 @@ async function main(): Promise<void> {
     }
     if (!process.argv.includes('--skip-tune')) await tune(dir);
     const peak = await measurePeak();
-    console.log(`\n${describePeak(peak)}`);
-    const compareInThread = process.argv.includes('--compare-in-thread');
-    const photoGraph = !process.argv.includes('--no-photo-graph');
-    const photo = photoOfMegapixels(mp);
+    const int8 = !process.argv.includes('--skip-int8');
+    const int8Peak = int8 ? await measureInt8Peak() : undefined;
+    console.log(`\n${describePeak(peak)}${int8Peak ? `\n${describePeak(int8Peak)}` : ''}`);
+    const options: RowOptions = {
+      compareInThread: process.argv.includes('--compare-in-thread'),
+      photoGraph: !process.argv.includes('--no-photo-graph'),
+      photo: photoOfMegapixels(mp),
+    };
+    const { image } = options.photo;
     console.log(
-      `\nPhoto ${photo.image.width}×${photo.image.height} (${((photo.image.width * photo.image.height) / 1e6).toFixed(1)} MP in), tile ${DEFAULT_TILE.upsampled} output pixels + halo, batch ${DEFAULT_BATCH}, ${photoGraph ? 'photo graph (bicubic in ORT)' : 'no photo graph (bicubic on the main thread)'}; % peak = of the measured peak`,
+      `\nPhoto ${image.width}×${image.height} (${((image.width * image.height) / 1e6).toFixed(1)} MP in), tiles of ${DEFAULT_TILE.upsampled} output pixels (SRCNN) or ${DEFAULT_TILE.lr} input pixels (FSRCNN) + halo, batch ${DEFAULT_BATCH}, ${options.photoGraph ? 'photo graph (bicubic in ORT)' : 'no photo graph (bicubic on the main thread)'}`,
     );
     console.log(
-      `model      scale  e2e s   out MP/s  GFLOP/s  % peak  raw ORT s  efficiency${compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
+      "% peak: of the measured float32 peak for fp32 rows, of the int8 peak for int8 rows; int8/fp32: the fp32 row's seconds over the int8 row's",
     );
-    for (const shape of ['9-5-5', '9-1-5'] as const) {
+    console.log(
+      `model   prec  scale  e2e s   out MP/s  G(FL)OP/s  % peak  int8/fp32  raw ORT s  efficiency${options.compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
+    );
+    const kinds = (
+      process.argv.includes('--models') ? String(process.argv[process.argv.indexOf('--models') + 1]).split(',') : Object.keys(BENCH_ARCHS)
+    ) as BenchKind[];
+    for (const kind of kinds) {
       for (const scale of [2, 3]) {
-        const { model, weightsJson, weightsBin } = buildModel(dir, shape, scale);
-        // Not part of the photo's time: creating the session, starting its inference worker, and the first
-        // full-size batches (ORT plans memory per input shape), on both paths being compared.
-        await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', photoGraph });
-        if (compareInThread) await upscalePhoto(photoOfMegapixels(0.3), { model, device: 'cpu', inThread: true, photoGraph });
-        const t0 = performance.now();
-        const out = await upscalePhoto(photo, { model, device: 'cpu', photoGraph });
-        const e2e = (performance.now() - t0) / 1000;
-        let inThreadSeconds: number | undefined;
-        if (compareInThread) {
-          const t1 = performance.now();
-          await upscalePhoto(photo, { model, device: 'cpu', inThread: true, photoGraph });
-          inThreadSeconds = (performance.now() - t1) / 1000;
-        }
-        const outMp = (out.width * out.height) / 1e6;
-        const { seconds: raw, batches, outWindow } = await rawSecondsForPlan(model, photo.image, photoGraph);
-        const torch = pytorchSecondsPerBatch(weightsJson, weightsBin, DEFAULT_BATCH, outWindow.h, outWindow.w);
-        const torchTotal = typeof torch === 'number' ? torch * batches : undefined;
-        const usefulGflop = (outMp * 1e6 * flopsPerPixel(shape)) / 1e9;
-        const gflops = usefulGflop / e2e;
-        const inThreadCells =
-          inThreadSeconds === undefined
-            ? ''
-            : `  ${inThreadSeconds.toFixed(1).padStart(15)}  ${`${((100 * raw) / inThreadSeconds).toFixed(0)}%`.padStart(4)}`;
-        const torchCells = torchTotal
-          ? `${torchTotal.toFixed(0).padStart(9)}  ${percentOfPeak(usefulGflop / torchTotal, peak).padStart(6)}  ${(torchTotal / e2e).toFixed(1)}×`
-          : String(torch);
-        console.log(
-          `${shape.padEnd(10)} ×${scale}     ${e2e.toFixed(1).padStart(6)}  ${(outMp / e2e).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(7)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${raw.toFixed(1).padStart(9)}  ${((100 * raw) / e2e).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
-        );
+        const bench = benchModel(dir, kind, scale);
+        const variant = int8Peak ? (await int8Variant(bench.model, dir)).model : undefined;
+        // With an int8 twin, both run in turn, best of 2 each: their ratio then sees one stretch of the machine's load.
+        const [fp32, int8] = await e2eInTurn(variant ? [bench.model, variant] : [bench.model], options, variant ? 2 : 1);
+        await printRow(bench, bench.model, 'fp32', peak, options, fp32);
+        if (variant && int8Peak) await printRow(bench, variant, 'int8', int8Peak, options, int8, { model: bench.model, e2e: fp32 });
       }
     }
   } finally {

@@ -14,7 +14,6 @@
  * Only metadata changes, so it can be re-run after measuring to store the scores (see scripts/train-defaults.sh).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '../src/engine/imaging/atomic-write.ts';
 import { readModelMeta } from '../src/engine/models/model-meta-io.ts';
@@ -22,12 +21,7 @@ import { parseArch } from '../src/engine/training/architectures.ts';
 import { buildInferenceModel } from '../src/engine/training/graph/index.ts';
 import { readModelWeights } from '../src/engine/training/model-weights.ts';
 import type { ModelMeta } from '../src/shared/model-meta.ts';
-
-interface EvalJson {
-  scale: number;
-  data: string;
-  mean: { psnr: number | null; ssim: number };
-}
+import { scoresFromEval } from './eval-scores.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,13 +46,7 @@ const bytes = readFileSync(values.from);
 const source = readModelMeta(bytes, values.from) ?? fail(`${values.from} has no SR Studio metadata: is it a run's model?`);
 if (source.scale !== scale) fail(`${values.from} is a ×${source.scale} model, not ×${scale}`);
 
-// Scores from `srstudio eval --json` files, keyed like the trainer's validation score ("set5-x3").
-const scores: ModelMeta['scores'] = { ...source.scores };
-for (const file of values.eval ?? []) {
-  const result = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
-  if (result.scale !== scale) fail(`${file} measured ×${result.scale}, not ×${scale}`);
-  scores[`${path.basename(result.data).toLowerCase()}-x${scale}`] = { psnr: result.mean.psnr, ssim: result.mean.ssim };
-}
+const scores = scoresFromEval(values.eval ?? [], scale, source.scores, fail);
 
 const id = values.id ?? `srcnn-x${scale}`;
 /** The family's name as the papers write it: 'srcnn-9-1-5-same-res' → 'SRCNN', 'fsrcnn-56-12-4-res-x2' → 'FSRCNN'. */

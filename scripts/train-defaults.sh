@@ -9,6 +9,8 @@
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
 #   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
 #   scripts/train-defaults.sh ship-best N RUN     # FSRCNN run RUN's best model → resources/models/fsrcnn-xN.onnx, scored likewise
+#   scripts/train-defaults.sh ship-int8 FAMILY N  # int8 variant of FAMILY-xN (srcnn|fsrcnn) → resources/models/FAMILY-xN-int8.onnx,
+#                                                 # calibrated and scored on the dataset's val split, then both scored on Set5/Set14
 #
 # Rules: train on T91 + BSD200 only. Set5 and Set14 are never trained on and never used to pick a checkpoint: the
 # best checkpoint is chosen on the held-out val split of the training data; Set5/Set14 are measured after shipping.
@@ -101,8 +103,41 @@ case "${1:-}" in
     done
     "${ship[@]}" --eval "$scores/set5.json" --eval "$scores/set14.json"
     ;;
+  ship-int8)
+    family="${2:?usage: ship-int8 srcnn|fsrcnn N}"
+    scale="${3:?usage: ship-int8 srcnn|fsrcnn N}"
+    id="$(dataset_id)"
+    [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
+    parent="resources/models/$family-x$scale.onnx"
+    out="resources/models/$family-x$scale-int8.onnx"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    # Calibrated on the validation split the parent chose its checkpoint on (never Set5/Set14), and scored there
+    # against the parent, by `models quantize` itself.
+    "${SRSTUDIO[@]}" models quantize "$parent" --calibrate "dataset:$id" --id "$family-x$scale-int8" --out "$work/model.onnx" \
+      --json "${STATE_ARGS[@]}" >"$work/quantize.json"
+    for set in set5 set14; do
+      for which in parent int8; do
+        model=$([[ "$which" == parent ]] && echo "$parent" || echo "$work/model.onnx")
+        "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$model" --device cpu --json >"$work/$set-$which.json"
+      done
+    done
+    npx tsx scripts/ship-int8-model.ts --from "$work/model.onnx" --out "$out" --eval "$work/set5-int8.json" --eval "$work/set14-int8.json"
+    # The card's numbers: the validation scores, and Set5/Set14 of both models measured just now.
+    node -e '
+      const fs = require("fs"); const [dir] = process.argv.slice(1);
+      const q = JSON.parse(fs.readFileSync(`${dir}/quantize.json`, "utf8"));
+      const f = (x) => x.toFixed(4);
+      console.log(`${q.id}: validation (${q.quantizedFrom.calibration}, ${q.quantizedFrom.photos} photos) int8 ${f(q.quantizedFrom.psnr)} / ${f(q.quantizedFrom.ssim)}, parent ${f(q.quantizedFrom.parentPsnr)} / ${f(q.quantizedFrom.parentSsim)}`);
+      for (const set of ["set5", "set14"]) {
+        const [p, i] = ["parent", "int8"].map((w) => JSON.parse(fs.readFileSync(`${dir}/${set}-${w}.json`, "utf8")).mean);
+        console.log(`${set}: int8 ${f(i.psnr)} / ${f(i.ssim)}, parent ${f(p.psnr)} / ${f(p.ssim)}, loss ${f(p.psnr - i.psnr)} dB`);
+      }
+      for (const l of q.layers) console.log(`  ${l.name} ${l.shape}: ${l.precision}${l.phaseBlock ? ` (phase form, stride ${l.phaseBlock})` : ""}`);
+    ' "$work"
+    ;;
   *)
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""SRCNN forward pass in PyTorch with the exact weights SR Studio runs, timed on the same tile batches.
+"""An SR Studio network's forward pass in PyTorch with the exact weights SR Studio runs, timed on the same tile batches.
 
-Called by bench/infer.bench.ts:  pytorch_infer.py WEIGHTS.json WEIGHTS.bin BATCH HEIGHT WIDTH REPEATS THREADS
-WEIGHTS.json lists the layers in order: [{"shape": [out, in, k, k], "pad": p}, ...]; WEIGHTS.bin holds, per
-layer, its float32 weight then its float32 bias (little-endian, C order). Prints one JSON line:
-{"seconds_per_batch": best-of-REPEATS, "torch": version, "threads": n, "checksum": sum of the last output}.
+Called by bench/infer.bench.ts:  pytorch_infer.py NETWORK.json WEIGHTS.bin BATCH HEIGHT WIDTH REPEATS THREADS
+NETWORK.json is src/engine/training/graph/layers.ts's Network with the scale: {"layers": [...], "skip":
+"none"|"input"|"bicubic", "scale": s}, layers of type conv, deconv, relu, prelu, tanh, depthToSpace. WEIGHTS.bin holds
+the parameters in layer order (conv/deconv: weight then bias; prelu: slopes), then for the bicubic skip its
+[s*s, 1, 5, 5] phase kernel (float32, little-endian, C order). HEIGHT x WIDTH is the network's input.
+Prints one JSON line: {"seconds_per_batch": best-of-REPEATS, "torch": version, "threads": n, "checksum": sum of the last output}.
 """
 import json
 import sys
@@ -12,41 +14,77 @@ import time
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+
+
+class Params:
+    def __init__(self, path: str) -> None:
+        self.raw = np.fromfile(path, dtype="<f4")
+        self.offset = 0
+
+    def take(self, shape) -> torch.Tensor:
+        n = int(np.prod(shape))
+        t = torch.from_numpy(self.raw[self.offset : self.offset + n].reshape(shape).copy())
+        self.offset += n
+        return t
+
+
+def build(network: dict, params: Params) -> torch.nn.Module:
+    modules = []
+    for layer in network["layers"]:
+        kind = layer["type"]
+        if kind == "conv":
+            m = torch.nn.Conv2d(layer["cin"], layer["cout"], layer["k"], padding=layer["pad"])
+        elif kind == "deconv":
+            m = torch.nn.ConvTranspose2d(
+                layer["cin"], layer["cout"], layer["k"], stride=layer["stride"], padding=layer["pad"], output_padding=layer["outputPadding"]
+            )
+        elif kind == "prelu":
+            m = torch.nn.PReLU(layer["channels"])
+            with torch.no_grad():
+                m.weight.copy_(params.take([layer["channels"]]))
+        elif kind == "relu":
+            m = torch.nn.ReLU()
+        elif kind == "tanh":
+            m = torch.nn.Tanh()
+        elif kind == "depthToSpace":
+            m = torch.nn.PixelShuffle(layer["blocksize"])
+        else:
+            raise ValueError(f"unknown layer type {kind}")
+        if kind in ("conv", "deconv"):
+            with torch.no_grad():
+                m.weight.copy_(params.take(list(m.weight.shape)))
+                m.bias.copy_(params.take([layer["cout"]]))
+        modules.append(m)
+    return torch.nn.Sequential(*modules).eval()
 
 
 def main() -> None:
-    meta_path, bin_path, batch, height, width, repeats, threads = sys.argv[1:8]
+    network_path, bin_path, batch, height, width, repeats, threads = sys.argv[1:8]
     batch, height, width, repeats, threads = int(batch), int(height), int(width), int(repeats), int(threads)
     torch.set_num_threads(threads)
-    layers = json.load(open(meta_path))
-    raw = np.fromfile(bin_path, dtype="<f4")
-    offset = 0
-    convs = []
-    for layer in layers:
-        shape = layer["shape"]
-        n = int(np.prod(shape))
-        w = torch.from_numpy(raw[offset : offset + n].reshape(shape).copy())
-        offset += n
-        b = torch.from_numpy(raw[offset : offset + shape[0]].copy())
-        offset += shape[0]
-        conv = torch.nn.Conv2d(shape[1], shape[0], shape[2], padding=layer["pad"])
-        with torch.no_grad():
-            conv.weight.copy_(w)
-            conv.bias.copy_(b)
-        convs.append(conv)
-    modules = []
-    for i, conv in enumerate(convs):
-        modules.append(conv)
-        if i < len(convs) - 1:
-            modules.append(torch.nn.ReLU())
-    net = torch.nn.Sequential(*modules).eval()
+    network = json.load(open(network_path))
+    params = Params(bin_path)
+    net = build(network, params)
+    skip, scale = network["skip"], network["scale"]
+    phases = params.take([scale * scale, 1, 5, 5]) if skip == "bicubic" else None
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        y = net(x)
+        if skip == "input":
+            return y + x
+        if skip == "bicubic":
+            # MATLAB bicubic x scale as in the exported graph: edge padding, one phase conv, pixel shuffle (= DepthToSpace CRD).
+            return y + F.pixel_shuffle(F.conv2d(F.pad(x, (2, 2, 2, 2), mode="replicate"), phases), scale)
+        return y
+
     x = torch.rand(batch, 1, height, width)
     best = float("inf")
     with torch.no_grad():
-        net(x)  # warm-up
+        forward(x)  # warm-up
         for _ in range(repeats):
             t0 = time.perf_counter()
-            y = net(x)
+            y = forward(x)
             best = min(best, time.perf_counter() - t0)
     print(json.dumps({"seconds_per_batch": best, "torch": torch.__version__, "threads": torch.get_num_threads(), "checksum": float(y.sum())}))
 

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'NO_DEFAULT_MODEL'
   | 'DISK_FULL'
   | 'OUTPUT_EXISTS'
+  /** A quantised model more than the quality budget below its parent, asked to be a default without insisting. */
+  | 'OVER_QUALITY_BUDGET'
   | 'CANCELLED'
   | 'QUEUE_UNAVAILABLE'
   | 'INTERNAL';

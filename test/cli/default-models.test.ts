@@ -5,8 +5,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpolationMethod } from '../../src/engine/eval/protocol.ts';
 import { runEval } from '../../src/engine/eval/run-eval.ts';
+import { hasInt8DotProduct } from '../../src/engine/models/cpu-int8.ts';
 import { resolveModelEvalMethod } from '../../src/engine/models/eval-method.ts';
 import { defaultModelFor, listModels, loadModel } from '../../src/engine/models/registry.ts';
+import { withinQualityBudget } from '../../src/shared/model-meta.ts';
 import { photoLikeImage } from '../helpers/eval-fixtures.ts';
 import { runCli } from '../helpers/jobs-cli.ts';
 
@@ -72,14 +74,33 @@ describe('bundled default models', () => {
     });
   }
 
-  it('every bundled model has its model card beside it', async () => {
+  for (const scale of SCALES) {
+    it(`×${scale}: srcnn-x${scale}-int8 and fsrcnn-x${scale}-int8 are within 0.1 dB of their parents on Set5 and Set14`, async () => {
+      for (const family of ['srcnn', 'fsrcnn']) {
+        const parent = await loadModel(`${family}-x${scale}`, { stateDir: root });
+        const model = await loadModel(`${family}-x${scale}-int8`, { stateDir: root });
+        expect(model.source).toBe('builtin');
+        expect(model.meta).toMatchObject({ scale, inputKind: parent.meta.inputKind, architecture: parent.meta.architecture });
+        const q = model.meta.quantizedFrom;
+        expect(q).toMatchObject({ id: parent.meta.id, format: 'int8', calibration: 'dataset:1 (validation split)' });
+        expect(q && withinQualityBudget(q)).toBe(true);
+        for (const set of ['set5', 'set14']) {
+          const key = `${set}-x${scale}`;
+          const loss = (parent.meta.scores[key].psnr ?? 0) - (model.meta.scores[key].psnr ?? 0);
+          expect(Math.abs(loss), `${model.meta.id} on ${set}`).toBeLessThanOrEqual(0.1);
+        }
+      }
+    });
+  }
+
+  it('every bundled model has its model card beside it, saying how it was made', async () => {
     const models = (await listModels({ stateDir: root })).filter((m) => m.source === 'builtin');
-    expect(models.length).toBeGreaterThanOrEqual(6);
+    expect(models.length).toBeGreaterThanOrEqual(12);
     for (const model of models) {
       const card = fs.readFileSync(model.path.replace(/\.onnx$/, '.md'), 'utf8');
       expect(card).toContain(model.meta.id);
       expect(card).toMatch(/Set5/);
-      expect(card).toMatch(/node bin\/srstudio\.js train /);
+      expect(card).toMatch(model.meta.quantizedFrom ? /node bin\/srstudio\.js models quantize / : /node bin\/srstudio\.js train /);
     }
   });
 
@@ -88,8 +109,9 @@ describe('bundled default models', () => {
     const state = path.join(root, 'state');
     const result = await runCli(['upscale', dataDir, '-o', out, '--scale', '3', '--device', 'cpu', '--state', state]);
     expect(result.code, result.stderr).toBe(0);
-    // The plan line ("… to upscale with srcnn-x3 into …") names the model the batch uses.
-    expect(result.stdout + result.stderr).toContain('with srcnn-x3');
+    // The plan line ("… to upscale with srcnn-x3 into …") names the model the batch uses: its int8 variant where
+    // this CPU has int8 dot products (--precision auto, the default).
+    expect(result.stdout + result.stderr).toContain(`with srcnn-x3${hasInt8DotProduct() ? '-int8' : ''} into`);
     const meta = await sharp(path.join(out, 'photo_x3.png')).metadata();
     expect([meta.width, meta.height]).toEqual([360, 360]);
   });

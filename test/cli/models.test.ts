@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photoFolder, writeExportedModel } from '../helpers/models-exported.ts';
 import { tempDir } from '../helpers/models-photo.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 
@@ -59,8 +60,8 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(srcnn.stdout).toContain('Imported srcnn-x3: ×3, y, upsampled input');
 
     const table = await cli(['models', '--state', state]);
-    expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+SOURCE\s+PATH/);
-    expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+user/);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+PRECISION\s+SOURCE\s+PATH/);
+    expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+fp32\s+user/);
 
     const json = JSON.parse((await cli(['models', '--json', '--state', state])).stdout);
     expect(json.models.map((m: { id: string }) => m.id).sort()).toEqual(['some-model', 'srcnn-x3']);
@@ -70,17 +71,49 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
   });
 
-  it('lists the bundled models (the SRCNN defaults and FSRCNN) as built-in', async () => {
+  it('lists the bundled models (the SRCNN defaults, FSRCNN and their int8 variants) as built-in', async () => {
     const listed = await cli(['models', '--json', '--state', state], { SRSTUDIO_RESOURCES: path.resolve('resources') });
     const builtins = JSON.parse(listed.stdout).models.filter((m: { source: string }) => m.source === 'builtin');
-    expect(builtins.map((m: { id: string; scale: number }) => `${m.id}@${m.scale}`).sort()).toEqual([
-      'fsrcnn-x2@2',
-      'fsrcnn-x3@3',
-      'fsrcnn-x4@4',
-      'srcnn-x2@2',
-      'srcnn-x3@3',
-      'srcnn-x4@4',
+    expect(builtins.map((m: { id: string; scale: number; precision: string }) => `${m.id}@${m.scale}/${m.precision}`).sort()).toEqual([
+      'fsrcnn-x2-int8@2/int8',
+      'fsrcnn-x2@2/fp32',
+      'fsrcnn-x3-int8@3/int8',
+      'fsrcnn-x3@3/fp32',
+      'fsrcnn-x4-int8@4/int8',
+      'fsrcnn-x4@4/fp32',
+      'srcnn-x2-int8@2/int8',
+      'srcnn-x2@2/fp32',
+      'srcnn-x3-int8@3/int8',
+      'srcnn-x3@3/fp32',
+      'srcnn-x4-int8@4/int8',
+      'srcnn-x4@4/fp32',
     ]);
+  });
+
+  it('quantize: an int8 model with its lineage, listed with its PSNR beside its parent', async () => {
+    const model = await writeExportedModel(inbox, 'srcnn-5-3-3-same-res-n16-8', 2, 'exported-srcnn');
+    const photos = await photoFolder(path.join(root, 'photos'), 3, 96);
+    const made = await cli(['models', 'quantize', model, '--calibrate', photos, '--json', '--state', state]);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const report = JSON.parse(made.stdout);
+    expect(report).toMatchObject({
+      id: 'exported-srcnn-int8',
+      quantizedFrom: { id: 'exported-srcnn', format: 'int8', calibration: photos, photos: 3 },
+    });
+    expect(report.layers.map((l: { precision: string }) => l.precision)).toEqual(['int8', 'int8', 'int8']);
+    expect(fs.existsSync(report.path)).toBe(true);
+
+    const table = (await cli(['models', '--state', state])).stdout;
+    expect(table).toMatch(/exported-srcnn-int8\s+.*\s+int8\s+user/);
+    const loss = report.quantizedFrom.parentPsnr - report.quantizedFrom.psnr;
+    expect(table).toContain(
+      `exported-srcnn-int8: int8 of exported-srcnn, ${report.quantizedFrom.psnr.toFixed(2)} dB vs ${report.quantizedFrom.parentPsnr.toFixed(2)} dB, ${loss > 0 ? '−' : '+'}${Math.abs(loss).toFixed(3)} dB`,
+    );
+
+    const bf16 = await cli(['models', 'quantize', model, '--format', 'bf16', '--state', state]);
+    expect(bf16.code).toBe(2);
+    expect(bf16.stderr).toContain('no bfloat16 convolution kernel');
   });
 
   it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {

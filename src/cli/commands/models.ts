@@ -4,6 +4,7 @@ import type { LoadedModel } from '../../engine/models/loaded-model.ts';
 import type { ModelProblem } from '../../engine/models/registry.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { printJson } from '../output.ts';
+import { describeLoss, type QuantizeCliOptions, quantizeAction } from './models-quantize.ts';
 
 interface StateOptions {
   state?: string;
@@ -17,8 +18,23 @@ interface ImportCliOptions extends StateOptions {
 }
 
 function describeModel(m: LoadedModel) {
-  const { id, name, architecture, scale, colorMode, inputKind, halo } = m.meta;
-  return { id, name, architecture, scale, colorMode, inputKind, halo, source: m.source, path: m.path };
+  const { id, name, architecture, scale, colorMode, inputKind, halo, quantizedFrom } = m.meta;
+  const precision = quantizedFrom?.format ?? 'fp32';
+  return { id, name, architecture, scale, colorMode, inputKind, halo, precision, quantizedFrom, source: m.source, path: m.path };
+}
+
+/** Each quantised model's validation PSNR beside its float32 parent's, measured on the same photos. */
+function printQuantised(models: LoadedModel[]): void {
+  const quantised = models.filter((m) => m.meta.quantizedFrom);
+  if (quantised.length === 0) return;
+  process.stdout.write('\nQuantised models (validation PSNR beside the float32 parent, same photos, same run):\n');
+  for (const m of quantised) {
+    const q = m.meta.quantizedFrom;
+    if (!q) continue;
+    process.stdout.write(
+      `  ${m.meta.id}: ${q.format} of ${q.id}, ${q.psnr.toFixed(2)} dB vs ${q.parentPsnr.toFixed(2)} dB, ${describeLoss(q)}, on ${q.calibration}\n`,
+    );
+  }
 }
 
 function printTable(models: LoadedModel[]): void {
@@ -26,7 +42,7 @@ function printTable(models: LoadedModel[]): void {
     process.stdout.write('No models yet. Import one with `srstudio models import FILE.onnx`, or train one with `srstudio train`.\n');
     return;
   }
-  const header = ['ID', 'NAME', 'ARCH', 'SCALE', 'COLOUR', 'INPUT', 'SOURCE', 'PATH'];
+  const header = ['ID', 'NAME', 'ARCH', 'SCALE', 'COLOUR', 'INPUT', 'PRECISION', 'SOURCE', 'PATH'];
   const rows = models.map((m) => [
     m.meta.id,
     m.meta.name,
@@ -34,6 +50,7 @@ function printTable(models: LoadedModel[]): void {
     `×${m.meta.scale}`,
     m.meta.colorMode,
     m.meta.inputKind,
+    m.meta.quantizedFrom?.format ?? 'fp32',
     m.source,
     m.path,
   ]);
@@ -55,7 +72,7 @@ function parseScale(text: string | undefined): number | undefined {
   return scale;
 }
 
-/** `srstudio models` lists; `models import FILE` adds a user model; `models rm ID` removes one. */
+/** `srstudio models` lists; `models import FILE` adds a user model; `models quantize ID` makes an int8 one; `models rm ID` removes one. */
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
@@ -70,6 +87,7 @@ export function registerModelsCommand(program: Command): void {
       if (opts.json) printJson({ models: found.map(describeModel), problems });
       else {
         printTable(found);
+        printQuantised(found);
         for (const p of problems) process.stderr.write(`srstudio: skipped ${p.path}: ${p.reason}\n`);
       }
     });
@@ -105,6 +123,26 @@ export function registerModelsCommand(program: Command): void {
         process.stdout.write(`Imported ${m.id}: ×${m.scale}, ${m.colorMode}, ${m.inputKind} input, halo ${m.halo} → ${model.path}\n`);
       }
     });
+
+  models
+    .command('quantize')
+    .description(
+      'Make an int8 copy of a float32 Y model (a new id, with its parent and scores): calibrated and scored on your photos, a data set, or the bundled set',
+    )
+    .argument('<model>', 'model id (see `srstudio models`) or .onnx file')
+    .option(
+      '--calibrate <source>',
+      'photos to calibrate and score on: a folder, or dataset:ID (its validation split); default: the bundled set',
+    )
+    .option('--format <format>', 'int8 (bf16 is not offered: it says why)', 'int8')
+    .option('--id <id>', 'id of the new model (default: <model>-int8)')
+    .option('--name <name>', 'display name')
+    .option('--out <file>', 'write the model to this file instead of into the state folder (it must not exist)')
+    .option('--budget <dB>', 'validation PSNR the int8 model may lose before layers go back to float32 (default 0.1)')
+    .option('--ranges <method>', 'activation ranges: mse (default) or minmax')
+    .option('--json', 'print one JSON document')
+    .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the app-data folder)')
+    .action((model: string, own: QuantizeCliOptions) => quantizeAction(model, { ...parentOptions(), ...own }));
 
   models
     .command('rm')

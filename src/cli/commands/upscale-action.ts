@@ -11,6 +11,7 @@ import type { QueueChoice } from '../../engine/queue/dispatch/queued-upscale.ts'
 import { JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
+import { PRECISIONS } from '../../shared/model-meta.ts';
 import { defaultOutputFolder } from '../default-output.ts';
 import { printJson } from '../output.ts';
 import { parsePositive } from '../parse-number.ts';
@@ -31,6 +32,7 @@ export interface UpscaleCliOptions {
   overwrite?: boolean;
   tile?: string;
   device?: string;
+  precision?: string;
   resume?: string | boolean;
   state?: string;
   json?: boolean;
@@ -159,9 +161,22 @@ function parseResume(value: string | boolean | undefined): number | 'latest' | u
 function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[] {
   return [
     inputs.length > 0 ? 'INPUT' : undefined,
-    ...(['out', 'recursive', 'scale', 'width', 'height', 'model', 'quality', 'skipExisting', 'overwrite', 'tile', 'device'] as const).map(
-      (k) => (opts[k] !== undefined ? `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : undefined),
-    ),
+    ...(
+      [
+        'out',
+        'recursive',
+        'scale',
+        'width',
+        'height',
+        'model',
+        'quality',
+        'skipExisting',
+        'overwrite',
+        'tile',
+        'device',
+        'precision',
+      ] as const
+    ).map((k) => (opts[k] !== undefined ? `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : undefined)),
     opts.format !== 'keep' ? '--format' : undefined,
     opts.name !== DEFAULT_NAME_TEMPLATE ? '--name' : undefined,
   ].filter((x): x is string => x !== undefined);
@@ -184,6 +199,9 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
   if (opts.device !== undefined && !(DEVICES as readonly string[]).includes(opts.device)) {
     throw new SrError('BAD_ARGUMENT', `Unknown --device "${opts.device}"`, `Use ${DEVICES.join(', ')}.`);
   }
+  if (opts.precision !== undefined && !(PRECISIONS as readonly string[]).includes(opts.precision)) {
+    throw new SrError('BAD_ARGUMENT', `Unknown --precision "${opts.precision}"`, `Use ${PRECISIONS.join(', ')}.`);
+  }
   const existing: ExistingPolicy = opts.skipExisting ? 'skip' : opts.overwrite ? 'overwrite' : 'refuse';
   return {
     inputs,
@@ -199,6 +217,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     existing,
     tile: parseNumber(opts.tile, '--tile', { integer: true }),
     device: opts.device as UpscaleRequestInput['device'],
+    precision: opts.precision as UpscaleRequestInput['precision'],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { DEFAULT_NAME_TEMPLATE } from '../../engine/jobs/upscale-request.ts';
+import { PRECISIONS } from '../../shared/model-meta.ts';
 import { DEVICE_NAMES } from '../device-names.ts';
 import type { UpscaleCliOptions } from './upscale-action.ts';
 
@@ -37,6 +38,10 @@ export function registerUpscaleCommand(program: Command): void {
       'let queue workers (`srstudio worker`) upscale the files: redis://HOST:PORT or rediss://; paths must be shared',
     )
     .option('--attempts <n>', 'with --queue: how many times a file is tried before it counts as failed', '3')
+    .option(
+      '--precision <p>',
+      `${PRECISIONS.join('|')} (auto: the model's int8 variant where this CPU has int8 dot-product instructions and the variant is within 0.1 dB of it)`,
+    )
     .option('--resume [jobId]', 'continue the latest unfinished batch, or the given job, with its original settings')
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
     .option('--json', 'print one JSON document with the result')

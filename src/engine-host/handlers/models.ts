@@ -1,11 +1,25 @@
 import fs from 'node:fs';
+import { SrError } from '../../engine/errors.ts';
 import { importModel } from '../../engine/models/import-model.ts';
 import type { LoadedModel } from '../../engine/models/loaded-model.ts';
 import { deleteModel, listModels, loadModel } from '../../engine/models/registry.ts';
 import { ModelsRepo } from '../../engine/store/models-repo.ts';
 import type { ModelSummary } from '../../shared/contract/index.ts';
+import { QUALITY_BUDGET_DB, quantisationLoss, withinQualityBudget } from '../../shared/model-meta.ts';
 import type { HandlerContext, HandlerTable } from '../handler.ts';
 import { readSettings } from './settings.ts';
+
+/** A default runs every batch of its scale: one that lost more than the quality budget needs the user to insist. */
+function assertWithinBudget(model: LoadedModel): void {
+  const q = model.meta.quantizedFrom;
+  if (!q || withinQualityBudget(q)) return;
+  throw new SrError(
+    'OVER_QUALITY_BUDGET',
+    `${model.meta.id} is ${quantisationLoss(q).toFixed(2)} dB below its float32 parent ${q.id} on ${q.calibration}, more than the ${QUALITY_BUDGET_DB} dB quality budget`,
+    `Keep ${q.id} as the default, or make ${model.meta.id} the default anyway if its speed matters more than that loss.`,
+    model.path,
+  );
+}
 
 function sizeOf(file: string): number | null {
   try {
@@ -52,9 +66,10 @@ export const modelHandlers: HandlerTable = {
     new ModelsRepo(context.services.store).remove(id);
     return { deleted: true };
   },
-  'models.setDefault': async ({ id }, context) => {
+  'models.setDefault': async ({ id, force }, context) => {
     // The zoo is file-based; the store's models table records the per-scale choice, so register the model first.
     const model = await loadModel(id, { stateDir: context.stateDir });
+    if (!force) assertWithinBudget(model);
     const repo = new ModelsRepo(context.services.store);
     repo.register({ path: model.path, source: model.source === 'builtin' ? 'builtin' : 'user', meta: model.meta });
     repo.setDefault(model.meta.id);

@@ -25,6 +25,7 @@ function upscaleParamsOf(job: JobRecord): UpscaleParams {
     existing: request.existing,
     ...(request.tile !== undefined ? { tileSize: request.tile } : {}),
     ...(request.device !== undefined ? { device: request.device } : {}),
+    ...(request.precision !== undefined ? { precision: request.precision } : {}),
   };
 }
 

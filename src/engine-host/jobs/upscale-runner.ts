@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveBatchModel } from '../../engine/jobs/batch-model.ts';
+import { resolveRequestModel } from '../../engine/jobs/batch-model.ts';
 import { createUpscaleJob, parseUpscaleRequest } from '../../engine/jobs/create-upscale-job.ts';
 import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
 import { findResumableJob } from '../../engine/jobs/resume-target.ts';
@@ -26,6 +26,7 @@ function toRequest(params: UpscaleParams): UpscaleRequestInput {
     existing: params.existing,
     tile: params.tileSize,
     device: params.device,
+    precision: params.precision,
   };
 }
 
@@ -50,7 +51,7 @@ export class UpscaleRunner implements JobRunner {
   async plan(params: UpscaleParams): Promise<JobRecord> {
     const store = this.store();
     const request = parseUpscaleRequest(toRequest(params));
-    const model = await resolveBatchModel(request.model, request.scale, store);
+    const { model } = await resolveRequestModel(request, store);
     return createUpscaleJob(new JobsRepo(store), request, model);
   }
 
@@ -64,7 +65,7 @@ export class UpscaleRunner implements JobRunner {
     const target = parseRedisUrl(url, 'The queue URL');
     const store = this.store();
     const request = parseUpscaleRequest(toRequest(params));
-    const model = await resolveBatchModel(request.model, request.scale, store);
+    const { model } = await resolveRequestModel(request, store);
     const planned = await planQueuedUpscale(new JobsRepo(store), request, model, { target, attempts });
     this.queueTargets.set(planned.job.id, target);
     return planned;

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
+import { modelAtPrecision, type PrecisionChoice } from '../models/precision.ts';
 import { defaultModelFor, loadModel } from '../models/registry.ts';
 import { ModelsRepo } from '../store/models-repo.ts';
 import type { Store } from '../store/store.ts';
 import { upscalePhoto } from '../upscale/upscale-photo.ts';
+import type { UpscaleRequest } from './upscale-request.ts';
 
 /**
  * The batch's only contact with the model zoo and the upscaler, so the runner does not depend on their details.
@@ -21,6 +23,15 @@ export async function resolveBatchModel(ref: string | undefined, requestedScale:
   const chosen = new ModelsRepo(store).defaultFor(native);
   if (chosen && fs.existsSync(chosen.path)) return loadModel(chosen.path, { stateDir });
   return defaultModelFor(native, { stateDir });
+}
+
+/**
+ * The model a new batch runs: the one asked for (or the default for the scale) at the requested precision
+ * (models/precision.ts). The job then records that file, so a resume runs it again whatever the defaults say.
+ */
+export async function resolveRequestModel(request: UpscaleRequest, store: Store): Promise<PrecisionChoice> {
+  const model = await resolveBatchModel(request.model, request.scale, store);
+  return modelAtPrecision(model, request.precision ?? 'auto', { stateDir: store.dir });
 }
 
 export interface BatchUpscaleOptions {

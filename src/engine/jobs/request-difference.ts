@@ -20,6 +20,7 @@ const SETTINGS: [label: string, key: keyof UpscaleRequest][] = [
   ['--skip-existing/--overwrite', 'existing'],
   ['--tile', 'tile'],
   ['--device', 'device'],
+  ['--precision', 'precision'],
 ];
 
 export function requestDifferences(stored: UpscaleRequest, given: UpscaleRequest): string[] {

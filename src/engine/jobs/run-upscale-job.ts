@@ -3,7 +3,7 @@ import { SrError } from '../errors.ts';
 import type { QueueChoice } from '../queue/dispatch/queued-upscale.ts';
 import { JobsRepo } from '../store/jobs-repo.ts';
 import type { Store } from '../store/store.ts';
-import { resolveBatchModel } from './batch-model.ts';
+import { resolveBatchModel, resolveRequestModel } from './batch-model.ts';
 import { createUpscaleJob, parseUpscaleRequest, readUpscaleJobParams } from './create-upscale-job.ts';
 import { executeUpscaleJob } from './execute-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
@@ -43,13 +43,14 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   }
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
-    const model = await resolveBatchModel(request.model, request.scale, options.store);
+    const { model, note } = await resolveRequestModel(request, options.store);
     if (options.queue) {
       const { startQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
       return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
     }
     // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
     const job = createUpscaleJob(jobs, request, model, { claim: true });
+    if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
     return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
   }
   if (options.resume === undefined)

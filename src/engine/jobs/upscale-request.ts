@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRECISIONS } from '../../shared/model-meta.ts';
 import { DEVICES, type Device } from '../models/execution-providers.ts';
 
 /**
@@ -42,6 +43,8 @@ const UpscaleRequestFields = z.object({
   existing: ExistingPolicy.default('refuse'),
   tile: z.number().int().positive().optional(),
   device: z.enum(DEVICES as readonly Device[] as [Device, ...Device[]]).optional(),
+  /** auto (absent): the model's int8 variant where the CPU has int8 dot products and it is within the quality budget. */
+  precision: z.enum(PRECISIONS).optional(),
   maxPixels: z.number().int().positive().optional(),
 });
 

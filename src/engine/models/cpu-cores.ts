@@ -29,7 +29,8 @@ export function physicalCoreCount(cpuinfo: string | undefined = readCpuinfo(), l
   return sawCoreId && cores.size > 0 ? Math.min(cores.size, logical) : logical;
 }
 
-function readCpuinfo(): string | undefined {
+/** /proc/cpuinfo on Linux; undefined elsewhere or when it cannot be read. */
+export function readCpuinfo(): string | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
     return fs.readFileSync('/proc/cpuinfo', 'utf8');

@@ -144,17 +144,28 @@ export async function importModel(file: string, dirs: ModelDirs, options: Import
   if (bytes.length === 0) throw new SrError('EMPTY_FILE', `${source} is empty`, 'Export the model again.', source);
   const declared = readModelMeta(bytes, source);
   const meta = await inferModelMeta(bytes, source, options, declared);
-  const target = path.join(userModelsDir(dirs), `${meta.id}.onnx`);
-  for (const taken of [path.join(builtinDirOf(dirs), `${meta.id}.onnx`), target]) {
+  return saveUserModel(bytes, meta, dirs, source);
+}
+
+/** `<stateDir>/models/<id>.onnx`, after checking that no bundled or user model has that id. */
+export async function freeUserModelPath(id: string, dirs: ModelDirs): Promise<string> {
+  const target = path.join(userModelsDir(dirs), `${id}.onnx`);
+  for (const taken of [path.join(builtinDirOf(dirs), `${id}.onnx`), target]) {
     if (await exists(taken)) {
       throw new SrError(
         'BAD_ARGUMENT',
-        `A model with id "${meta.id}" already exists (${taken})`,
+        `A model with id "${id}" already exists (${taken})`,
         'Choose another id with --id, or remove the old one with `srstudio models rm ID`.',
         taken,
       );
     }
   }
+  return target;
+}
+
+/** Writes a model with its metadata into the user's models folder, atomically, under an id no model has yet. */
+export async function saveUserModel(bytes: Uint8Array, meta: ModelMeta, dirs: ModelDirs, source?: string): Promise<LoadedModel> {
+  const target = await freeUserModelPath(meta.id, dirs);
   try {
     await fs.mkdir(path.dirname(target), { recursive: true });
   } catch (error) {

@@ -8,11 +8,20 @@ export interface ModelDirs {
   builtinDir?: string;
 }
 
-/** `resources/models`, three levels above src/engine/models; the packaged app sets SRSTUDIO_RESOURCES. */
-export function defaultBuiltinDir(): string {
+/** `resources/<name>`, three levels above src/engine/models; the packaged app sets SRSTUDIO_RESOURCES. */
+function resourcesDir(name: string): string {
   const resources = process.env.SRSTUDIO_RESOURCES;
-  if (resources) return path.join(resources, 'models');
-  return fileURLToPath(new URL('../../../resources/models/', import.meta.url));
+  if (resources) return path.join(resources, name);
+  return fileURLToPath(new URL(`../../../resources/${name}/`, import.meta.url));
+}
+
+export function defaultBuiltinDir(): string {
+  return resourcesDir('models');
+}
+
+/** The photos `models quantize` calibrates on when not told otherwise (resources/calibration/README.md). */
+export function bundledCalibrationDir(): string {
+  return resourcesDir('calibration');
 }
 
 export function builtinDirOf(dirs: ModelDirs): string {

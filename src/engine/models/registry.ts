@@ -122,8 +122,9 @@ export async function deleteModel(id: string, dirs: ModelDirs): Promise<LoadedMo
  * installed for the scale, this says so plainly instead of substituting another model.
  */
 export async function defaultModelFor(scale: number, dirs: ModelDirs): Promise<LoadedModel> {
+  // The float32 model: an int8 variant is chosen by --precision (precision.ts), not as the default itself.
   const builtins = (await listModels(dirs)).filter(
-    (m) => m.source === 'builtin' && m.meta.scale === scale && m.meta.architecture.startsWith('srcnn'),
+    (m) => m.source === 'builtin' && m.meta.scale === scale && m.meta.architecture.startsWith('srcnn') && !m.meta.quantizedFrom,
   );
   builtins.sort((a, b) => Number(b.meta.architecture.includes('9-5-5')) - Number(a.meta.architecture.includes('9-5-5')));
   if (builtins.length > 0) return builtins[0];

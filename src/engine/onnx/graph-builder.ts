@@ -15,6 +15,9 @@ export type DimSpec = number | string;
 
 export type FloatArray = Float32Array | Float64Array;
 
+/** Typed arrays an initializer can hold: floats, int64 shapes, int32 biases and 8-bit quantised weights. */
+export type TensorData = FloatArray | BigInt64Array | Int32Array | Int8Array | Uint8Array;
+
 /** The opset every SR Studio graph targets: supported by onnxruntime-node 1.2x+ on every provider. */
 export const OPSET = 17;
 
@@ -38,17 +41,18 @@ function dimsOf(shape: DimSpec[]): Dim[] {
   return shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
 }
 
-export function tensorProto(name: string, dims: number[], data: FloatArray | BigInt64Array | Int32Array): TensorProto {
+function dataTypeOf(data: TensorData): DataTypeCode {
+  if (data instanceof Float64Array) return DataType.DOUBLE;
+  if (data instanceof BigInt64Array) return DataType.INT64;
+  if (data instanceof Int32Array) return DataType.INT32;
+  if (data instanceof Int8Array) return DataType.INT8;
+  if (data instanceof Uint8Array) return DataType.UINT8;
+  return DataType.FLOAT;
+}
+
+export function tensorProto(name: string, dims: number[], data: TensorData): TensorProto {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  const dataType: DataTypeCode =
-    data instanceof Float64Array
-      ? DataType.DOUBLE
-      : data instanceof BigInt64Array
-        ? DataType.INT64
-        : data instanceof Int32Array
-          ? DataType.INT32
-          : DataType.FLOAT;
-  return { name, dims, dataType, rawData: bytes };
+  return { name, dims, dataType: dataTypeOf(data), rawData: bytes };
 }
 
 /**
@@ -85,7 +89,7 @@ export class GraphBuilder {
   }
 
   /** A constant tensor baked into the model (weights of an exported model, kernels, shapes). */
-  initializer(name: string, dims: number[], data: FloatArray | BigInt64Array | Int32Array): string {
+  initializer(name: string, dims: number[], data: TensorData): string {
     this.initializers.push(tensorProto(name, dims, data));
     return name;
   }

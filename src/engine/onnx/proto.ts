@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { ONNX_SCHEMA } from './schema.ts';
 
 /** ONNX element types SR Studio uses (values from TensorProto.DataType). */
-export const DataType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11, BFLOAT16: 16 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 export interface TensorProto {

@@ -21,6 +21,19 @@ export function modelStem(arch: ArchSpec): string {
   return name.endsWith(`-x${arch.scale}`) ? name : `${name}-x${arch.scale}`;
 }
 
+/** The metadata every model of an architecture shares (scale, input kind, halo…), with its own id, name and story. */
+export function archModelMeta(arch: ArchSpec, own: Pick<ModelMeta, 'id' | 'name' | 'provenance' | 'scores'>): ModelMeta {
+  return {
+    ...own,
+    architecture: archName(arch),
+    scale: arch.scale,
+    colorMode: 'y',
+    inputKind: inputKindOf(arch),
+    valueRange: [0, 1],
+    halo: Math.ceil(receptiveRadius(arch)),
+  };
+}
+
 /** The self-describing ONNX model of a run's weights, written atomically. */
 export function exportRunModel(path: string, arch: ArchSpec, params: Map<string, Float32Array>, info: ExportInfo): void {
   const { runId, config, step } = info;
@@ -29,20 +42,16 @@ export function exportRunModel(path: string, arch: ArchSpec, params: Map<string,
   // The budget counts the parent's training too; unknown when the parent never recorded it.
   const parentSeconds = init ? init.trainingSeconds : 0;
   const meta: ModelMeta = {
-    id: `run-${runId}-${modelStem(arch)}`.toLowerCase().slice(0, 64),
-    name: `${name} ×${arch.scale} (training run ${runId}, step ${step})`,
-    architecture: name,
-    scale: arch.scale,
-    colorMode: 'y',
-    inputKind: inputKindOf(arch),
-    valueRange: [0, 1],
-    halo: Math.ceil(receptiveRadius(arch)),
-    provenance:
-      `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
-      `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +
-      (config.val ? `; validated on ${config.val}` : '') +
-      (init ? `; started from model ${init.id} (sha256 ${init.sha256.slice(0, 12)}…).` : '.'),
-    scores: info.scores,
+    ...archModelMeta(arch, {
+      id: `run-${runId}-${modelStem(arch)}`.toLowerCase().slice(0, 64),
+      name: `${name} ×${arch.scale} (training run ${runId}, step ${step})`,
+      provenance:
+        `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
+        `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +
+        (config.val ? `; validated on ${config.val}` : '') +
+        (init ? `; started from model ${init.id} (sha256 ${init.sha256.slice(0, 12)}…).` : '.'),
+      scores: info.scores,
+    }),
     ...(parentSeconds === null ? {} : { trainingSeconds: parentSeconds + info.seconds }),
     ...(init ? { lineage: lineageOf(init) } : {}),
   };

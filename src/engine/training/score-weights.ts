@@ -1,8 +1,9 @@
-/** Scores the current weights on the validation set through the exported inference graph, exactly as the model file will run. */
+/** Scores weights on the validation set through the exported inference graph, exactly as the model file will run. */
 import * as ort from 'onnxruntime-node';
 import type { Plane } from '../imaging/image.ts';
 import { openSession, releaseSessionsFor } from '../models/session.ts';
-import { type ArchSpec, archName, inputKindOf, receptiveRadius } from './architectures.ts';
+import { type ArchSpec, inputKindOf, receptiveRadius } from './architectures.ts';
+import { archModelMeta } from './export-model.ts';
 import { buildInferenceModel } from './graph/index.ts';
 import { crop, padReplicate } from './plane-pad.ts';
 import type { Score, ValidationSet } from './validation.ts';
@@ -16,24 +17,32 @@ export async function scoreWeights(
   /** Sees each image's output, in set order (the host keeps the first as a visual sample). */
   onOutput?: (output: Plane) => void,
 ): Promise<Score> {
-  const bytes = buildInferenceModel(arch, params, {
-    id: 'validation',
-    name: 'validation',
-    architecture: archName(arch),
-    scale: arch.scale,
-    colorMode: 'y',
-    inputKind: inputKindOf(arch),
-    valueRange: [0, 1],
-    halo: Math.ceil(receptiveRadius(arch)),
-    provenance: '',
-    scores: {},
-  });
-  const model = await openSession(bytes, { device: provider === 'cpu' ? 'cpu' : 'auto' }, source);
+  const bytes = buildInferenceModel(
+    arch,
+    params,
+    archModelMeta(arch, { id: 'validation', name: 'validation', provenance: '', scores: {} }),
+  );
+  const outScale = inputKindOf(arch) === 'lr' ? arch.scale : 1;
+  return scoreModel(bytes, set, { halo: Math.ceil(receptiveRadius(arch)), outScale, provider, source, onOutput });
+}
+
+export interface ScoreModelOptions {
+  /** Receptive radius in input pixels: the replicate padding that keeps the graph's zero padding off scored pixels. */
+  halo: number;
+  /** Output pixels per input pixel (1 for pre-upsampled input). */
+  outScale: number;
+  provider: string;
+  source: string;
+  onOutput?: (output: Plane) => void;
+}
+
+/** Scores a Y model (its ONNX bytes) on the validation set, one whole image per run. */
+export async function scoreModel(bytes: Uint8Array, set: ValidationSet, options: ScoreModelOptions): Promise<Score> {
+  const { halo, outScale, source } = options;
+  const model = await openSession(bytes, { device: options.provider === 'cpu' ? 'cpu' : 'auto' }, source);
   try {
     // Replicate-pad by the receptive radius and crop it off again, as the upscaler's tiling does, so the
-    // exported graph's zero padding never reaches a scored pixel.
-    const halo = Math.ceil(receptiveRadius(arch));
-    const outScale = inputKindOf(arch) === 'lr' ? arch.scale : 1;
+    // graph's zero padding never reaches a scored pixel.
     return await set.score(async (input) => {
       const padded = padReplicate(input, halo);
       const out = await model.session.run({
@@ -42,7 +51,7 @@ export async function scoreWeights(
       const tensor = out[model.outputName];
       const [, , height, width] = tensor.dims as number[];
       const output = crop({ width, height, data: tensor.data as Float32Array }, halo * outScale);
-      onOutput?.(output);
+      options.onOutput?.(output);
       return output;
     });
   } finally {

@@ -89,6 +89,11 @@ export class ValidationSet {
     return this.images.length;
   }
 
+  /** Every image's model input plane in [0,1] (LR or pre-upsampled Y): what int8 calibration cuts its patches from. */
+  get inputs(): Plane[] {
+    return this.images.map((i) => i.input);
+  }
+
   /** The first image as prepared for scoring (input in [0,1], HR Y in [0,255]), for a visual sample. */
   get first(): { name: string; input: Plane; hrY: Plane } | undefined {
     return this.images[0];

@@ -7,7 +7,7 @@ import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
 import { rgbSink, ycbcrSink, ySink } from './tile-sinks.ts';
-import { lrPlaneSource, lrRgbSource, mirroredPlanesSource, upsampledSource, type ValueMap } from './tile-sources.ts';
+import { lrPhotoSource, lrPlaneSource, lrRgbSource, mirroredPlanesSource, upsampledSource, type ValueMap } from './tile-sources.ts';
 import { YCBCR_GRAPH_CROP, ycbcrPhotoGraph } from './ycbcr-graph.ts';
 
 export interface PassOptions {
@@ -56,11 +56,11 @@ export interface OpenPassOptions extends SessionOptions {
  */
 const photoGraphs = new Map<string, Promise<Uint8Array | undefined>>();
 
-function photoGraphOf(modelPath: string, scale: number, range: ValueMap): Promise<Uint8Array | undefined> {
-  const key = `${modelPath}|${scale}|${range.lo}|${range.hi}`;
+function photoGraphOf(modelPath: string, scale: number, range: ValueMap, inputKind: 'upsampled' | 'lr'): Promise<Uint8Array | undefined> {
+  const key = `${modelPath}|${scale}|${range.lo}|${range.hi}|${inputKind}`;
   let graph = photoGraphs.get(key);
   if (!graph) {
-    graph = fs.readFile(modelPath).then((bytes) => ycbcrPhotoGraph(bytes, scale, range));
+    graph = fs.readFile(modelPath).then((bytes) => ycbcrPhotoGraph(bytes, scale, range, inputKind));
     // A failed read is not remembered: the next photo tries again.
     graph.catch(() => photoGraphs.delete(key));
     photoGraphs.set(key, graph);
@@ -69,8 +69,9 @@ function photoGraphOf(modelPath: string, scale: number, range: ValueMap): Promis
 }
 
 /**
- * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A same-padded Y 'upsampled'
- * model that SR Studio exported runs as its photo graph, so that ORT, not the main thread, does the bicubic.
+ * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A Y model that SR Studio
+ * exported or quantised (same-padded, if 'upsampled') runs as its photo graph, so that ORT, not the main thread,
+ * does the bicubic.
  */
 export async function openModelPass(model: LoadedModel, options: OpenPassOptions = {}): Promise<ModelPass> {
   const plain = await openSession(model.path, options);
@@ -86,8 +87,8 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
       model.path,
     );
   }
-  if (options.photoGraph !== false && colorMode === 'y' && inputKind === 'upsampled' && geometry.crop === 0) {
-    const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] });
+  if (options.photoGraph !== false && colorMode === 'y' && geometry.crop === 0) {
+    const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] }, inputKind);
     if (graph) {
       try {
         // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
@@ -110,6 +111,8 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
 export function passTiling(pass: ModelPass, tile?: number): { tile: number; halo: number } {
   const { inputKind, scale, halo } = pass.model.meta;
   if (!pass.photoGraph) return { tile: tile ?? DEFAULT_TILE[inputKind], halo };
+  // An 'lr' model's tile and halo are in LR pixels already.
+  if (inputKind === 'lr') return { tile: tile ?? DEFAULT_TILE.lr, halo: halo + YCBCR_GRAPH_CROP };
   return { tile: Math.max(1, Math.ceil((tile ?? DEFAULT_TILE.upsampled) / scale)), halo: Math.ceil(halo / scale) + YCBCR_GRAPH_CROP };
 }
 
@@ -126,7 +129,10 @@ export function passEndpoints(
   const range: ValueMap = { lo: valueRange[0], hi: valueRange[1] };
   if (colorMode === 'y') {
     const { y, cb, cr } = rgbToYcbcr(image);
-    if (photoGraph) return { source: mirroredPlanesSource([y, cb, cr]), sink: ycbcrSink(out, outW, range) };
+    if (photoGraph) {
+      const source = inputKind === 'lr' ? lrPhotoSource(y, cb, cr, range) : mirroredPlanesSource([y, cb, cr]);
+      return { source, sink: ycbcrSink(out, outW, range) };
+    }
     const source = inputKind === 'upsampled' ? upsampledSource([y], outW, outH, range) : lrPlaneSource([y], range);
     return { source, sink: ySink(cb, cr, out, outW, outH, range) };
   }

@@ -146,6 +146,23 @@ export function mirroredPlanesSource(planes: Plane[]): TileSource {
   };
 }
 
+/**
+ * For the photo graph of an 'lr' model: Y in the model's range with the border replicated, exactly as lrPlaneSource
+ * feeds the model alone, then Cb and Cr (0–255) mirrored for the graph's bicubic.
+ */
+export function lrPhotoSource(y: Plane, cb: Plane, cr: Plane, range: ValueMap): TileSource {
+  const luma = lrPlaneSource([y], range);
+  const chroma = mirroredPlanesSource([cb, cr]);
+  return {
+    width: y.width,
+    height: y.height,
+    fillWindow(x, top, w, h, dst, offset) {
+      luma.fillWindow(x, top, w, h, dst, offset);
+      chroma.fillWindow(x, top, w, h, dst, offset + w * h);
+    },
+  };
+}
+
 /** For 'lr' models fed Y (or any float planes): the LR planes themselves. */
 export function lrPlaneSource(planes: Plane[], range: ValueMap): TileSource {
   const { width, height } = planes[0];

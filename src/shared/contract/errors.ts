@@ -23,6 +23,7 @@ export const WireErrorCode = z.enum([
   'NO_DEFAULT_MODEL',
   'DISK_FULL',
   'OUTPUT_EXISTS',
+  'OVER_QUALITY_BUDGET',
   'CANCELLED',
   'QUEUE_UNAVAILABLE',
   'INTERNAL',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRECISIONS } from '../../model-meta.ts';
 import { EntityId, FsPath, OutputFormat, Seconds } from '../common.ts';
 import { defineRequest } from '../define.ts';
 
@@ -47,6 +48,8 @@ export const UpscaleParams = z
     existing: z.enum(['refuse', 'skip', 'overwrite']).default('refuse'),
     tileSize: z.number().int().min(32).max(4096).optional(),
     device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).optional(),
+    /** auto (absent): the model's int8 variant where the CPU has int8 dot products and it keeps the quality budget. */
+    precision: z.enum(PRECISIONS).optional(),
   })
   .strict();
 export type UpscaleParams = z.infer<typeof UpscaleParams>;

@@ -33,7 +33,13 @@ export const modelRequests = {
   ),
   'models.delete': defineRequest(z.object({ id: EntityId }).strict(), z.object({ deleted: z.boolean() }), 'Removes a user model.'),
   'models.setDefault': defineRequest(
-    z.object({ id: EntityId }).strict(),
+    z
+      .object({
+        id: EntityId,
+        /** A quantised model more than the quality budget below its parent is refused (OVER_QUALITY_BUDGET) unless this is true. */
+        force: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ model: ModelSummary }),
     'Makes a model the default for its scale (the previous default of that scale loses the flag).',
   ),

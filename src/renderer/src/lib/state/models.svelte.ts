@@ -1,4 +1,4 @@
-import type { ModelSummary, SrsClient } from '../../../../shared/contract/index.ts';
+import { ContractError, type ModelSummary, type SrsClient } from '../../../../shared/contract/index.ts';
 import { toUiError, type UiError } from '../ui-error.ts';
 
 /** The Models screen: every model the engine knows, plus import, delete (user models) and default-per-scale. */
@@ -14,6 +14,8 @@ export class ModelsState {
   importing = $state(false);
   /** The model whose delete is waiting for confirmation. */
   confirmingDelete = $state<string | null>(null);
+  /** A quantised model over the quality budget that the user asked to make a default: the engine's reason, until they insist or keep. */
+  confirmingDefault = $state<{ id: string; reason: string } | null>(null);
 
   constructor(private readonly client: SrsClient) {}
 
@@ -65,10 +67,20 @@ export class ModelsState {
     });
   }
 
-  async setDefault(id: string): Promise<void> {
+  /**
+   * Makes a model the default for its scale. The engine refuses a quantised model that lost more than the quality
+   * budget (OVER_QUALITY_BUDGET); that refusal becomes a question, and `force` is the user's answer.
+   */
+  async setDefault(id: string, force = false): Promise<void> {
+    this.confirmingDefault = null;
     await this.act(id, async () => {
-      const { model } = await this.client.models.setDefault({ id });
-      this.notice = `“${model.meta.name}” is now the default for ×${model.meta.scale}.`;
+      try {
+        const { model } = await this.client.models.setDefault(force ? { id, force } : { id });
+        this.notice = `“${model.meta.name}” is now the default for ×${model.meta.scale}.`;
+      } catch (error) {
+        if (!(error instanceof ContractError) || error.code !== 'OVER_QUALITY_BUDGET') throw error;
+        this.confirmingDefault = { id, reason: error.message };
+      }
     });
   }
 
