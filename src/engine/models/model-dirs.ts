@@ -19,11 +19,6 @@ export function defaultBuiltinDir(): string {
   return resourcesDir('models');
 }
 
-/** The photos `models quantize` calibrates on when not told otherwise (resources/calibration/README.md). */
-export function bundledCalibrationDir(): string {
-  return resourcesDir('calibration');
-}
-
 export function builtinDirOf(dirs: ModelDirs): string {
   return dirs.builtinDir ?? defaultBuiltinDir();
 }

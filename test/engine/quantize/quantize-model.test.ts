@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataset, randomSplit } from '../../../src/engine/datasets/index.ts';
 import { SrError } from '../../../src/engine/errors.ts';
 import type { DecodedPhoto } from '../../../src/engine/imaging/image.ts';
 import type { LoadedModel } from '../../../src/engine/models/loaded-model.ts';
@@ -191,6 +192,18 @@ describe('what models quantize refuses', () => {
     expect(tooSmall.hint).toMatch(/at least \d+ pixels/);
     fs.mkdirSync(path.join(dir, 'empty'));
     expect((await refusal(srcnnPath, { calibrate: path.join(dir, 'empty'), id: 'empty-int8' })).code).toBe('NO_IMAGES');
+  });
+
+  it('without --calibrate: the newest data set with a validation split, else an error that says what to pass', async () => {
+    const none = await refusal(srcnnPath, { calibrate: undefined, id: 'default-calibration-int8' });
+    expect(none.code).toBe('NO_IMAGES');
+    expect(none.message).toBe('No photos to calibrate the int8 model on');
+    expect(none.hint).toMatch(/--calibrate DIR/);
+
+    const { dataset } = await createDataset(store, 'my photos', [photos]);
+    randomSplit(store, dataset.id, { valFraction: 0.5, seed: 1 });
+    const made = await quantizeModel(srcnnPath, dirs(), store, { id: 'default-calibration-int8' });
+    expect(made.model.meta.quantizedFrom).toMatchObject({ calibration: `dataset:${dataset.id} (validation split)`, photos: 2 });
   });
 
   it('custom operators, naming them', async () => {
