@@ -34,6 +34,17 @@ async function createDataSet(folder: string, images: number): Promise<void> {
   await expect.poll(() => page.getByText(`Added ${images} images.`).count(), { timeout: 30_000 }).toBe(1);
 }
 
+/** Starts a 10-step run of small batches, validated at its end, and returns the list of the engine's notes on it. */
+async function startShortRun() {
+  const page = ui.page;
+  await page.getByLabel('Steps', { exact: true }).fill('10');
+  await page.getByLabel('Batch size').fill('8');
+  await page.getByLabel('Patch (HR px)').fill('24');
+  await page.getByLabel('Validate every (steps)').fill('10');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  return page.getByRole('list', { name: 'Engine notes on this run' });
+}
+
 describe('Datasets and Train screens (real engine, real training)', () => {
   it('creates a data set from a folder, trains a few dozen steps, and shows the loss and validation points', async () => {
     const page = ui.page;
@@ -138,12 +149,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').locator('option', { hasText: 'large (1 train / 1 val)' }).count()).toBe(1);
     await page.getByLabel('Data set').selectOption({ label: 'large (1 train / 1 val)' });
-    await page.getByLabel('Steps', { exact: true }).fill('10');
-    await page.getByLabel('Batch size').fill('8');
-    await page.getByLabel('Patch (HR px)').fill('24');
-    await page.getByLabel('Validate every (steps)').fill('10');
-    await page.getByRole('button', { name: 'Start training' }).click();
-    const notes = page.getByRole('list', { name: 'Engine notes on this run' });
+    const notes = await startShortRun();
     await expect
       .poll(() => notes.textContent(), { timeout: 120_000 })
       .toContain('1 validation photo(s) are larger than 1.0 MP: each is scored on its centre 1.0 MP');
@@ -163,12 +169,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await page.getByLabel('Patch sampling').selectOption('texture');
     await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
     await page.getByLabel('Scale').selectOption('2');
-    await page.getByLabel('Steps', { exact: true }).fill('10');
-    await page.getByLabel('Batch size').fill('8');
-    await page.getByLabel('Patch (HR px)').fill('24');
-    await page.getByLabel('Validate every (steps)').fill('10');
-    await page.getByRole('button', { name: 'Start training' }).click();
-    const notes = page.getByRole('list', { name: 'Engine notes on this run' });
+    const notes = await startShortRun();
     await expect.poll(() => notes.textContent(), { timeout: 120_000 }).toContain(`Starting from model ${parent}`);
     await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
     const runs = page.getByRole('list', { name: 'Training runs' });
