@@ -93,6 +93,19 @@ describe('Upscale screen', () => {
     expect((await alert.textContent())?.length).toBeGreaterThan(10);
     await ui.screenshot('upscale-refused');
   });
+
+  it('passes the chosen precision to the engine: Int8 for a model without an int8 variant says so', async () => {
+    const page = ui.page;
+    const precision = page.getByRole('combobox', { name: 'Precision' });
+    expect(await precision.inputValue()).toBe('auto');
+    await precision.selectOption('int8');
+    await page.getByRole('textbox', { name: 'Output folder' }).fill(path.join(ui.rootDir, 'out-int8'));
+    await page.getByRole('button', { name: 'Start' }).click();
+    const alert = page.getByRole('form', { name: 'Batch settings' }).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('tiny-upscale-x2 has no int8 variant');
+    expect(fs.existsSync(path.join(ui.rootDir, 'out-int8'))).toBe(false);
+    await precision.selectOption('auto');
+  });
 });
 
 /** The page's DataTransfer constructor, seen from the test (which is compiled without DOM typings). */

@@ -47,6 +47,8 @@ export class UpscaleState {
   outputFolder = $state('');
   nameTemplate = $state('{name}_x{scale}');
   existing = $state<UpscaleParams['existing']>('refuse');
+  /** auto: the model's int8 variant where the engine's CPU has int8 dot products and the variant keeps the quality budget. */
+  precision = $state<NonNullable<UpscaleParams['precision']>>('auto');
   notice = $state<string | null>(null);
 
   /** "Run on queue": the files go to `srstudio worker` processes through this Redis instead of this engine. */
@@ -217,6 +219,7 @@ export class UpscaleState {
       outputFolder: this.outputFolder.trim(),
       recursive: false,
       ...(this.modelId ? { model: this.modelId } : {}),
+      precision: this.precision,
       ...(this.sizing === 'scale' ? { scale: this.scale } : {}),
       ...(this.sizing === 'width' ? { width: this.width } : {}),
       ...(this.sizing === 'height' ? { height: this.height } : {}),
