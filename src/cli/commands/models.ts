@@ -127,12 +127,12 @@ export function registerModelsCommand(program: Command): void {
   models
     .command('quantize')
     .description(
-      'Make an int8 copy of a float32 Y model (a new id, with its parent and scores): calibrated and scored on your photos, a data set, or the bundled set',
+      'Make an int8 copy of a float32 Y model (a new id, with its parent and scores): calibrated and scored on your photos or a data set',
     )
     .argument('<model>', 'model id (see `srstudio models`) or .onnx file')
     .option(
       '--calibrate <source>',
-      'photos to calibrate and score on: a folder, or dataset:ID (its validation split); default: the bundled set',
+      'photos to calibrate and score on: a folder, or dataset:ID (its validation split); default: the validation split of your newest data set that has one',
     )
     .option('--format <format>', 'int8 (bf16 is not offered: it says why)', 'int8')
     .option('--id <id>', 'id of the new model (default: <model>-int8)')

@@ -18,7 +18,7 @@ import { assertFormatOffered } from './formats.ts';
 import { buildInt8, calibrateInt8, type Int8Calibration, int8Capable, type LayerReport } from './int8-model.ts';
 
 export interface QuantizeOptions {
-  /** A folder of photos, `dataset:ID`, or undefined for the bundled calibration set. */
+  /** A folder of photos, `dataset:ID`, or undefined for the validation split of the newest data set that has one. */
   calibrate?: string;
   /** `int8` (default); `bf16` is refused with the reason (formats.ts). */
   format?: string;
