@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
 
 /**
  * Permission tests run real code as "nobody": root ignores permission bits, so a real EACCES needs another uid.
@@ -42,10 +41,14 @@ const CHECKOUT_PARTS = [
 let cached: string | undefined;
 
 // Registered while the importing test file is collected: its nobody checkout goes when the file's tests are done.
-afterAll(() => {
-  if (cached !== undefined) fs.rmSync(cached, { recursive: true, force: true });
-  cached = undefined;
-});
+// Only under vitest: the benchmarks import helpers that import this file, and vitest's hooks throw outside a run.
+if (process.env.VITEST !== undefined) {
+  const { afterAll } = await import('vitest');
+  afterAll(() => {
+    if (cached !== undefined) fs.rmSync(cached, { recursive: true, force: true });
+    cached = undefined;
+  });
+}
 
 /** The nobody checkout's root, made on first use in a test file and removed after the file's tests. */
 export function nobodyCheckout(): string {
