@@ -2,8 +2,10 @@
  * Queue scale-out (npm run bench:queue [-- --photos 16] [--size 480x360] [--model srcnn-x2] [--smoke]).
  * Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers from one run.
  *
- * One folder of photo-like images, upscaled ×2 three ways, each by the real CLI:
+ * One folder of photo-like images, upscaled ×2 in these ways, each by the real CLI:
  * - a local batch (`srstudio upscale`, ONNX Runtime on all cores): the baseline;
+ * - a local batch with SRSTUDIO_THREADS=1, and two of them side by side, each on half the folder: what this machine
+ *   itself gives two one-thread processes (two cores share caches and memory bandwidth), the ceiling for the queue;
  * - `upscale --queue` with 1 `srstudio worker`, then with 2, each worker with SRSTUDIO_THREADS=1, against a private
  *   redis-server. Two one-thread workers on this 2-core machine stand in for two machines.
  * Seconds are the batch's own wall time as its --json reports it (from planning to the last file; process start-up
@@ -132,6 +134,13 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'srstudio-queue-bench-'));
 const redis = await startRedisServer();
 try {
   await writePhotos(path.join(root, 'in'), photos, { width, height, seed: 5 });
+  const halves = [path.join(root, 'in-a'), path.join(root, 'in-b')];
+  fs.readdirSync(path.join(root, 'in'))
+    .sort()
+    .forEach((file, i) => {
+      fs.mkdirSync(halves[i % 2], { recursive: true });
+      fs.copyFileSync(path.join(root, 'in', file), path.join(halves[i % 2], file));
+    });
   await writePhotos(path.join(root, 'warm-up'), 4, { width: 64, height: 48, seed: 500 });
   const outputMp = (photos * width * 2 * height * 2) / 1e6;
   process.stdout.write(
@@ -151,11 +160,28 @@ try {
     '--state',
     path.join(root, 'local-state'),
   ]);
+  const oneThread = { SRSTUDIO_THREADS: '1' };
+  const localOne = await runBatch(
+    ['upscale', path.join(root, 'in'), '-o', path.join(root, 'local-1'), '--model', model, '--state', path.join(root, 'local-1-state')],
+    oneThread,
+  );
+  const sideBySide = await Promise.all(
+    halves.map((dir, i) =>
+      runBatch(
+        ['upscale', dir, '-o', path.join(root, `local-half-${i}`), '--model', model, '--state', path.join(root, `local-half-${i}-state`)],
+        oneThread,
+      ),
+    ),
+  );
+  // Side by side they finish when the slower half does.
+  const ceiling: BatchDoc = { ok: photos, seconds: Math.max(...sideBySide.map((d) => d.seconds)), outputs: [] };
   const one = await queuedRun(redis.url, 1, root, 'queue-1');
   const two = await queuedRun(redis.url, 2, root, 'queue-2');
 
   const rows: [string, BatchDoc][] = [
     ['local batch (ORT on all cores)', local],
+    ['local batch, 1 thread', localOne],
+    ['2 local 1-thread batches, ½ each', ceiling],
     ['queue, 1 worker × 1 thread', one.doc],
     ['queue, 2 workers × 1 thread', two.doc],
   ];
@@ -168,7 +194,11 @@ try {
     );
   }
   const speedup = one.doc.seconds / two.doc.seconds;
+  const machine = localOne.seconds / ceiling.seconds;
   process.stdout.write(`\n2 workers vs 1: ${speedup.toFixed(2)}× (target ≥ 1.7×: ${speedup >= 1.7 ? 'met' : 'NOT met'} in this run)\n`);
+  process.stdout.write(
+    `this machine's own ceiling, 2 one-thread local batches side by side vs 1: ${machine.toFixed(2)}×; the queue keeps ${((100 * speedup) / machine).toFixed(0)}% of it\n`,
+  );
 
   for (const [label, run] of [
     ['1 worker', one],
