@@ -1,5 +1,5 @@
 /**
- * Inference throughput (npm run bench:infer [-- --mp 12] [--models 9-5-5,9-1-5,fsrcnn] [--skip-int8] [--rss-mp 24]
+ * Inference throughput (npm run bench:infer [-- --mp 12] [--models 9-5-5,9-1-5,fsrcnn|none] [--skip-int8] [--skip-bundled] [--rss-mp 24]
  * [--skip-rss] [--skip-tune]). Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers
  * from one run.
  *
@@ -11,6 +11,8 @@
  *   same run: output MP/s, its speed-up over float32 (int8/fp32 = fp32 seconds / int8 seconds; the two photos run in
  *   turn, best of 2 each, and one full batch of each in turn, best of 7), and its effective GOP/s (the float model's
  *   useful operations per second) as a percentage of the measured int8 peak.
+ * - The bundled models (resources/models: srcnn-x2/x3, fsrcnn-x2/x3 and their int8 variants), trained weights, end
+ *   to end in turn: what a user's upscale runs (--skip-bundled leaves them out).
  * - Raw ORT: the same session running the plan's batches (same count, same shape) on ready-made inputs, one
  *   after the other on this thread → pipeline efficiency = raw / e2e. Every batch is timed (a best-of sample
  *   would flatter raw against an e2e run that sees the machine's noise).
@@ -31,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { physicalCoreCount } from '../src/engine/models/cpu-cores.ts';
 import type { LoadedModel } from '../src/engine/models/loaded-model.ts';
+import { loadModel } from '../src/engine/models/registry.ts';
 import { openSession } from '../src/engine/models/session.ts';
 import { planTiles } from '../src/engine/tiling/tile-plan.ts';
 import { DEFAULT_BATCH, DEFAULT_TILE, openModelPass, passTiling } from '../src/engine/upscale/model-pass.ts';
@@ -251,6 +254,27 @@ async function printRow(
   );
 }
 
+/**
+ * The bundled models as users run them: each trained float32 default against its bundled int8 variant, end to end
+ * on the bench photo (in turn, best of 3 each), and one batch of each in turn. The random-weight rows below measure
+ * the architectures; these measure the files `srstudio upscale` picks (`--precision auto` runs the int8 ones).
+ */
+async function bundledRows(options: RowOptions): Promise<void> {
+  const models = fileURLToPath(new URL('../resources/models/', import.meta.url));
+  console.log('\nBundled models (trained weights), end to end, float32 against the bundled int8 variant (in turn, best of 3 each)');
+  console.log('model        fp32 s  int8 s  fp32 MP/s  int8 MP/s  int8/fp32  one batch in turn');
+  for (const id of ['srcnn-x2', 'srcnn-x3', 'fsrcnn-x2', 'fsrcnn-x3']) {
+    const [fp32, int8] = await Promise.all(
+      [id, `${id}-int8`].map((m) => loadModel(path.join(models, `${m}.onnx`), { stateDir: models, builtinDir: models })),
+    );
+    const [a, b] = await e2eInTurn([fp32, int8], options, 3);
+    const batch = await interleavedSpeedup(fp32, int8, options.photo.image, options.photoGraph);
+    console.log(
+      `${id.padEnd(11)}  ${a.seconds.toFixed(2).padStart(6)}  ${b.seconds.toFixed(2).padStart(6)}  ${(a.outMp / a.seconds).toFixed(2).padStart(9)}  ${(b.outMp / b.seconds).toFixed(2).padStart(9)}  ${`${(a.seconds / b.seconds).toFixed(2)}×`.padStart(9)}  ${batch.toFixed(2)}×`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--child-rss')) return childRss();
   const mp = arg('mp', 12);
@@ -295,9 +319,11 @@ async function main(): Promise<void> {
     console.log(
       `model   prec  scale  e2e s   out MP/s  G(FL)OP/s  % peak  int8/fp32  raw ORT s  efficiency${options.compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
     );
+    // `--models none`: only the bundled models.
     const kinds = (
       process.argv.includes('--models') ? String(process.argv[process.argv.indexOf('--models') + 1]).split(',') : Object.keys(BENCH_ARCHS)
-    ) as BenchKind[];
+    ).filter((k): k is BenchKind => k in BENCH_ARCHS);
+    if (int8Peak && !process.argv.includes('--skip-bundled')) await bundledRows(options);
     for (const kind of kinds) {
       for (const scale of [2, 3]) {
         const bench = benchModel(dir, kind, scale);
