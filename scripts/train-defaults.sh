@@ -4,7 +4,8 @@
 # (resources/models/fsrcnn-x{2,3,4}.onnx). Re-runnable: each step is a subcommand, run from the repository root.
 #
 #   scripts/train-defaults.sh dataset             # once: the 'defaults' dataset (T91 + BSD200) and its 5 % val split
-#   scripts/train-defaults.sh train N             # start the ×N SRCNN run (prints its run id when it ends or is stopped)
+#   scripts/train-defaults.sh train N             # start the ×N SRCNN run (prints its run id when it ends or is stopped);
+#                                                 # SRCNN_STEPS=K sets its length (default 20,000)
 #   scripts/train-defaults.sh train-best N        # start the ×N FSRCNN run
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
 #   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
@@ -40,7 +41,7 @@ STATE_DIR="${STATE:-${SRSTUDIO_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/sr-stu
 # 9-5-5 at ~210 samples/s on one thread with the other core idle: 20,000 steps of 64 patches in about 102 minutes fit
 # the 2-hour budget (two runs side by side get ~110 samples/s each: then 12,000 steps).
 ARCH=srcnn-9-5-5-same-res
-SRCNN_STEPS=20000
+SRCNN_STEPS="${SRCNN_STEPS:-20000}"
 # FSRCNN with a wider mapping than the paper's (56, 12, 4) (width paid more than depth in pilots), plus a global skip
 # over the in-graph MATLAB-bicubic upsample of its LR input: it starts at bicubic quality, and working at low resolution
 # it sees many more patches per second than SRCNN. Per scale: architecture, HR patch side, steps.
