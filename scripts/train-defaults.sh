@@ -17,9 +17,10 @@
 # best checkpoint is chosen on the held-out val split of the training data; Set5/Set14 are measured after shipping.
 #
 # The shipped models came from these runs (state folder: the default, ~/.local/share/sr-studio, dataset 1):
-#   SRCNN ×2: run 16 (srcnn-9-5-5-same-res, 12,000 steps, val every 250, 2026-11-26 01:26–03:21 UTC);
+#   SRCNN ×2: run 7 of a later state folder (`SRCNN_STEPS=18000 train 2`, trained alone, 2026-12-04 19:05–20:19 UTC,
+#   73 min);
 #   SRCNN ×4: run 21 (the same, continued twice with `resume 21`, 2026-11-26 03:31–05:49 UTC, 108 min of training);
-#   SRCNN ×3: run 6 of a later state folder (`train 3` as it is now: 20,000 steps, val every 500, trained alone,
+#   SRCNN ×3: run 6 of that state folder (`train 3` as it is now: 20,000 steps, val every 500, trained alone,
 #   2026-12-04 16:31–18:13 UTC, 102 min);
 #   FSRCNN ×2, ×3, ×4: runs 13, 15 and 14 (fsrcnn-56-32-4-res; run 15 continued from 30,000 to 34,000 steps).
 # Each model card gives its run's exact commands, segments and wall time. All trained with one ORT thread; the older ones
