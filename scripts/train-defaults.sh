@@ -6,7 +6,9 @@
 #   scripts/train-defaults.sh dataset             # once: the 'defaults' dataset (T91 + BSD200) and its 5 % val split
 #   scripts/train-defaults.sh train N             # start the ×N SRCNN run (prints its run id when it ends or is stopped);
 #                                                 # SRCNN_STEPS=K sets its length (default 20,000)
-#   scripts/train-defaults.sh train-best N        # start the ×N FSRCNN run
+#   scripts/train-defaults.sh train-best N        # start the ×N FSRCNN run (PReLU, as in the paper)
+#   scripts/train-defaults.sh train-relu N PARENT # fine-tune a trained ×N FSRCNN (PARENT: its .onnx) into the shipped
+#                                                 # ReLU form, whose activations fuse into the convolutions (int8 too)
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
 #   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
 #   scripts/train-defaults.sh ship-best N RUN     # FSRCNN run RUN's best model → resources/models/fsrcnn-xN.onnx, scored likewise
@@ -87,6 +89,19 @@ case "${1:-}" in
       --steps "$steps" --batch 64 --patch "$patch" --lr 1e-3 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
+  train-relu)
+    scale="${2:?usage: train-relu N PARENT.onnx}"
+    parent="${3:?usage: train-relu N PARENT.onnx}"
+    id="$(dataset_id)"
+    [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
+    # Same network with ReLU in place of its 7 PReLUs: every weight of PARENT carries over (the slopes are dropped),
+    # and a short run at a third of the learning rate wins back most of what the swap costs. Then, as the runs of the
+    # shipped models were: `resume RUN 14000` (the cosine schedule stretches to the new total).
+    read -r arch patch _ < <(best_settings "$scale")
+    "${TRAIN[@]}" --arch "$arch-relu" --scale "$scale" --init "$parent" --data "dataset:$id" --val "dataset:$id" \
+      --steps 6000 --batch 64 --patch "$patch" --lr 3e-4 --schedule cosine --seed 1 \
+      --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
+    ;;
   resume)
     run="${2:?usage: resume RUN [STEPS]}"
     "${TRAIN[@]}" --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
@@ -143,7 +158,7 @@ case "${1:-}" in
     ' "$work"
     ;;
   *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac

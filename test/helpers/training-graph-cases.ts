@@ -30,4 +30,5 @@ export const GRAPH_CASES: GraphCase[] = [
   { label: 'espcn(3,2) x3', arch: parseArch('{"kind":"espcn","n1":3,"n2":2}', 3), inputSize: 3 },
   { label: 'fsrcnn(4,3,1) x2 bicubic skip', arch: parseArch('fsrcnn-4-3-1-res', 2), inputSize: 5 },
   { label: 'espcn(3,2) x3 bicubic skip', arch: parseArch('espcn-3-2-res', 3), inputSize: 4 },
+  { label: 'fsrcnn(4,3,1) x2 bicubic skip relu', arch: parseArch('fsrcnn-4-3-1-res-relu', 2), inputSize: 5 },
 ];

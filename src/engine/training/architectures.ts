@@ -18,8 +18,12 @@ export type ArchSpec =
       residual: boolean;
       scale: number;
     }
-  /** `residual`: add the bicubic-upsampled input to the output (see graph/bicubic-skip.ts); not in the papers. */
-  | { kind: 'fsrcnn'; d: number; s: number; m: number; scale: number; residual?: boolean }
+  /**
+   * `residual`: add the bicubic-upsampled input to the output (see graph/bicubic-skip.ts); not in the papers.
+   * `activation: 'relu'`: ReLU instead of the paper's PReLU, so that every activation fuses into its convolution (in
+   * int8 too, where a per-channel PReLU runs apart, in float); not in the papers.
+   */
+  | { kind: 'fsrcnn'; d: number; s: number; m: number; scale: number; residual?: boolean; activation?: 'relu' }
   | { kind: 'espcn'; scale: number; n1?: number; n2?: number; residual?: boolean };
 
 export interface ParamSpec {
@@ -57,6 +61,7 @@ const ArchJson = z.discriminatedUnion('kind', [
     s: width.default(12),
     m: z.number().int().min(0).max(16).default(4),
     residual: z.boolean().optional(),
+    activation: z.enum(['prelu', 'relu']).optional(),
     scale: scaleSchema.optional(),
   }),
   z.object({
@@ -69,7 +74,7 @@ const ArchJson = z.discriminatedUnion('kind', [
 ]);
 
 const NAME_HINT =
-  "Use 'srcnn-9-1-5', 'srcnn-9-5-5' (optionally '-same' and/or '-res'), 'fsrcnn', 'fsrcnn-56-12-4', 'espcn' (optionally '-res'), or a JSON object such as {\"kind\":\"fsrcnn\",\"d\":32,\"s\":5,\"m\":1}.";
+  "Use 'srcnn-9-1-5', 'srcnn-9-5-5' (optionally '-same' and/or '-res'), 'fsrcnn', 'fsrcnn-56-12-4' (optionally '-res' and/or '-relu'), 'espcn' (optionally '-res'), or a JSON object such as {\"kind\":\"fsrcnn\",\"d\":32,\"s\":5,\"m\":1}.";
 
 function badArch(message: string): SrError {
   return new SrError('BAD_ARGUMENT', message, NAME_HINT);
@@ -105,11 +110,12 @@ export function parseArch(nameOrJson: string, scale: number): ArchSpec {
       text,
     );
   }
-  const fsrcnn = /^fsrcnn(?:-(\d+)-(\d+)-(\d+))?(-res)?(?:-x(\d+))?$/.exec(lower);
+  const fsrcnn = /^fsrcnn(?:-(\d+)-(\d+)-(\d+))?(-res)?(-relu)?(?:-x(\d+))?$/.exec(lower);
   if (fsrcnn) {
     const [d, s, m] = fsrcnn[1] ? [Number(fsrcnn[1]), Number(fsrcnn[2]), Number(fsrcnn[3])] : [56, 12, 4];
-    const arch: ArchSpec = { kind: 'fsrcnn', d, s, m, scale: checkedScale(fsrcnn[5] ? Number(fsrcnn[5]) : undefined, scale, text) };
+    const arch: ArchSpec = { kind: 'fsrcnn', d, s, m, scale: checkedScale(fsrcnn[6] ? Number(fsrcnn[6]) : undefined, scale, text) };
     if (fsrcnn[4]) arch.residual = true;
+    if (fsrcnn[5]) arch.activation = 'relu';
     return validated(arch, text);
   }
   const espcn = /^espcn(?:-(\d+)-(\d+))?(-res)?(?:-x(\d+))?$/.exec(lower);
@@ -144,8 +150,12 @@ function parseArchJson(text: string, scale: number): ArchSpec {
     return arch;
   }
   if (value.kind === 'fsrcnn') {
-    const { residual, ...rest } = value;
-    return residual ? { ...rest, residual, scale: finalScale } : { ...rest, scale: finalScale };
+    // Optional flags appear only when set, so a JSON spec equals the same architecture by name.
+    const { residual, activation, ...rest } = value;
+    const arch: ArchSpec = { ...rest, scale: finalScale };
+    if (residual) arch.residual = true;
+    if (activation === 'relu') arch.activation = 'relu';
+    return arch;
   }
   return { ...value, scale: finalScale };
 }
@@ -168,7 +178,7 @@ export function archName(arch: ArchSpec): string {
       return `srcnn-${arch.f1}-${arch.f2}-${arch.f3}${widths}${arch.padding === 'same' ? '-same' : ''}${arch.residual ? '-res' : ''}`;
     }
     case 'fsrcnn':
-      return `fsrcnn-${arch.d}-${arch.s}-${arch.m}${arch.residual ? '-res' : ''}-x${arch.scale}`;
+      return `fsrcnn-${arch.d}-${arch.s}-${arch.m}${arch.residual ? '-res' : ''}${arch.activation === 'relu' ? '-relu' : ''}-x${arch.scale}`;
     case 'espcn': {
       const widths = arch.n1 !== undefined || arch.n2 !== undefined ? `-${espcnWidths(arch).n1}-${espcnWidths(arch).n2}` : '';
       return `espcn${widths}${arch.residual ? '-res' : ''}-x${arch.scale}`;

@@ -109,6 +109,19 @@ describe('srstudio models quantize (int8)', () => {
     expect(fsrcnn.model.meta.quantizedFrom?.floatLayers).toHaveLength(1);
   });
 
+  it('FSRCNN with ReLU (the bundled form): every activation folds into its QLinearConv, none runs apart', async () => {
+    // 16 channels wide throughout: narrower layers take the phase form, whose DepthToSpace sits between the
+    // convolution and its ReLU, and there the ReLU runs apart.
+    const reluPath = await writeExportedModel(path.join(dir, 'float'), 'fsrcnn-16-16-1-res-relu', 2, 'tiny-fsrcnn-relu-x2');
+    const relu = await quantizeModel(reluPath, dirs(), store, { calibrate: photos });
+    expect(relu.layers.filter((l) => l.precision === 'int8')).toHaveLength(5);
+    const ops = await optimisedOps(relu.model.path);
+    expect(ops.filter((op) => op === 'QLinearConv')).toHaveLength(5);
+    // The PReLU model above keeps each activation between a DequantizeLinear and a QuantizeLinear; here none is left.
+    expect(ops.filter((op) => op === 'Relu' || op === 'PRelu')).toEqual([]);
+    expect((await optimisedOps(fsrcnn.model.path)).filter((op) => op === 'PRelu')).toHaveLength(4);
+  });
+
   it('upscales close to its parent, and byte-identically on every run, in fresh sessions too', async () => {
     for (const [result, parentPath] of [
       [srcnn, srcnnPath],

@@ -47,21 +47,28 @@ export function networkOf(arch: ArchSpec): Network {
     }
     case 'fsrcnn': {
       const { d, s, m, scale } = arch;
+      const act = (name: string, channels: number): Layer =>
+        arch.activation === 'relu' ? { type: 'relu' } : { type: 'prelu', name, channels };
       const layers: Layer[] = [
         { type: 'conv', name: 'feature', cin: 1, cout: d, k: 5, pad: 2 },
-        { type: 'prelu', name: 'feature', channels: d },
+        act('feature', d),
         { type: 'conv', name: 'shrink', cin: d, cout: s, k: 1, pad: 0 },
-        { type: 'prelu', name: 'shrink', channels: s },
+        act('shrink', s),
       ];
       for (let i = 1; i <= m; i += 1) {
-        layers.push({ type: 'conv', name: `map${i}`, cin: s, cout: s, k: 3, pad: 1 }, { type: 'prelu', name: `map${i}`, channels: s });
+        layers.push({ type: 'conv', name: `map${i}`, cin: s, cout: s, k: 3, pad: 1 }, act(`map${i}`, s));
       }
       // Output side (h−1)·scale − 2·4 + 9 + (scale−1) = scale·h exactly, for every scale (output_padding < stride).
-      layers.push(
-        { type: 'conv', name: 'expand', cin: s, cout: d, k: 1, pad: 0 },
-        { type: 'prelu', name: 'expand', channels: d },
-        { type: 'deconv', name: 'deconv', cin: d, cout: 1, k: 9, stride: scale, pad: 4, outputPadding: scale - 1 },
-      );
+      layers.push({ type: 'conv', name: 'expand', cin: s, cout: d, k: 1, pad: 0 }, act('expand', d), {
+        type: 'deconv',
+        name: 'deconv',
+        cin: d,
+        cout: 1,
+        k: 9,
+        stride: scale,
+        pad: 4,
+        outputPadding: scale - 1,
+      });
       return { skip: arch.residual ? 'bicubic' : 'none', layers };
     }
     case 'espcn': {

@@ -10,6 +10,7 @@ import {
   receptiveRadius,
   trainingPatch,
 } from '../../../../src/engine/training/architectures.ts';
+import { layersOf } from '../../../../src/engine/training/graph/layers.ts';
 import { TRAINING_PRESETS } from '../../../../src/shared/contract/index.ts';
 import { seededRandom } from '../../../helpers/training-graph-fd.ts';
 
@@ -41,6 +42,17 @@ describe('parseArch / archName', () => {
     expect(parseArch('fsrcnn-56-12-4-res', 4)).toEqual({ kind: 'fsrcnn', d: 56, s: 12, m: 4, residual: true, scale: 4 });
     expect(parseArch('espcn-res-x3', 3)).toEqual({ kind: 'espcn', residual: true, scale: 3 });
     expect(parseArch('{"kind":"fsrcnn","residual":true}', 2)).toEqual(parseArch('fsrcnn-res', 2));
+    expect(parseArch('fsrcnn-56-32-4-res-relu-x2', 2)).toEqual({
+      kind: 'fsrcnn',
+      d: 56,
+      s: 32,
+      m: 4,
+      residual: true,
+      activation: 'relu',
+      scale: 2,
+    });
+    expect(parseArch('{"kind":"fsrcnn","activation":"relu"}', 3)).toEqual(parseArch('fsrcnn-relu', 3));
+    expect(parseArch('{"kind":"fsrcnn","activation":"prelu"}', 3)).toEqual(parseArch('fsrcnn', 3));
     expect(parseArch('espcn', 4)).toEqual({ kind: 'espcn', scale: 4 });
     expect(parseArch('{"kind":"srcnn","f2":1}', 2)).toMatchObject({ f1: 9, f2: 1, f3: 5, n1: 64, padding: 'valid' });
     expect(parseArch('{"kind":"espcn","n1":16,"n2":8}', 3)).toEqual({ kind: 'espcn', scale: 3, n1: 16, n2: 8 });
@@ -53,11 +65,13 @@ describe('parseArch / archName', () => {
       parseArch('{"kind":"srcnn","f1":9,"f2":3,"f3":5,"n1":32,"n2":16,"padding":"same","residual":true}', 4),
       parseArch('fsrcnn', 3),
       parseArch('espcn', 2),
+      parseArch('fsrcnn-56-32-4-res-relu', 4),
       parseArch('{"kind":"espcn","n1":16,"n2":8}', 3),
     ];
     expect(archName(specs[0])).toBe('srcnn-9-5-5');
     expect(archName(specs[3])).toBe('fsrcnn-56-12-4-x3');
     expect(archName(specs[4])).toBe('espcn-x2');
+    expect(archName(specs[5])).toBe('fsrcnn-56-32-4-res-relu-x4');
     for (const spec of specs) expect(parseArch(archName(spec), spec.scale)).toEqual(spec);
   });
 
@@ -119,6 +133,10 @@ describe('parameters', () => {
       [56, 1, 1],
     ]);
     expect(paramSpecs(parseArch('espcn', 3)).at(-2)?.shape).toEqual([9, 32, 3, 3]);
+    // With ReLU the convolutions are the same (so a PReLU model's weights warm-start it) and the slopes are gone.
+    const relu = paramSpecs(parseArch('fsrcnn-res-relu', 3));
+    expect(relu.map((p) => p.name)).toEqual(fsrcnn.filter((p) => p.kind !== 'prelu').map((p) => p.name));
+    expect(layersOf(parseArch('fsrcnn-res-relu', 3)).filter((l) => l.type === 'relu')).toHaveLength(7);
   });
 
   it('initialises reproducibly with the papers’ distributions', () => {
