@@ -12,11 +12,15 @@ import { archModelMeta } from '../src/engine/training/export-model.ts';
 import { buildInferenceModel } from '../src/engine/training/graph/index.ts';
 import { networkOf } from '../src/engine/training/graph/layers.ts';
 
-/** The bundled architectures (SRCNN 9-5-5, FSRCNN 56-32-4 with the bicubic skip) and the earlier 9-1-5 default. */
+/**
+ * The bundled architectures (SRCNN 9-5-5; FSRCNN 56-32-4 with the bicubic skip and ReLU), the earlier 9-1-5 default,
+ * and FSRCNN with the paper's PReLUs, which the bundled FSRCNNs had before ReLU let int8 fold every activation.
+ */
 export const BENCH_ARCHS = {
   '9-5-5': 'srcnn-9-5-5-same-res',
   '9-1-5': 'srcnn-9-1-5-same-res',
-  fsrcnn: 'fsrcnn-56-32-4-res',
+  fsrcnn: 'fsrcnn-56-32-4-res-relu',
+  'fsrcnn-prelu': 'fsrcnn-56-32-4-res',
 } as const;
 export type BenchKind = keyof typeof BENCH_ARCHS;
 

@@ -1,10 +1,11 @@
 /**
- * Inference throughput (npm run bench:infer [-- --mp 12] [--models 9-5-5,9-1-5,fsrcnn|none] [--skip-int8] [--skip-bundled] [--rss-mp 24]
+ * Inference throughput (npm run bench:infer [-- --mp 12] [--models 9-5-5,9-1-5,fsrcnn,fsrcnn-prelu|none] [--skip-int8] [--skip-bundled] [--rss-mp 24]
  * [--skip-rss] [--skip-tune]). Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers
  * from one run.
  *
  * - The networks SR Studio ships (exporter graphs, skips included) with RANDOM weights (speed does not depend on the
- *   values): SRCNN 9-5-5 (the srcnn-xN defaults), 9-1-5 (the earlier default) and FSRCNN 56-32-4 (fsrcnn-xN), at ×2 and ×3.
+ *   values): SRCNN 9-5-5 (the srcnn-xN defaults), 9-1-5 (the earlier default), FSRCNN 56-32-4 with ReLU (fsrcnn-xN)
+ *   and with the paper's PReLUs (fsrcnn-prelu, the earlier fsrcnn-xN), at ×2 and ×3.
  * - A photo-like image of --mp megapixels (input size), upscaled end to end with upscalePhoto (Y through the model,
  *   CbCr, RGB out): seconds, output MP/s, effective GFLOP/s (useful FLOPs of the output pixels only, not the halo).
  * - Each network also as int8 (`models quantize`'s graph: calibrated on photo-like patches), on the same photo in the
@@ -250,7 +251,7 @@ async function printRow(
     torchCells = `(one batch, fp32/int8 timed in turn: ${(await interleavedSpeedup(fp32.model, model, photo.image, photoGraph)).toFixed(2)}×)`;
   const ratio = fp32 === undefined ? '' : `${(fp32.e2e.seconds / seconds).toFixed(2)}×`;
   console.log(
-    `${bench.kind.padEnd(7)} ${precision}  ×${model.meta.scale}     ${seconds.toFixed(2).padStart(6)}  ${(outMp / seconds).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(9)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${ratio.padStart(9)}  ${raw.toFixed(2).padStart(9)}  ${((100 * raw) / seconds).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
+    `${bench.kind.padEnd(12)} ${precision}  ×${model.meta.scale}     ${seconds.toFixed(2).padStart(6)}  ${(outMp / seconds).toFixed(2).padStart(8)}  ${gflops.toFixed(0).padStart(9)}  ${percentOfPeak(gflops, peak).padStart(6)}  ${ratio.padStart(9)}  ${raw.toFixed(2).padStart(9)}  ${((100 * raw) / seconds).toFixed(0).padStart(9)}%${inThreadCells}  ${torchCells}`,
   );
 }
 
@@ -317,7 +318,7 @@ async function main(): Promise<void> {
       "% peak: of the measured float32 peak for fp32 rows, of the int8 peak for int8 rows; int8/fp32: the fp32 row's seconds over the int8 row's",
     );
     console.log(
-      `model   prec  scale  e2e s   out MP/s  G(FL)OP/s  % peak  int8/fp32  raw ORT s  efficiency${options.compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
+      `model        prec  scale  e2e s   out MP/s  G(FL)OP/s  % peak  int8/fp32  raw ORT s  efficiency${options.compareInThread ? '  in-thread e2e s  eff.' : ''}  PyTorch s  % peak  SR Studio/PyTorch`,
     );
     // `--models none`: only the bundled models.
     const kinds = (

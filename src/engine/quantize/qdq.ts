@@ -54,6 +54,10 @@ export function insertQdq(graph: EditableGraph, layers: Int8Layer[], ranges: Map
     // The node restoring the name gets a name of its own: exporters often name a node after its output.
     const restore = { ...node('DequantizeLinear', [codes, q.scale, q.zeroPoint], tensor), name: graph.fresh(`${tensor}/dequantise`) };
     graph.insertAfter(producer, [node('QuantizeLinear', [float, q.scale, q.zeroPoint], codes), restore]);
+    // A Shape (the phase form's crop, phase-conv.ts) needs only the dimensions, which the codes have too. Reading the
+    // float copy made ONNX Runtime give it a DequantizeLinear of its own over the whole activation: half of FSRCNN ×3's
+    // int8 time. On the codes, its layout pass turns Shape into a Gather of the int8 output's shape, which costs nothing.
+    for (const reader of graph.consumers(tensor)) if (reader.opType === 'Shape') reader.input = [codes];
   }
 
   // Inputs that are not some layer's quantised output: a Q/DQ pair seen by the int8 layers only.

@@ -75,6 +75,7 @@ export const TRAINING_PRESETS = [
   'srcnn-9-5-5-same-res',
   'fsrcnn',
   'fsrcnn-res',
+  'fsrcnn-56-32-4-res-relu',
   'espcn',
   'espcn-res',
 ] as const;
