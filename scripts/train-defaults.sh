@@ -24,7 +24,9 @@
 #   SRCNN ×4: run 21 (the same, continued twice with `resume 21`, 2026-11-26 03:31–05:49 UTC, 108 min of training);
 #   SRCNN ×3: run 6 of that state folder (`train 3` as it is now: 20,000 steps, val every 500, trained alone,
 #   2026-12-04 16:31–18:13 UTC, 102 min);
-#   FSRCNN ×2, ×3, ×4: runs 13, 15 and 14 (fsrcnn-56-32-4-res; run 15 continued from 30,000 to 34,000 steps).
+#   FSRCNN ×2, ×3, ×4, stage 1 (PReLU, fsrcnn-56-32-4-res): runs 13, 15 and 14 (run 15 continued from 30,000 to 34,000
+#   steps); stage 2 (ReLU, the shipped fsrcnn-56-32-4-res-relu): runs 8, 9 and 10 of the later state folder (`train-relu N`
+#   from the stage-1 model, then `resume RUN 26000`; 2026-12-05, 35–38 min each).
 # Each model card gives its run's exact commands, segments and wall time. All trained with one ORT thread; the older ones
 # two at a time, which halves each run's samples per second. Train one at a time: the 2-hour budget then buys 20,000
 # steps of 9-5-5 instead of 12,000.
@@ -96,7 +98,7 @@ case "${1:-}" in
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
     # Same network with ReLU in place of its 7 PReLUs: every weight of PARENT carries over (the slopes are dropped),
     # and a short run at a third of the learning rate wins back most of what the swap costs. Then, as the runs of the
-    # shipped models were: `resume RUN 14000` (the cosine schedule stretches to the new total).
+    # shipped models were: `resume RUN 26000` (the cosine schedule stretches to the new total).
     read -r arch patch _ < <(best_settings "$scale")
     "${TRAIN[@]}" --arch "$arch-relu" --scale "$scale" --init "$parent" --data "dataset:$id" --val "dataset:$id" \
       --steps 6000 --batch 64 --patch "$patch" --lr 3e-4 --schedule cosine --seed 1 \
