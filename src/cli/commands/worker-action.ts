@@ -28,31 +28,39 @@ export async function workerAction(opts: WorkerCliOptions): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   };
-  const worker = await startWorker({
-    target,
-    concurrency,
-    device: opts.device as Device | undefined,
-    stateDir: resolveStateDir(opts.state),
-    lockSeconds,
-    log,
-  });
-  log(`worker ${worker.name} serving ${target.display} (${concurrency} at a time); Ctrl-C finishes the current file, twice stops at once`);
-
+  // The handlers go in before the worker starts: it can take up a file before startWorker resolves, and a Ctrl-C
+  // then must not meet Node's default handler (exit at once, no hand-back). A signal that comes that early is acted
+  // on as soon as the worker exists.
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let pending: 'finish' | 'hand-back' | undefined;
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     signals += 1;
     if (signals === 1) {
       log(`${name}: finishing the current file(s), taking no new one`);
-      void worker.stop('finish');
+      pending = 'finish';
     } else {
       log(`${name} again: handing the current file(s) back to the queue`);
       process.exitCode = name === 'SIGTERM' ? 143 : 130;
-      void worker.stop('hand-back');
+      pending = 'hand-back';
     }
+    if (worker) void worker.stop(pending);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    worker = await startWorker({
+      target,
+      concurrency,
+      device: opts.device as Device | undefined,
+      stateDir: resolveStateDir(opts.state),
+      lockSeconds,
+      log,
+    });
+    log(
+      `worker ${worker.name} serving ${target.display} (${concurrency} at a time); Ctrl-C finishes the current file, twice stops at once`,
+    );
+    if (pending) void worker.stop(pending);
     await worker.closed;
     log(`worker ${worker.name} stopped`);
   } finally {
