@@ -32,11 +32,10 @@ export async function workerAction(opts: WorkerCliOptions): Promise<void> {
   // then must not meet Node's default handler (exit at once, no hand-back). A signal that comes that early is acted
   // on as soon as the worker exists.
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  /** What the signals so far ask of the worker: the first, finish; any later one, hand back. */
   let pending: 'finish' | 'hand-back' | undefined;
-  let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals === 1) {
+    if (pending === undefined) {
       log(`${name}: finishing the current file(s), taking no new one`);
       pending = 'finish';
     } else {
