@@ -54,6 +54,8 @@ export const Stream = {
   init: 1,
   batch: 2,
   epoch: 3,
+  /** Real-photo degradations: a training sample's (step, slot), or an evaluation image's name. */
+  degrade: 4,
 } as const;
 export type StreamId = (typeof Stream)[keyof typeof Stream];
 
@@ -78,6 +80,13 @@ export function hashWords(...words: number[]): number {
     h = mix32(h ^ mix32(hi + 0x165667b1));
   }
   return h;
+}
+
+/** FNV-1a of a string's UTF-16 code units: a stable 32-bit key for a name (an evaluation image's file name). */
+export function hashText(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** The four 32-bit words of an sfc32 generator: enough to continue it exactly. */

@@ -83,6 +83,12 @@ export const ModelMeta = z.object({
   /** Warm-start ancestors, nearest first: the model these weights started from, the one that started from, … */
   lineage: z.array(ModelAncestor).max(32).optional(),
 
+  /**
+   * What the model was trained to undo: the real-photo degradation recipe of its training run (`train --degrade`),
+   * by name and whole (the engine's recipe format). Absent: the benchmark protocol's clean bicubic inputs.
+   */
+  degradation: z.object({ name: z.string().min(1).max(80), recipe: z.record(z.string(), z.unknown()) }).optional(),
+
   /** Set on quantised models: the float32 parent, and the quality they were measured to keep. */
   quantizedFrom: QuantizedFrom.optional(),
 });

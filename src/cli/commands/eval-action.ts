@@ -1,5 +1,6 @@
+import { isClean, resolveDegradation } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
-import { EVAL_SCALES, type EvalMethod, interpolationMethod, isEvalScale } from '../../engine/eval/protocol.ts';
+import { EVAL_SCALES, type EvalDegradation, type EvalMethod, interpolationMethod, isEvalScale } from '../../engine/eval/protocol.ts';
 import { type EvalImageResult, type EvalResult, runEval } from '../../engine/eval/run-eval.ts';
 import { isResizeKernel, RESIZE_KERNEL_NAMES } from '../../engine/imaging/resize-kernels.ts';
 import type { Device } from '../../engine/models/execution-providers.ts';
@@ -17,6 +18,9 @@ export interface EvalCliOptions {
   state?: string;
   queue?: string;
   attempts: string;
+  degrade?: string;
+  seed: string;
+  saveInputs?: string;
 }
 
 /** `srstudio eval`: scores one method on a folder; loaded only when the command runs. */
@@ -28,6 +32,10 @@ export async function evalAction(opts: EvalCliOptions): Promise<void> {
     if (done === 1) printHeader();
     printRow(r);
   };
+  if (opts.queue !== undefined && opts.saveInputs !== undefined) {
+    throw new SrError('BAD_ARGUMENT', '--save-inputs works without --queue only', 'Run the evaluation locally to save its inputs.');
+  }
+  const degradation = await evalDegradation(opts);
   const result =
     opts.queue === undefined
       ? await runEval({
@@ -35,11 +43,23 @@ export async function evalAction(opts: EvalCliOptions): Promise<void> {
           scale,
           method: await resolveEvalMethod(opts.method, scale, opts),
           saveDir: opts.save,
+          degradation,
+          inputsDir: opts.saveInputs,
           onImage: table ? onImage : undefined,
         })
-      : await (await import('./eval-queued.ts')).runEvalOnQueue(opts, scale, table ? onImage : undefined);
+      : await (await import('./eval-queued.ts')).runEvalOnQueue(opts, scale, degradation, table ? onImage : undefined);
   if (table) printFooter(result);
   else printJson(toJson(result));
+}
+
+/** `--degrade` and `--seed`: null for the protocol's clean bicubic (also what `--degrade clean` means). */
+async function evalDegradation(opts: EvalCliOptions): Promise<EvalDegradation | null> {
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new SrError('BAD_ARGUMENT', `--seed must be a whole number ≥ 0, not "${opts.seed}"`, 'Pass --seed 1, for example.');
+  if (opts.degrade === undefined) return null;
+  const { name, recipe } = await resolveDegradation(opts.degrade);
+  return isClean(recipe) ? null : { name, recipe, seed };
 }
 
 function parseScale(text: string): number {
@@ -105,8 +125,13 @@ function printFooter(result: EvalResult): void {
     `${'mean'.padEnd(NAME_WIDTH)} ${formatDb(result.mean.psnr).padStart(9)} ${result.mean.ssim.toFixed(4).padStart(7)}\n`,
   );
   process.stdout.write(
-    `${result.images.length} images, method ${result.method}, ×${result.scale}, Y channel, shave ${result.scale}; ${result.seconds.toFixed(2)} s\n`,
+    `${result.images.length} images, method ${result.method}, ×${result.scale}, ${inputsMadeBy(result)}, Y channel, shave ${result.scale}; ${result.seconds.toFixed(2)} s\n`,
   );
+}
+
+function inputsMadeBy(result: EvalResult): string {
+  const d = result.degradation;
+  return d ? `inputs degraded by '${d.name}' (seed ${d.seed})` : 'inputs by MATLAB bicubic';
 }
 
 /** The documented JSON shape (per-image timings are left out: they are not part of a score). */
@@ -115,6 +140,7 @@ function toJson(result: EvalResult) {
     method: result.method,
     scale: result.scale,
     data: result.data,
+    degradation: result.degradation,
     images: result.images.map(({ name, psnr, ssim }) => ({ name, psnr, ssim })),
     mean: result.mean,
     seconds: result.seconds,

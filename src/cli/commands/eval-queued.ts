@@ -1,4 +1,5 @@
 import { isSrError, type SrError } from '../../engine/errors.ts';
+import type { EvalDegradation } from '../../engine/eval/protocol.ts';
 import type { EvalImageResult, EvalResult } from '../../engine/eval/run-eval.ts';
 import { isResizeKernel } from '../../engine/imaging/resize-kernels.ts';
 import { modelMethodName } from '../../engine/models/eval-method.ts';
@@ -16,6 +17,7 @@ import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-action.t
 export async function runEvalOnQueue(
   opts: EvalCliOptions,
   scale: number,
+  degradation: EvalDegradation | null,
   onImage: ((r: EvalImageResult, done: number) => void) | undefined,
 ): Promise<EvalResult> {
   const target = parseRedisUrl(opts.queue as string, '--queue');
@@ -28,6 +30,7 @@ export async function runEvalOnQueue(
     method: await methodRef(opts, scale),
     device: opts.device as Device | undefined,
     saveDir: opts.save,
+    degradation,
     attempts,
     onImage,
     onQueued: (batch, url) => process.stderr.write(`Batch ${batch} queued on ${url}: the workers score the images\n`),

@@ -1,3 +1,4 @@
+import { resolveDegradation } from '../../engine/degrade/index.ts';
 import { SrError } from '../../engine/errors.ts';
 import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
@@ -30,6 +31,7 @@ export interface TrainCliOptions {
   out?: string;
   resume?: string;
   init?: string;
+  degrade?: string;
   state?: string;
   json?: boolean;
 }
@@ -117,6 +119,7 @@ async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<Trai
     out: opts.out ?? null,
     device: device(opts.device),
     init: null,
+    degrade: opts.degrade === undefined ? null : await resolveDegradation(opts.degrade),
   };
   // The parent is resolved (and hashed) once, after the cheap checks: the run stores what it started from.
   return opts.init === undefined ? config : { ...config, init: await resolveWarmStart(opts.init, { stateDir }) };
@@ -136,7 +139,7 @@ function parseRunId(text: string): number {
 /** With --resume only the length and the device may change: everything else must match the run to reproduce it. */
 function resumeOverrides(opts: TrainCliOptions): { steps?: number; device?: Device } {
   const ignored = (
-    ['arch', 'scale', 'data', 'val', 'batch', 'patch', 'lr', 'seed', 'schedule', 'loss', 'sampling', 'out', 'init'] as const
+    ['arch', 'scale', 'data', 'val', 'batch', 'patch', 'lr', 'seed', 'schedule', 'loss', 'sampling', 'out', 'init', 'degrade'] as const
   ).filter((k) => opts[k] !== undefined);
   if (ignored.length > 0) {
     throw new SrError(

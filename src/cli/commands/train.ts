@@ -6,7 +6,9 @@ import type { TrainCliOptions } from './train-action.ts';
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('Train an SR model on HR images (Y channel, MATLAB-bicubic degradation), validating against bicubic as it goes')
+    .description(
+      'Train an SR model on HR images (Y channel; inputs by MATLAB bicubic, or degraded like real photos with --degrade), validating against bicubic as it goes',
+    )
     .option(
       '--arch <name|json>',
       'srcnn-9-5-5 | srcnn-9-1-5 (+ -same, -res) | fsrcnn | espcn (+ -res: add the bicubic-upsampled input) | an architecture JSON object',
@@ -34,6 +36,10 @@ export function registerTrainCommand(program: Command): void {
     .option(
       '--init <model>',
       'start from this model’s weights (id or .onnx), e.g. srcnn-x2 for an SRCNN ×3 run; its training time counts in the lineage',
+    )
+    .option(
+      '--degrade <recipe>',
+      'how inputs are made from the HR photos: clean (the benchmark protocol, default) | photo (phone and camera JPEGs) | heavy (old, scanned, web-recompressed) | a recipe .json file',
     )
     .option('--resume <run>', 'continue run RUN from its latest checkpoint, with its stored settings')
     .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the OS app-data folder)')

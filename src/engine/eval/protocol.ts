@@ -1,3 +1,4 @@
+import { degradeImage, type Recipe } from '../degrade/index.ts';
 import { SrError } from '../errors.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import type { RgbImage } from '../imaging/image.ts';
@@ -45,6 +46,27 @@ export function degrade(hr: RgbImage, scale: number): RgbImage {
     );
   }
   return imresizeRgb(hr, hr.width / scale, hr.height / scale, 'bicubic');
+}
+
+/**
+ * A real-photo degradation for an evaluation (`eval --degrade`): each HR image is degraded by the recipe, keyed by the
+ * seed and the image's file name, so the same seed gives the same input bytes on every machine and in every order.
+ */
+export interface EvalDegradation {
+  name: string;
+  recipe: Recipe;
+  seed: number;
+}
+
+/** The input an evaluation reconstructs from: the protocol's bicubic by default, else the recipe's degradation. */
+export async function lowResolutionInput(
+  hr: RgbImage,
+  scale: number,
+  name: string,
+  degradation?: EvalDegradation | null,
+): Promise<RgbImage> {
+  if (!degradation) return degrade(hr, scale);
+  return degradeImage(hr, scale, degradation.recipe, degradation.seed, name);
 }
 
 /** Anything that can rebuild an HR image from the protocol's LR image: an interpolation kernel or a model. */

@@ -8,7 +8,7 @@ import { encodePhoto } from '../imaging/encode.ts';
 import type { PhotoMetadata, RgbImage } from '../imaging/image.ts';
 import { scoreImages } from '../metrics/score.ts';
 import { listEvalImages } from './list-images.ts';
-import { assertEvalScale, degrade, type EvalMethod, modcrop } from './protocol.ts';
+import { assertEvalScale, type EvalDegradation, type EvalMethod, lowResolutionInput, modcrop } from './protocol.ts';
 
 export interface EvalImageResult {
   name: string;
@@ -22,6 +22,8 @@ export interface EvalResult {
   method: string;
   scale: number;
   data: string;
+  /** The real-photo degradation the inputs were made with; null: the protocol's clean bicubic. */
+  degradation: EvalDegradation | null;
   images: EvalImageResult[];
   mean: { psnr: number; ssim: number };
   /** Wall time of the whole evaluation. */
@@ -34,6 +36,10 @@ export interface EvalOptions {
   method: EvalMethod;
   /** Where to write each reconstruction as PNG (created if missing). */
   saveDir?: string;
+  /** Degrade the inputs like real photos instead of the protocol's bicubic (`eval --degrade`). */
+  degradation?: EvalDegradation | null;
+  /** Where to write each low-resolution input as PNG (`eval --save-inputs`). */
+  inputsDir?: string;
   onImage?: (result: EvalImageResult, done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -49,15 +55,25 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
   const dataDir = resolve(opts.dataDir);
   const files = await listEvalImages(dataDir);
   if (opts.saveDir) await ensureFolder(opts.saveDir);
+  if (opts.inputsDir) await ensureFolder(opts.inputsDir);
+  const degradation = opts.degradation ?? null;
 
   const images: EvalImageResult[] = [];
   for (const file of files) {
     throwIfCancelled(signal);
-    const result = await evalImage(file, scale, method, opts.saveDir);
+    const result = await evalImage(file, scale, method, opts.saveDir, degradation, opts.inputsDir);
     images.push(result);
     opts.onImage?.(result, images.length, files.length);
   }
-  return { method: method.name, scale, data: dataDir, images, mean: meanScores(images), seconds: (performance.now() - started) / 1000 };
+  return {
+    method: method.name,
+    scale,
+    data: dataDir,
+    degradation,
+    images,
+    mean: meanScores(images),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** The set's score: the mean PSNR and SSIM over its images (as the published tables report them). */
@@ -69,12 +85,20 @@ export function meanScores(images: readonly EvalImageResult[]): { psnr: number; 
 }
 
 /** Scores one image (decode, modcrop, degrade, reconstruct, score, optionally save); queue workers call it per image. */
-export async function evalImage(file: string, scale: number, method: EvalMethod, saveDir: string | undefined): Promise<EvalImageResult> {
+export async function evalImage(
+  file: string,
+  scale: number,
+  method: EvalMethod,
+  saveDir: string | undefined,
+  degradation: EvalDegradation | null = null,
+  inputsDir?: string,
+): Promise<EvalImageResult> {
   const name = basename(file);
   try {
     const { image, metadata } = await decodePhoto(file);
     const hr = modcrop(dropAlpha(image), scale);
-    const lr = degrade(hr, scale);
+    const lr = await lowResolutionInput(hr, scale, name, degradation);
+    if (inputsDir) await encodePhoto(lr, { format: 'png' }, join(inputsDir, inputFileName(name, scale, degradation)), { format: 'png' });
     const t0 = performance.now();
     const sr = await method.reconstruct(lr, scale, hr.width, hr.height);
     const seconds = (performance.now() - t0) / 1000;
@@ -109,6 +133,13 @@ export async function ensureFolder(dir: string): Promise<void> {
   } catch (error) {
     throw fromFsError(error, dir, 'write');
   }
+}
+
+/** `<image>_x<scale>_<degradation>-seed<N>_input.png`: a degraded input under the name of what made it. */
+export function inputFileName(imageName: string, scale: number, degradation: EvalDegradation | null): string {
+  const stem = basename(imageName, extname(imageName));
+  const made = degradation ? `${degradation.name.replace(/[^A-Za-z0-9._-]+/g, '-')}-seed${degradation.seed}` : 'bicubic';
+  return `${stem}_x${scale}_${made}_input.png`;
 }
 
 /** `<image>_x<scale>_<method>.png`; a model path becomes its file name so the output name stays a plain name. */

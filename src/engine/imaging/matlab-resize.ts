@@ -104,12 +104,12 @@ function checkSize(what: string, value: number): void {
   }
 }
 
-function planResize(inWidth: number, inHeight: number, outWidth: number, outHeight: number, kernel: ResizeKernel): ResizePlan {
+function planResize(inWidth: number, inHeight: number, outWidth: number, outHeight: number, kernel: ResizeKernel | KernelSpec): ResizePlan {
   checkSize('input width', inWidth);
   checkSize('input height', inHeight);
   checkSize('output width', outWidth);
   checkSize('output height', outHeight);
-  const spec = RESIZE_KERNELS[kernel];
+  const spec = typeof kernel === 'string' ? RESIZE_KERNELS[kernel] : kernel;
   if (!spec)
     throw new SrError('BAD_ARGUMENT', `imresize: unknown kernel "${kernel}"`, `Use one of: ${Object.keys(RESIZE_KERNELS).join(', ')}.`);
   return {
@@ -303,7 +303,7 @@ function checkPlane(src: Plane): void {
 }
 
 /** MATLAB `imresize(src, [outHeight outWidth], kernel)` on a float plane; the result is not rounded. */
-export function imresize(src: Plane, outWidth: number, outHeight: number, kernel: ResizeKernel = 'bicubic'): Plane {
+export function imresize(src: Plane, outWidth: number, outHeight: number, kernel: ResizeKernel | KernelSpec = 'bicubic'): Plane {
   checkPlane(src);
   const plan = planResize(src.width, src.height, outWidth, outHeight, kernel);
   return { width: outWidth, height: outHeight, data: applyPlan(plan, src.data, { x: 0, y: 0, width: outWidth, height: outHeight }) };

@@ -51,6 +51,12 @@ export const RESIZE_KERNELS: Readonly<Record<ResizeKernel, KernelSpec>> = {
   lanczos3: { fn: lanczos3, width: 6, antialias: true },
 };
 
+/**
+ * MATLAB `imresize(…, 'box')`: the box with antialiasing, so shrinking averages each output pixel's area. Not an
+ * interpolation baseline of the protocol; the real-photo degradations use it as the "area" filter.
+ */
+export const AREA_KERNEL: KernelSpec = { fn: box, width: 1, antialias: true };
+
 export const RESIZE_KERNEL_NAMES = Object.keys(RESIZE_KERNELS) as ResizeKernel[];
 
 export function isResizeKernel(name: string): name is ResizeKernel {

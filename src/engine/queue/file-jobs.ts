@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecipeSchema } from '../degrade/recipe.ts';
 import { UpscaleSettings } from '../jobs/upscale-request.ts';
 import { DEVICES, type Device } from '../models/execution-providers.ts';
 
@@ -70,6 +71,8 @@ export const EvalImageJob = z.object({
   device: z.enum(DEVICES as readonly Device[] as [Device, ...Device[]]).optional(),
   /** Where to write the reconstruction as PNG (`eval --save`). */
   saveDir: z.string().min(1).optional(),
+  /** `eval --degrade`: the recipe and seed every worker degrades the image with (the same bytes on every machine). */
+  degradation: z.object({ name: z.string().min(1).max(80), recipe: RecipeSchema, seed: z.number().int().nonnegative() }).optional(),
 });
 export type EvalImageJob = z.infer<typeof EvalImageJob>;
 

@@ -48,12 +48,14 @@ export function exportRunModel(path: string, arch: ArchSpec, params: Map<string,
       provenance:
         `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
         `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +
+        (config.degrade ? ` degraded by the '${config.degrade.name}' recipe` : '') +
         (config.val ? `; validated on ${config.val}` : '') +
         (init ? `; started from model ${init.id} (sha256 ${init.sha256.slice(0, 12)}…).` : '.'),
       scores: info.scores,
     }),
     ...(parentSeconds === null ? {} : { trainingSeconds: parentSeconds + info.seconds }),
     ...(init ? { lineage: lineageOf(init) } : {}),
+    ...(config.degrade ? { degradation: { name: config.degrade.name, recipe: { ...config.degrade.recipe } } } : {}),
   };
   writeFileAtomicSync(path, [buildInferenceModel(arch, params, meta)]);
 }

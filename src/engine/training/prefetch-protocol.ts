@@ -1,3 +1,4 @@
+import type { Recipe } from '../degrade/index.ts';
 import type { PatchGeometry } from './patch-geometry.ts';
 import type { SamplingConfig } from './patch-sampler.ts';
 
@@ -12,6 +13,8 @@ export interface PrefetchInit {
   batchSize: number;
   /** HR pixels kept for all photos together (photo-window.ts); TRAINING_PIXEL_BUDGET unless a test sets it. */
   pixelBudget?: number;
+  /** A real-photo degradation recipe, applied per sample on the fly; null: the protocol's bicubic, cached per photo. */
+  degradation?: Recipe | null;
 }
 
 export type ToWorker = PrefetchInit | { type: 'batch'; step: number };
@@ -28,6 +31,15 @@ export type FromWorker =
   /** An image the decoder rejected (corrupt, empty, not an image, unreadable): left out, the run goes on. */
   | { type: 'skipped'; path: string; reason: string }
   /** `cropped`: photos above `windowPixels` (photo-window.ts) that contribute a window of that size. */
-  | { type: 'ready'; images: number; positions: number; pixels: number; cropped: number; windowPixels: number }
+  | {
+      type: 'ready';
+      images: number;
+      positions: number;
+      pixels: number;
+      cropped: number;
+      windowPixels: number;
+      /** JPEG photos shrunk to make cleaner targets (recipe.target.jpegSourceDownscale). */
+      shrunk: number;
+    }
   | { type: 'batch'; step: number; x: Float32Array; target: Float32Array }
   | { type: 'error'; error: SerializedError };

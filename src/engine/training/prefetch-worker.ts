@@ -1,14 +1,18 @@
 import { parentPort } from 'node:worker_threads';
 import { isSrError, SrError } from '../errors.ts';
+import type { RgbImage } from '../imaging/image.ts';
 import { hashWords } from '../seeded-random.ts';
-import { PatchSampler, type TrainingPair } from './patch-sampler.ts';
-import { trainingWindowPixels } from './photo-window.ts';
+import { DegradedSampler } from './degraded-sampler.ts';
+import { type Batch, PatchSampler, type TrainingPair } from './patch-sampler.ts';
+import { TRAINING_PIXEL_BUDGET, trainingWindowPixels } from './photo-window.ts';
 import type { FromWorker, SerializedError, ToWorker } from './prefetch-protocol.ts';
 import { loadTrainingPair } from './training-image.ts';
+import { loadTrainingPhoto } from './training-photo.ts';
 
 /**
- * The prefetch worker: decodes and degrades every training image once, keeps the uint8 planes in memory, and
- * answers "batch for step k" requests. Batches depend only on (seed, k), so its answers are deterministic.
+ * The prefetch worker answers "batch for step k" requests; batches depend only on (seed, k), so its answers are
+ * deterministic. With the protocol's degradation it decodes and degrades every training image once and keeps the
+ * uint8 Y planes; with a real-photo recipe it keeps the RGB photos and degrades every sample afresh (DegradedSampler).
  */
 const port = parentPort;
 if (!port) throw new Error('prefetch-worker.ts must run in a worker thread');
@@ -22,9 +26,17 @@ function serialize(error: unknown): SerializedError {
   return { code: 'INTERNAL', message: (error as Error)?.message ?? String(error) };
 }
 
-let sampler: PatchSampler | undefined;
+interface Sampler {
+  readonly positionCount: number;
+  batch(step: number): Batch | Promise<Batch>;
+}
 
-async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+let sampler: Sampler | undefined;
+
+type Init = Extract<ToWorker, { type: 'init' }>;
+
+async function init(message: Init): Promise<void> {
+  if (message.degradation) return initDegraded(message, message.degradation);
   const pairs: TrainingPair[] = [];
   let pixels = 0;
   let done = 0;
@@ -56,17 +68,49 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
     );
   }
   sampler = new PatchSampler(pairs, message.geometry, message.sampling, message.seed, message.batchSize);
-  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels });
+  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels, shrunk: 0 });
 }
 
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'init') {
-    init(message).catch((error: unknown) => post({ type: 'error', error: serialize(error) }));
-    return;
+/** RGB photos take 3 bytes a pixel, against 1 for the Y planes the budget was set for. */
+const RGB_BYTES = 3;
+
+async function initDegraded(message: Init, recipe: NonNullable<Init['degradation']>): Promise<void> {
+  const photos: RgbImage[] = [];
+  let pixels = 0;
+  let cropped = 0;
+  let shrunk = 0;
+  const maxPixels = trainingWindowPixels(message.paths.length, Math.floor((message.pixelBudget ?? TRAINING_PIXEL_BUDGET) / RGB_BYTES));
+  for (const [index, path] of message.paths.entries()) {
+    try {
+      const loaded = await loadTrainingPhoto(path, recipe.target.jpegSourceDownscale, { maxPixels, seed: hashWords(message.seed, index) });
+      photos.push(loaded.image);
+      pixels += loaded.image.width * loaded.image.height;
+      if (loaded.photo.width * loaded.photo.height > maxPixels * (loaded.shrunk ? recipe.target.jpegSourceDownscale ** 2 : 1)) cropped += 1;
+      if (loaded.shrunk) shrunk += 1;
+    } catch (error) {
+      if (!isSrError(error)) throw error;
+      post({ type: 'skipped', path, reason: error.message });
+    }
+    post({ type: 'loading', done: index + 1, total: message.paths.length });
   }
+  if (photos.length === 0) {
+    throw new SrError(
+      'NO_IMAGES',
+      `None of the ${message.paths.length} training image(s) could be read`,
+      'Each was skipped for the reason given above; pass --data a folder or data set with readable photos.',
+    );
+  }
+  sampler = new DegradedSampler(photos, message.geometry, recipe, message.seed, message.batchSize, message.sampling.augment);
+  post({ type: 'ready', images: photos.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels, shrunk });
+}
+
+/** Batches are made one at a time, in the order asked: a degraded batch awaits JPEG encodes, and must not interleave. */
+let queue: Promise<void> = Promise.resolve();
+
+async function answer(step: number): Promise<void> {
   try {
     if (!sampler) throw new Error('batch requested before the data set was loaded');
-    const batch = sampler.batch(message.step);
+    const batch = await sampler.batch(step);
     post({ type: 'batch', step: batch.step, x: batch.x, target: batch.target }, [
       batch.x.buffer as ArrayBuffer,
       batch.target.buffer as ArrayBuffer,
@@ -74,4 +118,13 @@ port.on('message', (message: ToWorker) => {
   } catch (error) {
     post({ type: 'error', error: serialize(error) });
   }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'init') {
+    init(message).catch((error: unknown) => post({ type: 'error', error: serialize(error) }));
+    return;
+  }
+  const step = message.step;
+  queue = queue.then(() => answer(step));
 });

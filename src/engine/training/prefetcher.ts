@@ -51,6 +51,8 @@ export class BatchPrefetcher {
     readonly positions: number,
     /** Training photos above the per-photo budget, and that budget: each of them trains on a window of it. */
     readonly cropped: { photos: number; windowPixels: number },
+    /** JPEG photos shrunk first to make cleaner targets (real-photo degradation only). */
+    readonly shrunk: number,
   ) {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch') {
@@ -85,10 +87,17 @@ export class BatchPrefetcher {
         worker.postMessage({ type: 'init', ...init } satisfies PrefetchInit);
       });
       detach();
-      return new BatchPrefetcher(worker, depth, ready.images, ready.positions, {
-        photos: ready.cropped,
-        windowPixels: ready.windowPixels,
-      });
+      return new BatchPrefetcher(
+        worker,
+        depth,
+        ready.images,
+        ready.positions,
+        {
+          photos: ready.cropped,
+          windowPixels: ready.windowPixels,
+        },
+        ready.shrunk,
+      );
     } catch (error) {
       await worker.terminate();
       throw error;

@@ -30,7 +30,17 @@ export async function prepareRun(
   // The decoder's reasons already name the file; say which set it was left out of.
   const skipped = (what: string) => (path: string, reason: string) =>
     emit({ type: 'notice', level: 'warn', message: `Skipped a ${what} image: ${reason.includes(path) ? reason : `${path}: ${reason}`}` });
-  const validation = valPaths.length > 0 ? await ValidationSet.load(valPaths, config.scale, inputKind, skipped('validation')) : null;
+  const degradation = config.degrade?.recipe ?? null;
+  const validation =
+    valPaths.length > 0
+      ? await ValidationSet.load(
+          valPaths,
+          config.scale,
+          inputKind,
+          skipped('validation'),
+          degradation ? { recipe: degradation, seed: config.seed } : undefined,
+        )
+      : null;
   const { session, provider } = await openTrainStep(arch, config, geometry.inputSize, (message) => emit({ type: 'notice', message }));
   try {
     const prefetcher = await BatchPrefetcher.start({
@@ -40,6 +50,7 @@ export async function prepareRun(
       sampling: { mode: config.sampling, stride: config.stride, augment: config.augment },
       seed: config.seed,
       batchSize: config.batch,
+      degradation,
       onLoading: (done, total) => emit({ type: 'loading', what: 'train', done, total }),
       onSkipped: skipped('training'),
     });
@@ -47,6 +58,13 @@ export async function prepareRun(
       emit({
         type: 'notice',
         message: `${validation.cropped} validation photo(s) are larger than ${formatMegapixels(VALIDATION_WINDOW)}: each is scored on its centre ${formatMegapixels(VALIDATION_WINDOW)}`,
+      });
+    }
+    if (prefetcher.shrunk > 0 && degradation) {
+      const factor = degradation.target.jpegSourceDownscale;
+      emit({
+        type: 'notice',
+        message: `${prefetcher.shrunk} training photo(s) are JPEGs: each was shrunk ${factor}× (area) first, so the targets are cleaner than the inputs`,
       });
     }
     if (prefetcher.cropped.photos > 0) {

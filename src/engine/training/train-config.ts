@@ -1,3 +1,4 @@
+import { type Degradation, isClean, parseRecipe } from '../degrade/index.ts';
 import { SrError } from '../errors.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { SamplingMode } from './patch-sampler.ts';
@@ -32,6 +33,11 @@ export interface TrainConfig {
   device: Device;
   /** The model whose weights the run starts from (warm start); null: a seeded initialisation. */
   init: WarmStart | null;
+  /**
+   * How training inputs are made from the HR photos: a real-photo recipe (`--degrade photo|heavy|FILE`), recorded
+   * whole so a resume, a checkpoint and the exported model keep it; null: the protocol's bicubic (`--degrade clean`).
+   */
+  degrade: Degradation | null;
 }
 
 export const SAMPLING_MODES: readonly SamplingMode[] = ['uniform', 'texture', 'stride'];
@@ -53,6 +59,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'
   out: null,
   device: 'auto',
   init: null,
+  degrade: null,
 };
 
 function positiveInt(name: string, value: number, flag: string): void {
@@ -81,6 +88,17 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   if (!SAMPLING_MODES.includes(sampling)) {
     throw new SrError('BAD_ARGUMENT', `Unknown sampling '${config.sampling}'`, `Use --sampling ${SAMPLING_MODES.join(', ')}.`);
   }
-  // Runs stored before warm starts existed have no `init`.
-  return { ...config, sampling, init: config.init ?? null };
+  // Runs stored before warm starts (or degradations) existed have no `init` (`degrade`).
+  const degrade = config.degrade
+    ? { name: config.degrade.name, recipe: parseRecipe(config.degrade.recipe, `of run setting '${config.degrade.name}'`) }
+    : null;
+  if (degrade && !isClean(degrade.recipe) && sampling !== 'uniform') {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `--sampling ${sampling} does not work with --degrade ${degrade.name}`,
+      'Real-photo degradation draws every patch afresh, from anywhere in the photos: leave out --sampling (uniform).',
+    );
+  }
+  // The clean recipe is the protocol itself, whose cached path is bit-identical to runs made before recipes existed.
+  return { ...config, sampling, init: config.init ?? null, degrade: degrade && isClean(degrade.recipe) ? null : degrade };
 }

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { degradeImage, type Recipe } from '../degrade/index.ts';
 import { isSrError, SrError } from '../errors.ts';
 import { degrade, modcrop } from '../eval/protocol.ts';
 import { dropAlpha } from '../imaging/alpha-channel.ts';
@@ -53,6 +54,8 @@ export class ValidationSet {
     scale: number,
     inputKind: 'upsampled' | 'lr',
     onSkipped: (path: string, reason: string) => void = () => {},
+    /** A real-photo recipe: each image is degraded by it once, keyed by the seed and its name; none: the protocol. */
+    degradation?: { recipe: Recipe; seed: number },
   ): Promise<ValidationSet> {
     const images: ValidationImage[] = [];
     let cropped = 0;
@@ -69,7 +72,7 @@ export class ValidationSet {
       // Whole camera photos would make each validation round slow and memory-hungry: score a centre window.
       if (photo.width * photo.height > VALIDATION_WINDOW) cropped += 1;
       const hr = modcrop(cropImage(photo, photoWindow(photo.width, photo.height, VALIDATION_WINDOW, 'centre')), scale);
-      const lr = degrade(hr, scale);
+      const lr = degradation ? await degradeImage(hr, scale, degradation.recipe, degradation.seed, basename(path)) : degrade(hr, scale);
       const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
       const lrY = roundPlane(rgbToY(lr));
       const input = inputKind === 'lr' ? lrY : roundPlane(imresize(lrY, hr.width, hr.height, 'bicubic'));

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { SrError } from '../../errors.ts';
 import { listEvalImages } from '../../eval/list-images.ts';
-import { assertEvalScale } from '../../eval/protocol.ts';
+import { assertEvalScale, type EvalDegradation } from '../../eval/protocol.ts';
 import { type EvalImageResult, type EvalResult, ensureFolder, meanScores } from '../../eval/run-eval.ts';
 import type { ItemError } from '../../jobs/job-events.ts';
 import type { Device } from '../../models/execution-providers.ts';
@@ -24,6 +24,8 @@ export interface QueuedEvalOptions {
   method: EvalMethodRef;
   device?: Device;
   saveDir?: string;
+  /** `eval --degrade`: real-photo inputs, made identically by every worker. */
+  degradation?: EvalDegradation | null;
   attempts?: number;
   /** Each image's score, in the folder's order (as a local run reports them). */
   onImage?: (result: EvalImageResult, done: number, total: number) => void;
@@ -99,6 +101,7 @@ export async function runQueuedEval(options: QueuedEvalOptions): Promise<EvalRes
           method: options.method,
           device: options.device,
           saveDir: options.saveDir,
+          ...(options.degradation ? { degradation: options.degradation } : {}),
         };
         return { name: JOB_NAMES.eval, seq, data };
       });
@@ -132,6 +135,7 @@ export async function runQueuedEval(options: QueuedEvalOptions): Promise<EvalRes
       method: options.method.name,
       scale: options.scale,
       data: dataDir,
+      degradation: options.degradation ?? null,
       images,
       mean: meanScores(images),
       seconds: (performance.now() - startedAt) / 1000,

@@ -20,7 +20,7 @@ export async function runEvalImageJob(
   try {
     const method = await methodFor(data, context);
     if (data.saveDir) await ensureFolder(data.saveDir);
-    const result = await evalImage(data.file, data.scale, method, data.saveDir);
+    const result = await evalImage(data.file, data.scale, method, data.saveDir, data.degradation ?? null);
     return { ...result, psnr: Number.isFinite(result.psnr) ? result.psnr : null, worker: context.name };
   } catch (error) {
     if (signal?.aborted) return handBack(job, token);

@@ -1,0 +1,86 @@
+import { imresize } from '../imaging/matlab-resize.ts';
+import { AREA_KERNEL } from '../imaging/resize-kernels.ts';
+import type { Rng } from '../seeded-random.ts';
+import type { DegradePlan, StagePlan } from './draw.ts';
+import { blurPlanes } from './filter.ts';
+import { type JpegSpec, jpegRoundTrip, jpegRoundTripMany } from './jpeg.ts';
+import { addNoise } from './noise.ts';
+import type { RgbPlanes } from './planes.ts';
+import type { ResizeFilter } from './recipe.ts';
+
+/**
+ * Runs a degradation plan: per stage, blur → resize → noise → JPEG. Pixels stay float between steps and become
+ * bytes only for a JPEG (and when the caller takes the result as an image).
+ */
+
+export function resizePlanes(image: RgbPlanes, width: number, height: number, filter: ResizeFilter): RgbPlanes {
+  if (width === image.width && height === image.height) return image;
+  const kernel = filter === 'area' ? AREA_KERNEL : filter;
+  const planes = image.planes.map((data) => imresize({ width: image.width, height: image.height, data }, width, height, kernel).data);
+  return { width, height, planes: planes as RgbPlanes['planes'] };
+}
+
+/** A stage's steps before its JPEG, which the caller runs (alone, or with a whole batch's in one encode). */
+function stageBeforeJpeg(image: RgbPlanes, stage: StagePlan, plan: DegradePlan, rng: Rng): RgbPlanes {
+  let current = stage.blur ? blurPlanes(image, stage.blur) : image;
+  current = resizePlanes(current, stage.width, stage.height, stage.filter);
+  if (stage.finish) current = resizePlanes(current, plan.target.width, plan.target.height, stage.finish);
+  if (stage.noise) {
+    // The noise is added in place: never into the caller's image (a cached photo's crop may be shared).
+    if (current === image) current = { ...image, planes: image.planes.map((p) => p.slice()) as RgbPlanes['planes'] };
+    addNoise(current, stage.noise, rng);
+  }
+  return current;
+}
+
+/** Degrades one image by its plan; `rng` (the one the plan was drawn from) then draws the noise. */
+export async function applyPlan(image: RgbPlanes, plan: DegradePlan, rng: Rng): Promise<RgbPlanes> {
+  let current = image;
+  for (const stage of plan.stages) {
+    current = stageBeforeJpeg(current, stage, plan, rng);
+    if (stage.jpeg) current = await jpegRoundTrip(current, stage.jpeg);
+  }
+  return current;
+}
+
+export interface PlannedImage {
+  image: RgbPlanes;
+  plan: DegradePlan;
+  rng: Rng;
+}
+
+function jpegKey(spec: JpegSpec): string {
+  return `${spec.quality}/${spec.chroma}`;
+}
+
+/**
+ * Degrades many images (a training batch) stage by stage, with all JPEGs of one setting in a stage encoded together
+ * (jpegRoundTripMany). Each image's result is what `applyPlan` gives it, except within a pixel or two of its edges.
+ */
+export async function applyPlans(items: readonly PlannedImage[]): Promise<RgbPlanes[]> {
+  const current = items.map((item) => item.image);
+  const stageCount = Math.max(0, ...items.map((item) => item.plan.stages.length));
+  for (let s = 0; s < stageCount; s++) {
+    const groups = new Map<string, { spec: JpegSpec; members: number[] }>();
+    items.forEach((item, i) => {
+      const stage = item.plan.stages[s];
+      if (!stage) return;
+      current[i] = stageBeforeJpeg(current[i], stage, item.plan, item.rng);
+      if (!stage.jpeg) return;
+      const key = jpegKey(stage.jpeg);
+      const group = groups.get(key) ?? { spec: stage.jpeg, members: [] };
+      group.members.push(i);
+      groups.set(key, group);
+    });
+    for (const { spec, members } of groups.values()) {
+      const encoded = await jpegRoundTripMany(
+        members.map((i) => current[i]),
+        spec,
+      );
+      members.forEach((i, n) => {
+        current[i] = encoded[n];
+      });
+    }
+  }
+  return current;
+}
