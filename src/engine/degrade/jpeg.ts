@@ -36,10 +36,11 @@ const MCU = 16;
 
 /**
  * Many small images through JPEG in one encode: each sits in its own MCU-aligned slot of a one-row mosaic, with its
- * edge pixels repeated to fill the slot, as libjpeg pads a lone image. JPEG codes every block on its own, so a slot
- * decodes as the image alone would, except within a pixel or two of the slot's edges, where the decoder's chroma
- * upsampling reads the neighbouring slot (training crops keep a margin there). One encode instead of one per crop
- * saves sharp's ~1 ms per call, which would otherwise cost a training batch more than its degradation.
+ * edge pixels repeated to fill the slot. JPEG codes every block on its own, so an image whose sides are multiples of
+ * 16 decodes as it would alone, except for its outermost pixels, where the decoder's chroma upsampling reads the
+ * neighbouring slot (training tiles are MCU-sized and keep a margin there). Other sizes can differ within their last
+ * partial MCU, because libjpeg fills a lone image's partial MCUs its own way. One encode instead of one per crop saves
+ * sharp's ~1 ms per call, which would otherwise cost a training batch more than the rest of its degradation.
  */
 export async function jpegRoundTripMany(images: readonly RgbPlanes[], spec: JpegSpec): Promise<RgbPlanes[]> {
   if (images.length === 0) return [];

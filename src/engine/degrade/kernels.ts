@@ -134,8 +134,9 @@ export function weightedChoice<K extends string>(rng: Rng, weights: Readonly<Rec
 }
 
 /**
- * Draws one kernel from a blur step. Kernels are cut at about 3σ (4σ for heavy-tailed shapes), never beyond 21×21:
- * a wider grid adds only weights too small to change an 8-bit pixel, and costs time in every training batch.
+ * Draws one kernel from a blur step. Kernels are cut at 3σ, never beyond 21×21: for a Gaussian, a wider grid adds
+ * only weights too small to change an 8-bit pixel; heavy-tailed shapes lose a little of their tails (the kernel is
+ * normalised after the cut, so it is still a blur); and every tap costs time in every training batch.
  * Draws happen in a fixed order, so a seed always gives the same kernel.
  */
 export function drawKernel(rng: Rng, blur: BlurRecipe): BlurKernel {
@@ -153,8 +154,7 @@ export function drawKernel(rng: Rng, blur: BlurRecipe): BlurKernel {
     // The ringing needs room: an odd size from 7 to 21, as Real-ESRGAN draws it.
     radius = 3 + Math.floor(sizeDraw * 8);
   } else {
-    const reach = family === 'gaussian' || (family === 'generalized' && beta >= 1) ? 3 : 4;
-    radius = Math.ceil(reach * sigma);
+    radius = Math.ceil(3 * sigma);
   }
   radius = Math.min(MAX_KERNEL_RADIUS, Math.max(1, radius));
   return buildKernel({ family, sigmaX, sigmaY, theta, beta, cutoff, radius });

@@ -27,7 +27,7 @@ const PRESETS: Record<PresetName, unknown> = {
       {
         blur: {
           p: 0.9,
-          kernels: { gaussian: 0.7, generalized: 0.15, plateau: 0.1, sinc: 0.05 },
+          kernels: { gaussian: 0.75, generalized: 0.1, plateau: 0.1, sinc: 0.05 },
           sigma: [0.2, 2.5],
           anisotropic: 0.3,
           beta: [0.5, 4],

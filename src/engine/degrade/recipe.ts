@@ -121,7 +121,7 @@ export const RecipeSchema = z
       .array(Stage)
       .min(1)
       .max(2)
-      .refine((stages) => stages[0].p === 1, 'the first stage always runs: leave out its "p" or set it to 1'),
+      .refine((stages) => stages.length === 0 || stages[0].p === 1, 'the first stage always runs: leave out its "p" or set it to 1'),
     target: Target.default({ jpegSourceDownscale: 1 }),
   })
   .strict();

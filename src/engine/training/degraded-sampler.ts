@@ -10,14 +10,19 @@ import type { PatchGeometry } from './patch-geometry.ts';
 import type { Batch } from './patch-sampler.ts';
 
 /**
- * Low-resolution pixels around a sample's patch that are degraded with it and then cut away. They keep the patch
- * clear of the crop's mirrored border (blur, resize) and of its neighbours in a batch's JPEG mosaic, and they let the
- * patch sit at any of the 8 offsets from the JPEG block grid, as it would in a real photo: the patch starts 2 to 9
- * pixels into the tile, so at least 2 pixels of the tile stay on every side of it.
+ * A patch is cut from a larger low-resolution tile that is degraded with it. The margin keeps the patch clear of the
+ * crop's mirrored border (blur, resize) and of its neighbours in a batch's JPEG mosaic, and lets the patch sit at any
+ * of the 8 offsets from the JPEG block grid, as it would in a real photo: it starts 2 to 9 pixels into the tile, and
+ * at least 2 pixels of tile stay after it. Tiles are whole 16×16 MCUs, so a tile in the batch's mosaic decodes as it
+ * would alone (jpeg.ts).
  */
-export const DEGRADE_MARGIN = 6;
 const GRID_PHASES = 8;
 const MIN_EDGE = 2;
+const MCU = 16;
+
+export function degradeTileSide(lrPatch: number): number {
+  return Math.ceil((lrPatch + MIN_EDGE + GRID_PHASES - 1 + MIN_EDGE) / MCU) * MCU;
+}
 
 /**
  * Cuts batches of real-photo training samples: per sample, an HR crop of a cached RGB photo is degraded by the recipe
@@ -52,7 +57,7 @@ export class DegradedSampler {
         `Use --patch ${this.lrPatch * scale}.`,
       );
     }
-    this.tile = this.lrPatch + 2 * DEGRADE_MARGIN;
+    this.tile = degradeTileSide(this.lrPatch);
     const side = this.tile * scale;
     const usable = photos.filter((p) => p.width >= side && p.height >= side);
     if (usable.length === 0) {

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { blurPlanes } from '../../../src/engine/degrade/filter.ts';
+import { resizePlanes } from '../../../src/engine/degrade/index.ts';
+import { buildKernel, type KernelShape } from '../../../src/engine/degrade/kernels.ts';
+import { addNoise, poisson } from '../../../src/engine/degrade/noise.ts';
+import { emptyPlanes, type RgbPlanes } from '../../../src/engine/degrade/planes.ts';
+import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
+
+function filled(width: number, height: number, value: (x: number, y: number, c: number) => number): RgbPlanes {
+  const image = emptyPlanes(width, height);
+  image.planes.forEach((plane, c) => {
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) plane[y * width + x] = value(x, y, c);
+  });
+  return image;
+}
+
+function stats(values: Float32Array | number[]): { mean: number; sd: number } {
+  const n = values.length;
+  let mean = 0;
+  for (const v of values) mean += v / n;
+  let variance = 0;
+  for (const v of values) variance += (v - mean) ** 2 / n;
+  return { mean, sd: Math.sqrt(variance) };
+}
+
+const shape: KernelShape = { family: 'gaussian', sigmaX: 1.2, sigmaY: 1.2, theta: 0, beta: 1, cutoff: Math.PI, radius: 4 };
+
+describe('degradation steps', () => {
+  it('blurring an impulse gives back the kernel, for the separable and the full path', () => {
+    for (const kernel of [buildKernel(shape), buildKernel({ ...shape, family: 'plateau', beta: 1.5 })]) {
+      const impulse = filled(15, 15, (x, y) => (x === 7 && y === 7 ? 1 : 0));
+      const out = blurPlanes(impulse, kernel).planes[1];
+      for (let y = -4; y <= 4; y++) {
+        for (let x = -4; x <= 4; x++) expect(out[(7 + y) * 15 + 7 + x]).toBeCloseTo(kernel.weights[(y + 4) * 9 + x + 4], 6);
+      }
+    }
+  });
+
+  it('a blur keeps a flat image flat, and the split anisotropic Gaussian follows the full kernel on a smooth image', () => {
+    const flat = blurPlanes(
+      filled(20, 12, () => 100),
+      buildKernel({ ...shape, family: 'sinc', cutoff: 1.2 }),
+    );
+    for (const plane of flat.planes) for (const v of plane) expect(v).toBeCloseTo(100, 3);
+    const smooth = filled(48, 48, (x, y, c) => 128 + 60 * Math.sin(x / 5 + c) * Math.cos(y / 7));
+    const kernel = buildKernel({ ...shape, sigmaX: 2.2, sigmaY: 0.6, theta: 0.8, radius: 7 });
+    expect(kernel.split).toBeDefined();
+    const fast = blurPlanes(smooth, kernel).planes[0];
+    const { split: _split, ...whole } = kernel;
+    const exact = blurPlanes(smooth, whole).planes[0];
+    let worst = 0;
+    for (let y = 8; y < 40; y++) for (let x = 8; x < 40; x++) worst = Math.max(worst, Math.abs(fast[y * 48 + x] - exact[y * 48 + x]));
+    expect(worst).toBeLessThan(0.6);
+  });
+
+  it('the area filter averages each output pixel’s area exactly', () => {
+    const image = filled(8, 6, (x, y, c) => x * 10 + y * 3 + c);
+    const half = resizePlanes(image, 4, 3, 'area');
+    for (let y = 0; y < 3; y++) {
+      for (let x = 0; x < 4; x++) {
+        const expected = (2 * x + 0.5) * 10 + (2 * y + 0.5) * 3;
+        expect(half.planes[0][y * 4 + x]).toBeCloseTo(expected, 4);
+      }
+    }
+  });
+
+  it('Gaussian noise has its σ; grey noise is the same on all channels, colour noise is not', () => {
+    const colour = filled(128, 128, () => 128);
+    addNoise(colour, { kind: 'gaussian', sigma: 7, grey: false }, Rng.keyed(1, Stream.degrade, 1));
+    for (const plane of colour.planes) {
+      const { mean, sd } = stats(plane);
+      expect(mean).toBeCloseTo(128, 0);
+      expect(sd).toBeGreaterThan(6.8);
+      expect(sd).toBeLessThan(7.2);
+    }
+    expect(colour.planes[0][5]).not.toBe(colour.planes[1][5]);
+    const grey = filled(64, 64, () => 90);
+    addNoise(grey, { kind: 'gaussian', sigma: 5, grey: true }, Rng.keyed(1, Stream.degrade, 2));
+    expect(grey.planes[1]).toEqual(grey.planes[0]);
+    expect(grey.planes[2]).toEqual(grey.planes[0]);
+    expect(stats(grey.planes[0]).sd).toBeGreaterThan(4.8);
+  });
+
+  it('Poisson noise grows with the signal: σ ≈ scale·√(v·255/256)', () => {
+    for (const level of [16, 128]) {
+      const image = filled(128, 128, () => level);
+      addNoise(image, { kind: 'poisson', scale: 1, grey: false }, Rng.keyed(4, Stream.degrade, level));
+      const { mean, sd } = stats(image.planes[0]);
+      const expected = Math.sqrt((level * 255) / 256);
+      expect(mean).toBeCloseTo(level, 0);
+      expect(sd / expected).toBeGreaterThan(0.95);
+      expect(sd / expected).toBeLessThan(1.05);
+    }
+    const rng = Rng.keyed(9, Stream.degrade, 0);
+    const draws = Array.from({ length: 20_000 }, () => poisson(rng, 3.5));
+    const { mean, sd } = stats(draws);
+    expect(mean).toBeCloseTo(3.5, 1);
+    expect(sd * sd).toBeCloseTo(3.5, 0);
+  });
+});
