@@ -59,9 +59,14 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(srcnn.code).toBe(0);
     expect(srcnn.stdout).toContain('Imported srcnn-x3: ×3, y, upsampled input');
 
-    const table = await cli(['models', '--state', state]);
+    const table = await cli(['models', '--details', '--state', state]);
     expect(table.stdout).toMatch(/^ID\s+NAME\s+ARCH\s+SCALE\s+COLOUR\s+INPUT\s+PRECISION\s+SOURCE\s+PATH/);
     expect(table.stdout).toMatch(/some-model\s+Mine\s+imported\s+×2\s+rgb\s+lr\s+fp32\s+user/);
+    // Without --details: what each model is for, by scale, and where the details are.
+    const plain = await cli(['models', '--state', state]);
+    expect(plain.stdout).toMatch(/^Mine\s+some-model {2}· your model$/m);
+    expect(plain.stdout).not.toContain('PRECISION');
+    expect(plain.stdout).toContain('srstudio models --details');
 
     const json = JSON.parse((await cli(['models', '--json', '--state', state])).stdout);
     expect(json.models.map((m: { id: string }) => m.id).sort()).toEqual(['some-model', 'srcnn-x3']);
@@ -104,7 +109,7 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(report.layers.map((l: { precision: string }) => l.precision)).toEqual(['int8', 'int8', 'int8']);
     expect(fs.existsSync(report.path)).toBe(true);
 
-    const table = (await cli(['models', '--state', state])).stdout;
+    const table = (await cli(['models', '--details', '--state', state])).stdout;
     expect(table).toMatch(/exported-srcnn-int8\s+.*\s+int8\s+user/);
     const loss = report.quantizedFrom.parentPsnr - report.quantizedFrom.psnr;
     expect(table).toContain(

@@ -3,12 +3,14 @@ import { SrError } from '../../engine/errors.ts';
 import type { LoadedModel } from '../../engine/models/loaded-model.ts';
 import type { ModelProblem } from '../../engine/models/registry.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
+import { modelPurpose, modelTitle } from '../../shared/model-title.ts';
 import { printJson } from '../output.ts';
 import { describeLoss, type QuantizeCliOptions, quantizeAction } from './models-quantize.ts';
 
 interface StateOptions {
   state?: string;
   json?: boolean;
+  details?: boolean;
 }
 
 interface ImportCliOptions extends StateOptions {
@@ -17,10 +19,51 @@ interface ImportCliOptions extends StateOptions {
   scale?: string;
 }
 
-function describeModel(m: LoadedModel) {
-  const { id, name, architecture, scale, colorMode, inputKind, halo, quantizedFrom } = m.meta;
+function describeModel(m: LoadedModel, defaults: ReadonlySet<string> = new Set()) {
+  const { id, name, architecture, scale, colorMode, inputKind, halo, quantizedFrom, degradation } = m.meta;
   const precision = quantizedFrom?.format ?? 'fp32';
-  return { id, name, architecture, scale, colorMode, inputKind, halo, precision, quantizedFrom, source: m.source, path: m.path };
+  return {
+    id,
+    title: modelTitle(m.meta, m.source),
+    purpose: modelPurpose(m.meta, m.source),
+    default: defaults.has(id),
+    name,
+    architecture,
+    scale,
+    colorMode,
+    inputKind,
+    halo,
+    precision,
+    quantizedFrom,
+    trainedOn: degradation?.name ?? 'clean',
+    source: m.source,
+    path: m.path,
+  };
+}
+
+/**
+ * The models by scale, named by what they are for, the default first: what a user chooses between. The int8
+ * variants are not listed apart (`--precision` picks them), and the architecture is behind `--details`.
+ */
+function printChoices(models: LoadedModel[], defaults: ReadonlySet<string>): void {
+  const choices = models.filter((m) => !m.meta.quantizedFrom);
+  if (choices.length === 0) {
+    process.stdout.write('No models yet. Import one with `srstudio models import FILE.onnx`, or train one with `srstudio train`.\n');
+    return;
+  }
+  const rank = (m: LoadedModel) => (defaults.has(m.meta.id) ? 0 : m.source === 'builtin' ? 1 : 2);
+  const titles = choices.map((m) => modelTitle(m.meta, m.source));
+  const width = Math.max(...titles.map((t) => t.length));
+  for (const scale of [...new Set(choices.map((m) => m.meta.scale))].sort((a, b) => a - b)) {
+    const rows = choices.filter((m) => m.meta.scale === scale).sort((a, b) => rank(a) - rank(b));
+    for (const m of rows) {
+      const int8 = models.some((v) => v.meta.quantizedFrom?.id === m.meta.id) ? ', int8 where it pays' : '';
+      const lead = modelPurpose(m.meta, m.source) === 'photos' ? `recommended: the default for ×${scale}` : `the default for ×${scale}`;
+      const note = defaults.has(m.meta.id) ? `${lead}${int8}` : m.source === 'builtin' ? int8.slice(2) : 'your model';
+      process.stdout.write(`${modelTitle(m.meta, m.source).padEnd(width)}  ${m.meta.id}${note ? `  · ${note}` : ''}\n`);
+    }
+  }
+  process.stdout.write('\nArchitecture, training and scores: srstudio models --details\n');
 }
 
 /** Each quantised model's validation PSNR beside its float32 parent's, measured on the same photos. */
@@ -78,16 +121,24 @@ export function registerModelsCommand(program: Command): void {
     .command('models')
     .description('List, import and remove super-resolution models (ONNX)')
     .option('--json', 'print one JSON document')
+    .option('--details', 'every model file with its architecture, input, precision and path, and the int8 scores')
     .option('--state <dir>', 'state folder (default: $SRSTUDIO_HOME or the app-data folder)')
     .action(async (opts: StateOptions) => {
       // Engine modules (onnxruntime) load only when a subcommand runs, so `--help` stays fast.
-      const { listModels } = await import('../../engine/models/registry.ts');
+      const { defaultModelFor, listModels } = await import('../../engine/models/registry.ts');
       const problems: ModelProblem[] = [];
-      const found = await listModels({ stateDir: resolveStateDir(opts.state) }, (p) => problems.push(p));
-      if (opts.json) printJson({ models: found.map(describeModel), problems });
+      const dirs = { stateDir: resolveStateDir(opts.state) };
+      const found = await listModels(dirs, (p) => problems.push(p));
+      const scales = [...new Set(found.map((m) => m.meta.scale))];
+      const defaults = new Set(
+        (await Promise.all(scales.map((s) => defaultModelFor(s, dirs).catch(() => undefined)))).flatMap((m) => (m ? [m.meta.id] : [])),
+      );
+      if (opts.json) printJson({ models: found.map((m) => describeModel(m, defaults)), problems });
       else {
-        printTable(found);
-        printQuantised(found);
+        if (opts.details) {
+          printTable(found);
+          printQuantised(found);
+        } else printChoices(found, defaults);
         for (const p of problems) process.stderr.write(`srstudio: skipped ${p.path}: ${p.reason}\n`);
       }
     });

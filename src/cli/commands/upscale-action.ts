@@ -33,6 +33,7 @@ export interface UpscaleCliOptions {
   tile?: string;
   device?: string;
   precision?: string;
+  strength?: string;
   resume?: string | boolean;
   state?: string;
   json?: boolean;
@@ -175,6 +176,7 @@ function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[]
         'tile',
         'device',
         'precision',
+        'strength',
       ] as const
     ).map((k) => (opts[k] !== undefined ? `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : undefined)),
     opts.format !== 'keep' ? '--format' : undefined,
@@ -218,7 +220,17 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     tile: parseNumber(opts.tile, '--tile', { integer: true }),
     device: opts.device as UpscaleRequestInput['device'],
     precision: opts.precision as UpscaleRequestInput['precision'],
+    strength: opts.strength === undefined ? undefined : parseStrength(opts.strength),
   };
+}
+
+/** 0 is a valid strength (the clean model), so this is not parsePositive. */
+function parseStrength(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new SrError('BAD_ARGUMENT', `--strength must be a number from 0 to 1, not "${text}"`, 'For example --strength 0.5.');
+  }
+  return value;
 }
 
 /** "2", "x2" and "2x" all mean ×2. */

@@ -42,6 +42,10 @@ export function registerUpscaleCommand(program: Command): void {
       '--precision <p>',
       `${PRECISIONS.join('|')} (auto: the model's int8 variant where this CPU has int8 dot-product instructions and the variant is within 0.1 dB of it)`,
     )
+    .option(
+      '--strength <s>',
+      'photo models: how much to clean up, 0 (keep grain and texture: the clean model) to 1 (remove blocks and noise; default)',
+    )
     .option('--resume [jobId]', 'continue the latest unfinished batch, or the given job, with its original settings')
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
     .option('--json', 'print one JSON document with the result')

@@ -3,6 +3,7 @@ import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { modelAtPrecision, type PrecisionChoice } from '../models/precision.ts';
+import { DEFAULT_STRENGTH, modelAtStrength } from '../models/strength.ts';
 import { defaultModelFor, loadModel } from '../models/registry.ts';
 import { ModelsRepo } from '../store/models-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -30,8 +31,13 @@ export async function resolveBatchModel(ref: string | undefined, requestedScale:
  * (models/precision.ts). The job then records that file, so a resume runs it again whatever the defaults say.
  */
 export async function resolveRequestModel(request: UpscaleRequest, store: Store): Promise<PrecisionChoice> {
-  const model = await resolveBatchModel(request.model, request.scale, store);
-  return modelAtPrecision(model, request.precision ?? 'auto', { stateDir: store.dir });
+  const dirs = { stateDir: store.dir };
+  const named = await resolveBatchModel(request.model, request.scale, store);
+  // A blend of strengths is a float32 model of its own (no int8 variant is calibrated for it); strength 0 is the clean
+  // parent, which may have one.
+  const { model, note } = await modelAtStrength(named, request.strength ?? DEFAULT_STRENGTH, dirs);
+  const chosen = await modelAtPrecision(model, request.precision ?? 'auto', dirs);
+  return { model: chosen.model, note: [note, chosen.note].filter(Boolean).join(' ') || undefined };
 }
 
 export interface BatchUpscaleOptions {

@@ -45,6 +45,11 @@ const UpscaleRequestFields = z.object({
   device: z.enum(DEVICES as readonly Device[] as [Device, ...Device[]]).optional(),
   /** auto (absent): the model's int8 variant where the CPU has int8 dot products and it is within the quality budget. */
   precision: z.enum(PRECISIONS).optional(),
+  /**
+   * Restoration strength of a photo model, 0 (its clean parent: keep grain and texture) to 1 (full clean-up, the
+   * default): a blend of the two models' weights (models/strength.ts).
+   */
+  strength: z.number().min(0).max(1).optional(),
   maxPixels: z.number().int().positive().optional(),
 });
 

@@ -118,19 +118,28 @@ export async function deleteModel(id: string, dirs: ModelDirs): Promise<LoadedMo
 }
 
 /**
- * The bundled SRCNN for a scale (resources/models: ×2, ×3, ×4; 9-5-5 preferred where several exist). Where none is
- * installed for the scale, this says so plainly instead of substituting another model.
+ * Which bundled model a batch runs when none is named, best first: the photo model (what people upscale are camera and
+ * phone JPEGs, and on those it gains most: README "How good"), then SRCNN 9-5-5 (the earlier default, for the scales
+ * without a photo model), then any other bundled float32 model.
  */
+const DEFAULT_ORDER: ((m: LoadedModel) => boolean)[] = [
+  (m) => m.meta.degradation?.name === 'photo',
+  (m) => m.meta.architecture.startsWith('srcnn-9-5-5'),
+  (m) => m.meta.architecture.startsWith('srcnn'),
+  () => true,
+];
+
+/** The bundled default for a scale. Where none is installed for the scale, this says so plainly instead of substituting another scale. */
 export async function defaultModelFor(scale: number, dirs: ModelDirs): Promise<LoadedModel> {
   // The float32 model: an int8 variant is chosen by --precision (precision.ts), not as the default itself.
-  const builtins = (await listModels(dirs)).filter(
-    (m) => m.source === 'builtin' && m.meta.scale === scale && m.meta.architecture.startsWith('srcnn') && !m.meta.quantizedFrom,
-  );
-  builtins.sort((a, b) => Number(b.meta.architecture.includes('9-5-5')) - Number(a.meta.architecture.includes('9-5-5')));
-  if (builtins.length > 0) return builtins[0];
+  const builtins = (await listModels(dirs)).filter((m) => m.source === 'builtin' && m.meta.scale === scale && !m.meta.quantizedFrom);
+  for (const preferred of DEFAULT_ORDER) {
+    const found = builtins.find(preferred);
+    if (found) return found;
+  }
   throw new SrError(
     'NO_DEFAULT_MODEL',
-    `No built-in ×${scale} model is installed (SR Studio bundles SRCNN for ×2, ×3 and ×4)`,
+    `No built-in ×${scale} model is installed (SR Studio bundles models for ×2, ×3 and ×4)`,
     'Pass a model with --model PATH|ID (see `srstudio models`), or train one with `srstudio train`.',
   );
 }

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ModelMeta } from '../../shared/model-meta.ts';
+import { fromFsError, SrError } from '../errors.ts';
+import { writeFileAtomic } from '../imaging/atomic-write.ts';
+import { decodeModelAsWritten, encodeModel, type TensorProto } from '../onnx/proto.ts';
+import type { LoadedModel } from './loaded-model.ts';
+import type { ModelDirs } from './model-dirs.ts';
+import { readModelMeta, withModelMeta } from './model-meta-io.ts';
+import { loadModel } from './registry.ts';
+
+/**
+ * Restoration strength by network interpolation (as Real-ESRGAN's denoise strength): a photo model and the clean model
+ * it was fine-tuned from share one architecture, so every weight can be blended, θ = s·θ_photo + (1 − s)·θ_clean.
+ * Strength 1 keeps everything the photo model removes away (blocks, noise); 0 is the clean model, which keeps grain
+ * and texture; in between costs nothing at run time: the blend is one more model of the same size.
+ */
+export const DEFAULT_STRENGTH = 1;
+
+export interface StrengthChoice {
+  model: LoadedModel;
+  note?: string;
+}
+
+/** Strength is kept to two decimals: finer steps are invisible, and each one would be another cached file. */
+export function roundStrength(strength: number): number {
+  return Math.round(strength * 100) / 100;
+}
+
+export function checkStrength(strength: number): number {
+  if (!Number.isFinite(strength) || strength < 0 || strength > 1) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `Strength must be between 0 and 1, not ${strength}`,
+      'Use 0 (keep everything) to 1 (full clean-up), e.g. --strength 0.5.',
+    );
+  }
+  return roundStrength(strength);
+}
+
+/**
+ * The clean end of a model's strength scale: the model it was fine-tuned from (its nearest warm-start ancestor), when
+ * that model is installed and has the same architecture. Undefined when the model has none (then strength does not
+ * apply to it).
+ */
+export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Promise<LoadedModel | undefined> {
+  const parent = model.meta.lineage?.[0];
+  if (!parent || model.meta.quantizedFrom) return undefined;
+  const partner = await loadModel(parent.id, dirs).catch(() => undefined);
+  if (!partner || partner.meta.architecture !== model.meta.architecture || partner.meta.quantizedFrom) return undefined;
+  return partner;
+}
+
+async function readBytes(file: string): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    throw fromFsError(error, file, 'read');
+  }
+}
+
+function floats(tensor: TensorProto): Float32Array | undefined {
+  if (tensor.dataType !== 1) return undefined;
+  if (tensor.rawData) {
+    // A copy (protobufjs may hand out a view into a shared Buffer, whose offset need not be 4-aligned).
+    const bytes = new Uint8Array(tensor.rawData.byteLength);
+    bytes.set(tensor.rawData);
+    return new Float32Array(bytes.buffer);
+  }
+  if (tensor.floatData) return Float32Array.from(tensor.floatData);
+  return undefined;
+}
+
+/** θ = s·θ_model + (1 − s)·θ_partner for every float initializer; the graphs must match tensor for tensor. */
+export function blendWeights(modelBytes: Uint8Array, partnerBytes: Uint8Array, strength: number, source: string): Uint8Array {
+  const model = decodeModelAsWritten(modelBytes);
+  const partner = decodeModelAsWritten(partnerBytes);
+  const others = new Map((partner.graph.initializer ?? []).map((t) => [t.name, t]));
+  const mismatch = (why: string) =>
+    new SrError(
+      'BAD_MODEL',
+      `${source}: cannot blend strengths: ${why}`,
+      'Strength needs a photo model and the clean model it was fine-tuned from.',
+    );
+  for (const tensor of model.graph.initializer ?? []) {
+    const own = floats(tensor);
+    if (!own) continue;
+    const other = others.get(tensor.name);
+    const theirs = other ? floats(other) : undefined;
+    if (!other || !theirs) throw mismatch(`the clean model has no weight '${tensor.name}'`);
+    if (other.dims.join('x') !== tensor.dims.join('x'))
+      throw mismatch(`'${tensor.name}' is ${tensor.dims.join('×')} here but ${other.dims.join('×')} there`);
+    const blended = new Float32Array(own.length);
+    for (let i = 0; i < own.length; i++) blended[i] = strength * own[i] + (1 - strength) * theirs[i];
+    tensor.rawData = new Uint8Array(blended.buffer);
+    tensor.floatData = undefined;
+  }
+  return encodeModel(model);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The model to run for `model` at `strength`: the model itself at 1, its clean partner at 0, else a blend of the two,
+ * written once to the state folder's cache (keyed by both files' contents and the strength) and reused after.
+ */
+export async function modelAtStrength(model: LoadedModel, strength: number, dirs: ModelDirs): Promise<StrengthChoice> {
+  const s = checkStrength(strength);
+  if (s === 1) return { model };
+  const partner = await strengthPartner(model, dirs);
+  if (!partner) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `${model.meta.id} has no clean model to blend with, so --strength does not apply to it`,
+      'Strength works with the photo models (photo-x2, photo-x4) and other models fine-tuned from a model of the same architecture; leave --strength out for this one.',
+    );
+  }
+  if (s === 0) return { model: partner, note: `Strength 0 runs ${partner.meta.id}, the clean model ${model.meta.id} was trained from.` };
+  const [modelBytes, partnerBytes] = await Promise.all([readBytes(model.path), readBytes(partner.path)]);
+  const percent = Math.round(s * 100);
+  const file = path.join(
+    dirs.stateDir,
+    'cache',
+    'strength',
+    `${sha256(modelBytes).slice(0, 16)}-${sha256(partnerBytes).slice(0, 16)}-s${percent}.onnx`,
+  );
+  const cached = await readBytes(file).catch(() => undefined);
+  const cachedMeta = cached ? safeMeta(cached, file) : undefined;
+  if (cachedMeta) return { model: { meta: cachedMeta, path: file, source: 'file' } };
+  const meta = ModelMeta.parse({
+    ...model.meta,
+    id: `${model.meta.id}-s${percent}`.slice(0, 64),
+    name: `${model.meta.name} at strength ${s.toFixed(2)}`,
+    provenance:
+      `Network interpolation, per weight: ${s.toFixed(2)} × ${model.meta.id} + ${(1 - s).toFixed(2)} × ${partner.meta.id}. ${model.meta.provenance}`.slice(
+        0,
+        4000,
+      ),
+    scores: {},
+  });
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw fromFsError(error, path.dirname(file), 'write');
+  }
+  await writeFileAtomic(file, withModelMeta(blendWeights(modelBytes, partnerBytes, s, model.path), meta, file));
+  return { model: { meta, path: file, source: 'file' } };
+}
+
+/** A cached blend that cannot be read (a torn or foreign file) is made again rather than trusted. */
+function safeMeta(bytes: Uint8Array, file: string): ModelMeta | undefined {
+  try {
+    return readModelMeta(bytes, file);
+  } catch {
+    return undefined;
+  }
+}

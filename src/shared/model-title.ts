@@ -1,0 +1,38 @@
+import type { ModelMeta } from './model-meta.ts';
+
+/**
+ * Models named by what they are for, in the pickers (Upscale, Compare) and in `srstudio models`: a user chooses
+ * "photos" or "clean sources", not "fsrcnn-56-32-4-res-relu-x2". Architecture, training and scores stay one click away.
+ */
+export type ModelPurpose = 'photos' | 'clean' | 'reference' | 'custom';
+
+type TitledMeta = Pick<ModelMeta, 'name' | 'architecture' | 'scale' | 'degradation' | 'quantizedFrom'>;
+
+/** Bundled models by their training; a user's or an imported model is 'custom' (its own name is its title). */
+export function modelPurpose(meta: TitledMeta, source: 'builtin' | 'user' | 'file'): ModelPurpose {
+  if (source !== 'builtin') return 'custom';
+  if (meta.degradation) return 'photos';
+  return meta.architecture.startsWith('srcnn') ? 'reference' : 'clean';
+}
+
+const DEGRADATION_WORDS: Record<string, string> = {
+  photo: 'Photos (JPEG, phone, camera)',
+  heavy: 'Old, scanned or web-recompressed photos',
+};
+
+/** "Photos (JPEG, phone, camera) ×2", "Clean sources (PNG, renders, scans) ×2", "SRCNN ×2 (the classic, for reference)". */
+export function modelTitle(meta: TitledMeta, source: 'builtin' | 'user' | 'file'): string {
+  const int8 = meta.quantizedFrom ? ', int8' : '';
+  switch (modelPurpose(meta, source)) {
+    case 'photos': {
+      const name = meta.degradation?.name ?? 'photo';
+      return `${DEGRADATION_WORDS[name] ?? `Photos like “${name}”`} ×${meta.scale}${int8}`;
+    }
+    case 'clean':
+      return `Clean sources (PNG, renders, scans) ×${meta.scale}${int8}`;
+    case 'reference':
+      return `SRCNN ×${meta.scale} (the classic, for reference)${int8}`;
+    case 'custom':
+      return meta.name;
+  }
+}
