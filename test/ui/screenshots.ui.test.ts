@@ -22,6 +22,12 @@ const ui = useUiApp({
   },
 });
 
+/** The part of a DOM element this file uses (the tests compile without the DOM's types). */
+interface ScrollBox {
+  scrollTop: number;
+  parentElement: ScrollBox | null;
+}
+
 /** Saves what the browser shows (the viewport) as WebP; returns its path. */
 async function savePicture(name: string): Promise<string> {
   fs.mkdirSync(INTO, { recursive: true });
@@ -51,7 +57,7 @@ describe('README screenshots (sample photos, bundled models)', () => {
     await page.getByRole('slider', { name: 'Before/after split' }).fill('50');
     // Start scrolled the form down; the picture shows the screen from its top.
     await page.getByRole('heading', { name: 'Upscale', exact: true }).evaluate((title) => {
-      for (let box: Element | null = title; box; box = box.parentElement) box.scrollTop = 0;
+      for (let box = title as unknown as ScrollBox | null; box; box = box.parentElement) box.scrollTop = 0;
     });
 
     const file = await savePicture('upscale');
