@@ -36,7 +36,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SRSTUDIO=(node bin/srstudio.js)
-# Training runs get one ORT thread: the defaults trained two at a time on 2 cores (README: SRSTUDIO_THREADS). The thread
+# Training runs get one ORT thread: the defaults trained two at a time on 2 cores (docs/training.md: SRSTUDIO_THREADS). The thread
 # count is the machine's, not a run setting, so a resume sets it again.
 TRAIN=(env SRSTUDIO_THREADS="${SRSTUDIO_THREADS:-1}" "${SRSTUDIO[@]}" train)
 STATE_ARGS=()

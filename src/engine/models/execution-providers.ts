@@ -23,7 +23,7 @@ export function providerHint(provider: Provider): string {
     case 'cuda':
       return (
         'CUDA needs Linux x64, an NVIDIA driver, CUDA 12 and cuDNN 9, and the CUDA build of the runtime: ' +
-        '`npm install onnxruntime-node --onnxruntime-node-install=cuda12`. Or use --device cpu.'
+        '`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` (docs/gpu.md). Or use --device cpu.'
       );
     case 'dml':
       return 'DirectML is available on Windows 10+ with a DirectX 12 GPU only. Use --device cpu elsewhere.';

@@ -50,7 +50,7 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'
   schedule: 'constant',
   loss: 'mse',
   seed: 1,
-  // Texture-weighted sampling measured no better than uniform at equal patch counts (README: "Training pilots").
+  // Texture-weighted sampling measured no better than uniform at equal patch counts (docs/training.md: "Training pilots").
   sampling: 'uniform',
   stride: 14,
   augment: true,

@@ -34,7 +34,7 @@ describe('execution providers', () => {
       expect(first.provider).toBe('cpu');
       expect(notices).toHaveLength(1);
       expect(notices[0]).toMatch(/Running on the CPU: .*CUDA/);
-      expect(notices[0]).toContain('--onnxruntime-node-install=cuda12');
+      expect(notices[0]).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js');
     } else {
       expect(notices.length).toBeLessThanOrEqual(1);
     }
@@ -45,7 +45,9 @@ describe('execution providers', () => {
     if (!cudaMissing) return expect((result as { provider?: string }).provider).toBe('cuda');
     expect(isSrError(result) && result.code).toBe('BAD_ARGUMENT');
     expect((result as Error).message).toContain('--device cuda is not available');
-    expect(isSrError(result) && result.hint).toContain('npm install onnxruntime-node --onnxruntime-node-install=cuda12');
+    expect(isSrError(result) && result.hint).toContain(
+      'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js',
+    );
   });
 
   it('dml and coreml are refused off their platforms with a reason', async () => {
