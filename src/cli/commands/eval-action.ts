@@ -4,6 +4,7 @@ import { type EvalImageResult, type EvalResult, runEval } from '../../engine/eva
 import { isResizeKernel } from '../../engine/imaging/resize-kernels.ts';
 import type { Device } from '../../engine/models/execution-providers.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
+import { shouldPrintNotice } from '../notices.ts';
 import { formatDb, printJson } from '../output.ts';
 import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-options.ts';
 
@@ -53,7 +54,9 @@ async function resolveModelMethod(name: string, scale: number, opts: EvalCliOpti
     return await resolveModelEvalMethod(name, scale, {
       stateDir: opts.state === undefined ? undefined : resolveStateDir(opts.state),
       device: opts.device as Device | undefined,
-      onNotice: (message) => process.stderr.write(`srstudio: ${message}\n`),
+      onNotice: (message) => {
+        if (shouldPrintNotice(message)) process.stderr.write(`srstudio: ${message}\n`);
+      },
     });
   } catch (error) {
     if (isSrError(error) && error.code === 'UNKNOWN_MODEL') throw unknownMethod(name, error);

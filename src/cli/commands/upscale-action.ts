@@ -13,6 +13,7 @@ import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
 import { PRECISIONS } from '../../shared/model-meta.ts';
 import { defaultOutputFolder } from '../default-output.ts';
+import { shouldPrintNotice } from '../notices.ts';
 import { printJson } from '../output.ts';
 import { parsePositive } from '../parse-number.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
@@ -97,7 +98,8 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
       onEvent: (event) => {
         if (event.type === 'job-start') jobId = event.jobId;
         if (event.type === 'job-start' && event.queue) process.stderr.write(`${queuedLine(event)}\n`);
-        if (event.type === 'notice' && !opts.json) process.stderr.write(`${bar ? '\n' : ''}note: ${event.message}\n`);
+        if (event.type === 'notice' && !opts.json && shouldPrintNotice(event.message))
+          process.stderr.write(`${bar ? '\n' : ''}note: ${event.message}\n`);
         bar?.handle(event);
         if (!bar && !opts.json) logEvent(event);
       },
