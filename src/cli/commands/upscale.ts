@@ -42,7 +42,10 @@ export function registerUpscaleCommand(program: Command): void {
       '--precision <p>',
       `${PRECISIONS.join('|')} (auto: the model's int8 variant where this CPU has int8 dot-product instructions and the variant is within 0.1 dB of it)`,
     )
-    .option('--resume [jobId]', 'continue the latest unfinished batch, or the given job, with its original settings')
+    .option(
+      '--resume [jobId]',
+      'continue the latest unfinished batch, or the given job, with its original settings; with --queue, the given number is the batch on that queue, followed from any machine',
+    )
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
     .option('--json', 'print one JSON document with the result')
     // The engine (onnxruntime, sharp, SQLite) loads only when the command runs, so `--help` stays fast.
