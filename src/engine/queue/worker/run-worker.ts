@@ -23,6 +23,8 @@ export interface WorkerOptions {
    * dies (kill -9, power cut), its file goes to another worker after 1-3 times this. Default 30 s.
    */
   lockSeconds?: number;
+  /** How long a worker whose output disk filled up takes no new file (default 60 s); then it tries again. */
+  diskFullPauseSeconds?: number;
   log: (line: string) => void;
 }
 
@@ -59,11 +61,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (lost) options.log(`reconnected to ${options.target.display}`);
     lost = false;
   });
+  let closing: Promise<void> | undefined;
+  let diskFullPause: NodeJS.Timeout | undefined;
   const context: WorkerContext = {
     name,
     models: new ModelCache(path.join(options.stateDir, 'queue-models'), redis, options.stateDir),
     device: options.device,
     log: options.log,
+    onDiskFull() {
+      if (diskFullPause || closing) return;
+      const seconds = options.diskFullPauseSeconds ?? DISK_FULL_PAUSE_SECONDS;
+      options.log(`the output disk is full: taking no new file for ${seconds} s, so that workers with room take them`);
+      // Files in progress (--concurrency above 1) go on; each one that also meets the full disk fails its try alike.
+      void worker.pause(true);
+      diskFullPause = setTimeout(() => {
+        diskFullPause = undefined;
+        options.log('taking files again');
+        void worker.resume();
+      }, seconds * 1000);
+    },
   };
   const worker = new Worker(QUEUE_NAME, (job: Job, token?: string, signal?: AbortSignal) => runJob(job, token, signal, context), {
     connection: redisOptions(options.target, { reconnect: true }),
@@ -83,22 +99,37 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const running = worker.run();
   await worker.waitUntilReady();
 
-  let closing: Promise<void> | undefined;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
   const close = (): Promise<void> => {
+    clearTimeout(diskFullPause);
     closing ??= worker.close().finally(() => {
       redis.disconnect();
+      markClosed();
     });
     return closing;
   };
+  // The run loop ends when the worker closes or fails, and also when a disk-full pause finds it idle: BullMQ starts
+  // it again on resume, so only the other two close the worker.
+  running.then(
+    () => {
+      if (!worker.isPaused()) void close();
+    },
+    () => void close(),
+  );
   return {
     name,
     stop(mode) {
       if (mode === 'hand-back') worker.cancelAllJobs('hand-back');
       return close();
     },
-    closed: running.then(close, close),
+    closed,
   };
 }
+
+const DISK_FULL_PAUSE_SECONDS = 60;
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connect/i;
 
