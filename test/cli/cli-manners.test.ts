@@ -43,6 +43,9 @@ describe('srstudio --version, usage errors and --help', () => {
     expect(help.stdout).toMatch(/^ {2}doctor\b/m);
     for (const code of Object.values(EXIT)) expect(help.stdout).toMatch(new RegExp(`\\b${code}\\b`));
     expect(help.stdout).toContain('docs/troubleshooting.md');
+    // The page it points to explains each code.
+    const page = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/troubleshooting.md'), 'utf8');
+    for (const code of Object.values(EXIT)) expect(page).toMatch(new RegExp(`^\\| ${code} +\\| \\S`, 'm'));
   });
 });
 
