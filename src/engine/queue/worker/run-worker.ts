@@ -23,8 +23,6 @@ export interface WorkerOptions {
    * dies (kill -9, power cut), its file goes to another worker after 1-3 times this. Default 30 s.
    */
   lockSeconds?: number;
-  /** How long a worker whose output disk filled up takes no new file (default 60 s); then it tries again. */
-  diskFullPauseSeconds?: number;
   log: (line: string) => void;
 }
 
@@ -70,15 +68,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     log: options.log,
     onDiskFull() {
       if (diskFullPause || closing) return;
-      const seconds = options.diskFullPauseSeconds ?? DISK_FULL_PAUSE_SECONDS;
-      options.log(`the output disk is full: taking no new file for ${seconds} s, so that workers with room take them`);
+      options.log(`the output disk is full: taking no new file for ${DISK_FULL_PAUSE_SECONDS} s, so that workers with room take them`);
       // Files in progress (--concurrency above 1) go on; each one that also meets the full disk fails its try alike.
       void worker.pause(true);
       diskFullPause = setTimeout(() => {
         diskFullPause = undefined;
         options.log('taking files again');
         void worker.resume();
-      }, seconds * 1000);
+      }, DISK_FULL_PAUSE_SECONDS * 1000);
     },
   };
   const worker = new Worker(QUEUE_NAME, (job: Job, token?: string, signal?: AbortSignal) => runJob(job, token, signal, context), {
@@ -129,6 +126,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 }
 
+/** How long a worker whose output disk filled up takes no new file; then it tries again (space may be freed). */
 const DISK_FULL_PAUSE_SECONDS = 60;
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connect/i;
