@@ -1,15 +1,22 @@
+import { CommanderError } from 'commander';
 import { isSrError } from '../engine/errors.ts';
+import { EXIT } from './exit-codes.ts';
 
 /**
  * Runs a CLI action and turns errors into a message a person can act on. Stack traces only with --verbose.
- * Exit codes: 0 ok, 1 some work failed (set by the command), 2 the command itself could not run.
+ * Exit codes (exit-codes.ts): 0 ok, 1 some work failed (set by the command), 2 the command itself could not run.
  */
 export async function runGuarded(action: () => Promise<unknown>, verbose: boolean): Promise<void> {
   try {
     await action();
   } catch (error) {
+    // Commander has printed its own message (or the help, or the version, which exit 0).
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.COULD_NOT_RUN;
+      return;
+    }
     printError(error, verbose);
-    process.exitCode = 2;
+    process.exitCode = EXIT.COULD_NOT_RUN;
   }
 }
 

@@ -41,7 +41,8 @@ export function printSummary(summary: UpscaleJobSummary, resume: string): void {
     );
     if (summary.queue && summary.status === 'interrupted' && !summary.error)
       out(
-        `The workers go on with batch ${summary.queue.batch}; --resume follows it again (or: srstudio jobs status ${summary.queue.batch} --redis ${summary.queue.url}).`,
+        `The workers go on with batch ${summary.queue.batch}; --resume follows it again, here or from any machine with ` +
+          `srstudio upscale --queue ${summary.queue.url} --resume ${summary.queue.batch} (status: srstudio jobs status ${summary.queue.batch} --redis ${summary.queue.url}).`,
       );
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from './path-policy.ts';
+import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../engine/path-policy.ts';
 
 export interface BrowseEntry {
   name: string;

@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../engine/path-policy.ts';
 import type { EngineSupervisor } from '../engine-host/supervisor.ts';
 import { MAX_MESSAGE_BYTES } from '../shared/contract/index.ts';
 import { type AuthPolicy, allowedHostsFor, authorize, newToken, tokenCookie } from './auth.ts';
 import { browse } from './browse.ts';
-import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from './path-policy.ts';
 import { rendererFile, securityHeaders, sendFile, sendStatus } from './static-files.ts';
 import { relaySocket } from './ws-relay.ts';
 

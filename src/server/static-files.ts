@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
-import { confirmRealPath, resolveUnderRoots } from './path-policy.ts';
+import { confirmRealPath, resolveUnderRoots } from '../engine/path-policy.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -44,7 +44,7 @@ describe('CLI start-up', () => {
   it('--help of the program and of every command loads no engine package (they load when a command runs)', {
     timeout: 180_000,
   }, async () => {
-    const commands = [[], ['upscale'], ['eval'], ['train'], ['datasets'], ['serve'], ['models']];
+    const commands = [[], ['upscale'], ['eval'], ['train'], ['datasets'], ['serve'], ['models'], ['doctor']];
     const results = await Promise.all(commands.map((args) => help(args)));
     for (const [i, { stdout, loaded }] of results.entries()) {
       expect(stdout, `srstudio ${commands[i].join(' ')} --help`).toContain('Usage: srstudio');
@@ -52,7 +52,8 @@ describe('CLI start-up', () => {
       expect(loaded.filter(isHeavy)).toEqual([]);
     }
     const [top, upscale, evalHelp, train] = results.map((r) => r.stdout);
-    for (const name of ['upscale', 'eval', 'train', 'datasets', 'serve', 'models']) expect(top).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['upscale', 'eval', 'train', 'datasets', 'serve', 'models', 'doctor'])
+      expect(top).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     // Help texts spelled out without loading the engine still say what the engine accepts.
     for (const text of [upscale, evalHelp, train]) expect(text.replace(/\s+/g, ' ')).toContain(DEVICES.join('|'));
     expect(upscale).toContain(`(default: "${DEFAULT_NAME_TEMPLATE}")`);

@@ -8,6 +8,7 @@ import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts
 import { readJournal, runCli, startCli, waitForJournal } from '../helpers/jobs-cli.ts';
 import { listTree, makeJobsTempDir, touchFile } from '../helpers/jobs-fs.ts';
 import { NOBODY, nobodySkipNote, nobodyUnavailable } from '../helpers/nobody.ts';
+import { fullDiskSkipNote, fullDiskUnavailable, withFullDisk } from '../helpers/private-tmpfs.ts';
 
 /** Each test starts 1-3 CLI processes (tsx + ORT start-up), slow on a busy 2-core machine. */
 const CLI_TIMEOUT = 180_000;
@@ -184,26 +185,13 @@ describe('srstudio upscale (real CLI, child processes)', () => {
     CLI_TIMEOUT,
   );
 
-  it(
-    'stops when the disk is full (a real 1 MiB tmpfs), keeps the job resumable, and a resume with space finishes it',
+  it.skipIf(fullDiskUnavailable)(
+    `stops when the disk is full (a real 1 MiB tmpfs), keeps the job resumable, and a resume with space finishes it${fullDiskSkipNote}`,
     async () => {
       await writePhotos(at('in'), 8, { width: 200, height: 200 });
       fs.mkdirSync(at('out'));
-      // A private mount namespace: the tiny file system exists only for this child and vanishes with it. A user who is
-      // not root gets the right to mount there from a user namespace of its own.
-      const mountThenRun = [
-        'unshare',
-        ...(process.getuid?.() === 0 ? [] : ['--user', '--map-root-user']),
-        '--mount',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        `mount -t tmpfs -o size=1m tmpfs '${at('out')}' && exec "$@"`,
-        'sh',
-      ];
       const full = await runCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')], {
-        wrapper: mountThenRun,
+        wrapper: withFullDisk(at('out'), '1m'),
       });
 
       expect(full.code, full.stderr).toBe(1);

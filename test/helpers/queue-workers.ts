@@ -18,7 +18,7 @@ const running = new Set<WorkerProcess>();
 
 export function startWorkerProcess(
   url: string,
-  options: { stateDir: string; lockSeconds?: number; env?: NodeJS.ProcessEnv; extraArgs?: string[] },
+  options: { stateDir: string; lockSeconds?: number; env?: NodeJS.ProcessEnv; extraArgs?: string[]; wrapper?: string[] },
 ): WorkerProcess {
   const args = [
     'worker',
@@ -31,7 +31,7 @@ export function startWorkerProcess(
     ...(options.extraArgs ?? []),
   ];
   // One ORT thread each: two workers share this 2-core machine as two machines would not have to.
-  const { child, done } = startCli(args, { env: { SRSTUDIO_THREADS: '1', ...options.env } });
+  const { child, done } = startCli(args, { env: { SRSTUDIO_THREADS: '1', ...options.env }, wrapper: options.wrapper });
   let stderr = '';
   const waiters = new Set<() => void>();
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -2,26 +2,12 @@ import { isClean, resolveDegradation } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
 import { EVAL_SCALES, type EvalDegradation, type EvalMethod, interpolationMethod, isEvalScale } from '../../engine/eval/protocol.ts';
 import { type EvalImageResult, type EvalResult, runEval } from '../../engine/eval/run-eval.ts';
-import { isResizeKernel, RESIZE_KERNEL_NAMES } from '../../engine/imaging/resize-kernels.ts';
+import { isResizeKernel } from '../../engine/imaging/resize-kernels.ts';
 import type { Device } from '../../engine/models/execution-providers.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
-import { DEVICE_NAMES } from '../device-names.ts';
+import { shouldPrintNotice } from '../notices.ts';
 import { formatDb, printJson } from '../output.ts';
-
-export interface EvalCliOptions {
-  data: string;
-  scale: string;
-  method: string;
-  json?: boolean;
-  save?: string;
-  device?: string;
-  state?: string;
-  queue?: string;
-  attempts: string;
-  degrade?: string;
-  seed: string;
-  saveInputs?: string;
-}
+import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-options.ts';
 
 /** `srstudio eval`: scores one method on a folder; loaded only when the command runs. */
 export async function evalAction(opts: EvalCliOptions): Promise<void> {
@@ -85,27 +71,14 @@ async function resolveModelMethod(name: string, scale: number, opts: EvalCliOpti
     return await resolveModelEvalMethod(name, scale, {
       stateDir: opts.state === undefined ? undefined : resolveStateDir(opts.state),
       device: opts.device as Device | undefined,
-      onNotice: (message) => process.stderr.write(`srstudio: ${message}\n`),
+      onNotice: (message) => {
+        if (shouldPrintNotice(message)) process.stderr.write(`srstudio: ${message}\n`);
+      },
     });
   } catch (error) {
     if (isSrError(error) && error.code === 'UNKNOWN_MODEL') throw unknownMethod(name, error);
     throw error;
   }
-}
-
-export function checkDevice(device: string | undefined): void {
-  if (device !== undefined && !(DEVICE_NAMES as readonly string[]).includes(device)) {
-    throw new SrError('BAD_ARGUMENT', `Unknown --device "${device}"`, `Use ${DEVICE_NAMES.join(', ')}.`);
-  }
-}
-
-/** "magic" is more likely a typo of a method than a missing model: the error lists both kinds. */
-export function unknownMethod(name: string, error: SrError): SrError {
-  return new SrError(
-    'UNKNOWN_METHOD',
-    `Unknown method "${name}"`,
-    `Interpolation: ${RESIZE_KERNEL_NAMES.join(', ')}. ${error.hint ?? ''}`.trim(),
-  );
 }
 
 const NAME_WIDTH = 24;

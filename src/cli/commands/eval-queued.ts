@@ -11,7 +11,7 @@ import { describeModel } from '../../engine/queue/model-transport.ts';
 import { parseRedisUrl } from '../../engine/queue/redis-target.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { parsePositive } from '../parse-number.ts';
-import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-action.ts';
+import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-options.ts';
 
 /** `srstudio eval --queue URL`: the same evaluation, scored image by image by queue workers. */
 export async function runEvalOnQueue(

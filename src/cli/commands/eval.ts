@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EVAL_SCALES } from '../../engine/eval/protocol.ts';
 import { RESIZE_KERNEL_NAMES } from '../../engine/imaging/resize-kernels.ts';
 import { DEVICE_NAMES } from '../device-names.ts';
-import type { EvalCliOptions } from './eval-action.ts';
+import type { EvalCliOptions } from './eval-options.ts';
 
 export function registerEvalCommand(program: Command): void {
   program

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBenchCommand } from './bench.ts';
 import { registerDatasetsCommand } from './datasets.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerJobsCommand } from './jobs.ts';
 import { registerModelsCommand } from './models.ts';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerServeCommand(program);
   registerModelsCommand(program);
   registerBenchCommand(program);
+  registerDoctorCommand(program);
 }

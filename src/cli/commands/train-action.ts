@@ -8,6 +8,7 @@ import type { TrainEvent } from '../../engine/training/events.ts';
 import { DEFAULT_CONFIG, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/training/trainer.ts';
 import { resolveWarmStart } from '../../engine/training/warm-start.ts';
+import { shouldPrintNotice } from '../notices.ts';
 import { formatDb, printJson } from '../output.ts';
 
 export interface TrainCliOptions {
@@ -53,6 +54,7 @@ export async function trainAction(opts: TrainCliOptions): Promise<void> {
     new RunsRepo(store).markRunningAsInterrupted();
     // Notices (skipped images, device fallbacks) reach stderr in every mode; on a terminal the progress line shows them.
     const onEvent = (e: TrainEvent) => {
+      if (e.type === 'notice' && !shouldPrintNotice(e.message)) return;
       if (e.type === 'notice' && !progress.enabled) process.stderr.write(`note: ${e.message}\n`);
       progress.update(e);
     };

@@ -8,11 +8,12 @@ import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
 import { DEFAULT_NAME_TEMPLATE, type ExistingPolicy, FormatChoice, type UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../engine/models/execution-providers.ts';
 import type { QueueChoice } from '../../engine/queue/dispatch/queued-upscale.ts';
-import { JobsRepo } from '../../engine/store/jobs-repo.ts';
+import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
-import { openStore } from '../../engine/store/store.ts';
+import { openStore, type Store } from '../../engine/store/store.ts';
 import { PRECISIONS } from '../../shared/model-meta.ts';
 import { defaultOutputFolder } from '../default-output.ts';
+import { shouldPrintNotice } from '../notices.ts';
 import { printJson } from '../output.ts';
 import { parsePositive } from '../parse-number.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
@@ -52,13 +53,16 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
 
   const stateDir = resolveStateDir(opts.state);
   const store = openStore(stateDir);
-  if (recalled && request) {
-    try {
+  try {
+    // With --queue, --resume N is batch N on that queue (as printed when it was queued): followed from any machine
+    // that sees the queue and the files, by the job here that follows it, or a new one made from its plan in Redis.
+    if (queue && typeof resume === 'number') resume = (await adoptBatch(store, queue, resume)).id;
+    if (recalled && request) {
       resume = findResumableJobFor(new JobsRepo(store), resume === 'latest' ? undefined : resume, parseUpscaleRequest(request));
-    } catch (error) {
-      store.close();
-      throw error;
     }
+  } catch (error) {
+    store.close();
+    throw error;
   }
   const controller = new AbortController();
   const bar = process.stderr.isTTY && !opts.json ? new UpscaleProgressBar() : undefined;
@@ -98,7 +102,8 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
       onEvent: (event) => {
         if (event.type === 'job-start') jobId = event.jobId;
         if (event.type === 'job-start' && event.queue) process.stderr.write(`${queuedLine(event)}\n`);
-        if (event.type === 'notice' && !opts.json) process.stderr.write(`${bar ? '\n' : ''}note: ${event.message}\n`);
+        if (event.type === 'notice' && !opts.json && shouldPrintNotice(event.message))
+          process.stderr.write(`${bar ? '\n' : ''}note: ${event.message}\n`);
         bar?.handle(event);
         if (!bar && !opts.json) logEvent(event);
       },
@@ -128,6 +133,12 @@ function exitCodeFor(summary: UpscaleJobSummary, signalName: NodeJS.Signals | un
 
 function exitCodeForSignal(name: NodeJS.Signals): number {
   return name === 'SIGTERM' ? 143 : 130;
+}
+
+/** The queue's code (BullMQ, ioredis) loads only for a batch that uses it. */
+async function adoptBatch(store: Store, queue: QueueChoice, batch: number): Promise<JobRecord> {
+  const { adoptQueuedBatch } = await import('../../engine/queue/dispatch/adopt-batch.ts');
+  return adoptQueuedBatch(new JobsRepo(store), queue.target, batch, store.dir);
 }
 
 /** The queue is parsed here but its code (BullMQ, ioredis) loads only now, for a batch that uses it. */

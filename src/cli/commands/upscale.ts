@@ -46,7 +46,10 @@ export function registerUpscaleCommand(program: Command): void {
       '--strength <s>',
       'photo models: how much to clean up, 0 (keep grain and texture: the clean model) to 1 (remove blocks and noise; default)',
     )
-    .option('--resume [jobId]', 'continue the latest unfinished batch, or the given job, with its original settings')
+    .option(
+      '--resume [jobId]',
+      'continue the latest unfinished batch, or the given job, with its original settings; with --queue, the given number is the batch on that queue, followed from any machine',
+    )
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
     .option('--json', 'print one JSON document with the result')
     // The engine (onnxruntime, sharp, SQLite) loads only when the command runs, so `--help` stays fast.

@@ -69,11 +69,12 @@ export function createUpscaleJob(
   });
   if (plan.conflicts.length > 0) throw outputExistsError(plan.conflicts);
 
-  type Row = { input: string; output: string | null; status: 'pending' | 'skipped' | 'failed'; reason: string | null; error?: string };
-  const rows: Row[] = [
-    ...plan.items.map((i): Row => ({ input: i.input, output: i.output, status: i.status, reason: i.reason ?? null })),
-    ...discovery.skipped.map((s): Row => ({ input: s.input, output: null, status: 'skipped', reason: s.reason })),
-    ...discovery.failed.map((f): Row => ({ input: f.input, output: null, status: 'failed', reason: f.error.code, error: f.error.message })),
+  const rows: PlannedRow[] = [
+    ...plan.items.map((i): PlannedRow => ({ input: i.input, output: i.output, status: i.status, reason: i.reason ?? null })),
+    ...discovery.skipped.map((s): PlannedRow => ({ input: s.input, output: null, status: 'skipped', reason: s.reason })),
+    ...discovery.failed.map(
+      (f): PlannedRow => ({ input: f.input, output: null, status: 'failed', reason: f.error.code, error: f.error.message }),
+    ),
   ];
   rows.sort((a, b) => compareText(a.input, b.input));
 
@@ -83,7 +84,29 @@ export function createUpscaleJob(
     model: { id: model.meta.id, path: model.path },
     ...(options.queue ? { queue: options.queue } : {}),
   };
-  // One transaction: another process (a job queue) never sees the job without its items.
+  return journalUpscaleJob(jobs, params, rows, options);
+}
+
+/** One input of a planned batch, as the journal gets it: its output path, or why it is skipped or failed already. */
+export interface PlannedRow {
+  input: string;
+  output: string | null;
+  status: 'pending' | 'skipped' | 'failed';
+  reason: string | null;
+  error?: string | null;
+}
+
+/**
+ * Writes a planned batch to the journal, in the rows' order (their seq): the job and all its rows in one
+ * transaction, so another process (a job queue) never sees the job without its items; with `claim`, already
+ * 'running' in this process.
+ */
+export function journalUpscaleJob(
+  jobs: JobsRepo,
+  params: UpscaleJobParams,
+  rows: readonly PlannedRow[],
+  options: { claim?: boolean } = {},
+): JobRecord {
   return jobs.atomically(() => {
     const job = jobs.create('upscale', params);
     jobs.addItems(
@@ -91,7 +114,7 @@ export function createUpscaleJob(
       rows.map(({ input, output, status, reason }) => ({ input, output, status, reason })),
     );
     // addItems has no error column; failed rows get their message in a second step.
-    const failedMessages = new Map(rows.filter((r) => r.error !== undefined).map((r) => [r.input, r.error as string]));
+    const failedMessages = new Map(rows.filter((r) => r.error != null).map((r) => [r.input, r.error as string]));
     for (const item of jobs.items(job.id, 'failed')) {
       const message = failedMessages.get(item.input);
       if (message !== undefined) jobs.markItem(item.id, 'failed', { error: message });

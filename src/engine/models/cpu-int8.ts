@@ -14,12 +14,36 @@ export function hasInt8DotProduct(
   // Every Apple Silicon core has the ARMv8.4 dot product; macOS has no /proc/cpuinfo to ask.
   if (platform === 'darwin') return arch === 'arm64';
   // Elsewhere without /proc/cpuinfo (Windows): not known, so `auto` stays float32 and `--precision int8` still works.
-  if (platform !== 'linux' || !cpuinfo) return false;
+  const features = cpuFeatures(cpuinfo, platform);
+  if (!features) return false;
+  return arch === 'arm64' ? features.armDotProduct : features.vnni;
+}
+
+/** The CPU features that decide how fast int8 runs, as `srstudio doctor` reports them. */
+export interface CpuFeatures {
+  /** AVX-512 Foundation (x86). */
+  avx512: boolean;
+  /** AVX-512 VNNI or AVX-VNNI (x86): int8 dot products. */
+  vnni: boolean;
+  /** The ARM dot-product extension (asimddp). */
+  armDotProduct: boolean;
+}
+
+/** From the flags of /proc/cpuinfo (Linux); undefined where there is none to read, for the caller to say 'unknown'. */
+export function cpuFeatures(
+  cpuinfo: string | undefined = readCpuinfo(),
+  platform: NodeJS.Platform = process.platform,
+): CpuFeatures | undefined {
+  if (platform !== 'linux' || !cpuinfo) return undefined;
   const flags = new Set(
     cpuinfo
       .split('\n')
       .filter((line) => /^(flags|Features)\s*:/.test(line))
       .flatMap((line) => line.split(':')[1].trim().split(/\s+/)),
   );
-  return arch === 'arm64' ? flags.has('asimddp') : flags.has('avx512_vnni') || flags.has('avx_vnni');
+  return {
+    avx512: flags.has('avx512f'),
+    vnni: flags.has('avx512_vnni') || flags.has('avx_vnni'),
+    armDotProduct: flags.has('asimddp'),
+  };
 }

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import { computeThreads } from './cpu-cores.ts';
+import { cpuFallbackNotice } from './cpu-fallback-notice.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
 import { WorkerSession } from './worker-session.ts';
 
@@ -114,7 +115,7 @@ export async function openSession(
   }
   const session = await cached(model, source, 'cpu', threads);
   autoResolved.set(source, 'cpu');
-  options.onNotice?.(`Running on the CPU: ${reason}.${gpu ? ` ${providerHint(gpu)}` : ''}`);
+  options.onNotice?.(cpuFallbackNotice('Running', reason, gpu && providerHint(gpu)));
   return session;
 }
 

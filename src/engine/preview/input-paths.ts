@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { IMAGE_EXTENSIONS, resolveUnderRoots } from '../../server/path-policy.ts';
 import { SrError } from '../errors.ts';
+import { IMAGE_EXTENSIONS, resolveUnderRoots } from '../path-policy.ts';
 
 /**
- * The host's path rules for preview inputs and exports, reusing the UI's path policy (src/server/path-policy.ts):
+ * The host's path rules for preview inputs and exports, reusing the UI's path policy (../path-policy.ts):
  * absolute, no `..`, no NUL, an image file type. The engine host has no allowed-roots list (the user picks any
  * photo), so the root is the path's own filesystem root; what the UI may *load* back is restricted by main/serve.
  */

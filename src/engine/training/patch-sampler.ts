@@ -1,15 +1,12 @@
 import { SrError } from '../errors.ts';
 import { Rng, Stream } from '../seeded-random.ts';
+import type { BytePlane } from './byte-plane.ts';
 import { dihedralMaps, TRANSFORM_COUNT } from './dihedral.ts';
 import { inputFactor, type PatchGeometry } from './patch-geometry.ts';
 import { type PatchPosition, TextureCells } from './texture-cells.ts';
 
-/** An 8-bit plane: every training plane is uint8 after the protocol's rounding, so caching bytes costs 1/4 of floats. */
-export interface BytePlane {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
+// In its own file so that texture-cells.ts can use it without importing this one (which imports texture-cells.ts).
+export type { BytePlane } from './byte-plane.ts';
 
 /** One training image, decoded and degraded once: HR Y (label) and the network's input plane (LR or pre-upsampled). */
 export interface TrainingPair {

@@ -1,6 +1,6 @@
 import type { Rng } from '../seeded-random.ts';
+import type { BytePlane } from './byte-plane.ts';
 import { inputFactor, type PatchGeometry } from './patch-geometry.ts';
-import type { BytePlane } from './patch-sampler.ts';
 
 /**
  * Texture-weighted patch positions. A flat patch of sky teaches a residual SR network next to nothing (its label is

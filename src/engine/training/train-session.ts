@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import { computeThreads } from '../models/cpu-cores.ts';
+import { cpuFallbackNotice } from '../models/cpu-fallback-notice.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from '../models/execution-providers.ts';
 
 /**
@@ -43,6 +44,6 @@ export async function openTrainSession(
       reason = (error as Error).message.split('\n')[0];
     }
   }
-  onNotice?.(`Training on the CPU: ${reason}.${gpu ? ` ${providerHint(gpu)}` : ''}`);
+  onNotice?.(cpuFallbackNotice('Training', reason, gpu && providerHint(gpu)));
   return { session: await create('cpu'), provider: 'cpu' };
 }

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { protocol } from 'electron';
-import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../../server/path-policy.ts';
+import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../../engine/path-policy.ts';
 import { contentTypeOf } from '../../server/static-files.ts';
 import type { AllowedRoots } from '../allowed-roots.ts';
 
 /**
  * `srs-image://local/?path=/abs/file.png`: image files, only under the allowed roots, checked lexically and then with
- * symlinks resolved (see src/server/path-policy.ts, which has the tests). Pixels reach the page as files, never JSON.
+ * symlinks resolved (see src/engine/path-policy.ts, which has the tests). Pixels reach the page as files, never JSON.
  */
 export function serveImageProtocol(roots: AllowedRoots): void {
   protocol.handle('srs-image', async (request) => {

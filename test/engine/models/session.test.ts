@@ -3,6 +3,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { computeThreads, physicalCoreCount } from '../../../src/engine/models/cpu-cores.ts';
+import { isCpuFallbackNotice } from '../../../src/engine/models/cpu-fallback-notice.ts';
 import { providerUnavailableReason } from '../../../src/engine/models/execution-providers.ts';
 import { openSession, releaseSessions } from '../../../src/engine/models/session.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
@@ -34,6 +35,8 @@ describe('execution providers', () => {
       expect(first.provider).toBe('cpu');
       expect(notices).toHaveLength(1);
       expect(notices[0]).toMatch(/Running on the CPU: .*CUDA/);
+      // The CLI recognises it by this (to show it once per machine), so the two must agree.
+      expect(isCpuFallbackNotice(notices[0])).toBe(true);
       expect(notices[0]).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js');
     } else {
       expect(notices.length).toBeLessThanOrEqual(1);

@@ -9,8 +9,8 @@ import { readOutcomes } from '../batch-outcomes.ts';
 import { parseFailureReason } from '../failure-reason.ts';
 import { FileProgress, type UpscaleFileJob } from '../file-jobs.ts';
 import { describeModel, publishModel } from '../model-transport.ts';
-import { fileJobId, JOB_NAMES, parseFileJobId } from '../queue-names.ts';
-import { enqueueFiles, removeUnstarted } from './enqueue.ts';
+import { JOB_NAMES, parseFileJobId } from '../queue-names.ts';
+import { enqueueFiles, removeFiles, removeUnstarted } from './enqueue.ts';
 import { JournalMirror } from './journal-mirror.ts';
 import type { QueueLink } from './queue-link.ts';
 
@@ -44,15 +44,23 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
   const all = jobs.items(jobId);
   const mirror = new JournalMirror(jobs, jobId, all, emit, options.progressIntervalMs ?? 250);
   const manifest = await loadOrPlanManifest(options, all);
-  /** Reads the state of every open file once: outcomes missed while away are applied, lost jobs are added again. */
+  /**
+   * Reads the state of every open file once: outcomes missed while away are applied, lost jobs are added again, and
+   * files that failed for a full disk while nobody followed the batch are tried anew (the disk is the workers', not
+   * the file's fault: space may be back, or other workers have room); a full disk seen live stops the batch instead.
+   */
   const catchUp = async (): Promise<void> => {
     const missing: number[] = [];
+    const diskFull: number[] = [];
     for (const [seq, outcome] of await readOutcomes(link.queue, batch, [...mirror.open.keys()])) {
+      const failure = outcome.state === 'failed' ? parseFailureReason(outcome.reason) : undefined;
       if (outcome.state === 'done') mirror.done(seq, outcome.result);
-      else if (outcome.state === 'failed') mirror.failed(seq, parseFailureReason(outcome.reason));
+      else if (failure?.code === 'DISK_FULL') diskFull.push(seq);
+      else if (failure) mirror.failed(seq, failure);
       else if (outcome.state === 'missing') missing.push(seq);
     }
-    await enqueueFiles(link.queue, batch, options.attempts, fileJobs(manifest, missing));
+    await removeFiles(link.queue, batch, diskFull);
+    await enqueueFiles(link.queue, batch, options.attempts, fileJobs(manifest, [...missing, ...diskFull]));
   };
 
   emit({
@@ -126,12 +134,12 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
 
 /**
  * What leaves the queue when the batch stops early. A cancel takes out the files no worker started; a full disk
- * also takes out the file that failed on it, so a resume (after space is freed) adds it again. An interrupt (Ctrl-C,
+ * also takes out the files that failed on it, so a resume (after space is freed) adds them again. An interrupt (Ctrl-C,
  * the engine shutting down) takes out nothing: the workers go on, and a resume catches up with them.
  */
 async function leaveQueue(options: DispatchUpscaleOptions, mirror: JournalMirror): Promise<void> {
   const stop = mirror.stopped;
-  if (stop?.kind === 'disk-full') await options.link.queue.remove(fileJobId(options.batch, stop.seq));
+  await removeFiles(options.link.queue, options.batch, mirror.diskFull);
   if (stop?.kind === 'disk-full' || (stop?.kind === 'aborted' && options.abortStatus === 'cancelled')) {
     await removeUnstarted(options.link.queue, options.batch, [...mirror.open.keys()]);
   }

@@ -33,6 +33,13 @@ function fileJobOptions(batch: number, seq: number, attempts: number): JobsOptio
   };
 }
 
+/** Takes finished or waiting files out of the queue, so that `enqueueFiles` adds them anew (a file being worked on stays). */
+export async function removeFiles(queue: Queue, batch: number, seqs: readonly number[]): Promise<void> {
+  for (let start = 0; start < seqs.length; start += CHUNK) {
+    await Promise.all(seqs.slice(start, start + CHUNK).map((seq) => queue.remove(fileJobId(batch, seq))));
+  }
+}
+
 /**
  * Takes a batch's files that no worker has started out of the queue (a cancel); files being worked on finish.
  * Returns how many were removed. A later resume adds them again.

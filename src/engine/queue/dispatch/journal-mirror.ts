@@ -5,7 +5,7 @@ import { UpscaleFileResult } from '../file-jobs.ts';
 import { FleetMeter } from './fleet-meter.ts';
 
 /** Why a batch stopped being followed before all its files were reported. */
-export type MirrorStop = { kind: 'aborted' } | { kind: 'disk-full'; error: ItemError; seq: number };
+export type MirrorStop = { kind: 'aborted' } | { kind: 'disk-full'; error: ItemError };
 
 /**
  * What the workers report about a batch's files, applied to this machine's journal and told as the same events a
@@ -19,6 +19,8 @@ export class JournalMirror {
   /** Resolves when every file is reported, or the batch stops being followed (`stop`). */
   readonly settled: Promise<void>;
   stopped: MirrorStop | undefined;
+  /** Files that failed for a full disk: pending again here, to be taken out of the queue so that a resume adds them anew. */
+  readonly diskFull: number[] = [];
   private writtenMp = 0;
   private lastWorkers = Number.NEGATIVE_INFINITY;
   private readonly counts = { ok: 0, failed: 0, skipped: 0 };
@@ -95,7 +97,8 @@ export class JournalMirror {
     if (error.code === 'DISK_FULL') {
       // Every next file would fail the same way: this one stays to do, and the batch stops, resumable once space is freed.
       this.jobs.markItem(item.id, 'pending');
-      this.stop({ kind: 'disk-full', error, seq });
+      this.diskFull.push(seq);
+      this.stop({ kind: 'disk-full', error });
       return;
     }
     this.jobs.markItem(item.id, 'failed', { error: error.message, reason: error.code });

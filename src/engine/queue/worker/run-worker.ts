@@ -59,11 +59,24 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (lost) options.log(`reconnected to ${options.target.display}`);
     lost = false;
   });
+  let closing: Promise<void> | undefined;
+  let diskFullPause: NodeJS.Timeout | undefined;
   const context: WorkerContext = {
     name,
     models: new ModelCache(path.join(options.stateDir, 'queue-models'), redis, options.stateDir),
     device: options.device,
     log: options.log,
+    onDiskFull() {
+      if (diskFullPause || closing) return;
+      options.log(`the output disk is full: taking no new file for ${DISK_FULL_PAUSE_SECONDS} s, so that workers with room take them`);
+      // Files in progress (--concurrency above 1) go on; each one that also meets the full disk fails its try alike.
+      void worker.pause(true);
+      diskFullPause = setTimeout(() => {
+        diskFullPause = undefined;
+        options.log('taking files again');
+        void worker.resume();
+      }, DISK_FULL_PAUSE_SECONDS * 1000);
+    },
   };
   const worker = new Worker(QUEUE_NAME, (job: Job, token?: string, signal?: AbortSignal) => runJob(job, token, signal, context), {
     connection: redisOptions(options.target, { reconnect: true }),
@@ -83,22 +96,38 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const running = worker.run();
   await worker.waitUntilReady();
 
-  let closing: Promise<void> | undefined;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
   const close = (): Promise<void> => {
+    clearTimeout(diskFullPause);
     closing ??= worker.close().finally(() => {
       redis.disconnect();
+      markClosed();
     });
     return closing;
   };
+  // The run loop ends when the worker closes or fails, and also when a disk-full pause finds it idle: BullMQ starts
+  // it again on resume, so only the other two close the worker.
+  running.then(
+    () => {
+      if (!worker.isPaused()) void close();
+    },
+    () => void close(),
+  );
   return {
     name,
     stop(mode) {
       if (mode === 'hand-back') worker.cancelAllJobs('hand-back');
       return close();
     },
-    closed: running.then(close, close),
+    closed,
   };
 }
+
+/** How long a worker whose output disk filled up takes no new file; then it tries again (space may be freed). */
+const DISK_FULL_PAUSE_SECONDS = 60;
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connect/i;
 

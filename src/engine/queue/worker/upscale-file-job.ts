@@ -48,6 +48,8 @@ export async function runUpscaleFileJob(
     }
     const itemError = toItemError(error);
     context.log(`failed ${data.input} (try ${attempt}): ${itemError.message}`);
+    // Nothing of the file stays on the full disk: the encoder's temp file is removed before the error reaches here.
+    if (itemError.code === 'DISK_FULL') context.onDiskFull();
     throw failedFileError(itemError);
   }
   const seconds = (performance.now() - startedAt) / 1000;

@@ -12,6 +12,11 @@ export interface WorkerContext {
   /** The worker's --device; a batch's own device applies only when the worker was given none. */
   device?: Device;
   log: (line: string) => void;
+  /**
+   * A file failed because this machine's output disk is full: the worker takes no new file for a while, so that the
+   * file's next try, and the rest of the batch, go to workers whose disks have room.
+   */
+  onDiskFull: () => void;
 }
 
 /** A job's data, checked: one written by another SR Studio version fails at once, without retries. */

@@ -1,4 +1,4 @@
-import type { ArchSpec, ParamSpec } from '../architectures.ts';
+import type { ArchSpec, ParamSpec } from '../arch-spec.ts';
 
 /**
  * An architecture as a flat list of layers. The training graph, the gradient graph and the exported inference

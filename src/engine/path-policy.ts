@@ -4,7 +4,8 @@ import nodePath from 'node:path';
  * Which files the UI may load by path: only files under folders the user picked (or the engine's own store).
  * Pure and lexical, so it is easy to test on both POSIX and Windows rules; callers that touch the disk follow up with
  * `confirmRealPath` so a symlink inside a root cannot point outside it.
- * Used by the Electron image protocol (src/main) and by `srstudio serve`.
+ * Used by the Electron image protocol (src/main), by `srstudio serve` (src/server) and by the preview's input checks
+ * (src/engine/preview); it lives in the engine, the lowest of the three, so that no arrow points up the stack.
  */
 export type PathApi = Pick<typeof nodePath.posix, 'isAbsolute' | 'normalize' | 'relative' | 'resolve' | 'sep'>;
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../../src/server/path-policy.ts';
+import { confirmRealPath, IMAGE_EXTENSIONS, resolveUnderRoots } from '../../src/engine/path-policy.ts';
 
 const roots = ['/home/ann/Pictures', '/data/sets/t91'];
 
