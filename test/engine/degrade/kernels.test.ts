@@ -55,7 +55,7 @@ describe('blur kernels', () => {
   it('a generalized Gaussian with β = 1 is the Gaussian; β > 1 has a flat top and light tails, β < 1 heavy tails', () => {
     const gaussian = buildKernel({ ...base, sigmaX: 2, sigmaY: 2, radius: 5 });
     const same = buildKernel({ ...base, sigmaX: 2, sigmaY: 2, family: 'generalized', beta: 1, radius: 5 });
-    same.weights.forEach((w, i) => expect(w).toBeCloseTo(gaussian.weights[i], 7));
+    for (const [i, w] of same.weights.entries()) expect(w).toBeCloseTo(gaussian.weights[i], 7);
     const centre = 5 * 11 + 5;
     const ratio = (k: { weights: Float32Array }, dx: number) => k.weights[centre + dx] / k.weights[centre];
     const flat = buildKernel({ ...base, sigmaX: 2, sigmaY: 2, family: 'generalized', beta: 3, radius: 5 });
