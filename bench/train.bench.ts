@@ -3,7 +3,7 @@
  * trainer's StepRunner) against PyTorch autograd + Adam on the same architecture, batch and patch size, in the
  * same run (the machine is noisy, so only the ratio measured side by side means anything).
  *
- *   npm run bench:train [-- --steps 10] [--rounds 2]
+ *   npm run bench:train [-- --steps 10] [--rounds 2] [--degrade-only] [--batches 8]
  *
  * Cases: SRCNN 9-1-5 and 9-5-5 (×3, batch 64, 33×33 upsampled patches) and FSRCNN ×3 (batch 64, 11×11 LR
  * patches = 33×33 HR). PyTorch is Debian's /usr/bin/python3 with python3-torch; without it, that column is skipped.
@@ -21,6 +21,7 @@ import { layersOf } from '../src/engine/training/graph/layers.ts';
 import { lrMultipliers } from '../src/engine/training/lr-multipliers.ts';
 import { StepRunner } from '../src/engine/training/step-runner.ts';
 import { openTrainSession } from '../src/engine/training/train-session.ts';
+import { benchDegradeCost } from './degrade-cost.ts';
 import { describePeak, forwardFlops, measurePeak, percentOfPeak } from './peak.ts';
 
 const BATCH = 64;
@@ -82,6 +83,11 @@ function torchAvailable(): string | undefined {
   return undefined;
 }
 
+if (process.argv.includes('--degrade-only')) {
+  await benchDegradeCost(flag('--batches', 8));
+  process.exit(0);
+}
+
 const missingTorch = torchAvailable();
 console.log(
   `bench:train — batch ${BATCH}, ${PATCH}×${PATCH} HR patches, ×${SCALE}, ${STEPS} timed steps, best of ${ROUNDS} rounds, ${THREADS} threads`,
@@ -124,3 +130,5 @@ for (const c of CASES) {
     }`,
   );
 }
+
+await benchDegradeCost(flag('--batches', 8));
