@@ -1,4 +1,7 @@
-/** Scores from `srstudio eval --json` files, keyed like the trainer's validation score ("set5-x3"), for the ship scripts. */
+/**
+ * Scores from `srstudio eval --json` files, keyed like the trainer's validation score ("set5-x3"), for the ship scripts;
+ * an evaluation on degraded inputs (`eval --degrade photo --seed 1`) is keyed "set5-photo-seed1-x3".
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelMeta } from '../src/shared/model-meta.ts';
@@ -6,6 +9,7 @@ import type { ModelMeta } from '../src/shared/model-meta.ts';
 interface EvalJson {
   scale: number;
   data: string;
+  degradation?: { name: string; seed: number } | null;
   mean: { psnr: number | null; ssim: number };
 }
 
@@ -20,7 +24,8 @@ export function scoresFromEval(
   for (const file of files) {
     const result = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
     if (result.scale !== scale) fail(`${file} measured ×${result.scale}, not ×${scale}`);
-    scores[`${path.basename(result.data).toLowerCase()}-x${scale}`] = { psnr: result.mean.psnr, ssim: result.mean.ssim };
+    const degraded = result.degradation ? `-${result.degradation.name}-seed${result.degradation.seed}` : '';
+    scores[`${path.basename(result.data).toLowerCase()}${degraded}-x${scale}`] = { psnr: result.mean.psnr, ssim: result.mean.ssim };
   }
   return scores;
 }

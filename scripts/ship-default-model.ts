@@ -50,7 +50,11 @@ const scores = scoresFromEval(values.eval ?? [], scale, source.scores, fail);
 
 const id = values.id ?? `srcnn-x${scale}`;
 /** The family's name as the papers write it: 'srcnn-9-1-5-same-res' → 'SRCNN', 'fsrcnn-56-12-4-res-x2' → 'FSRCNN'. */
-const family = source.architecture.split('-')[0].toUpperCase();
+const architecture = source.architecture.split('-')[0].toUpperCase();
+/** A model trained on real-photo degradations is named for them: "FSRCNN for photos". */
+const family = source.degradation
+  ? `${architecture} for ${source.degradation.name === 'photo' ? 'photos' : `'${source.degradation.name}' photos`}`
+  : architecture;
 const where = values.run ? ` (run ${values.run}${values.state ? ` in ${values.state}` : ''})` : '';
 const meta: ModelMeta = {
   ...source,

@@ -9,10 +9,13 @@
 #   scripts/train-defaults.sh train-best N        # start the ×N FSRCNN run (PReLU, as in the paper)
 #   scripts/train-defaults.sh train-relu N PARENT # fine-tune a trained ×N FSRCNN (PARENT: its .onnx) into the shipped
 #                                                 # ReLU form, whose activations fuse into the convolutions (int8 too)
+#   scripts/train-defaults.sh train-photo N       # start the ×N photo model run: fsrcnn-xN fine-tuned on the 'photo' degradations
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
 #   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
 #   scripts/train-defaults.sh ship-best N RUN     # FSRCNN run RUN's best model → resources/models/fsrcnn-xN.onnx, scored likewise
-#   scripts/train-defaults.sh ship-int8 FAMILY N  # int8 variant of FAMILY-xN (srcnn|fsrcnn) → resources/models/FAMILY-xN-int8.onnx,
+#   scripts/train-defaults.sh ship-photo N RUN    # photo run RUN's best model → resources/models/photo-xN.onnx, scored on Set5/Set14:
+#                                                 # clean, degraded by 'photo' (seed 1) and by docs/recipes/camera-check.json (seed 1)
+#   scripts/train-defaults.sh ship-int8 FAMILY N  # int8 variant of FAMILY-xN (srcnn|fsrcnn|photo) → resources/models/FAMILY-xN-int8.onnx,
 #                                                 # calibrated and scored on the dataset's val split, then both scored on Set5/Set14
 #
 # Rules: train on T91 + BSD200 only. Set5 and Set14 are never trained on and never used to pick a checkpoint: the
@@ -104,6 +107,18 @@ case "${1:-}" in
       --steps 6000 --batch 64 --patch "$patch" --lr 3e-4 --schedule cosine --seed 1 \
       --val-every 250 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
     ;;
+  train-photo)
+    scale="${2:?usage: train-photo N}"
+    id="$(dataset_id)"
+    [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
+    # The bundled clean FSRCNN fine-tuned on the 'photo' degradations (docs/degradation.md), so that the two share an
+    # architecture and lineage: restoration strength blends their weights. 48×48 LR patches at ×2, 32×32 at ×4 (a
+    # JPEG block needs context around it), batch 16, a tenth of the clean model's first learning rate... then cosine.
+    patch=$((scale == 2 ? 96 : 32 * scale))
+    "${TRAIN[@]}" --arch fsrcnn-56-32-4-res-relu --scale "$scale" --init "resources/models/fsrcnn-x$scale.onnx" \
+      --data "dataset:$id" --val "dataset:$id" --degrade photo --steps 12000 --batch 16 --patch "$patch" --lr 5e-4 \
+      --schedule cosine --seed 1 --val-every 500 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
+    ;;
   resume)
     run="${2:?usage: resume RUN [STEPS]}"
     "${TRAIN[@]}" --resume "$run" ${3:+--steps "$3"} --json "${STATE_ARGS[@]}"
@@ -126,9 +141,29 @@ case "${1:-}" in
     done
     "${ship[@]}" --eval "$scores/set5.json" --eval "$scores/set14.json"
     ;;
+  ship-photo)
+    scale="${2:?usage: ship-photo N RUN}"
+    run="${3:?usage: ship-photo N RUN}"
+    model="$(ls "$STATE_DIR"/models/run-"$run"-*.onnx | head -n 1)"
+    out="resources/models/photo-x$scale.onnx"
+    scores="$(mktemp -d)"
+    trap 'rm -rf "$scores"' EXIT
+    cp "$model" "$scores/model.onnx"
+    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "photo-x$scale" --run "$run" --state "$STATE_DIR")
+    "${ship[@]}"
+    evals=()
+    for set in set5 set14; do
+      for degrade in clean photo docs/recipes/camera-check.json; do
+        file="$scores/$set-$(basename "$degrade" .json).json"
+        "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$out" --degrade "$degrade" --seed 1 --device cpu --json >"$file"
+        evals+=(--eval "$file")
+      done
+    done
+    "${ship[@]}" "${evals[@]}"
+    ;;
   ship-int8)
-    family="${2:?usage: ship-int8 srcnn|fsrcnn N}"
-    scale="${3:?usage: ship-int8 srcnn|fsrcnn N}"
+    family="${2:?usage: ship-int8 srcnn|fsrcnn|photo N}"
+    scale="${3:?usage: ship-int8 srcnn|fsrcnn|photo N}"
     id="$(dataset_id)"
     [[ -n "$id" ]] || { echo "run '$0 dataset' first" >&2; exit 2; }
     parent="resources/models/$family-x$scale.onnx"
@@ -139,21 +174,27 @@ case "${1:-}" in
     # against the parent, by `models quantize` itself.
     "${SRSTUDIO[@]}" models quantize "$parent" --calibrate "dataset:$id" --id "$family-x$scale-int8" --out "$work/model.onnx" \
       --json "${STATE_ARGS[@]}" >"$work/quantize.json"
+    # A photo model is judged where it is meant to work too: on the inputs degraded by 'photo' (seed 1).
+    degrade=clean
+    [[ "$family" == photo ]] && degrade=photo
     for set in set5 set14; do
       for which in parent int8; do
         model=$([[ "$which" == parent ]] && echo "$parent" || echo "$work/model.onnx")
         "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$model" --device cpu --json >"$work/$set-$which.json"
+        "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$model" --degrade "$degrade" --seed 1 --device cpu --json >"$work/$set-$which-degraded.json"
       done
     done
-    npx tsx scripts/ship-int8-model.ts --from "$work/model.onnx" --out "$out" --eval "$work/set5-int8.json" --eval "$work/set14-int8.json"
+    npx tsx scripts/ship-int8-model.ts --from "$work/model.onnx" --out "$out" --eval "$work/set5-int8.json" --eval "$work/set14-int8.json" \
+      --eval "$work/set5-int8-degraded.json" --eval "$work/set14-int8-degraded.json"
     # The card's numbers: the validation scores, and Set5/Set14 of both models measured just now.
     node -e '
       const fs = require("fs"); const [dir] = process.argv.slice(1);
       const q = JSON.parse(fs.readFileSync(`${dir}/quantize.json`, "utf8"));
       const f = (x) => x.toFixed(4);
       console.log(`${q.id}: validation (${q.quantizedFrom.calibration}, ${q.quantizedFrom.photos} photos) int8 ${f(q.quantizedFrom.psnr)} / ${f(q.quantizedFrom.ssim)}, parent ${f(q.quantizedFrom.parentPsnr)} / ${f(q.quantizedFrom.parentSsim)}`);
-      for (const set of ["set5", "set14"]) {
-        const [p, i] = ["parent", "int8"].map((w) => JSON.parse(fs.readFileSync(`${dir}/${set}-${w}.json`, "utf8")).mean);
+      for (const set of ["set5", "set14", "set5-degraded", "set14-degraded"]) {
+        const file = (w) => `${dir}/${set.replace("-degraded", "")}-${w}${set.endsWith("-degraded") ? "-degraded" : ""}.json`;
+        const [p, i] = ["parent", "int8"].map((w) => JSON.parse(fs.readFileSync(file(w), "utf8")).mean);
         console.log(`${set}: int8 ${f(i.psnr)} / ${f(i.ssim)}, parent ${f(p.psnr)} / ${f(p.ssim)}, loss ${f(p.psnr - i.psnr)} dB`);
       }
       for (const l of q.layers) console.log(`  ${l.name} ${l.shape}: ${l.precision}${l.phaseBlock ? ` (phase form, stride ${l.phaseBlock})` : ""}`);
