@@ -5,6 +5,7 @@ import { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodeModelAsWritten, encodeModel, type TensorProto } from '../onnx/proto.ts';
+import { identityMappingParam } from '../training/identity-mapping.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelDirs } from './model-dirs.ts';
 import { readModelMeta, withModelMeta } from './model-meta-io.ts';
@@ -48,8 +49,19 @@ export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Prom
   const parent = model.meta.lineage?.[0];
   if (!parent || model.meta.quantizedFrom) return undefined;
   const partner = await loadModel(parent.id, dirs).catch(() => undefined);
-  if (!partner || partner.meta.architecture !== model.meta.architecture || partner.meta.quantizedFrom) return undefined;
+  if (!partner || partner.meta.quantizedFrom || !sameShape(partner.meta.architecture, model.meta.architecture)) return undefined;
   return partner;
+}
+
+/**
+ * Whether two architectures blend: the same, or an FSRCNN with ReLU and the same widths made deeper than its parent
+ * (identity-mapping.ts: the parent's missing mapping layers blend as the identity they started from).
+ */
+function sameShape(partner: string, model: string): boolean {
+  if (partner === model) return true;
+  const fsrcnn = /^fsrcnn-(\d+)-(\d+)-(\d+)(-res)?-relu-x(\d+)$/;
+  const [a, b] = [fsrcnn.exec(partner), fsrcnn.exec(model)];
+  return !!a && !!b && a[1] === b[1] && a[2] === b[2] && a[4] === b[4] && a[5] === b[5] && Number(a[3]) < Number(b[3]);
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -72,6 +84,8 @@ function floats(tensor: TensorProto): Float32Array | undefined {
   return undefined;
 }
 
+const PARAMETER = /^[A-Za-z0-9_]+\.(w|b|a)$/;
+
 /** θ = s·θ_model + (1 − s)·θ_partner for every float initializer; the graphs must match tensor for tensor. */
 export function blendWeights(modelBytes: Uint8Array, partnerBytes: Uint8Array, strength: number, source: string): Uint8Array {
   const model = decodeModelAsWritten(modelBytes);
@@ -85,12 +99,16 @@ export function blendWeights(modelBytes: Uint8Array, partnerBytes: Uint8Array, s
     );
   for (const tensor of model.graph.initializer ?? []) {
     const own = floats(tensor);
-    if (!own) continue;
+    // Only the trained parameters (`<layer>.w|b|a`, as the exporter names them) blend; the graph's own constants
+    // (the in-graph bicubic's kernels) are the same in both and keep the model's names.
+    if (!own || !PARAMETER.test(tensor.name ?? '')) continue;
     const other = others.get(tensor.name);
-    const theirs = other ? floats(other) : undefined;
-    if (!other || !theirs) throw mismatch(`the clean model has no weight '${tensor.name}'`);
-    if (other.dims.join('x') !== tensor.dims.join('x'))
+    // A mapping layer the (shallower) clean model lacks is, for it, the identity the deeper model started from.
+    const theirs = other ? floats(other) : identityMappingParam(tensor.name ?? '', tensor.dims);
+    if (!theirs) throw mismatch(`the clean model has no weight '${tensor.name}'`);
+    if (other && other.dims.join('x') !== tensor.dims.join('x')) {
       throw mismatch(`'${tensor.name}' is ${tensor.dims.join('×')} here but ${other.dims.join('×')} there`);
+    }
     const blended = new Float32Array(own.length);
     for (let i = 0; i < own.length; i++) blended[i] = strength * own[i] + (1 - strength) * theirs[i];
     tensor.rawData = new Uint8Array(blended.buffer);

@@ -11,6 +11,8 @@ import { type WarmStart, warmStartParams } from './warm-start.ts';
 export interface InitialState extends OptimizerState {
   /** With a warm start: the parameters the parent did not have, which start from the seeded initialisation. */
   fresh: string[];
+  /** With a warm start: mapping layers the parent did not have, which start as the identity (identity-mapping.ts). */
+  identity: string[];
 }
 
 export function initialOptimizerState(
@@ -19,10 +21,12 @@ export function initialOptimizerState(
   checkpoint: CheckpointState | null,
   warm: WarmStart | null = null,
 ): InitialState {
-  if (checkpoint) return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV, fresh: [] };
+  if (checkpoint) return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV, fresh: [], identity: [] };
   const rng = Rng.keyed(seed, Stream.init);
   const random = () => rng.next();
-  const { params, fresh } = warm ? warmStartParams(arch, random, warm) : { params: initParams(arch, random), fresh: [] };
+  const { params, fresh, identity } = warm
+    ? warmStartParams(arch, random, warm)
+    : { params: initParams(arch, random), fresh: [], identity: [] };
   const zeros = () => new Map([...params].map(([name, values]) => [name, new Float32Array(values.length)]));
-  return { params, adamM: zeros(), adamV: zeros(), fresh };
+  return { params, adamM: zeros(), adamV: zeros(), fresh, identity };
 }

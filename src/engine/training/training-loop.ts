@@ -80,7 +80,7 @@ export async function runTraining(
   const { validation, session, provider, prefetcher } = setup;
 
   const state = initialOptimizerState(arch, config.seed, checkpoint, config.init);
-  if (!checkpoint && config.init) emit({ type: 'notice', message: warmStartNotice(config.init, state.fresh) });
+  if (!checkpoint && config.init) emit({ type: 'notice', message: warmStartNotice(config.init, state.fresh, state.identity) });
   const runner = new StepRunner(
     session.session,
     session.graph,
@@ -177,9 +177,16 @@ export async function runTraining(
   };
 }
 
-function warmStartNotice(warm: WarmStart, fresh: string[]): string {
+function warmStartNotice(warm: WarmStart, fresh: string[], identity: string[]): string {
   const behind =
     warm.trainingSeconds === null ? 'its training time is unknown' : `${(warm.trainingSeconds / 60).toFixed(1)} min of training behind it`;
   const which = fresh.length === 0 ? 'all weights' : `all weights but ${fresh.join(', ')} (not in the model, so freshly initialised)`;
-  return `Starting from model ${warm.id} (${behind}): ${which}`;
+  const deeper =
+    identity.length === 0
+      ? ''
+      : `; ${identity
+          .filter((n) => n.endsWith('.w'))
+          .map((n) => n.slice(0, -2))
+          .join(', ')} start as the identity (the run starts as exactly that model)`;
+  return `Starting from model ${warm.id} (${behind}): ${which}${deeper}`;
 }

@@ -11,6 +11,7 @@ import { fromFsError, SrError } from '../errors.ts';
 import type { ModelDirs } from '../models/model-dirs.ts';
 import { loadModel } from '../models/registry.ts';
 import { type ArchSpec, archName, initParams, paramSpecs } from './architectures.ts';
+import { identityMappingParam } from './identity-mapping.ts';
 import { readModelWeights } from './model-weights.ts';
 
 /** The model a run starts from, as resolved when the run was created (stored in its config). */
@@ -42,13 +43,15 @@ export function lineageOf(warm: WarmStart): ModelAncestor[] {
 
 /**
  * A run's first weights: every parameter the parent has (same name, same size) is copied, the others keep their
- * seeded initialisation and are listed in `fresh`. A parent with none of them is refused.
+ * seeded initialisation and are listed in `fresh`, except the mapping layers an FSRCNN with ReLU has beyond its
+ * parent's, which start as the identity (identity-mapping.ts) and are listed in `identity`. A parent with none of
+ * them is refused.
  */
 export function warmStartParams(
   arch: ArchSpec,
   random: () => number,
   warm: WarmStart,
-): { params: Map<string, Float32Array>; fresh: string[] } {
+): { params: Map<string, Float32Array>; fresh: string[]; identity: string[] } {
   const bytes = readModel(warm.path);
   if (sha256(bytes) !== warm.sha256) {
     throw new SrError(
@@ -61,10 +64,16 @@ export function warmStartParams(
   const parent = readModelWeights(bytes);
   const params = initParams(arch, random);
   const fresh: string[] = [];
+  const identity: string[] = [];
+  const deepens = arch.kind === 'fsrcnn' && arch.activation === 'relu' && parent.has('map1.w');
   for (const spec of paramSpecs(arch)) {
     const values = parent.get(spec.name);
+    const same = identityMappingParam(spec.name, spec.shape);
     if (values && values.length === params.get(spec.name)?.length) params.set(spec.name, values.slice());
-    else fresh.push(spec.name);
+    else if (deepens && !values && same) {
+      params.set(spec.name, same);
+      identity.push(spec.name);
+    } else fresh.push(spec.name);
   }
   if (fresh.length === paramSpecs(arch).length) {
     throw new SrError(
@@ -74,7 +83,7 @@ export function warmStartParams(
       warm.path,
     );
   }
-  return { params, fresh };
+  return { params, fresh, identity };
 }
 
 function readModel(path: string): Uint8Array {
