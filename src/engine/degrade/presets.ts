@@ -25,8 +25,10 @@ const PRESETS: Record<PresetName, unknown> = {
     description: 'Phone and camera JPEGs: lens and demosaicing blur, sensor noise, one JPEG.',
     stages: [
       {
+        // Blur and noise are off for a quarter of the photos each: modern phones sharpen, and a model that always
+        // expects blur over-sharpens a clean input (measured: 1 dB below bicubic on the clean protocol at p 0.9).
         blur: {
-          p: 0.9,
+          p: 0.75,
           kernels: { gaussian: 0.75, generalized: 0.1, plateau: 0.1, sinc: 0.05 },
           sigma: [0.2, 2.5],
           anisotropic: 0.3,
@@ -35,7 +37,7 @@ const PRESETS: Record<PresetName, unknown> = {
           sincCutoff: [Math.PI / 2, Math.PI],
         },
         resize: { filters: ['bicubic', 'bilinear', 'area'], factor: [0.85, 1.15] },
-        noise: { p: 0.9, gaussian: 0.7, sigma: [0, 10], poisson: [0.05, 0.8], grey: 0.4 },
+        noise: { p: 0.75, gaussian: 0.7, sigma: [0, 10], poisson: [0.05, 0.8], grey: 0.4 },
         jpeg: { p: 0.95, quality: [50, 95], chroma: { '4:2:0': 0.85, '4:4:4': 0.15 } },
       },
     ],

@@ -41,16 +41,21 @@ export function checkStrength(strength: number): number {
 }
 
 /**
- * The clean end of a model's strength scale: the model it was fine-tuned from (its nearest warm-start ancestor), when
- * that model is installed and has the same architecture. Undefined when the model has none (then strength does not
- * apply to it).
+ * The clean end of a model's strength scale: its nearest warm-start ancestor that is installed, was not trained on
+ * degraded inputs, and blends with it (same architecture, or a shallower FSRCNN of the same widths). A photo model
+ * fine-tuned in stages (from a clean model, then from its own earlier self) still finds the clean model at the start.
+ * Undefined when there is none: strength does not apply to that model.
  */
 export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Promise<LoadedModel | undefined> {
-  const parent = model.meta.lineage?.[0];
-  if (!parent || model.meta.quantizedFrom) return undefined;
-  const partner = await loadModel(parent.id, dirs).catch(() => undefined);
-  if (!partner || partner.meta.quantizedFrom || !sameShape(partner.meta.architecture, model.meta.architecture)) return undefined;
-  return partner;
+  if (model.meta.quantizedFrom) return undefined;
+  for (const ancestor of model.meta.lineage ?? []) {
+    // A model retrained under its own id (the bundled FSRCNNs) names itself: that is no partner.
+    if (ancestor.id === model.meta.id) continue;
+    const partner = await loadModel(ancestor.id, dirs).catch(() => undefined);
+    if (!partner || partner.meta.degradation || partner.meta.quantizedFrom) continue;
+    if (sameShape(partner.meta.architecture, model.meta.architecture)) return partner;
+  }
+  return undefined;
 }
 
 /**
