@@ -12,7 +12,8 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { resolveDegradation } from '../../src/engine/degrade/index.ts';
-import { interpolationMethod, lowResolutionInput, modcrop } from '../../src/engine/eval/protocol.ts';
+import { lowResolutionInput } from '../../src/engine/eval/low-resolution-input.ts';
+import { interpolationMethod, modcrop } from '../../src/engine/eval/protocol.ts';
 import { dropAlpha } from '../../src/engine/imaging/alpha-channel.ts';
 import { decodePhoto } from '../../src/engine/imaging/decode.ts';
 import type { RgbImage } from '../../src/engine/imaging/image.ts';
@@ -69,4 +70,6 @@ await sharp({ create: { width, height: h * zoom + 22, channels: 3, background: '
   .composite(panes.map((input, i) => ({ input, top: 0, left: i * (w * zoom + gap) })))
   .png({ compressionLevel: 9, palette: false })
   .toFile(values.out);
-console.log(`${values.out}: ${methods.map((m) => m.name).join(' | ')}${values.truth ? ' | original' : ''} (${name}, seed ${values.seed}, ×${scale})`);
+console.log(
+  `${values.out}: ${methods.map((m) => m.name).join(' | ')}${values.truth ? ' | original' : ''} (${name}, seed ${values.seed}, ×${scale})`,
+);

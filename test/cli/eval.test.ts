@@ -68,7 +68,9 @@ describe('srstudio eval', () => {
     const run = await srstudio(['eval', '--data', data, '--scale', '2', '--method', 'bicubic', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(Object.keys(doc)).toEqual(['method', 'scale', 'data', 'images', 'mean', 'seconds']);
+    expect(Object.keys(doc)).toEqual(['method', 'scale', 'data', 'degradation', 'images', 'mean', 'seconds']);
+    // The protocol's clean bicubic: no real-photo degradation.
+    expect(doc.degradation).toBeNull();
     expect(doc.method).toBe('bicubic');
     expect(doc.scale).toBe(2);
     expect(doc.data).toBe(data);

@@ -1,4 +1,4 @@
-import { degradeImage, type Recipe } from '../degrade/index.ts';
+import type { Recipe } from '../degrade/recipe.ts';
 import { SrError } from '../errors.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import type { RgbImage } from '../imaging/image.ts';
@@ -56,17 +56,6 @@ export interface EvalDegradation {
   name: string;
   recipe: Recipe;
   seed: number;
-}
-
-/** The input an evaluation reconstructs from: the protocol's bicubic by default, else the recipe's degradation. */
-export async function lowResolutionInput(
-  hr: RgbImage,
-  scale: number,
-  name: string,
-  degradation?: EvalDegradation | null,
-): Promise<RgbImage> {
-  if (!degradation) return degrade(hr, scale);
-  return degradeImage(hr, scale, degradation.recipe, degradation.seed, name);
 }
 
 /** Anything that can rebuild an HR image from the protocol's LR image: an interpolation kernel or a model. */

@@ -8,7 +8,8 @@ import { encodePhoto } from '../imaging/encode.ts';
 import type { PhotoMetadata, RgbImage } from '../imaging/image.ts';
 import { scoreImages } from '../metrics/score.ts';
 import { listEvalImages } from './list-images.ts';
-import { assertEvalScale, type EvalDegradation, type EvalMethod, lowResolutionInput, modcrop } from './protocol.ts';
+import { lowResolutionInput } from './low-resolution-input.ts';
+import { assertEvalScale, type EvalDegradation, type EvalMethod, modcrop } from './protocol.ts';
 
 export interface EvalImageResult {
   name: string;

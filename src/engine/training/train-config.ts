@@ -1,4 +1,5 @@
-import { type Degradation, isClean, parseRecipe } from '../degrade/index.ts';
+// presets.ts, not the degrade index: `srstudio train --help` reads this file, and must not load sharp.
+import { type Degradation, isClean, parseRecipe } from '../degrade/presets.ts';
 import { SrError } from '../errors.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { SamplingMode } from './patch-sampler.ts';
