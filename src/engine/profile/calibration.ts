@@ -1,0 +1,174 @@
+import { blurPlanes } from '../degrade/filter.ts';
+import { type JpegSpec, jpegRoundTrip } from '../degrade/jpeg.ts';
+import { buildKernel, MAX_KERNEL_RADIUS } from '../degrade/kernels.ts';
+import { addNoise } from '../degrade/noise.ts';
+import { resizePlanes } from '../degrade/pipeline.ts';
+import { planesToImage, type RgbPlanes } from '../degrade/planes.ts';
+import { Rng, Stream } from '../seeded-random.ts';
+import { type AnalysisTile, analysisTiles } from './analysis-tiles.ts';
+import { calibrationScene } from './calibration-scene.ts';
+import { measureBlur } from './edge-blur.ts';
+import { measureNoise, type RawNoise } from './noise-level.ts';
+
+/**
+ * Calibration by synthesis: the raw measurements are mapped back to the settings that produce them by running the
+ * engine's own degradation steps (Gaussian blur, Gaussian noise, a real libjpeg round trip through sharp) on a
+ * synthetic scene at known settings and measuring the results the same way as a photo. This corrects what the
+ * estimators cannot see by themselves: JPEG removes most of the fine-grained noise (a σ 3 noise at quality 85
+ * measures about 0.6), and noise and JPEG change how sharp edges look. Tables are built on first use for each JPEG
+ * setting a profile meets (a few hundred milliseconds each) and kept for the life of the process.
+ */
+
+const SCENE_SIZE = 320;
+/** σ values the noise tables are measured at (8-bit levels). */
+const NOISE_GRID = [0, 0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30];
+/** Gaussian blur σ values the blur tables are measured at (pixels). */
+const BLUR_GRID = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
+/** Luma noise levels the blur tables are built for; a photo uses the nearest. */
+const BLUR_NOISE_LEVELS = [0, 1, 2, 3, 4, 6, 8, 11, 15, 20];
+
+/** The JPEG a photo went through, as the degradation pipeline can make it (null: lossless). */
+export type JpegLook = JpegSpec | null;
+
+/** A measured value against the setting that produced it, sorted by the setting. */
+export interface CalibrationTable {
+  truth: number[];
+  measured: number[];
+}
+
+let scene: RgbPlanes | undefined;
+
+function sceneCopy(): RgbPlanes {
+  scene ??= calibrationScene(SCENE_SIZE, SCENE_SIZE);
+  return { ...scene, planes: scene.planes.map((p) => p.slice()) as RgbPlanes['planes'] };
+}
+
+export function gaussianBlur(image: RgbPlanes, sigma: number): RgbPlanes {
+  if (sigma <= 0) return image;
+  const radius = Math.min(MAX_KERNEL_RADIUS, Math.max(1, Math.ceil(3 * sigma)));
+  return blurPlanes(image, buildKernel({ family: 'gaussian', sigmaX: sigma, sigmaY: sigma, theta: 0, beta: 2, cutoff: Math.PI, radius }));
+}
+
+interface Look {
+  blur: number;
+  noise: number;
+  /** Grey (luma-only) noise, or independent noise per RGB channel. */
+  grey: boolean;
+  jpeg: JpegLook;
+}
+
+/** The scene degraded by `look`, as a photo's tiles. */
+async function degradedScene(look: Look): Promise<AnalysisTile[]> {
+  let image = gaussianBlur(sceneCopy(), look.blur);
+  if (look.noise > 0)
+    addNoise(image, { kind: 'gaussian', sigma: look.noise, grey: look.grey }, Rng.keyed(1, Stream.degrade, look.noise * 1000));
+  if (look.jpeg) image = await jpegRoundTrip(image, look.jpeg);
+  return analysisTiles(planesToImage(image));
+}
+
+async function noiseOf(look: Look): Promise<RawNoise> {
+  const noise = measureNoise(await degradedScene(look));
+  if (!noise) throw new Error('the calibration scene has too few flat blocks');
+  return noise;
+}
+
+const cache = new Map<string, Promise<unknown>>();
+
+function cached<T>(key: string, build: () => Promise<T>): Promise<T> {
+  let entry = cache.get(key) as Promise<T> | undefined;
+  if (!entry) {
+    entry = build();
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
+function jpegKey(jpeg: JpegLook): string {
+  return jpeg ? `${jpeg.quality}/${jpeg.chroma}` : 'lossless';
+}
+
+/** Measured luma noise against grey noise σ, and measured chroma noise against per-channel colour noise σ. */
+export function noiseTables(jpeg: JpegLook): Promise<{ luma: CalibrationTable; colour: CalibrationTable }> {
+  return cached(`noise ${jpegKey(jpeg)}`, async () => {
+    const luma: CalibrationTable = { truth: NOISE_GRID, measured: [] };
+    const colour: CalibrationTable = { truth: NOISE_GRID, measured: [] };
+    for (const sigma of NOISE_GRID) {
+      luma.measured.push((await noiseOf({ blur: 0, noise: sigma, grey: true, jpeg })).y);
+      const noise = await noiseOf({ blur: 0, noise: sigma, grey: false, jpeg });
+      colour.measured.push((noise.cb + noise.cr) / 2);
+    }
+    return { luma, colour };
+  });
+}
+
+function nearest(levels: readonly number[], value: number): number {
+  return levels.reduce((best, level) => (Math.abs(level - value) < Math.abs(best - value) ? level : best));
+}
+
+/**
+ * Measured edge ratio against Gaussian blur σ, for a photo whose luma noise (before its JPEG) is `lumaNoise`: the
+ * table of the nearest tabulated noise level.
+ */
+export function blurTable(lumaNoise: number, jpeg: JpegLook): Promise<CalibrationTable> {
+  const noise = nearest(BLUR_NOISE_LEVELS, lumaNoise);
+  return cached(`blur ${noise} ${jpegKey(jpeg)}`, async () => {
+    const table: CalibrationTable = { truth: BLUR_GRID, measured: [] };
+    for (const blur of BLUR_GRID) {
+      const tiles = await degradedScene({ blur, noise, grey: true, jpeg });
+      // The same noise reading a photo's blur measurement gets.
+      const measured = measureBlur(tiles, measureNoise(tiles)?.y ?? 0);
+      // A scene too noisy to show edges at this blur reads as having none left: the flattest possible ratio.
+      table.measured.push(measured?.ratio ?? 1);
+    }
+    return table;
+  });
+}
+
+/**
+ * The Gaussian σ (in low-resolution pixels) that the benchmark protocol's own downscale looks like: a sharp
+ * original, shrunk `scale`× by MATLAB bicubic, measured and read through the lossless blur table. A photo only needs
+ * the blur beyond this added to its originals (in quadrature) to look like it after the same downscale.
+ */
+export function protocolBlur(scale: number): Promise<number> {
+  return cached(`protocol ${scale}`, async () => {
+    const side = SCENE_SIZE * scale;
+    const small = resizePlanes(calibrationScene(side, side), SCENE_SIZE, SCENE_SIZE, 'bicubic');
+    const tiles = analysisTiles(planesToImage(small));
+    const measured = measureBlur(tiles, 0);
+    if (!measured) throw new Error('the calibration scene has too few edges');
+    return invert(await blurTable(0, null), measured.ratio, 'decreasing');
+  });
+}
+
+/**
+ * The setting whose measurement equals `value`, by linear interpolation in a table made monotone (a running maximum
+ * for rising tables, minimum for falling ones, so a plateau maps to its lowest setting). Past the last entry it
+ * extends the last segment's slope.
+ */
+export function invert(table: CalibrationTable, value: number, direction: 'increasing' | 'decreasing'): number {
+  const sign = direction === 'increasing' ? 1 : -1;
+  const measured: number[] = [];
+  for (const m of table.measured) measured.push(Math.max(sign * m, measured.at(-1) ?? Number.NEGATIVE_INFINITY));
+  const target = sign * value;
+  const { truth } = table;
+  if (target <= measured[0]) return truth[0];
+  for (let k = 1; k < measured.length; k++) {
+    if (measured[k] >= target) {
+      const span = measured[k] - measured[k - 1];
+      return span > 0 ? truth[k - 1] + ((truth[k] - truth[k - 1]) * (target - measured[k - 1])) / span : truth[k - 1];
+    }
+  }
+  const n = measured.length - 1;
+  const span = measured[n] - measured[n - 1];
+  return span > 0 ? truth[n] + ((truth[n] - truth[n - 1]) * (target - measured[n])) / span : truth[n];
+}
+
+/**
+ * The largest noise σ a JPEG hides: below it, the measurement does not rise clearly above a noise-free image's
+ * (by 0.1 level, or a quarter of the noise-free reading).
+ */
+export function hiddenNoise(table: CalibrationTable): number {
+  const floor = table.measured[0] + Math.max(0.1, 0.25 * table.measured[0]);
+  const k = table.measured.findIndex((m) => m >= floor);
+  return k < 0 ? table.truth.at(-1)! : k === 0 ? 0 : table.truth[k - 1];
+}
