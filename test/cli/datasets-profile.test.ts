@@ -42,7 +42,9 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('srstudio datasets profile', () => {
-  it('profiles a folder of camera JPEGs, skips what it cannot read, and writes a recipe that brackets the estimates', { timeout: 300_000 }, async () => {
+  it('profiles a folder of camera JPEGs, skips what it cannot read, and writes a recipe that brackets the estimates', {
+    timeout: 300_000,
+  }, async () => {
     const out = path.join(dir, 'my-camera.json');
     const run = srstudio(['datasets', 'profile', photos, '--json', '--out', out, '--state', state]);
     expect(run.stderr).toBe('');
@@ -51,7 +53,9 @@ describe('srstudio datasets profile', () => {
 
     expect(profile.photos).toMatchObject({ found: 6, read: 6, profiled: 5 });
     expect(profile.photos.skipped.map((s: { path: string }) => path.basename(s.path)).sort()).toEqual(['DSC_9999.jpg', 'notes.txt']);
-    expect(profile.photos.skipped.find((s: { path: string }) => s.path.endsWith('DSC_9999.jpg')).reason).toMatch(/damaged|incomplete|corrupt/i);
+    expect(profile.photos.skipped.find((s: { path: string }) => s.path.endsWith('DSC_9999.jpg')).reason).toMatch(
+      /damaged|incomplete|corrupt/i,
+    );
 
     expect(profile.jpeg).toMatchObject({ photos: 5, standardTables: 5, subsampling: { '4:2:0': 5 } });
     expect(profile.jpeg.quality.median).toBe(90);
@@ -59,7 +63,9 @@ describe('srstudio datasets profile', () => {
     expect(Math.abs(profile.noise.luma.median - lumaTruth)).toBeLessThanOrEqual(Math.max(1, 0.25 * lumaTruth));
     expect(Math.abs(profile.blur.sigma.median - 1)).toBeLessThanOrEqual(0.25);
     expect(profile.size).toMatchObject({ width: 640, height: 480 });
-    expect(profile.summary).toMatch(/^Your 6 photos look like JPEGs from a camera or phone: quality about 90 \(standard tables\), 4:2:0 chroma/);
+    expect(profile.summary).toMatch(
+      /^Your 6 photos look like JPEGs from a camera or phone: quality about 90 \(standard tables\), 4:2:0 chroma/,
+    );
     expect(profile.perPhoto.map((p: { jpeg: { quality: number } }) => p.jpeg.quality)).toEqual(CAMERA.map((c) => c.quality));
 
     // The recipe: on disk where --out says, valid, usable by `train --degrade`, and bracketing what was measured.
