@@ -9,7 +9,8 @@ import { recipeFromProfile } from './recipe-from-profile.ts';
  * Where profiles and their recipes live in the state folder:
  * - recipes/dataset-3-x2.json (or recipes/<folder name>-x2.json): a recipe for `train --degrade FILE`;
  * - profiles/dataset-3.json: a data set's latest profile with its recipes for ×2, ×3 and ×4 (the blur a recipe adds
- *   depends on the training scale), which the Datasets and Train screens read back.
+ *   depends on the training scale), which the Datasets and Train screens read back; its ×2 recipe is also written
+ *   to recipes/dataset-3-x2.json.
  */
 export const PROFILE_SCALES = [2, 3, 4] as const;
 
@@ -51,18 +52,25 @@ export async function writeRecipe(file: string, recipe: Recipe): Promise<void> {
 export interface StoredProfile {
   report: ProfileReport;
   recipes: Record<string, Recipe>;
+  /** The ×2 recipe as a file in the state folder, for `train --degrade FILE`. */
+  recipeFile: string;
 }
 
 function profilesDir(stateDir: string): string {
   return path.join(stateDir, 'profiles');
 }
 
-/** Keeps a data set's profile with its recipes for each scale (replacing an older one); returns what it stored. */
+/**
+ * Keeps a data set's profile with its recipes for each scale (replacing an older one), and writes its ×2 recipe to
+ * the default recipe file; returns what it stored.
+ */
 export async function storeDatasetProfile(stateDir: string, report: ProfileReport): Promise<StoredProfile> {
   if (report.source.kind !== 'dataset') throw new Error('only data set profiles are stored');
   const recipes: Record<string, Recipe> = {};
   for (const scale of PROFILE_SCALES) recipes[scale] = await recipeFor(report, scale);
-  const stored: StoredProfile = { report, recipes };
+  const recipeFile = defaultRecipePath(stateDir, report.source, 2);
+  await writeRecipe(recipeFile, recipes[2]);
+  const stored: StoredProfile = { report, recipes, recipeFile };
   await writeJson(path.join(profilesDir(stateDir), `dataset-${report.source.id}.json`), stored);
   return stored;
 }
