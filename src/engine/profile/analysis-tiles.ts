@@ -7,6 +7,9 @@ import type { RgbImage } from '../imaging/image.ts';
  * their pixels sit on the JPEG's 8×8 (and 16×16 chroma) block grid just as in the photo.
  */
 export interface AnalysisTile {
+  /** Where the tile sits in the photo. */
+  left: number;
+  top: number;
   width: number;
   height: number;
   y: Float32Array;
@@ -23,6 +26,8 @@ const GRID = 16;
 function tileOf(image: RgbImage, left: number, top: number, width: number, height: number): AnalysisTile {
   const n = width * height;
   const tile: AnalysisTile = {
+    left,
+    top,
     width,
     height,
     y: new Float32Array(n),

@@ -1,14 +1,15 @@
-import { blurPlanes } from '../degrade/filter.ts';
 import { type JpegSpec, jpegRoundTrip } from '../degrade/jpeg.ts';
-import { buildKernel, MAX_KERNEL_RADIUS } from '../degrade/kernels.ts';
 import { addNoise } from '../degrade/noise.ts';
 import { resizePlanes } from '../degrade/pipeline.ts';
 import { planesToImage, type RgbPlanes } from '../degrade/planes.ts';
+import type { RgbImage } from '../imaging/image.ts';
 import { Rng, Stream } from '../seeded-random.ts';
-import { type AnalysisTile, analysisTiles } from './analysis-tiles.ts';
+import { analysisTiles } from './analysis-tiles.ts';
 import { calibrationScene } from './calibration-scene.ts';
 import { measureBlur } from './edge-blur.ts';
+import { gaussianBlur } from './gaussian-blur.ts';
 import { measureNoise, type RawNoise } from './noise-level.ts';
+import { noiseReading } from './noise-reading.ts';
 
 /**
  * Calibration by synthesis: the raw measurements are mapped back to the settings that produce them by running the
@@ -43,12 +44,6 @@ function sceneCopy(): RgbPlanes {
   return { ...scene, planes: scene.planes.map((p) => p.slice()) as RgbPlanes['planes'] };
 }
 
-export function gaussianBlur(image: RgbPlanes, sigma: number): RgbPlanes {
-  if (sigma <= 0) return image;
-  const radius = Math.min(MAX_KERNEL_RADIUS, Math.max(1, Math.ceil(3 * sigma)));
-  return blurPlanes(image, buildKernel({ family: 'gaussian', sigmaX: sigma, sigmaY: sigma, theta: 0, beta: 2, cutoff: Math.PI, radius }));
-}
-
 interface Look {
   blur: number;
   noise: number;
@@ -57,19 +52,21 @@ interface Look {
   jpeg: JpegLook;
 }
 
-/** The scene degraded by `look`, as a photo's tiles. */
-async function degradedScene(look: Look): Promise<AnalysisTile[]> {
+/** The scene degraded by `look`, as a photo. */
+async function degradedScene(look: Look): Promise<RgbImage> {
   let image = gaussianBlur(sceneCopy(), look.blur);
   if (look.noise > 0)
     addNoise(image, { kind: 'gaussian', sigma: look.noise, grey: look.grey }, Rng.keyed(1, Stream.degrade, look.noise * 1000));
   if (look.jpeg) image = await jpegRoundTrip(image, look.jpeg);
-  return analysisTiles(planesToImage(image));
+  return planesToImage(image);
 }
 
+/** A degraded scene's noise reading, taken exactly as a photo's. */
 async function noiseOf(look: Look): Promise<RawNoise> {
-  const noise = measureNoise(await degradedScene(look));
-  if (!noise) throw new Error('the calibration scene has too few flat blocks');
-  return noise;
+  const image = await degradedScene(look);
+  const reading = await noiseReading(image, analysisTiles(image), look.jpeg);
+  if (!reading) throw new Error('the calibration scene has too few flat blocks');
+  return reading.noise;
 }
 
 const cache = new Map<string, Promise<unknown>>();
@@ -114,7 +111,7 @@ export function blurTable(lumaNoise: number, jpeg: JpegLook): Promise<Calibratio
   return cached(`blur ${noise} ${jpegKey(jpeg)}`, async () => {
     const table: CalibrationTable = { truth: BLUR_GRID, measured: [] };
     for (const blur of BLUR_GRID) {
-      const tiles = await degradedScene({ blur, noise, grey: true, jpeg });
+      const tiles = analysisTiles(await degradedScene({ blur, noise, grey: true, jpeg }));
       // The same noise reading a photo's blur measurement gets.
       const measured = measureBlur(tiles, measureNoise(tiles)?.y ?? 0);
       // A scene too noisy to show edges at this blur reads as having none left: the flattest possible ratio.
@@ -163,12 +160,18 @@ export function invert(table: CalibrationTable, value: number, direction: 'incre
   return span > 0 ? truth[n] + ((truth[n] - truth[n - 1]) * (target - measured[n])) / span : truth[n];
 }
 
-/**
- * The largest noise σ a JPEG hides: below it, the measurement does not rise clearly above a noise-free image's
- * (by 0.1 level, or a quarter of the noise-free reading).
- */
+/** A noise must raise the reading this far above a noise-free image's (0.1 level, or a quarter of it) to be seen. */
+function detectionFloor(table: CalibrationTable): number {
+  return table.measured[0] + Math.max(0.1, 0.25 * table.measured[0]);
+}
+
+/** The largest noise σ a JPEG hides: below it, the reading does not rise clearly above a noise-free image's. */
 export function hiddenNoise(table: CalibrationTable): number {
-  const floor = table.measured[0] + Math.max(0.1, 0.25 * table.measured[0]);
-  const k = table.measured.findIndex((m) => m >= floor);
+  const k = table.measured.findIndex((m) => m >= detectionFloor(table));
   return k < 0 ? table.truth.at(-1)! : k === 0 ? 0 : table.truth[k - 1];
+}
+
+/** The noise σ a reading stands for: 0 when it is within what a noise-free image reads, else by `invert`. */
+export function noiseFromReading(table: CalibrationTable, reading: number): number {
+  return reading < detectionFloor(table) ? 0 : invert(table, reading, 'increasing');
 }

@@ -12,8 +12,8 @@ import type { AnalysisTile } from './analysis-tiles.ts';
  * 10 % kept, clipped blocks left out (a pixel at 0 or 255 has lost its noise), and the median of their per-block σ
  * taken, so a few textured blocks among them cannot pull the estimate up.
  *
- * This is the raw measurement. After a JPEG, quantisation has removed much of the noise, so it reads low; the
- * calibration (noise-calibration.ts) maps it back to the σ before the JPEG.
+ * This is the raw measurement. noise-reading.ts takes out what the photo's texture reads; after a JPEG, which removes
+ * much of the noise, the reading is low, and calibration.ts maps it back to the σ before the JPEG.
  */
 export interface RawNoise {
   y: number;
@@ -28,11 +28,11 @@ const FLAT_SHARE = 0.1;
 const MIN_BLOCKS = 8;
 const IMMERKAER = Math.sqrt(Math.PI / 2) / 6;
 
-interface BlockStat {
-  texture: number;
+/** A 16×16 block of a tile, by its tile's index and its top-left corner. */
+export interface FlatBlock {
+  tile: number;
+  x: number;
   y: number;
-  cb: number;
-  cr: number;
 }
 
 /** |I∗M| at (x, y), an interior pixel. */
@@ -91,12 +91,10 @@ function textureMap(planes: readonly Float32Array[], w: number, h: number): Floa
   return out;
 }
 
-function tileBlocks(tile: AnalysisTile, out: BlockStat[]): void {
+/** Every unclipped block of a tile with its texture (mean smoothed gradient), for ranking. */
+function tileBlocks(tile: AnalysisTile, index: number, out: (FlatBlock & { texture: number })[]): void {
   const { width: w, height: h } = tile;
   const texture = textureMap([boxBlur(tile.y, w, h), boxBlur(tile.cb, w, h), boxBlur(tile.cr, w, h)], w, h);
-  const cb = halve(tile.cb, w, h);
-  const cr = halve(tile.cr, w, h);
-  const half = BLOCK / 2;
   for (let by = 0; by + BLOCK <= h; by += BLOCK) {
     for (let bx = 0; bx + BLOCK <= w; bx += BLOCK) {
       let sum = 0;
@@ -109,15 +107,7 @@ function tileBlocks(tile: AnalysisTile, out: BlockStat[]): void {
           count++;
         }
       }
-      if (clipped || count < (BLOCK * BLOCK) / 2) continue;
-      const cx = bx / 2;
-      const cy = by / 2;
-      out.push({
-        texture: sum / count,
-        y: blockResidual(tile.y, w, h, bx, by, bx + BLOCK, by + BLOCK),
-        cb: blockResidual(cb.data, cb.width, cb.height, cx, cy, cx + half, cy + half),
-        cr: blockResidual(cr.data, cr.width, cr.height, cx, cy, cx + half, cy + half),
-      });
+      if (!clipped && count >= (BLOCK * BLOCK) / 2) out.push({ tile: index, x: bx, y: by, texture: sum / count });
     }
   }
 }
@@ -128,17 +118,43 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The raw noise measurement of a photo's tiles; undefined when it has too few unclipped blocks to say. */
-export function measureNoise(tiles: readonly AnalysisTile[]): RawNoise | undefined {
-  const blocks: BlockStat[] = [];
-  for (const tile of tiles) tileBlocks(tile, blocks);
+/** The flattest 10 % of the tiles' unclipped blocks; undefined when there are too few blocks to say. */
+export function flatBlocks(tiles: readonly AnalysisTile[]): FlatBlock[] | undefined {
+  const blocks: (FlatBlock & { texture: number })[] = [];
+  for (const [index, tile] of tiles.entries()) tileBlocks(tile, index, blocks);
   if (blocks.length < MIN_BLOCKS) return undefined;
   blocks.sort((a, b) => a.texture - b.texture);
-  const flat = blocks.slice(0, Math.max(MIN_BLOCKS, Math.ceil(blocks.length * FLAT_SHARE)));
-  return {
-    y: median(flat.map((b) => b.y)),
-    cb: median(flat.map((b) => b.cb)),
-    cr: median(flat.map((b) => b.cr)),
-    blocks: flat.length,
-  };
+  return blocks.slice(0, Math.max(MIN_BLOCKS, Math.ceil(blocks.length * FLAT_SHARE))).map(({ tile, x, y }) => ({ tile, x, y }));
+}
+
+/**
+ * The median per-block σ on the given blocks: luma at full resolution, chroma at half (where a 4:2:0 JPEG keeps
+ * it). `tiles` may be other pixels of the same geometry (the reference a texture correction reads).
+ */
+export function readBlocks(tiles: readonly AnalysisTile[], blocks: readonly FlatBlock[]): RawNoise {
+  const halves = new Map<number, { cb: ReturnType<typeof halve>; cr: ReturnType<typeof halve> }>();
+  const y: number[] = [];
+  const cb: number[] = [];
+  const cr: number[] = [];
+  const half = BLOCK / 2;
+  for (const block of blocks) {
+    const tile = tiles[block.tile];
+    let chroma = halves.get(block.tile);
+    if (!chroma) {
+      chroma = { cb: halve(tile.cb, tile.width, tile.height), cr: halve(tile.cr, tile.width, tile.height) };
+      halves.set(block.tile, chroma);
+    }
+    const cx = block.x / 2;
+    const cy = block.y / 2;
+    y.push(blockResidual(tile.y, tile.width, tile.height, block.x, block.y, block.x + BLOCK, block.y + BLOCK));
+    cb.push(blockResidual(chroma.cb.data, chroma.cb.width, chroma.cb.height, cx, cy, cx + half, cy + half));
+    cr.push(blockResidual(chroma.cr.data, chroma.cr.width, chroma.cr.height, cx, cy, cx + half, cy + half));
+  }
+  return { y: median(y), cb: median(cb), cr: median(cr), blocks: blocks.length };
+}
+
+/** The raw noise measurement of a photo's tiles; undefined when it has too few unclipped blocks to say. */
+export function measureNoise(tiles: readonly AnalysisTile[]): RawNoise | undefined {
+  const blocks = flatBlocks(tiles);
+  return blocks && readBlocks(tiles, blocks);
 }

@@ -2,11 +2,12 @@ import type { JpegSpec } from '../degrade/jpeg.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { formatName, readHeader } from '../imaging/header.ts';
 import { analysisTiles } from './analysis-tiles.ts';
-import { blurTable, hiddenNoise, invert, type JpegLook, noiseTables } from './calibration.ts';
+import { blurTable, hiddenNoise, invert, type JpegLook, noiseFromReading, noiseTables } from './calibration.ts';
 import { measureBlur } from './edge-blur.ts';
 import { chromaSubsampling, JpegHeaderError, readJpegHeader, type Subsampling } from './jpeg-header.ts';
 import { estimateQuality } from './jpeg-quality.ts';
 import { measureNoise } from './noise-level.ts';
+import { noiseReading } from './noise-reading.ts';
 
 /** What one photo's file and pixels say about how it was made. Noise σ in 8-bit levels; blur σ in its own pixels. */
 export interface PhotoProfile {
@@ -29,10 +30,13 @@ export interface PhotoProfile {
     luma: number;
     /** σ per RGB channel of colour noise before the JPEG (the blotches of a phone's shadows). */
     colour: number;
-    /** Noise below these σ would not show after this photo's JPEG (0 for a lossless photo). */
+    /**
+     * Noise below these σ cannot be told apart: what this photo's JPEG would hide on a smooth scene, or what its
+     * texture (with the JPEG's ringing on it) reads like, whichever is more. 0 for a smooth lossless photo.
+     */
     lumaHidden: number;
     colourHidden: number;
-    /** The raw readings in the decoded pixels (Immerkær σ on Y, and on Cb and Cr at half resolution). */
+    /** The readings in the decoded pixels, less the texture's (Immerkær σ on Y, and on Cb and Cr at half resolution). */
     measured: { y: number; cb: number; cr: number };
   } | null;
   /** Null when the photo has too few clear edges (flat, dark or very noisy). */
@@ -86,22 +90,25 @@ export async function profilePhoto(path: string): Promise<PhotoProfile> {
   const tiles = analysisTiles(image);
   const look = jpegLookOf(jpeg);
 
-  const raw = measureNoise(tiles);
+  const reading = await noiseReading(image, tiles, look);
   let noise: PhotoProfile['noise'] = null;
-  if (raw) {
+  if (reading) {
     const tables = await noiseTables(look);
-    const colour = invert(tables.colour, (raw.cb + raw.cr) / 2, 'increasing');
-    const luma = Math.max(invert(tables.luma, raw.y, 'increasing'), COLOUR_NOISE_IN_LUMA * colour);
+    const { noise: raw, texture } = reading;
+    const colour = noiseFromReading(tables.colour, (raw.cb + raw.cr) / 2);
+    const luma = Math.max(noiseFromReading(tables.luma, raw.y), COLOUR_NOISE_IN_LUMA * colour);
     noise = {
       luma: round(luma, 2),
       colour: round(colour, 2),
-      lumaHidden: hiddenNoise(tables.luma),
-      colourHidden: hiddenNoise(tables.colour),
+      // What the JPEG hides on a smooth scene, or what this photo's texture reads like, whichever is more.
+      lumaHidden: round(Math.max(hiddenNoise(tables.luma), noiseFromReading(tables.luma, texture.y)), 2),
+      colourHidden: round(Math.max(hiddenNoise(tables.colour), noiseFromReading(tables.colour, (texture.cb + texture.cr) / 2)), 2),
       measured: { y: round(raw.y, 3), cb: round(raw.cb, 3), cr: round(raw.cr, 3) },
     };
   }
 
-  const edges = measureBlur(tiles, raw?.y ?? 0);
+  // The blur measurement allows for the noise the pixels show (before the texture correction).
+  const edges = measureBlur(tiles, measureNoise(tiles)?.y ?? 0);
   const blur = edges
     ? {
         sigma: round(invert(await blurTable(noise?.luma ?? 0, look), edges.ratio, 'decreasing'), 2),
