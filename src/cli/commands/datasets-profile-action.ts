@@ -55,8 +55,10 @@ function printTable(report: ProfileReport): void {
     lines.push(`${'JPEG quality'.padEnd(18)}lossless / not a JPEG`);
   }
   if (noise) {
-    lines.push(`${'noise σ, luma'.padEnd(18)}${spread(noise.luma, 1)}   (the JPEG hides σ below ${noise.lumaHidden})`);
-    lines.push(`${'noise σ, colour'.padEnd(18)}${spread(noise.colour, 1)}   (the JPEG hides σ below ${noise.colourHidden})`);
+    const masked = (hidden: number) =>
+      hidden > 0 ? `   (below ${hidden.toFixed(1)} it cannot be told from texture and JPEG artefacts)` : '';
+    lines.push(`${'noise σ, luma'.padEnd(18)}${spread(noise.luma, 1)}${masked(noise.lumaHidden)}`);
+    lines.push(`${'noise σ, colour'.padEnd(18)}${spread(noise.colour, 1)}${masked(noise.colourHidden)}`);
   }
   if (blur) lines.push(`${'blur σ (px)'.padEnd(18)}${spread(blur.sigma, 2)}   (${blur.sharpness})`);
   const megapixels = size.megapixels;

@@ -8,8 +8,8 @@ import { analysisTiles } from './analysis-tiles.ts';
 import { calibrationScene } from './calibration-scene.ts';
 import { measureBlur } from './edge-blur.ts';
 import { gaussianBlur } from './gaussian-blur.ts';
-import { measureNoise, type RawNoise } from './noise-level.ts';
-import { noiseReading } from './noise-reading.ts';
+import { measureNoise } from './noise-level.ts';
+import { type NoiseReading, noiseReading } from './noise-reading.ts';
 
 /**
  * Calibration by synthesis: the raw measurements are mapped back to the settings that produce them by running the
@@ -62,11 +62,11 @@ async function degradedScene(look: Look): Promise<RgbImage> {
 }
 
 /** A degraded scene's noise reading, taken exactly as a photo's. */
-async function noiseOf(look: Look): Promise<RawNoise> {
+async function noiseOf(look: Look): Promise<NoiseReading> {
   const image = await degradedScene(look);
   const reading = await noiseReading(image, analysisTiles(image), look.jpeg);
   if (!reading) throw new Error('the calibration scene has too few flat blocks');
-  return reading.noise;
+  return reading;
 }
 
 const cache = new Map<string, Promise<unknown>>();
@@ -84,18 +84,46 @@ function jpegKey(jpeg: JpegLook): string {
   return jpeg ? `${jpeg.quality}/${jpeg.chroma}` : 'lossless';
 }
 
-/** Measured luma noise against grey noise σ, and measured chroma noise against per-channel colour noise σ. */
-export function noiseTables(jpeg: JpegLook): Promise<{ luma: CalibrationTable; colour: CalibrationTable }> {
+/**
+ * For one JPEG setting: the noise reading against grey noise σ (luma) and against per-channel colour noise σ
+ * (chroma), and what the texture reference reads on a scene with no texture at all, which is the blurred noise
+ * itself (`lumaReference`, `colourReference`), so that a photo's texture can be told from its own noise.
+ */
+export interface NoiseTables {
+  luma: CalibrationTable;
+  colour: CalibrationTable;
+  lumaReference: CalibrationTable;
+  colourReference: CalibrationTable;
+}
+
+export function noiseTables(jpeg: JpegLook): Promise<NoiseTables> {
   return cached(`noise ${jpegKey(jpeg)}`, async () => {
-    const luma: CalibrationTable = { truth: NOISE_GRID, measured: [] };
-    const colour: CalibrationTable = { truth: NOISE_GRID, measured: [] };
+    const tables: NoiseTables = {
+      luma: { truth: NOISE_GRID, measured: [] },
+      colour: { truth: NOISE_GRID, measured: [] },
+      lumaReference: { truth: NOISE_GRID, measured: [] },
+      colourReference: { truth: NOISE_GRID, measured: [] },
+    };
     for (const sigma of NOISE_GRID) {
-      luma.measured.push((await noiseOf({ blur: 0, noise: sigma, grey: true, jpeg })).y);
-      const noise = await noiseOf({ blur: 0, noise: sigma, grey: false, jpeg });
-      colour.measured.push((noise.cb + noise.cr) / 2);
+      const grey = await noiseOf({ blur: 0, noise: sigma, grey: true, jpeg });
+      tables.luma.measured.push(grey.noise.y);
+      tables.lumaReference.measured.push(grey.texture.y);
+      const colour = await noiseOf({ blur: 0, noise: sigma, grey: false, jpeg });
+      tables.colour.measured.push((colour.noise.cb + colour.noise.cr) / 2);
+      tables.colourReference.measured.push((colour.texture.cb + colour.texture.cr) / 2);
     }
-    return { luma, colour };
+    return tables;
   });
+}
+
+/** The measurement a table gives at `setting`, by linear interpolation (the last value beyond the table). */
+export function lookUp(table: CalibrationTable, setting: number): number {
+  const { truth, measured } = table;
+  for (let k = 1; k < truth.length; k++) {
+    if (truth[k] >= setting)
+      return measured[k - 1] + ((measured[k] - measured[k - 1]) * (setting - truth[k - 1])) / (truth[k] - truth[k - 1]);
+  }
+  return measured[measured.length - 1];
 }
 
 function nearest(levels: readonly number[], value: number): number {

@@ -43,10 +43,11 @@ function noiseWords(profile: PhotosProfile): string[] {
   if (!noise) return ['noise not measurable (no smooth areas)'];
   const luma = noise.luma.median;
   const colour = noise.colour.median;
-  if (luma < 0.5 && colour < 0.5) {
-    return [
-      noise.lumaHidden > 0.5 ? `no visible noise (the JPEG would hide noise below σ ${round1(noise.lumaHidden)})` : 'no visible noise',
-    ];
+  const masked = Math.max(0.5, noise.lumaHidden);
+  if (luma <= masked && colour <= Math.max(0.5, noise.colourHidden)) {
+    return masked > 0.5
+      ? [`little visible noise (at most about σ ${round1(masked)}: below that it cannot be told from texture and JPEG artefacts)`]
+      : ['no visible noise'];
   }
   const stronger = colour > 1.3 * luma ? ` (stronger in colour: σ ${round1(colour)})` : '';
   return [`noise about σ ${round1(luma)}${stronger}${range(noise.luma, Math.max(1, luma * 0.5), round1)}`];

@@ -2,7 +2,7 @@ import type { JpegSpec } from '../degrade/jpeg.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { formatName, readHeader } from '../imaging/header.ts';
 import { analysisTiles } from './analysis-tiles.ts';
-import { blurTable, hiddenNoise, invert, type JpegLook, noiseFromReading, noiseTables } from './calibration.ts';
+import { blurTable, hiddenNoise, invert, type JpegLook, lookUp, noiseFromReading, noiseTables } from './calibration.ts';
 import { measureBlur } from './edge-blur.ts';
 import { chromaSubsampling, JpegHeaderError, readJpegHeader, type Subsampling } from './jpeg-header.ts';
 import { estimateQuality } from './jpeg-quality.ts';
@@ -97,12 +97,16 @@ export async function profilePhoto(path: string): Promise<PhotoProfile> {
     const { noise: raw, texture } = reading;
     const colour = noiseFromReading(tables.colour, (raw.cb + raw.cr) / 2);
     const luma = Math.max(noiseFromReading(tables.luma, raw.y), COLOUR_NOISE_IN_LUMA * colour);
+    // The texture reference also keeps a blurred share of the noise: what a smooth scene with this noise gives it.
+    const less = (value: number, share: number) => Math.sqrt(Math.max(0, value * value - share * share));
+    const lumaTexture = less(texture.y, lookUp(tables.lumaReference, luma));
+    const colourTexture = less((texture.cb + texture.cr) / 2, lookUp(tables.colourReference, colour));
     noise = {
       luma: round(luma, 2),
       colour: round(colour, 2),
       // What the JPEG hides on a smooth scene, or what this photo's texture reads like, whichever is more.
-      lumaHidden: round(Math.max(hiddenNoise(tables.luma), noiseFromReading(tables.luma, texture.y)), 2),
-      colourHidden: round(Math.max(hiddenNoise(tables.colour), noiseFromReading(tables.colour, (texture.cb + texture.cr) / 2)), 2),
+      lumaHidden: round(Math.max(hiddenNoise(tables.luma), noiseFromReading(tables.luma, lumaTexture)), 2),
+      colourHidden: round(Math.max(hiddenNoise(tables.colour), noiseFromReading(tables.colour, colourTexture)), 2),
       measured: { y: round(raw.y, 3), cb: round(raw.cb, 3), cr: round(raw.cr, 3) },
     };
   }

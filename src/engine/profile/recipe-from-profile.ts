@@ -10,7 +10,8 @@ import type { PhotosSummary, Spread } from './summarise.ts';
  * not tuned to one exact setting:
  * - JPEG quality: the photos' 10–90 % range, at least ±8 around the median; chroma subsampling in their proportions;
  *   a JPEG as often as the photos are JPEGs.
- * - Noise: ×0.5 to ×1.5 of the photos' range, split into grey and colour noise in the proportion measured.
+ * - Noise: ×0.5 to ×1.5 of the photos' range, split into grey and colour noise in the proportion measured; from 0
+ *   when the photos' noise is within what their texture and JPEG mask.
  * - Blur: the photos' range, at least ±25 % around the median, converted to the high-resolution pixels the recipe
  *   blurs in: a model trained ×s sees its original blurred by σ_hr and then shrunk s×, which looks like a blur of
  *   √((σ_hr/s)² + σ0²) where σ0 is the look of the protocol's own downscale (calibration.ts), so
@@ -57,10 +58,13 @@ function noiseStep(summary: PhotosSummary, base: NonNullable<Recipe['stages'][nu
     low: greyPart(noise.luma.low, noise.colour.low),
     high: greyPart(noise.luma.high, noise.colour.high),
   };
+  // Noise that texture and the JPEG's artefacts mask cannot be told from none: then anything up to that matches.
+  const masked = Math.max(noise.lumaHidden, 0.5);
   const present = [grey, noise.colour].filter((s) => s.median >= 0.3);
-  // Noise a JPEG hides cannot be told from none: then anything up to the hidden level matches.
-  const hidden = Math.max(noise.lumaHidden, 0.5);
-  if (present.length === 0) return { ...base, p: 0.5, sigma: [0, round2(hidden)], poisson: [0, round2(hidden / POISSON_SIGMA_PER_UNIT)] };
+  if (noise.luma.median <= masked || present.length === 0) {
+    const high = round2(Math.max(masked, 1.5 * noise.luma.median));
+    return { ...base, sigma: [0, high], poisson: [0, round2(high / POISSON_SIGMA_PER_UNIT)] };
+  }
   const low = 0.5 * Math.min(...present.map((s) => Math.min(s.low, s.median)));
   const high = clamp(1.5 * Math.max(...present.map((s) => Math.max(s.high, s.median))), low, 60);
   const greyShare = grey.median / (grey.median + noise.colour.median);
