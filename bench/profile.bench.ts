@@ -40,10 +40,13 @@ try {
   const scenes = await Promise.all([1, 2, 3].map((seed) => cleanScene(640, 480, 300 + seed)));
 
   console.log('## Synthetic scenes (3 scenes, 640×480; mean estimate, worst |error|)\n');
-  console.log('| noise | σ true | saved as | quality found | luma σ found | colour σ found | raw luma reading | JPEG hides below (luma / colour) |');
+  console.log(
+    '| noise | σ true | saved as | quality found | luma σ found | colour σ found | luma reading (less texture) | unclear below (luma / colour) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   const noiseCases: KnownLook[] = [];
-  for (const quality of [undefined, 95, 85, 75, 60]) for (const noise of [0, 1, 2, 3, 5, 8, 12]) noiseCases.push({ noise, grey: true, quality });
+  for (const quality of [undefined, 95, 85, 75, 60])
+    for (const noise of [0, 1, 2, 3, 5, 8, 12]) noiseCases.push({ noise, grey: true, quality });
   for (const [quality, chroma] of [
     [undefined, undefined],
     [95, '4:4:4'],
@@ -58,7 +61,9 @@ try {
     const lumaTruth = look.grey ? (look.noise ?? 0) : (look.noise ?? 0) * LUMA_SHARE;
     const colourTruth = look.grey ? 0 : (look.noise ?? 0);
     const worst = (values: number[], truth: number) => Math.max(...values.map((v) => Math.abs(v - truth)));
-    const qualities = [...new Set(results.map((r) => (r.jpeg ? `${r.jpeg.quality}${r.jpeg.standardTables ? '' : '≈'}` : 'none')))].join(', ');
+    const qualities = [...new Set(results.map((r) => (r.jpeg ? `${r.jpeg.quality}${r.jpeg.standardTables ? '' : '≈'}` : 'none')))].join(
+      ', ',
+    );
     console.log(
       `| ${look.grey ? 'grey' : 'colour'} | ${look.noise} | ${describe(look)} | ${qualities} | ${f1(mean(luma))} (±${f1(worst(luma, lumaTruth))}) vs ${f1(lumaTruth)} | ${f1(mean(colour))} (±${f1(worst(colour, colourTruth))}) vs ${f1(colourTruth)} | ${f2(mean(results.map((r) => r.noise?.measured.y ?? Number.NaN)))} | ${results[0].noise?.lumaHidden} / ${results[0].noise?.colourHidden} |`,
     );
@@ -110,7 +115,11 @@ try {
       .slice(0, realCount);
     const photos = await Promise.all(
       names.map(async (name) => {
-        const { data, info } = await sharp(path.join(realDir, name)).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+        const { data, info } = await sharp(path.join(realDir, name))
+          .removeAlpha()
+          .toColourspace('srgb')
+          .raw()
+          .toBuffer({ resolveWithObject: true });
         return { width: info.width, height: info.height, channels: 3 as const, data: new Uint8Array(data) };
       }),
     );
@@ -120,7 +129,9 @@ try {
     const own = await Promise.all(photos.map((p) => profiled(p, {})));
     const ownLuma = own.map((r) => r.noise?.luma ?? 0);
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-    console.log(`| nothing | PNG | ${f1(median(ownLuma))} | – | ${f1(median(ownLuma))} | ${f2(median(own.map((r) => r.blur?.sigma ?? 0)))} |`);
+    console.log(
+      `| nothing | PNG | ${f1(median(ownLuma))} | – | ${f1(median(ownLuma))} | ${f2(median(own.map((r) => r.blur?.sigma ?? 0)))} |`,
+    );
     for (const look of [
       { noise: 0, quality: 90 },
       { noise: 3, grey: true, quality: 90 },
@@ -154,7 +165,9 @@ try {
   t = performance.now();
   for (let i = 0; i < runs; i++) await profilePhoto(bigFile);
   const profile = (performance.now() - t) / runs / 1000;
-  console.log(`sharp decode alone (baseline): ${decode.toFixed(2)} s; profile: ${profile.toFixed(2)} s = ${(profile / decode).toFixed(1)}× the decode`);
+  console.log(
+    `sharp decode alone (baseline): ${decode.toFixed(2)} s; profile: ${profile.toFixed(2)} s = ${(profile / decode).toFixed(1)}× the decode`,
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
