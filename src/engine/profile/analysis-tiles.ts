@@ -19,7 +19,7 @@ export interface AnalysisTile {
   clipped: Uint8Array;
 }
 
-export const MAX_ANALYSED_PIXELS = 2_000_000;
+export const MAX_ANALYSED_PIXELS = 1_000_000;
 const TILE = 256;
 const GRID = 16;
 
