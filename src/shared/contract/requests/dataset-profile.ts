@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EntityId, FsPath } from '../common.ts';
 import { defineRequest } from '../define.ts';
+import { SkippedFiles } from './datasets.ts';
 
 /**
  * A data set's profile (`srstudio datasets profile`): how its photos were made, estimated from their JPEG headers
@@ -25,10 +26,7 @@ export const DatasetProfile = z.object({
     found: z.number().int().nonnegative(),
     read: z.number().int().nonnegative(),
     profiled: z.number().int().nonnegative(),
-    skipped: z
-      .array(z.object({ path: FsPath, reason: z.string().max(500) }))
-      .max(1000)
-      .default([]),
+    skipped: SkippedFiles,
   }),
   jpeg: z
     .object({
