@@ -76,6 +76,12 @@ function noiseStep(summary: PhotosSummary, base: NonNullable<Recipe['stages'][nu
   };
 }
 
+/** The blur σ (high-resolution pixels) that makes a sharp original look blurred by `sigma` after a ×`scale` downscale. */
+export async function highResBlur(sigma: number, scale: number): Promise<number> {
+  const protocol = await protocolBlur(scale);
+  return scale * Math.sqrt(Math.max(0, sigma * sigma - protocol * protocol));
+}
+
 async function blurStep(
   summary: PhotosSummary,
   scale: number,
@@ -83,11 +89,9 @@ async function blurStep(
 ): Promise<Recipe['stages'][number]['blur']> {
   const { blur } = summary;
   if (!blur) return base;
-  const protocol = await protocolBlur(scale);
-  const toHighRes = (sigma: number) => scale * Math.sqrt(Math.max(0, sigma * sigma - protocol * protocol));
   const { median, low, high } = blur.sigma;
-  const lowHr = clamp(toHighRes(Math.min(low, 0.75 * median)), 0.05, 10);
-  const highHr = clamp(toHighRes(Math.max(high, 1.25 * median)), lowHr, 10);
+  const lowHr = clamp(await highResBlur(Math.min(low, 0.75 * median), scale), 0.05, 10);
+  const highHr = clamp(await highResBlur(Math.max(high, 1.25 * median), scale), lowHr, 10);
   // Photos that measure as sharp as the protocol's own downscale need (almost) no extra blur.
   const p = highHr < 0.3 ? 0.3 : base.p;
   return { ...base, p, sigma: [round2(lowHr), round2(Math.max(highHr, lowHr + 0.05))] };

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resizePlanes } from '../../../src/engine/degrade/pipeline.ts';
+import { imageToPlanes, planesToImage } from '../../../src/engine/degrade/planes.ts';
+import { gaussianBlur } from '../../../src/engine/profile/gaussian-blur.ts';
 import { profilePhoto } from '../../../src/engine/profile/photo-profile.ts';
+import { highResBlur } from '../../../src/engine/profile/recipe-from-profile.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
 import { cleanScene, type KnownLook, writeDegraded } from '../../helpers/profile-photos.ts';
 
@@ -92,5 +98,22 @@ describe('blur σ', () => {
     const { blur, noise } = await profileOf({ blur: 1.2, noise: 3, grey: true, quality: 85 });
     expectNear(blur?.sigma, 1.2, 0.25, 0.2, 'blur σ 1.2 with noise σ 3 and JPEG 85');
     expectNear(noise?.luma, 3, 1, 0.25, 'noise σ 3 with blur 1.2 and JPEG 85');
+  });
+});
+
+describe('the recipe’s blur, converted for the training scale', () => {
+  it('makes a sharp original, blurred and shrunk as training does, look like the photos measured', { timeout: 120_000 }, async () => {
+    for (const scale of [2, 4]) {
+      const original = imageToPlanes(await cleanScene(240 * scale, 180 * scale, 70 + scale));
+      const sigma = await highResBlur(1.2, scale);
+      const input = resizePlanes(gaussianBlur(original, sigma), 240, 180, 'bicubic');
+      const file = path.join(dir, `shrunk-x${scale}.png`);
+      const image = planesToImage(input);
+      await sharp(image.data, { raw: { width: 240, height: 180, channels: 3 } })
+        .png()
+        .toFile(file);
+      const { blur } = await profilePhoto(file);
+      expectNear(blur?.sigma, 1.2, 0.25, 0.2, `×${scale}: σ_hr ${sigma.toFixed(2)} then a bicubic shrink`);
+    }
   });
 });
