@@ -16,8 +16,8 @@ import { type NoiseReading, noiseReading } from './noise-reading.ts';
  * engine's own degradation steps (Gaussian blur, Gaussian noise, a real libjpeg round trip through sharp) on a
  * synthetic scene at known settings and measuring the results the same way as a photo. This corrects what the
  * estimators cannot see by themselves: JPEG removes most of the fine-grained noise (a σ 3 noise at quality 85
- * measures about 0.6), and noise and JPEG change how sharp edges look. Tables are built on first use for each JPEG
- * setting a profile meets (a few hundred milliseconds each) and kept for the life of the process.
+ * reads about 0.5), and noise and JPEG change how sharp edges look. Tables are built on first use for each JPEG
+ * setting a profile meets (a second or a few each on a 2-core machine) and kept for the life of the process.
  */
 
 const SCENE_SIZE = 320;

@@ -40,6 +40,11 @@ async function referenceReading(
   );
 }
 
+/** √(value² − share²): what is left of a reading once an independent part of it is taken out (0 at the least). */
+export function withoutShare(value: number, share: number): number {
+  return Math.sqrt(Math.max(0, value * value - share * share));
+}
+
 export async function noiseReading(image: RgbImage, tiles: readonly AnalysisTile[], jpeg: JpegLook): Promise<NoiseReading | undefined> {
   const blocks = flatBlocks(tiles);
   if (!blocks) return undefined;
@@ -47,9 +52,13 @@ export async function noiseReading(image: RgbImage, tiles: readonly AnalysisTile
   const luma = await referenceReading(image, tiles, blocks, REFERENCE_BLUR.luma, jpeg);
   const chroma = await referenceReading(image, tiles, blocks, REFERENCE_BLUR.chroma, jpeg);
   const texture = { y: luma.y, cb: chroma.cb, cr: chroma.cr, blocks: raw.blocks };
-  const less = (value: number, floor: number) => Math.sqrt(Math.max(0, value * value - floor * floor));
   return {
-    noise: { y: less(raw.y, texture.y), cb: less(raw.cb, texture.cb), cr: less(raw.cr, texture.cr), blocks: raw.blocks },
+    noise: {
+      y: withoutShare(raw.y, texture.y),
+      cb: withoutShare(raw.cb, texture.cb),
+      cr: withoutShare(raw.cr, texture.cr),
+      blocks: raw.blocks,
+    },
     texture,
   };
 }

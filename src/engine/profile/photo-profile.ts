@@ -7,7 +7,7 @@ import { measureBlur } from './edge-blur.ts';
 import { chromaSubsampling, JpegHeaderError, readJpegHeader, type Subsampling } from './jpeg-header.ts';
 import { estimateQuality } from './jpeg-quality.ts';
 import { measureNoise } from './noise-level.ts';
-import { noiseReading } from './noise-reading.ts';
+import { type NoiseReading, noiseReading, withoutShare } from './noise-reading.ts';
 
 /** What one photo's file and pixels say about how it was made. Noise σ in 8-bit levels; blur σ in its own pixels. */
 export interface PhotoProfile {
@@ -77,6 +77,24 @@ async function jpegFacts(path: string): Promise<PhotoProfile['jpeg']> {
   };
 }
 
+/** A noise reading as σ before the JPEG, through the calibration tables of the photo's JPEG setting. */
+async function noiseFrom({ noise: raw, texture }: NoiseReading, look: JpegLook): Promise<NonNullable<PhotoProfile['noise']>> {
+  const tables = await noiseTables(look);
+  const colour = noiseFromReading(tables.colour, (raw.cb + raw.cr) / 2);
+  const luma = Math.max(noiseFromReading(tables.luma, raw.y), COLOUR_NOISE_IN_LUMA * colour);
+  // The texture reference also keeps a blurred share of the noise: what a smooth scene with this noise gives it.
+  const lumaTexture = withoutShare(texture.y, lookUp(tables.lumaReference, luma));
+  const colourTexture = withoutShare((texture.cb + texture.cr) / 2, lookUp(tables.colourReference, colour));
+  return {
+    luma: round(luma, 2),
+    colour: round(colour, 2),
+    // What the JPEG hides on a smooth scene, or what this photo's texture reads like, whichever is more.
+    lumaHidden: round(Math.max(hiddenNoise(tables.luma), noiseFromReading(tables.luma, lumaTexture)), 2),
+    colourHidden: round(Math.max(hiddenNoise(tables.colour), noiseFromReading(tables.colour, colourTexture)), 2),
+    measured: { y: round(raw.y, 3), cb: round(raw.cb, 3), cr: round(raw.cr, 3) },
+  };
+}
+
 /**
  * Profiles one photo: its JPEG header (if it is one), then its pixels (as stored, not rotated). Throws an SrError
  * naming the file, or a JpegHeaderError saying what is wrong with its header, when it cannot be read; the caller
@@ -91,25 +109,7 @@ export async function profilePhoto(path: string): Promise<PhotoProfile> {
   const look = jpegLookOf(jpeg);
 
   const reading = await noiseReading(image, tiles, look);
-  let noise: PhotoProfile['noise'] = null;
-  if (reading) {
-    const tables = await noiseTables(look);
-    const { noise: raw, texture } = reading;
-    const colour = noiseFromReading(tables.colour, (raw.cb + raw.cr) / 2);
-    const luma = Math.max(noiseFromReading(tables.luma, raw.y), COLOUR_NOISE_IN_LUMA * colour);
-    // The texture reference also keeps a blurred share of the noise: what a smooth scene with this noise gives it.
-    const less = (value: number, share: number) => Math.sqrt(Math.max(0, value * value - share * share));
-    const lumaTexture = less(texture.y, lookUp(tables.lumaReference, luma));
-    const colourTexture = less((texture.cb + texture.cr) / 2, lookUp(tables.colourReference, colour));
-    noise = {
-      luma: round(luma, 2),
-      colour: round(colour, 2),
-      // What the JPEG hides on a smooth scene, or what this photo's texture reads like, whichever is more.
-      lumaHidden: round(Math.max(hiddenNoise(tables.luma), noiseFromReading(tables.luma, lumaTexture)), 2),
-      colourHidden: round(Math.max(hiddenNoise(tables.colour), noiseFromReading(tables.colour, colourTexture)), 2),
-      measured: { y: round(raw.y, 3), cb: round(raw.cb, 3), cr: round(raw.cr, 3) },
-    };
-  }
+  const noise = reading ? await noiseFrom(reading, look) : null;
 
   // The blur measurement allows for the noise the pixels show (before the texture correction).
   const edges = measureBlur(tiles, measureNoise(tiles)?.y ?? 0);
