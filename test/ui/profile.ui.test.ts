@@ -27,8 +27,11 @@ const PRESET_LABELS = [
   'Old, scanned or web-recompressed photos',
 ];
 
-/** A short run: a few steps of small batches (the data set has no validation split, so it trains unvalidated). */
-async function startShortRun(): Promise<void> {
+/**
+ * A short run, number `run` of this app: a few steps of small batches (the data set has no validation split, so it
+ * trains unvalidated). Returns once the screen shows that run, finished (not the run selected before it).
+ */
+async function runShortRun(run: number): Promise<void> {
   const page = ui.page;
   await page.getByLabel('Architecture').selectOption('fsrcnn');
   await page.getByLabel('Scale').selectOption('2');
@@ -37,6 +40,9 @@ async function startShortRun(): Promise<void> {
   await page.getByLabel('Patch (HR px)').fill('24');
   await page.getByLabel('Validate every (steps)').fill('10');
   await page.getByRole('button', { name: 'Start training' }).click();
+  const status = page.getByTestId('run-status');
+  await expect.poll(() => status.locator('strong').textContent(), { timeout: 30_000 }).toBe(`Run ${run}`);
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
 }
 
 describe('Datasets profile and training for it (real engine, real training)', () => {
@@ -73,9 +79,7 @@ describe('Datasets profile and training for it (real engine, real training)', ()
     expect(await page.getByLabel('Data set').inputValue()).toBe('1');
     expect(await page.locator('#degradation-detail').textContent()).toMatch(/^Your 4 photos look like JPEGs/);
 
-    await startShortRun();
-    const status = page.getByTestId('run-status');
-    await expect.poll(() => status.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    await runShortRun(1);
     expect(await page.getByTestId('run-degradation').textContent()).toBe("Trains for: Matches data set 1's photos (profiled)");
     await ui.screenshot('train-matching');
 
@@ -112,8 +116,7 @@ describe('Datasets profile and training for it (real engine, real training)', ()
     await expect.poll(() => page.locator('#err-sampling').textContent()).toMatch(/use Uniform sampling/);
     await page.getByLabel('Patch sampling').selectOption('uniform');
 
-    await startShortRun();
-    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    await runShortRun(2);
     expect(await page.getByTestId('run-degradation').textContent()).toBe('Trains for: Phone and camera photos (JPEG, noise, blur)');
     // The earlier run still says what it trained for.
     await page.getByRole('list', { name: 'Training runs' }).getByRole('button').last().click();
