@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeEdgeScenePng } from '../helpers/ui-r4-photos.ts';
+import { createDataSet } from './datasets-flow.ts';
 import { useUiApp } from './harness.ts';
 
 /** Flow 3: a data set made from a folder in the UI, a short training run, and its live charts. */
@@ -18,22 +19,6 @@ const ui = useUiApp({
   },
 });
 
-/** Datasets screen: a new data set from a folder under the server's --root, named after the folder. */
-async function createDataSet(folder: string, images: number): Promise<void> {
-  const page = ui.page;
-  await ui.open('datasets');
-  await page.getByRole('button', { name: 'New data set' }).click();
-  await page.getByRole('button', { name: 'Add folder…' }).click();
-  // The web UI's folder picker browses the server's --root.
-  const dialog = page.getByRole('dialog', { name: 'Choose a folder' });
-  await dialog.getByRole('button', { name: new RegExp(ui.rootDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click();
-  await dialog.getByRole('button', { name: new RegExp(folder) }).click();
-  await dialog.getByRole('button', { name: 'Choose this folder' }).click();
-  await expect.poll(() => page.getByLabel('Name').inputValue()).toBe(folder);
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect.poll(() => page.getByText(`Added ${images} images.`).count(), { timeout: 30_000 }).toBe(1);
-}
-
 /** Starts a 10-step run of small batches, validated at its end, and returns the list of the engine's notes on it. */
 async function startShortRun() {
   const page = ui.page;
@@ -48,7 +33,7 @@ async function startShortRun() {
 describe('Datasets and Train screens (real engine, real training)', () => {
   it('creates a data set from a folder, trains a few dozen steps, and shows the loss and validation points', async () => {
     const page = ui.page;
-    await createDataSet('photos', 6);
+    await createDataSet(ui, 'photos', 6);
     await expect.poll(() => page.getByTestId('dataset-count').textContent()).toBe('6');
     await expect.poll(() => page.getByTestId('thumbnail').locator('img').count()).toBe(6);
 
@@ -141,7 +126,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
 
   it("shows the engine's notes on a run: here, that a large validation photo is scored on its centre window", async () => {
     const page = ui.page;
-    await createDataSet('large', 2);
+    await createDataSet(ui, 'large', 2);
     await page.getByLabel('Validation fraction').fill('0.5');
     await page.getByRole('button', { name: 'Split', exact: true }).click();
     await expect.poll(() => page.getByText('Split: 1 train, 1 validation.').count(), { timeout: 15_000 }).toBe(1);

@@ -4,6 +4,7 @@ import { SrError } from '../../engine/errors.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import type { Store } from '../../engine/store/store.ts';
 import { printJson } from '../output.ts';
+import { registerDatasetsProfileCommand } from './datasets-profile.ts';
 
 /** The engine side of `datasets` (sharp, SQLite): loaded when a subcommand runs, so `--help` stays fast. */
 type DatasetsEngine = typeof import('./datasets-engine.ts');
@@ -196,6 +197,8 @@ export function registerDatasetsCommand(program: Command): void {
         printRecord(dataset);
       }),
     );
+
+  registerDatasetsProfileCommand(datasets);
 }
 
 function common(command: Command): Command {

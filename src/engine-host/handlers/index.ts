@@ -1,4 +1,5 @@
 import type { HandlerTable } from '../handler.ts';
+import { datasetProfileHandlers } from './dataset-profile.ts';
 import { datasetHandlers } from './datasets.ts';
 import { diagnosticsHandlers } from './diagnostics.ts';
 import { evaluationHandlers } from './evaluation.ts';
@@ -21,6 +22,7 @@ export const handlers: HandlerTable = {
   ...jobHandlers,
   ...queueHandlers,
   ...datasetHandlers,
+  ...datasetProfileHandlers,
   ...diagnosticsHandlers,
   ...previewHandlers,
   ...evaluationHandlers,

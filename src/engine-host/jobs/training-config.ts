@@ -1,15 +1,26 @@
+import { type Degradation, parseRecipe, preset } from '../../engine/degrade/index.ts';
 import { SrError } from '../../engine/errors.ts';
 import type { Store } from '../../engine/store/store.ts';
 import { resolveImagePaths } from '../../engine/training/data-source.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resolveWarmStart } from '../../engine/training/warm-start.ts';
-import type { TrainingStartParams } from '../../shared/contract/index.ts';
+import type { TrainingDegradation, TrainingStartParams } from '../../shared/contract/index.ts';
 
 function datasetSource(datasetId: string): string {
   if (!/^[0-9]+$/.test(datasetId)) {
     throw new SrError('NOT_FOUND', `No data set "${datasetId}"`, 'Data set ids are the numbers that datasets.list shows.');
   }
   return `dataset:${datasetId}`;
+}
+
+/**
+ * The Train form's degradation as the trainer's: a preset by name, or a recipe checked against the engine's schema.
+ * Clean is the protocol itself, which the trainer calls null.
+ */
+function degradationOf(choice: TrainingDegradation | undefined): Degradation | null {
+  if (choice === undefined) return null;
+  if ('preset' in choice) return choice.preset === 'clean' ? null : preset(choice.preset);
+  return { name: choice.name, recipe: parseRecipe(choice.recipe, `'${choice.name}'`) };
 }
 
 /**
@@ -44,5 +55,6 @@ export async function trainConfigFrom(params: TrainingStartParams, store: Store)
     device: params.device,
     sampling: params.sampling,
     init: params.initModelId === undefined ? null : await resolveWarmStart(params.initModelId, { stateDir: store.dir }),
+    degrade: degradationOf(params.degradation),
   };
 }

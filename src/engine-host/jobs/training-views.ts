@@ -16,9 +16,20 @@ function stepOf(store: Store, runId: number): number {
   return row.step ?? 0;
 }
 
+/** A run's degradation by name, with its recipe's own description when it has one. */
+function degradationSummary(degrade: { name: string; recipe: { description?: string } }): TrainingRunSummary['degradation'] {
+  const description = degrade.recipe.description;
+  return { name: degrade.name.slice(0, 80), ...(typeof description === 'string' ? { description: description.slice(0, 2000) } : {}) };
+}
+
 /** A run as the contract shows it. A stopped run whose job waits in the queue again reads 'queued'. */
 export function toRunSummary(store: Store, run: RunRecord): TrainingRunSummary {
-  const config = (run.config ?? {}) as { data?: string; steps?: number; init?: { id: string } | null };
+  const config = (run.config ?? {}) as {
+    data?: string;
+    steps?: number;
+    init?: { id: string } | null;
+    degrade?: { name: string; recipe: { description?: string } } | null;
+  };
   const job = jobOfRun(store, run.id);
   const state: JobState = job?.status === 'queued' ? 'queued' : run.status;
   const dataset = /^dataset:([0-9]+)$/.exec(config.data ?? '');
@@ -40,6 +51,7 @@ export function toRunSummary(store: Store, run: RunRecord): TrainingRunSummary {
     createdAt: run.createdAt,
     ...(sample ? { sample } : {}),
     ...(config.init ? { initModelId: config.init.id } : {}),
+    degradation: config.degrade ? degradationSummary(config.degrade) : null,
   };
 }
 

@@ -10,13 +10,18 @@ import { emptyFileError, readSourceFile } from './source-file.ts';
 export interface DecodeOptions {
   /** Refuse images whose header claims more pixels than this. Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
+  /**
+   * Apply the EXIF orientation (default true). `datasets profile` keeps the pixels as stored, so they stay on the
+   * JPEG's block grid.
+   */
+  autoOrient?: boolean;
 }
 
 /** Decodes a photo file to 8-bit RGB(A); see decodeBuffer for what is normalised. */
 export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
   const bytes = await readSourceFile(path);
-  return decodeBytes(bytes, path, maxPixels);
+  return decodeBytes(bytes, path, maxPixels, opts.autoOrient ?? true);
 }
 
 /**
@@ -30,10 +35,15 @@ export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promi
  */
 export async function decodeBuffer(bytes: Uint8Array, label: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
-  return decodeBytes(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), label, maxPixels);
+  return decodeBytes(
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    label,
+    maxPixels,
+    opts.autoOrient ?? true,
+  );
 }
 
-async function decodeBytes(bytes: Buffer, label: string, maxPixels: number): Promise<DecodedPhoto> {
+async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, autoOrient: boolean): Promise<DecodedPhoto> {
   if (bytes.length === 0) throw emptyFileError(label);
   const header = await readHeader(bytes, label);
   // Checked on the header's claim before decoding anything (pageHeight: a GIF's frames are stacked).
@@ -45,7 +55,7 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number): Pro
     // Not 'warning': many real camera files carry harmless libjpeg warnings.
     failOn: 'error',
     limitInputPixels: maxPixels,
-    autoOrient: true,
+    autoOrient,
     pages: 1,
   });
   // keepIccProfile makes sharp skip its convert-to-sRGB step and hand us the pixels as stored.

@@ -20,6 +20,12 @@ export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
 const DatasetRef = z.object({ id: EntityId }).strict();
 
+/** Files left out of an import or a profile, each with why (the first 1,000), so the user can fix or ignore them. */
+export const SkippedFiles = z
+  .array(z.object({ path: FsPath, reason: z.string().max(500) }))
+  .max(1000)
+  .default([]);
+
 export const datasetRequests = {
   'datasets.create': defineRequest(
     z
@@ -34,11 +40,7 @@ export const datasetRequests = {
       dataset: DatasetSummary,
       added: z.number().int().nonnegative(),
       skipped: z.number().int().nonnegative(),
-      /** Why each file was left out (the first 1,000), so the user can fix or ignore them. */
-      skippedFiles: z
-        .array(z.object({ path: FsPath, reason: z.string().max(500) }))
-        .max(1000)
-        .default([]),
+      skippedFiles: SkippedFiles,
     }),
     'Registers folders of images as a data set and imports them (photos are referenced, never copied).',
   ),
@@ -48,10 +50,7 @@ export const datasetRequests = {
       dataset: DatasetSummary,
       added: z.number().int().nonnegative(),
       skipped: z.number().int().nonnegative(),
-      skippedFiles: z
-        .array(z.object({ path: FsPath, reason: z.string().max(500) }))
-        .max(1000)
-        .default([]),
+      skippedFiles: SkippedFiles,
     }),
     'Adds folders or single images to a data set and imports the new photos.',
   ),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { datasetProfileRequests } from './dataset-profile.ts';
 import { datasetRequests } from './datasets.ts';
 import { evaluationRequests } from './evaluation.ts';
 import { jobRequests } from './jobs.ts';
@@ -17,6 +18,7 @@ export const requests = {
   ...previewRequests,
   ...evaluationRequests,
   ...datasetRequests,
+  ...datasetProfileRequests,
   ...trainingRequests,
   ...settingsRequests,
   ...systemRequests,
@@ -37,6 +39,7 @@ export function isMethod(name: string): name is Method {
   return Object.hasOwn(requests, name);
 }
 
+export * from './dataset-profile.ts';
 export * from './datasets.ts';
 export * from './jobs.ts';
 export * from './models.ts';

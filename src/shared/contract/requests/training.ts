@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { EntityId, FsPath, ImageRef, Scale, Seconds } from '../common.ts';
 import { defineRequest } from '../define.ts';
+import { RecipeJson } from './dataset-profile.ts';
 import { JobState } from './jobs.ts';
+
+/** The engine's named degradations (docs/degradation.md): the benchmark protocol, phone and camera photos, old photos. */
+export const DEGRADATION_PRESETS = ['clean', 'photo', 'heavy'] as const;
+
+/**
+ * How a run makes its training inputs from the HR photos: a named preset, or a recipe (e.g. a data set profile's),
+ * by name and whole. The engine validates a recipe with its own schema and answers BAD_ARGUMENT naming the issue.
+ */
+export const TrainingDegradation = z.union([
+  z.object({ preset: z.enum(DEGRADATION_PRESETS) }).strict(),
+  z.object({ name: z.string().min(1).max(80), recipe: RecipeJson }).strict(),
+]);
+export type TrainingDegradation = z.infer<typeof TrainingDegradation>;
 
 /**
  * One validation image at one validation step, as three same-size crops (luma, which is what the model produces
@@ -35,6 +49,11 @@ export const TrainingRunSummary = z.object({
   sample: ValidationSample.optional(),
   /** The model whose weights the run started from (warm start). */
   initModelId: EntityId.optional(),
+  /** What the run's inputs are degraded like: a preset's or recipe's name and description; null: clean (the protocol). */
+  degradation: z
+    .object({ name: z.string().max(80), description: z.string().max(2000).optional() })
+    .nullable()
+    .optional(),
   state: JobState,
   step: z.number().int().nonnegative(),
   totalSteps: z.number().int().nonnegative(),
@@ -111,6 +130,8 @@ export const TrainingStartParams = z
     sampling: z.enum(['uniform', 'texture']).default('uniform'),
     /** Start from this model's weights (models.list id) instead of a seeded initialisation. */
     initModelId: EntityId.optional(),
+    /** How inputs are made from the photos; absent: clean (the benchmark protocol). */
+    degradation: TrainingDegradation.optional(),
   })
   .strict()
   .refine((p) => (p.datasetId === undefined) !== (p.data === undefined), {

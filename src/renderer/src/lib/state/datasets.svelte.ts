@@ -1,4 +1,10 @@
-import { ContractError, type DatasetSummary, type ResultOf, type SrsClient } from '../../../../shared/contract/index.ts';
+import {
+  ContractError,
+  type DatasetProfile,
+  type DatasetSummary,
+  type ResultOf,
+  type SrsClient,
+} from '../../../../shared/contract/index.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
 export type DatasetImage = ResultOf<'datasets.show'>['images'][number];
@@ -18,6 +24,8 @@ export class DatasetsState extends UserActions {
   /** Sparse: index → image, filled as pages arrive. */
   images = $state.raw<(DatasetImage | undefined)[]>([]);
   thumbnails = $state.raw<Record<string, string>>({});
+  /** The latest profile of each data set that has one, by data set id. */
+  profiles = $state.raw<Record<string, DatasetProfile>>({});
   private pagesLoaded = new Set<number>();
   private thumbsRequested = new Set<string>();
   /** False once the engine answers NOT_IMPLEMENTED: the grid then shows the photos themselves, scaled by the browser. */
@@ -29,6 +37,10 @@ export class DatasetsState extends UserActions {
 
   get selected(): DatasetSummary | undefined {
     return this.datasets.find((d) => d.id === this.selectedId);
+  }
+
+  get profile(): DatasetProfile | undefined {
+    return this.selectedId ? this.profiles[this.selectedId] : undefined;
   }
 
   /** Statistics over the images loaded so far (all of them once the grid has been scrolled, or for small sets). */
@@ -47,6 +59,8 @@ export class DatasetsState extends UserActions {
   async refresh(): Promise<void> {
     await this.run('Loading data sets…', async () => {
       this.datasets = (await this.client.datasets.list({})).datasets;
+      const { profiles } = await this.client.datasets.profiles({});
+      this.profiles = Object.fromEntries(profiles.map((p) => [p.datasetId, p]));
       if (!this.selectedId && this.datasets[0]) await this.select(this.datasets[0].id);
     });
   }
@@ -187,6 +201,17 @@ export class DatasetsState extends UserActions {
     this.replace(result.dataset);
     await this.select(id);
     this.notice = `Split: ${result.dataset.splits.train} train, ${result.dataset.splits.val} validation.`;
+  }
+
+  /** Reads a sample of the selected data set's photos and keeps what they look like (seconds to a minute). */
+  async profileSelected(): Promise<void> {
+    const id = this.selectedId;
+    if (!id) return;
+    const result = await this.run('Profiling the photos… (reading up to 30 of them)', () => this.client.datasets.profile({ id }));
+    if (!result) return;
+    this.profiles = { ...this.profiles, [id]: result.profile };
+    const { profiled, skipped } = result.profile.photos;
+    this.notice = `Profiled ${profiled} photo${profiled === 1 ? '' : 's'}${skipped.length ? `; skipped ${skipped.length} (listed with the profile).` : '.'}`;
   }
 
   async exportManifest(to: string): Promise<void> {

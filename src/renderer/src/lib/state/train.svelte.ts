@@ -1,14 +1,17 @@
 import {
+  type DatasetProfile,
   type DatasetSummary,
   type EventPayload,
   type MetricPoint,
   type ModelSummary,
   type SrsClient,
   type TRAINING_PRESETS,
+  type TrainingDegradation,
   type TrainingRunSummary,
   TrainingStartParams,
   type ValidationSample,
 } from '../../../../shared/contract/index.ts';
+import { PRESET_WORDS, profileLabel } from '../degradation-words.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
 /** The form's fields as the inputs hold them; `validate` turns them into contract params with the contract's own schema. */
@@ -27,6 +30,15 @@ export interface TrainForm {
   sampling: 'texture' | 'uniform';
   /** A model id to start from, or '' for a seeded initialisation. */
   initModelId: string;
+  /** What the inputs look like: a preset (`clean`, `photo`, `heavy`) or `profile:ID`, a profiled data set's photos. */
+  degradation: string;
+}
+
+/** One entry of the Train form's degradation choice. */
+export interface DegradationChoice {
+  key: string;
+  label: string;
+  detail: string;
 }
 
 export const DEFAULT_FORM: TrainForm = {
@@ -43,7 +55,10 @@ export const DEFAULT_FORM: TrainForm = {
   validateEvery: 500,
   sampling: 'uniform',
   initModelId: '',
+  degradation: 'clean',
 };
+
+const PROFILE_KEY = 'profile:';
 
 export interface RunNote {
   level: 'info' | 'warn';
@@ -87,6 +102,8 @@ export class TrainState extends UserActions {
   /** Models a run can start from: SR Studio's own (an imported model's weights have other names). */
   parents = $state.raw<ModelSummary[]>([]);
   runs = $state.raw<TrainingRunSummary[]>([]);
+  /** Data sets whose photos were profiled: each is a degradation to train for. */
+  profiles = $state.raw<DatasetProfile[]>([]);
   selectedRunId = $state<string | null>(null);
   /** The selected run's latest validation sample (bicubic / model / ground truth), refreshed at each validation. */
   sample = $state.raw<ValidationSample | null>(null);
@@ -200,9 +217,33 @@ export class TrainState extends UserActions {
     }
   }
 
+  /** The degradations a run can train on: the presets, then every profiled data set's photos. */
+  get degradationChoices(): DegradationChoice[] {
+    const presets = (['clean', 'photo', 'heavy'] as const).map((key) => ({ key, ...PRESET_WORDS[key] }));
+    const profiled = this.profiles.map((p) => ({
+      key: `${PROFILE_KEY}${p.datasetId}`,
+      label: profileLabel(p.datasetId),
+      detail: p.summary,
+    }));
+    return [...presets, ...profiled];
+  }
+
+  /** Sets the form to train for a profiled data set's photos, on that data set ("Train a model that matches"). */
+  matchProfile(datasetId: string): void {
+    const profile = this.profiles.find((p) => p.datasetId === datasetId);
+    if (!profile) {
+      this.error = { message: `Data set ${datasetId} has no profile yet`, hint: 'Profile its photos on the Datasets screen first.' };
+      return;
+    }
+    this.form.degradation = `${PROFILE_KEY}${datasetId}`;
+    if (this.datasets.some((d) => d.id === datasetId)) this.form.datasetId = datasetId;
+    this.notice = `Set to train a model that matches data set ${datasetId}'s photos: choose the architecture, scale and steps, then Start training.`;
+  }
+
   async load(): Promise<void> {
     await this.run('Loading…', async () => {
       this.datasets = (await this.client.datasets.list({})).datasets;
+      this.profiles = (await this.client.datasets.profiles({})).profiles;
       if (!this.form.datasetId && this.datasets[0]) this.form.datasetId = this.datasets[0].id;
       this.parents = (await this.client.models.list({})).models.filter((m) => m.meta.architecture !== 'imported');
       await this.loadRuns();
@@ -241,12 +282,36 @@ export class TrainState extends UserActions {
     }
   }
 
+  /** The form's degradation as the contract's: a preset, or the profiled data set's recipe for the chosen scale. */
+  private degradationParam(): TrainingDegradation | string {
+    const key = this.form.degradation;
+    if (key === 'clean' || key === 'photo' || key === 'heavy') return { preset: key };
+    const datasetId = key.slice(PROFILE_KEY.length);
+    const profile = this.profiles.find((p) => p.datasetId === datasetId);
+    if (!key.startsWith(PROFILE_KEY) || !profile) return 'Choose what the inputs look like.';
+    const scale = String(this.form.scale);
+    if (scale !== '2' && scale !== '3' && scale !== '4') return 'A profile has recipes for ×2, ×3 and ×4 only.';
+    const recipe = profile.recipes[scale];
+    const name = typeof recipe.name === 'string' && recipe.name ? recipe.name : `dataset-${datasetId}-photos-x${scale}`;
+    return { name, recipe };
+  }
+
   /** Checks the form with the contract's schema; field messages land next to their inputs. */
   validate(): ReturnType<typeof TrainingStartParams.safeParse> {
-    const { datasetId, initModelId, ...rest } = this.form;
-    const parsed = TrainingStartParams.safeParse({ ...rest, ...(datasetId ? { datasetId } : {}), ...(initModelId ? { initModelId } : {}) });
+    const { datasetId, initModelId, degradation: _key, ...rest } = this.form;
+    const degradation = this.degradationParam();
+    const parsed = TrainingStartParams.safeParse({
+      ...rest,
+      ...(datasetId ? { datasetId } : {}),
+      ...(initModelId ? { initModelId } : {}),
+      ...(typeof degradation === 'string' ? {} : { degradation }),
+    });
     const errors: Record<string, string> = {};
     if (!datasetId) errors.datasetId = 'Choose a data set (create one in Datasets).';
+    if (typeof degradation === 'string') errors.degradation = degradation;
+    else if (!('preset' in degradation && degradation.preset === 'clean') && this.form.sampling === 'texture') {
+      errors.sampling = 'Real-photo inputs draw every patch afresh: use Uniform sampling.';
+    }
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'form');

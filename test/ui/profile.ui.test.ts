@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RecipeSchema } from '../../src/engine/degrade/recipe.ts';
+import { RunsRepo } from '../../src/engine/store/runs-repo.ts';
+import { openStore } from '../../src/engine/store/store.ts';
+import { cleanScene, writeDegraded } from '../helpers/profile-photos.ts';
+import { createDataSet } from './datasets-flow.ts';
+import { useUiApp } from './harness.ts';
+
+/** "Match my photos": profile a data set of camera JPEGs on the Datasets screen, then train a model for them. */
+const ui = useUiApp({
+  name: 'profile',
+  prepare: async (root) => {
+    const phone = path.join(root, 'phone');
+    fs.mkdirSync(phone);
+    for (let i = 0; i < 4; i++) {
+      const scene = await cleanScene(320, 240, 200 + i);
+      await writeDegraded(phone, `IMG_${2000 + i}.jpg`, scene, { blur: 1, noise: 4, grey: true, quality: 90, seed: i });
+    }
+  },
+});
+
+const PRESET_LABELS = [
+  'Clean sources (PNG, renders, scans): the benchmark protocol',
+  'Phone and camera photos (JPEG, noise, blur)',
+  'Old, scanned or web-recompressed photos',
+];
+
+/**
+ * A short run, number `run` of this app: a few steps of small batches (the data set has no validation split, so it
+ * trains unvalidated). Returns once the screen shows that run, finished (not the run selected before it).
+ */
+async function runShortRun(run: number): Promise<void> {
+  const page = ui.page;
+  await page.getByLabel('Architecture').selectOption('fsrcnn');
+  await page.getByLabel('Scale').selectOption('2');
+  await page.getByLabel('Steps', { exact: true }).fill('10');
+  await page.getByLabel('Batch size').fill('8');
+  await page.getByLabel('Patch (HR px)').fill('24');
+  await page.getByLabel('Validate every (steps)').fill('10');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  const status = page.getByTestId('run-status');
+  await expect.poll(() => status.locator('strong').textContent(), { timeout: 30_000 }).toBe(`Run ${run}`);
+  await expect.poll(() => status.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+}
+
+describe('Datasets profile and training for it (real engine, real training)', () => {
+  it('profiles a small data set of camera JPEGs: the plain-words summary and the numbers', async () => {
+    const page = ui.page;
+    await createDataSet(ui, 'phone', 4);
+    const panel = page.getByRole('region', { name: 'Photo profile' });
+    await expect.poll(() => panel.textContent()).toMatch(/Profile the photos to see/);
+    await panel.getByRole('button', { name: 'Profile these photos' }).click();
+    await expect
+      .poll(() => page.getByTestId('profile-summary').textContent(), { timeout: 120_000 })
+      .toMatch(/^Your 4 photos look like JPEGs from a camera or phone: quality about 90 \(standard tables\), 4:2:0 chroma/);
+    await expect.poll(() => page.getByText('Profiled 4 photos.').count()).toBe(1);
+    expect(await page.getByTestId('profile-quality').textContent()).toMatch(/^\s*90 · 4 of 4 with standard tables/);
+    const noise = Number(/^\s*([0-9.]+)/.exec((await page.getByTestId('profile-noise').textContent()) ?? '')?.[1]);
+    expect(Math.abs(noise - 4)).toBeLessThanOrEqual(1);
+    const blur = Number(/^\s*([0-9.]+)/.exec((await page.getByTestId('profile-blur').textContent()) ?? '')?.[1]);
+    expect(Math.abs(blur - 1)).toBeLessThanOrEqual(0.25);
+    await ui.screenshot('datasets-profile');
+
+    // The profile is kept: a reload shows it without profiling again.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('profile-summary').textContent(), { timeout: 30_000 }).toMatch(/^Your 4 photos/);
+  }, 240_000);
+
+  it('"Train a model that matches these photos" opens the Train screen set to the profile; the run stores its recipe', async () => {
+    const page = ui.page;
+    await ui.open('datasets');
+    await page.getByRole('button', { name: 'Train a model that matches these photos' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Train', exact: true }).count()).toBe(1);
+    const choice = page.getByLabel('Train for');
+    await expect.poll(() => choice.inputValue()).toBe('profile:1');
+    expect(await choice.locator('option:checked').textContent()).toBe("Matches data set 1's photos (profiled)");
+    expect(await page.getByLabel('Data set').inputValue()).toBe('1');
+    expect(await page.locator('#degradation-detail').textContent()).toMatch(/^Your 4 photos look like JPEGs/);
+
+    await runShortRun(1);
+    expect(await page.getByTestId('run-degradation').textContent()).toBe("Trains for: Matches data set 1's photos (profiled)");
+    await ui.screenshot('train-matching');
+
+    // The stored run trains on exactly the profile's ×2 recipe.
+    const stored = JSON.parse(fs.readFileSync(path.join(ui.stateDir, 'profiles', 'dataset-1.json'), 'utf8'));
+    const store = openStore(ui.stateDir);
+    try {
+      const [run] = new RunsRepo(store).list();
+      const config = run.config as { scale: number; degrade: { name: string; recipe: unknown } };
+      expect(config.scale).toBe(2);
+      expect(config.degrade.name).toBe('dataset-1-photos-x2');
+      expect(config.degrade.recipe).toEqual(RecipeSchema.parse(stored.recipes['2']));
+    } finally {
+      store.close();
+    }
+  }, 300_000);
+
+  it('offers the degradations in plain words, checks the choice, and names it in the run', async () => {
+    const page = ui.page;
+    // A fresh Train screen (the last test left it set to the profile).
+    await ui.open('datasets');
+    await ui.open('train');
+    const choice = page.getByLabel('Train for');
+    await expect
+      .poll(() => choice.locator('option').allTextContents())
+      .toEqual([...PRESET_LABELS, "Matches data set 1's photos (profiled)"]);
+    expect(await choice.inputValue()).toBe('clean');
+    await choice.selectOption({ label: 'Phone and camera photos (JPEG, noise, blur)' });
+    expect(await page.locator('#degradation-detail').textContent()).toMatch(/lens blur, sensor noise and a JPEG/);
+
+    // Texture-weighted sampling cannot go with real-photo inputs: the form says so before anything is sent.
+    await page.getByLabel('Patch sampling').selectOption('texture');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect.poll(() => page.locator('#err-sampling').textContent()).toMatch(/use Uniform sampling/);
+    await page.getByLabel('Patch sampling').selectOption('uniform');
+
+    await runShortRun(2);
+    expect(await page.getByTestId('run-degradation').textContent()).toBe('Trains for: Phone and camera photos (JPEG, noise, blur)');
+    // The earlier run still says what it trained for.
+    await page.getByRole('list', { name: 'Training runs' }).getByRole('button').last().click();
+    await expect.poll(() => page.getByTestId('run-degradation').textContent()).toBe("Trains for: Matches data set 1's photos (profiled)");
+  }, 300_000);
+});
