@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getDataset } from '../../engine/datasets/index.ts';
+import { isClean, type PresetName, preset } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
 import { listEvalImages } from '../../engine/eval/list-images.ts';
-import { assertEvalScale, type EvalMethod, interpolationMethod } from '../../engine/eval/protocol.ts';
+import { assertEvalScale, type EvalDegradation, type EvalMethod, interpolationMethod } from '../../engine/eval/protocol.ts';
 import { runEval } from '../../engine/eval/run-eval.ts';
 import type { ResizeKernel } from '../../engine/imaging/matlab-resize.ts';
 import { resolveModelEvalMethod } from '../../engine/models/eval-method.ts';
@@ -22,6 +23,11 @@ export interface EvaluationJobParams {
   folders: { path: string; name: string }[];
   scales: number[];
   methods: EvaluationMethodRef[];
+  /**
+   * Real-photo inputs: the recipe whole (as it was when the job was planned, so a resume degrades exactly as the
+   * start did) and its seed. Absent or null: the protocol's clean bicubic (jobs from before it existed have none).
+   */
+  degradation?: EvalDegradation | null;
 }
 
 export interface EvaluationRequest {
@@ -29,6 +35,15 @@ export interface EvaluationRequest {
   folders?: string[];
   scales: number[];
   methods: EvaluationMethodRef[];
+  /** A named recipe and its seed; `clean` is the protocol itself. */
+  degradation?: { preset: PresetName; seed: number };
+}
+
+/** The request's degradation as the job runs it: null for the protocol (a `clean` preset is the protocol, bit for bit). */
+function evalDegradation(request: EvaluationRequest): EvalDegradation | null {
+  if (!request.degradation) return null;
+  const { name, recipe } = preset(request.degradation.preset);
+  return isClean(recipe) ? null : { name, recipe, seed: request.degradation.seed };
 }
 
 interface Combination {
@@ -84,12 +99,20 @@ export class EvaluationRunner implements JobRunner {
     for (const folder of request.folders ?? []) folders.push({ path: path.resolve(folder), name: path.basename(path.resolve(folder)) });
     for (const folder of folders) await listEvalImages(folder.path);
     for (const method of request.methods) if ('model' in method) await loadModel(method.model, { stateDir: store.dir });
-    const params: EvaluationJobParams = { evaluation: 1, folders, scales: [...new Set(request.scales)], methods: request.methods };
+    const degradation = evalDegradation(request);
+    const params: EvaluationJobParams = {
+      evaluation: 1,
+      folders,
+      scales: [...new Set(request.scales)],
+      methods: request.methods,
+      degradation,
+    };
     const jobs = new JobsRepo(store);
     const job = jobs.create('eval', params);
+    const inputs = degradation ? ` · ${degradation.name} seed ${degradation.seed}` : '';
     jobs.addItems(
       job.id,
-      combinations(params).map((c) => ({ input: `${methodName(c.method)} · ${c.folder.name} · ×${c.scale}`, output: null })),
+      combinations(params).map((c) => ({ input: `${methodName(c.method)} · ${c.folder.name} · ×${c.scale}${inputs}`, output: null })),
     );
     return job;
   }
@@ -147,6 +170,7 @@ export class EvaluationRunner implements JobRunner {
           dataDir: combo.folder.path,
           scale: combo.scale,
           method,
+          degradation: params.degradation ?? null,
           signal,
           onImage: (image) => {
             done += 1;
@@ -163,6 +187,7 @@ export class EvaluationRunner implements JobRunner {
           ssim: result.mean.ssim,
           perImage: result.images.map((r) => ({ image: r.name, psnr: finiteOrNull(r.psnr), ssim: r.ssim, seconds: r.seconds })),
           seconds: result.seconds,
+          degradation: result.degradation ? { name: result.degradation.name, seed: result.degradation.seed } : null,
         });
         jobs.markItem(item.id, 'done', { seconds: result.seconds });
       } catch (error) {
