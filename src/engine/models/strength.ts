@@ -47,6 +47,9 @@ export function checkStrength(strength: number): number {
 export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Promise<LoadedModel | undefined> {
   const parent = model.meta.lineage?.[0];
   if (!parent || model.meta.quantizedFrom) return undefined;
+  // A model retrained under its own id (the bundled fsrcnn-x2 was warm-started from an earlier fsrcnn-x2) names itself:
+  // the file by that id is this very model, not the one it started from, and a blend with itself changes nothing.
+  if (parent.id === model.meta.id) return undefined;
   const partner = await loadModel(parent.id, dirs).catch(() => undefined);
   if (!partner || partner.meta.architecture !== model.meta.architecture || partner.meta.quantizedFrom) return undefined;
   return partner;
