@@ -12,23 +12,14 @@ import { loadModel } from '../../engine/models/registry.ts';
 import { EvaluationsRepo, finiteOrNull } from '../../engine/store/evaluations-repo.ts';
 import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
+import {
+  type EvaluationJobParams,
+  type EvaluationMethodRef,
+  evaluationJobParams,
+  type InterpolationName,
+} from './evaluation-job-params.ts';
 import type { Emit, JobRunner } from './job-queue.ts';
 
-type InterpolationName = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3' | 'matlab-bicubic';
-export type EvaluationMethodRef = { model: string } | { interpolation: InterpolationName };
-
-/** What an evaluation job row keeps as its params: everything needed to run (or resume) it without the request. */
-export interface EvaluationJobParams {
-  evaluation: 1;
-  folders: { path: string; name: string }[];
-  scales: number[];
-  methods: EvaluationMethodRef[];
-  /**
-   * Real-photo inputs: the recipe whole (as it was when the job was planned, so a resume degrades exactly as the
-   * start did) and its seed. Absent or null: the protocol's clean bicubic (jobs from before it existed have none).
-   */
-  degradation?: EvalDegradation | null;
-}
 
 export interface EvaluationRequest {
   datasetId?: string;
@@ -67,11 +58,6 @@ export function combinations(params: EvaluationJobParams): Combination[] {
   for (const folder of params.folders)
     for (const scale of params.scales) for (const method of params.methods) out.push({ method, folder, scale });
   return out;
-}
-
-export function evaluationJobParams(job: JobRecord): EvaluationJobParams | undefined {
-  const params = job.params as Partial<EvaluationJobParams> | null;
-  return job.kind === 'eval' && params?.evaluation === 1 ? (params as EvaluationJobParams) : undefined;
 }
 
 /**

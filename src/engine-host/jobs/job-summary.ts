@@ -3,7 +3,7 @@ import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { JobKind, JobState, JobSummary } from '../../shared/contract/index.ts';
-import { evaluationJobParams } from './evaluation-runner.ts';
+import { evaluationJobParams } from './evaluation-job-params.ts';
 import { trainingJobParams } from './training-job-params.ts';
 
 const KIND: Record<JobRecord['kind'], JobKind> = { upscale: 'upscale', train: 'training', eval: 'evaluation' };
