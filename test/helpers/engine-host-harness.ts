@@ -13,12 +13,12 @@ export interface Harness {
 
 /**
  * A real engine host with its own temp state folder and diagnostics on: the TypeScript entry through tsx, or
- * `entry` (the built out/main/engine-host.js, run by plain Node).
+ * `entry` (the built out/main/engine-host.js, run by plain Node). `env` e.g. SRSTUDIO_RESOURCES, for bundled-model fixtures.
  */
-export async function startEngine(options: { initialBackoffMs?: number; entry?: string } = {}): Promise<Harness> {
+export async function startEngine(options: { initialBackoffMs?: number; entry?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-host-'));
   const supervisor = new EngineSupervisor({
-    spawn: forkSpawner({ stateDir, diagnostics: true, entry: options.entry }),
+    spawn: forkSpawner({ stateDir, diagnostics: true, entry: options.entry, env: options.env }),
     initialBackoffMs: options.initialBackoffMs ?? 50,
   });
   await supervisor.start();

@@ -34,8 +34,9 @@ describe('Upscale screen', () => {
   it('upscales a picked folder: two results, one clear error, files on disk', async () => {
     const page = ui.page;
     await ui.open('upscale');
-    // Built-in models may be listed too: choose the tiny one, whose card then shows.
+    // Built-in models may be listed too: choose the tiny one, whose card shows behind "Model details".
     await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('tiny-upscale-x2');
+    await page.getByText('Model details').click();
     await expect.poll(() => page.getByRole('article', { name: /Model Tiny rgb-lr ×2/ }).count()).toBe(1);
     await ui.screenshot('upscale-setup');
 

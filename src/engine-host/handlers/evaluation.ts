@@ -17,6 +17,7 @@ function toRow(record: EvaluationRecord): ResultRow {
     mean: { psnr: record.psnr, ssim: record.ssim },
     perImage: record.perImage.map((image) => ({ image: image.image, psnr: image.psnr, ssim: image.ssim })),
     createdAt: record.createdAt,
+    degradation: record.degradation,
   };
 }
 

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import { SrError } from '../../engine/errors.ts';
+import { resolveBatchModel } from '../../engine/jobs/batch-model.ts';
 import { importModel } from '../../engine/models/import-model.ts';
 import type { LoadedModel } from '../../engine/models/loaded-model.ts';
 import { deleteModel, listModels, loadModel } from '../../engine/models/registry.ts';
+import { strengthPartner } from '../../engine/models/strength.ts';
 import { ModelsRepo } from '../../engine/store/models-repo.ts';
 import type { ModelSummary } from '../../shared/contract/index.ts';
 import { QUALITY_BUDGET_DB, quantisationLoss, withinQualityBudget } from '../../shared/model-meta.ts';
+import { modelPurpose, modelTitle } from '../../shared/model-title.ts';
 import type { HandlerContext, HandlerTable } from '../handler.ts';
-import { readSettings } from './settings.ts';
 
 /** A default runs every batch of its scale: one that lost more than the quality budget needs the user to insist. */
 function assertWithinBudget(model: LoadedModel): void {
@@ -29,21 +31,36 @@ function sizeOf(file: string): number | null {
   }
 }
 
-/** The per-scale default (models.setDefault, kept in the store's models table) wins over the global settings one. */
-function isDefault(model: LoadedModel, context: HandlerContext): boolean {
-  const perScale = new ModelsRepo(context.services.store).defaultFor(model.meta.scale);
-  if (perScale) return perScale.id === model.meta.id;
-  return model.meta.id === readSettings(context.stateDir).defaultModelId;
+/**
+ * The model a batch of each scale runs when none is named, by the batch's own rule (resolveBatchModel: the per-scale
+ * choice of models.setDefault, else the bundled default, the photo model where one is installed), keyed `id@scale`.
+ */
+async function batchDefaults(scales: Iterable<number>, context: HandlerContext): Promise<Set<string>> {
+  const chosen = await Promise.all(
+    [...new Set(scales)].map(async (scale) => {
+      const model = await resolveBatchModel(undefined, scale, context.services.store).catch(() => undefined);
+      return model && model.meta.scale === scale ? `${model.meta.id}@${scale}` : undefined;
+    }),
+  );
+  return new Set(chosen.filter((key) => key !== undefined));
 }
 
-function summarize(model: LoadedModel, context: HandlerContext): ModelSummary {
+async function summarize(model: LoadedModel, context: HandlerContext, defaults: ReadonlySet<string>): Promise<ModelSummary> {
+  const partner = await strengthPartner(model, { stateDir: context.stateDir });
   return {
     meta: model.meta,
     path: model.path,
     origin: model.source,
     sizeBytes: sizeOf(model.path),
-    isDefault: isDefault(model, context),
+    isDefault: defaults.has(`${model.meta.id}@${model.meta.scale}`),
+    title: modelTitle(model.meta, model.source),
+    purpose: modelPurpose(model.meta, model.source),
+    strength: partner !== undefined,
   };
+}
+
+async function summarizeOne(model: LoadedModel, context: HandlerContext): Promise<ModelSummary> {
+  return summarize(model, context, await batchDefaults([model.meta.scale], context));
 }
 
 /**
@@ -55,11 +72,15 @@ export const modelHandlers: HandlerTable = {
     const models = await listModels({ stateDir: context.stateDir }, (problem) =>
       context.emit('log', { level: 'warn', source: 'models', message: `${problem.path}: ${problem.reason}`, at: new Date().toISOString() }),
     );
-    return { models: models.map((model) => summarize(model, context)) };
+    const defaults = await batchDefaults(
+      models.map((model) => model.meta.scale),
+      context,
+    );
+    return { models: await Promise.all(models.map((model) => summarize(model, context, defaults))) };
   },
   'models.import': async ({ path, id, name, scale }, context) => {
     const model = await importModel(path, { stateDir: context.stateDir }, { id, name, scale });
-    return { model: summarize(model, context) };
+    return { model: await summarizeOne(model, context) };
   },
   'models.delete': async ({ id }, context) => {
     await deleteModel(id, { stateDir: context.stateDir });
@@ -73,6 +94,6 @@ export const modelHandlers: HandlerTable = {
     const repo = new ModelsRepo(context.services.store);
     repo.register({ path: model.path, source: model.source === 'builtin' ? 'builtin' : 'user', meta: model.meta });
     repo.setDefault(model.meta.id);
-    return { model: summarize(model, context) };
+    return { model: await summarizeOne(model, context) };
   },
 };

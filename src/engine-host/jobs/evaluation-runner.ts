@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getDataset } from '../../engine/datasets/index.ts';
+import { isClean, type PresetName, preset } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
 import { listEvalImages } from '../../engine/eval/list-images.ts';
-import { assertEvalScale, type EvalMethod, interpolationMethod } from '../../engine/eval/protocol.ts';
+import { assertEvalScale, type EvalDegradation, type EvalMethod, interpolationMethod } from '../../engine/eval/protocol.ts';
 import { runEval } from '../../engine/eval/run-eval.ts';
 import type { ResizeKernel } from '../../engine/imaging/matlab-resize.ts';
 import { resolveModelEvalMethod } from '../../engine/models/eval-method.ts';
@@ -11,24 +12,28 @@ import { loadModel } from '../../engine/models/registry.ts';
 import { EvaluationsRepo, finiteOrNull } from '../../engine/store/evaluations-repo.ts';
 import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
+import {
+  type EvaluationJobParams,
+  type EvaluationMethodRef,
+  evaluationJobParams,
+  type InterpolationName,
+} from './evaluation-job-params.ts';
 import type { Emit, JobRunner } from './job-queue.ts';
-
-type InterpolationName = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3' | 'matlab-bicubic';
-export type EvaluationMethodRef = { model: string } | { interpolation: InterpolationName };
-
-/** What an evaluation job row keeps as its params: everything needed to run (or resume) it without the request. */
-export interface EvaluationJobParams {
-  evaluation: 1;
-  folders: { path: string; name: string }[];
-  scales: number[];
-  methods: EvaluationMethodRef[];
-}
 
 export interface EvaluationRequest {
   datasetId?: string;
   folders?: string[];
   scales: number[];
   methods: EvaluationMethodRef[];
+  /** A named recipe and its seed; `clean` is the protocol itself. */
+  degradation?: { preset: PresetName; seed: number };
+}
+
+/** The request's degradation as the job runs it: null for the protocol (a `clean` preset is the protocol, bit for bit). */
+function evalDegradation(request: EvaluationRequest): EvalDegradation | null {
+  if (!request.degradation) return null;
+  const { name, recipe } = preset(request.degradation.preset);
+  return isClean(recipe) ? null : { name, recipe, seed: request.degradation.seed };
 }
 
 interface Combination {
@@ -52,11 +57,6 @@ export function combinations(params: EvaluationJobParams): Combination[] {
   for (const folder of params.folders)
     for (const scale of params.scales) for (const method of params.methods) out.push({ method, folder, scale });
   return out;
-}
-
-export function evaluationJobParams(job: JobRecord): EvaluationJobParams | undefined {
-  const params = job.params as Partial<EvaluationJobParams> | null;
-  return job.kind === 'eval' && params?.evaluation === 1 ? (params as EvaluationJobParams) : undefined;
 }
 
 /**
@@ -84,12 +84,20 @@ export class EvaluationRunner implements JobRunner {
     for (const folder of request.folders ?? []) folders.push({ path: path.resolve(folder), name: path.basename(path.resolve(folder)) });
     for (const folder of folders) await listEvalImages(folder.path);
     for (const method of request.methods) if ('model' in method) await loadModel(method.model, { stateDir: store.dir });
-    const params: EvaluationJobParams = { evaluation: 1, folders, scales: [...new Set(request.scales)], methods: request.methods };
+    const degradation = evalDegradation(request);
+    const params: EvaluationJobParams = {
+      evaluation: 1,
+      folders,
+      scales: [...new Set(request.scales)],
+      methods: request.methods,
+      degradation,
+    };
     const jobs = new JobsRepo(store);
     const job = jobs.create('eval', params);
+    const inputs = degradation ? ` · ${degradation.name} seed ${degradation.seed}` : '';
     jobs.addItems(
       job.id,
-      combinations(params).map((c) => ({ input: `${methodName(c.method)} · ${c.folder.name} · ×${c.scale}`, output: null })),
+      combinations(params).map((c) => ({ input: `${methodName(c.method)} · ${c.folder.name} · ×${c.scale}${inputs}`, output: null })),
     );
     return job;
   }
@@ -147,6 +155,7 @@ export class EvaluationRunner implements JobRunner {
           dataDir: combo.folder.path,
           scale: combo.scale,
           method,
+          degradation: params.degradation ?? null,
           signal,
           onImage: (image) => {
             done += 1;
@@ -163,6 +172,7 @@ export class EvaluationRunner implements JobRunner {
           ssim: result.mean.ssim,
           perImage: result.images.map((r) => ({ image: r.name, psnr: finiteOrNull(r.psnr), ssim: r.ssim, seconds: r.seconds })),
           seconds: result.seconds,
+          degradation: result.degradation ? { name: result.degradation.name, seed: result.degradation.seed } : null,
         });
         jobs.markItem(item.id, 'done', { seconds: result.seconds });
       } catch (error) {

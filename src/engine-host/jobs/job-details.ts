@@ -26,6 +26,7 @@ function upscaleParamsOf(job: JobRecord): UpscaleParams {
     ...(request.tile !== undefined ? { tileSize: request.tile } : {}),
     ...(request.device !== undefined ? { device: request.device } : {}),
     ...(request.precision !== undefined ? { precision: request.precision } : {}),
+    ...(request.strength !== undefined ? { strength: request.strength } : {}),
   };
 }
 

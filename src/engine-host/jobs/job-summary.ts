@@ -3,6 +3,7 @@ import { type JobRecord, JobsRepo } from '../../engine/store/jobs-repo.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { JobKind, JobState, JobSummary } from '../../shared/contract/index.ts';
+import { evaluationJobParams } from './evaluation-job-params.ts';
 import { trainingJobParams } from './training-job-params.ts';
 
 const KIND: Record<JobRecord['kind'], JobKind> = { upscale: 'upscale', train: 'training', eval: 'evaluation' };
@@ -12,13 +13,19 @@ export function contractKind(kind: JobRecord['kind']): JobKind {
   return KIND[kind];
 }
 
+/** An evaluation on real-photo inputs says which, so it is not mistaken for a clean-protocol one. */
+function degradedInputs(record: JobRecord): string {
+  const degradation = evaluationJobParams(record)?.degradation;
+  return degradation ? ` on ${degradation.name} inputs (seed ${degradation.seed})` : '';
+}
+
 function titleOf(record: JobRecord, total: number): string {
   const noun =
     KIND[record.kind] === 'upscale'
       ? `Upscale ${total} image${total === 1 ? '' : 's'}`
       : KIND[record.kind] === 'training'
         ? 'Training run'
-        : 'Evaluation';
+        : `Evaluation${degradedInputs(record)}`;
   const queue = UpscaleJobParams.safeParse(record.params).data?.queue;
   return queue ? `${noun} on queue batch ${queue.batch} (#${record.id})` : `${noun} (#${record.id})`;
 }

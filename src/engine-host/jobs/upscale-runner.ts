@@ -27,6 +27,7 @@ function toRequest(params: UpscaleParams): UpscaleRequestInput {
     tile: params.tileSize,
     device: params.device,
     precision: params.precision,
+    strength: params.strength,
   };
 }
 

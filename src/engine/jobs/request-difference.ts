@@ -21,6 +21,7 @@ const SETTINGS: [label: string, key: keyof UpscaleRequest][] = [
   ['--tile', 'tile'],
   ['--device', 'device'],
   ['--precision', 'precision'],
+  ['--strength', 'strength'],
 ];
 
 export function requestDifferences(stored: UpscaleRequest, given: UpscaleRequest): string[] {

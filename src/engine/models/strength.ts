@@ -47,12 +47,13 @@ export function checkStrength(strength: number): number {
  * Undefined when there is none: strength does not apply to that model.
  */
 export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Promise<LoadedModel | undefined> {
-  if (model.meta.quantizedFrom) return undefined;
+  // Strength is how much of a photo model's clean-up to keep: a model not trained on degradations has none to blend.
+  if (model.meta.quantizedFrom || !model.meta.degradation) return undefined;
   for (const ancestor of model.meta.lineage ?? []) {
     // A model retrained under its own id (the bundled FSRCNNs) names itself: that is no partner.
     if (ancestor.id === model.meta.id) continue;
     const partner = await loadModel(ancestor.id, dirs).catch(() => undefined);
-    if (!partner || partner.meta.degradation || partner.meta.quantizedFrom) continue;
+    if (!partner || partner.meta.degradation || partner.meta.quantizedFrom || partner.meta.scale !== model.meta.scale) continue;
     if (sameShape(partner.meta.architecture, model.meta.architecture)) return partner;
   }
   return undefined;

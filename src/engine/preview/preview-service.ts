@@ -10,7 +10,7 @@ import { type ImageFileRef, previewCacheDir, pruneTiles, TileWriter } from './ti
 export interface PreviewContext {
   stateDir: string;
   photos: PhotoCache;
-  resolveModel: (id: string) => Promise<LoadedModel>;
+  resolveModel: (id: string, strength?: number) => Promise<LoadedModel>;
   signal?: AbortSignal;
 }
 
@@ -30,7 +30,8 @@ export interface PreviewTilesResult {
 }
 
 export function methodLabel(method: PreviewMethodRef): string {
-  return 'model' in method ? method.model : method.interpolation;
+  if (!('model' in method)) return method.interpolation;
+  return method.strength === undefined ? method.model : `${method.model} at strength ${method.strength.toFixed(2)}`;
 }
 
 function checkedRequest(request: PreviewRequest): PreviewRequest {

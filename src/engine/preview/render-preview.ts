@@ -9,8 +9,8 @@ import type { PhotoCache } from './photo-cache.ts';
 import { assertRegionInside, cropImage, padRegion, type Rect } from './region.ts';
 import { type PaneMethod, type PreviewInterpolation, paneContext, renderPane } from './render-pane.ts';
 
-/** A method as the contract names it: a model by id, or a baseline. */
-export type PreviewMethodRef = { model: string } | { interpolation: PreviewInterpolation };
+/** A method as the contract names it: a model by id (a photo model at a restoration strength, 0..1), or a baseline. */
+export type PreviewMethodRef = { model: string; strength?: number } | { interpolation: PreviewInterpolation };
 
 export interface PreviewRequest {
   /** The photo to upscale; with `evaluate`, the ground truth that is degraded first. */
@@ -48,7 +48,8 @@ export interface RenderedPreview {
 
 export interface PreviewDeps {
   photos: PhotoCache;
-  resolveModel: (id: string) => Promise<LoadedModel>;
+  /** The model to run for an id; with a strength, the blend of that photo model and its clean partner (models/strength.ts). */
+  resolveModel: (id: string, strength?: number) => Promise<LoadedModel>;
   signal?: AbortSignal;
 }
 
@@ -99,7 +100,7 @@ export async function renderPreview(request: PreviewRequest, deps: PreviewDeps):
 }
 
 async function toPaneMethod(method: PreviewMethodRef, deps: PreviewDeps): Promise<PaneMethod> {
-  return 'model' in method ? { model: await deps.resolveModel(method.model) } : method;
+  return 'model' in method ? { model: await deps.resolveModel(method.model, method.strength) } : method;
 }
 
 function markBest(panes: RenderedPane[]): void {

@@ -10,6 +10,9 @@ export interface EvaluationImageScore {
   seconds: number;
 }
 
+/** The real-photo degradation an evaluation's inputs were made with, by name and seed; null: the protocol's clean bicubic. */
+export type EvaluationDegradation = { name: string; seed: number } | null;
+
 export interface EvaluationRecord {
   id: number;
   jobId: number | null;
@@ -24,6 +27,7 @@ export interface EvaluationRecord {
   perImage: EvaluationImageScore[];
   seconds: number;
   createdAt: string;
+  degradation: EvaluationDegradation;
 }
 
 interface EvaluationRow {
@@ -38,6 +42,8 @@ interface EvaluationRow {
   per_image: string;
   seconds: number;
   created_at: string;
+  degradation: string | null;
+  degradation_seed: number | null;
 }
 
 function toRecord(row: EvaluationRow): EvaluationRecord {
@@ -54,6 +60,7 @@ function toRecord(row: EvaluationRow): EvaluationRecord {
     perImage: Array.isArray(perImage) ? (perImage as EvaluationImageScore[]) : [],
     seconds: row.seconds,
     createdAt: row.created_at,
+    degradation: row.degradation === null ? null : { name: row.degradation, seed: row.degradation_seed ?? 0 },
   };
 }
 
@@ -62,15 +69,15 @@ export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** Evaluation scores (migration 004): written by evaluation jobs, read by the Metrics dashboard. */
+/** Evaluation scores (migrations 004, 005): written by evaluation jobs, read by the Metrics dashboard. */
 export class EvaluationsRepo {
   constructor(private readonly store: Store) {}
 
-  add(entry: Omit<EvaluationRecord, 'id' | 'createdAt'>): EvaluationRecord {
+  add(entry: Omit<EvaluationRecord, 'id' | 'createdAt' | 'degradation'> & { degradation?: EvaluationDegradation }): EvaluationRecord {
     const info = this.store.db
       .prepare(
-        `INSERT INTO evaluations (job_id, method, data, data_name, scale, psnr, ssim, per_image, seconds, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO evaluations (job_id, method, data, data_name, scale, psnr, ssim, per_image, seconds, created_at, degradation, degradation_seed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         entry.jobId,
@@ -83,6 +90,8 @@ export class EvaluationsRepo {
         toJsonText(entry.perImage),
         entry.seconds,
         nowIso(),
+        entry.degradation?.name ?? null,
+        entry.degradation?.seed ?? null,
       );
     return toRecord(this.store.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(Number(info.lastInsertRowid)) as EvaluationRow);
   }
@@ -92,12 +101,16 @@ export class EvaluationsRepo {
     return (this.store.db.prepare('SELECT * FROM evaluations WHERE job_id = ? ORDER BY id').all(jobId) as EvaluationRow[]).map(toRecord);
   }
 
-  /** The newest score of every method × data folder × scale: the dashboard's table. */
+  /**
+   * The newest score of every method × data folder × scale × degradation (name and seed): the dashboard's table, where
+   * a model's clean and photo scores stand side by side, each compared with bicubic on the very same inputs.
+   */
   latest(): EvaluationRecord[] {
     const rows = this.store.db
       .prepare(
-        `SELECT * FROM evaluations WHERE id IN (SELECT MAX(id) FROM evaluations GROUP BY method, data, scale)
-         ORDER BY data_name, scale, method`,
+        `SELECT * FROM evaluations WHERE id IN
+           (SELECT MAX(id) FROM evaluations GROUP BY method, data, scale, degradation, degradation_seed)
+         ORDER BY data_name, scale, method, degradation, degradation_seed`,
       )
       .all() as EvaluationRow[];
     return rows.map(toRecord);

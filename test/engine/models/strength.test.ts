@@ -5,7 +5,7 @@ import { isSrError } from '../../../src/engine/errors.ts';
 import { readModelMeta, withModelMeta } from '../../../src/engine/models/model-meta-io.ts';
 import { loadModel } from '../../../src/engine/models/registry.ts';
 import { openSession } from '../../../src/engine/models/session.ts';
-import { modelAtStrength } from '../../../src/engine/models/strength.ts';
+import { modelAtStrength, strengthPartner } from '../../../src/engine/models/strength.ts';
 import { decodeModelAsWritten } from '../../../src/engine/onnx/proto.ts';
 import { exportedModel } from '../../helpers/models-exported.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
@@ -104,5 +104,14 @@ describe('restoration strength (network interpolation)', () => {
     });
     const photo = await loadModel('photo-x2', dirs);
     expect((await failure(modelAtStrength(photo, 1.5, dirs))).message).toContain('between 0 and 1');
+  });
+
+  it('has no partner for a model retrained under its own id (its lineage names itself)', async () => {
+    const retrained = exportedModel(ARCH, 2, 'again-x2', 4);
+    const meta = { ...retrained.meta, lineage: [{ id: 'again-x2', sha256: '1'.repeat(64), trainingSeconds: 60 }] };
+    fs.writeFileSync(path.join(builtinDir, 'again-x2.onnx'), withModelMeta(retrained.bytes, meta));
+    const model = await loadModel('again-x2', dirs);
+    expect(await strengthPartner(model, dirs)).toBeUndefined();
+    expect((await failure(modelAtStrength(model, 0.5, dirs))).message).toContain('has no clean model to blend with');
   });
 });

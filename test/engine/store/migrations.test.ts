@@ -35,6 +35,11 @@ const SEED_BY_VERSION: Record<number, (db: Database.Database) => void> = {
       "INSERT INTO evaluations (job_id, method, data, data_name, scale, psnr, ssim, per_image, seconds, created_at) VALUES (NULL, 'bicubic', '/d/Set5', 'Set5', 2, 33.7, 0.93, '[]', 1.5, 't')",
     ).run();
   },
+  5: (db) => {
+    db.prepare(
+      "INSERT INTO evaluations (job_id, method, data, data_name, scale, psnr, ssim, per_image, seconds, created_at, degradation, degradation_seed) VALUES (NULL, 'bicubic', '/d/Set5', 'Set5', 2, 29.1, 0.85, '[]', 1.5, 't', 'photo', 1)",
+    ).run();
+  },
 };
 
 function countRows(db: Database.Database, table: string): number {

@@ -50,6 +50,8 @@ export const UpscaleParams = z
     device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).optional(),
     /** auto (absent): the model's int8 variant where the CPU has int8 dot products and it keeps the quality budget. */
     precision: z.enum(PRECISIONS).optional(),
+    /** Restoration strength of a photo model: 0 keeps grain and texture (its clean parent), 1 (absent) is full clean-up. */
+    strength: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type UpscaleParams = z.infer<typeof UpscaleParams>;

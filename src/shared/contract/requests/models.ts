@@ -11,8 +11,16 @@ export const ModelSummary = z.object({
   origin: z.enum(['builtin', 'user', 'file']),
   /** null when the file is missing on disk (moved or deleted behind the app's back). */
   sizeBytes: z.number().int().nonnegative().nullable(),
-  /** The model chosen in settings (`defaultModelId`). */
+  /**
+   * The model a batch of its scale runs when none is named: the one made default for the scale (models.setDefault),
+   * else the bundled default (the photo model where one is installed).
+   */
   isDefault: z.boolean(),
+  /** What a person chooses by: "Photos (JPEG, phone, camera) ×2", "Clean sources (PNG, renders, scans) ×2", or a user's own name. */
+  title: z.string().min(1).max(300),
+  purpose: z.enum(['photos', 'clean', 'reference', 'custom']),
+  /** Restoration strength (0..1) applies: the clean model this one was fine-tuned from is installed, same architecture. */
+  strength: z.boolean(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
 

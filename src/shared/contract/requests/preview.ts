@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { EntityId, FsPath, ImageRef, Interpolation, Scale, Scores } from '../common.ts';
 import { defineRequest } from '../define.ts';
 
-export const PreviewMethod = z.union([z.object({ model: EntityId }), z.object({ interpolation: Interpolation })]);
+export const PreviewMethod = z.union([
+  /** `strength`: a photo model's restoration strength, 0..1 (absent: 1); only for a model that has a clean partner. */
+  z.object({ model: EntityId, strength: z.number().min(0).max(1).optional() }).strict(),
+  z.object({ interpolation: Interpolation }).strict(),
+]);
 
 export const PreviewRegion = z.object({
   x: z.number().int().nonnegative(),
@@ -43,6 +47,12 @@ export const previewRequests = {
       ),
     }),
     'Renders one region with several methods, as image files in the tile cache.',
+  ),
+  'preview.samplePhoto': defineRequest(
+    z.object({ inputs: z.array(FsPath).min(1).max(100_000), recursive: z.boolean().default(false) }).strict(),
+    /** Its size as the preview sees it (EXIF orientation applied); null when no input holds a readable photo. */
+    z.object({ photo: ImageRef.nullable() }),
+    'The photo the Upscale screen previews a model on: the first one (by path) that a batch of these inputs would upscale.',
   ),
   'preview.export': defineRequest(
     z.object({ ...previewTilesFields, to: FsPath }).strict(),

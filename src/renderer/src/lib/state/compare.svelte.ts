@@ -1,4 +1,5 @@
 import type { ModelSummary, ParamsOf, ResultOf, SrsClient } from '../../../../shared/contract/index.ts';
+import { modelChoices } from '../model-choice.ts';
 import { type UiError, uiError } from './user-actions.svelte.ts';
 
 type Interp = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
@@ -43,10 +44,12 @@ function methodKey(method: PaneMethod): string {
   return 'model' in method ? `model:${method.model}` : `interp:${method.interpolation}`;
 }
 
-/** The model the Compare screen shows by default for a scale: the default model if it fits, else the first SRCNN for it. */
+/**
+ * The model the Compare screen shows by default for a scale: the one a batch of that scale runs (the photo model where
+ * one is installed), else the first the picker offers for it.
+ */
 export function defaultModelFor(models: readonly ModelSummary[], scale: number): ModelSummary | undefined {
-  const forScale = models.filter((m) => m.meta.scale === scale);
-  return forScale.find((m) => m.isDefault) ?? forScale.find((m) => m.meta.architecture.startsWith('srcnn')) ?? forScale[0];
+  return modelChoices(models, { withInt8: true }).find((group) => group.scale === scale)?.models[0];
 }
 
 /**
@@ -87,8 +90,14 @@ export class CompareState {
     return defaultModelFor(this.models, this.scale);
   }
 
+  /** Every model of the scale (photo, clean, reference, the user's own, int8 variants), in the picker's order. */
   get modelsForScale(): ModelSummary[] {
-    return this.models.filter((m) => m.meta.scale === this.scale);
+    return modelChoices(this.models, { withInt8: true }).find((group) => group.scale === this.scale)?.models ?? [];
+  }
+
+  /** No ground truth (Evaluate off): the panes enlarge the photo as it is, so there is nothing to score them against. */
+  get showsPhotoAsGiven(): boolean {
+    return !this.evaluate && this.panes.length > 0;
   }
 
   /** Index of the pane the engine marked best in Evaluate mode (highest PSNR, then SSIM), or -1. */
@@ -142,11 +151,11 @@ export class CompareState {
       label: i.label,
     }));
     const model = this.defaultModel;
-    if (model) list.push({ method: { model: model.meta.id }, label: model.meta.name });
+    if (model) list.push({ method: { model: model.meta.id }, label: model.title });
     for (const id of this.extraModels) {
       const extra = this.models.find((m) => m.meta.id === id);
       if (extra && extra.meta.id !== model?.meta.id && extra.meta.scale === this.scale)
-        list.push({ method: { model: id }, label: extra.meta.name });
+        list.push({ method: { model: id }, label: extra.title });
     }
     return list;
   }

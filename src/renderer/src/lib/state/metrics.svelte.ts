@@ -3,22 +3,20 @@ import type {
   JobSummary,
   MetricPoint,
   ModelSummary,
-  ResultOf,
   SrsClient,
   TrainingRunSummary,
 } from '../../../../shared/contract/index.ts';
+import { dataNameOf, protocolsOf, type ScoreRow } from '../score-protocols.ts';
 import { toUiError, type UiError } from '../ui-error.ts';
 
-export type ScoreRow = ResultOf<'evaluation.results'>['rows'][number];
+export { dataNameOf, type ScoreRow };
+/** `evaluation.start`'s choice of inputs: the benchmark protocol, or inputs degraded like real photos. */
+export type InputsChoice = 'clean' | 'photo' | 'heavy';
+
 export const INTERPOLATIONS = ['bicubic', 'bilinear', 'lanczos3', 'nearest'] as const;
 export type InterpolationName = (typeof INTERPOLATIONS)[number];
 const BASELINES = new Set<string>(INTERPOLATIONS);
 const FINISHED = new Set<JobSummary['state']>(['done', 'failed', 'cancelled', 'interrupted']);
-
-/** The data set a score row belongs to, as the UI names it (the evaluated folder's name). */
-export function dataNameOf(row: ScoreRow): string {
-  return row.dataset ?? row.folder?.split(/[\\/]/).pop() ?? 'unnamed';
-}
 
 export function isBaseline(method: string): boolean {
   return BASELINES.has(method);
@@ -39,6 +37,9 @@ export class MetricsState {
   scales = $state.raw<number[]>([2]);
   interpolations = $state.raw<InterpolationName[]>(['bicubic']);
   modelIds = $state.raw<string[]>([]);
+  /** Inputs made like real photos are drawn at random from this seed: the same seed scores every model on the same pixels. */
+  inputs = $state<InputsChoice>('clean');
+  seed = $state(1);
   job = $state.raw<JobSummary | null>(null);
   jobDone = $state(0);
   jobTotal = $state(0);
@@ -49,6 +50,8 @@ export class MetricsState {
 
   /** The data set the charts show. */
   chartData = $state<string | null>(null);
+  /** The inputs the charts show ('clean', 'photo#1', …: score-protocols.ts). */
+  chartProtocol = $state<string | null>(null);
 
   // Training curves.
   runs = $state.raw<TrainingRunSummary[]>([]);
@@ -74,13 +77,18 @@ export class MetricsState {
     return [...new Set((this.rows ?? []).map(dataNameOf))].sort();
   }
 
+  get protocols(): string[] {
+    return protocolsOf(this.rows ?? []);
+  }
+
   get canStart(): boolean {
     return (
       !this.running &&
       !this.starting &&
       this.folders.length > 0 &&
       this.scales.length > 0 &&
-      this.interpolations.length + this.modelIds.length > 0
+      this.interpolations.length + this.modelIds.length > 0 &&
+      (this.inputs === 'clean' || (Number.isInteger(this.seed) && this.seed >= 0))
     );
   }
 
@@ -93,6 +101,7 @@ export class MetricsState {
       this.rows = (await this.client.evaluation.results({})).rows;
       this.rowsError = null;
       if (this.chartData === null || !this.dataNames.includes(this.chartData)) this.chartData = this.dataNames[0] ?? null;
+      if (this.chartProtocol === null || !this.protocols.includes(this.chartProtocol)) this.chartProtocol = this.protocols[0] ?? null;
     } catch (error) {
       this.rowsError = toUiError(error, 'Check the engine on the System screen, then reload.');
     }
@@ -141,6 +150,7 @@ export class MetricsState {
         folders: this.folders,
         scales: [...this.scales].sort((a, b) => a - b),
         methods: [...this.interpolations.map((interpolation) => ({ interpolation })), ...this.modelIds.map((model) => ({ model }))],
+        ...(this.inputs === 'clean' ? {} : { degradation: { preset: this.inputs, seed: this.seed } }),
       });
       this.job = job;
       this.jobDone = job.done;

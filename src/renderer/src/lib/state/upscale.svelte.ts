@@ -10,6 +10,7 @@ import type {
 
 type OutputFormat = UpscaleParams['format'];
 
+import { initialChoice } from '../model-choice.ts';
 import { toUiError, type UiError } from '../ui-error.ts';
 
 export type ItemState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -49,6 +50,8 @@ export class UpscaleState {
   existing = $state<UpscaleParams['existing']>('refuse');
   /** auto: the model's int8 variant where the engine's CPU has int8 dot products and the variant keeps the quality budget. */
   precision = $state<NonNullable<UpscaleParams['precision']>>('auto');
+  /** A photo model's restoration strength, 0 (keep grain and texture) to 1 (full clean-up); sent only where it applies. */
+  strength = $state(1);
   notice = $state<string | null>(null);
 
   /** "Run on queue": the files go to `srstudio worker` processes through this Redis instead of this engine. */
@@ -148,7 +151,7 @@ export class UpscaleState {
     try {
       const [{ models }, { settings }] = await Promise.all([this.client.models.list({}), this.client.settings.get({})]);
       this.models = models;
-      this.modelId = models.find((m) => m.isDefault)?.meta.id ?? models[0]?.meta.id ?? '';
+      this.modelId = initialChoice(models)?.meta.id ?? '';
       if (!this.outputFolder && settings.outputFolder) this.outputFolder = settings.outputFolder;
       if (settings.outputFormat) this.format = settings.outputFormat;
     } catch (error) {
@@ -219,6 +222,7 @@ export class UpscaleState {
       outputFolder: this.outputFolder.trim(),
       recursive: false,
       ...(this.modelId ? { model: this.modelId } : {}),
+      ...(this.model?.strength && this.strength !== 1 ? { strength: this.strength } : {}),
       precision: this.precision,
       ...(this.sizing === 'scale' ? { scale: this.scale } : {}),
       ...(this.sizing === 'width' ? { width: this.width } : {}),

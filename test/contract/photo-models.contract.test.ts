@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { PRESET_NAMES } from '../../src/engine/degrade/index.ts';
+import { ModelSummary, requests } from '../../src/shared/contract/index.ts';
+import { EvaluationDegradation } from '../../src/shared/contract/requests/evaluation.ts';
+import { modelPurpose } from '../../src/shared/model-title.ts';
+
+/** The request fields of model choice, restoration strength and real-photo evaluation, as zod checks them at every boundary. */
+const ok = (method: keyof typeof requests, params: unknown) => requests[method].params.safeParse(params).success;
+
+describe('restoration strength in the contract', () => {
+  const batch = { inputs: ['/photos'], outputFolder: '/out' };
+
+  it('jobs.start takes a strength from 0 to 1 and nothing else', () => {
+    for (const strength of [0, 0.35, 1]) expect(ok('jobs.start', { ...batch, strength }), String(strength)).toBe(true);
+    for (const strength of [-0.01, 1.01, '0.5', null, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(ok('jobs.start', { ...batch, strength }), String(strength)).toBe(false);
+  });
+
+  it('preview.tiles takes a strength on a model pane only, from 0 to 1', () => {
+    const preview = (method: unknown) => ({ image: '/p.png', region: { x: 0, y: 0, width: 16, height: 16 }, scale: 2, methods: [method] });
+    expect(ok('preview.tiles', preview({ model: 'photo-x2', strength: 0.4 }))).toBe(true);
+    expect(ok('preview.tiles', preview({ model: 'photo-x2' }))).toBe(true);
+    expect(ok('preview.tiles', preview({ model: 'photo-x2', strength: 2 }))).toBe(false);
+    expect(ok('preview.tiles', preview({ model: 'photo-x2', strength: -1 }))).toBe(false);
+    // A strength means nothing to a resampler: refused rather than silently dropped.
+    expect(ok('preview.tiles', preview({ interpolation: 'bicubic', strength: 0.5 }))).toBe(false);
+    expect(ok('preview.tiles', preview({ model: 'photo-x2', strenght: 0.5 }))).toBe(false);
+  });
+
+  it('preview.samplePhoto needs at least one input and refuses NUL bytes', () => {
+    expect(requests['preview.samplePhoto'].params.parse({ inputs: ['/photos'] })).toEqual({ inputs: ['/photos'], recursive: false });
+    expect(ok('preview.samplePhoto', { inputs: [] })).toBe(false);
+    expect(ok('preview.samplePhoto', { inputs: ['/a\0b'] })).toBe(false);
+    expect(ok('preview.samplePhoto', { inputs: ['/photos'], extra: true })).toBe(false);
+  });
+});
+
+describe('real-photo evaluations in the contract', () => {
+  const evaluation = { folders: ['/Set5'], scales: [2], methods: [{ interpolation: 'bicubic' }] };
+
+  it("names exactly the engine's degradation presets", () => {
+    expect([...EvaluationDegradation.shape.preset.options].sort()).toEqual([...PRESET_NAMES].sort());
+  });
+
+  it('evaluation.start takes an optional preset with a whole, non-negative seed', () => {
+    expect(ok('evaluation.start', evaluation)).toBe(true);
+    expect(ok('evaluation.start', { ...evaluation, degradation: { preset: 'photo', seed: 0 } })).toBe(true);
+    expect(ok('evaluation.start', { ...evaluation, degradation: { preset: 'heavy', seed: 12 } })).toBe(true);
+    for (const degradation of [
+      { preset: 'blurry', seed: 1 },
+      { preset: 'photo', seed: -1 },
+      { preset: 'photo', seed: 0.5 },
+      { preset: 'photo', seed: 2 ** 31 },
+      { preset: 'photo' },
+      { seed: 1 },
+      { preset: 'photo', seed: 1, recipe: { version: 1 } },
+      'photo',
+    ])
+      expect(ok('evaluation.start', { ...evaluation, degradation }), JSON.stringify(degradation)).toBe(false);
+  });
+
+  it("evaluation.results rows say what their inputs were: null for the clean protocol, else the degradation's name and seed", () => {
+    const row = { method: 'bicubic', scale: 2, mean: { psnr: 30, ssim: 0.9 }, perImage: [] };
+    const result = requests['evaluation.results'].result;
+    expect(result.safeParse({ rows: [{ ...row, degradation: null }] }).success).toBe(true);
+    expect(result.safeParse({ rows: [{ ...row, degradation: { name: 'photo', seed: 3 } }] }).success).toBe(true);
+    expect(result.safeParse({ rows: [row] }).success).toBe(false);
+    expect(result.safeParse({ rows: [{ ...row, degradation: { name: 'photo', seed: -3 } }] }).success).toBe(false);
+  });
+});
+
+describe('models in plain words in the contract', () => {
+  it('a model summary carries its title, purpose, default flag and whether strength applies', () => {
+    const meta = { id: 'photo-x2', name: 'p', architecture: 'fsrcnn-56-12-4', scale: 2, colorMode: 'y', inputKind: 'lr', halo: 8 };
+    const summary = { meta, path: '/m.onnx', origin: 'builtin', sizeBytes: 10, isDefault: true };
+    const full = { ...summary, title: 'Photos (JPEG, phone, camera) ×2', purpose: 'photos', strength: true };
+    expect(ModelSummary.safeParse(full).success).toBe(true);
+    for (const missing of ['title', 'purpose', 'strength']) {
+      const { [missing]: _, ...without } = full as Record<string, unknown>;
+      expect(ModelSummary.safeParse(without).success, missing).toBe(false);
+    }
+    expect(ModelSummary.safeParse({ ...full, purpose: 'fancy' }).success).toBe(false);
+  });
+
+  it('has a purpose for every purpose the engine names', () => {
+    const meta = { name: 'm', architecture: 'srcnn-9-5-5', scale: 2 };
+    const purposes = [
+      modelPurpose(meta, 'builtin'),
+      modelPurpose({ ...meta, architecture: 'fsrcnn-56-12-4' }, 'builtin'),
+      modelPurpose({ ...meta, degradation: { name: 'photo', recipe: {} } }, 'builtin'),
+      modelPurpose(meta, 'user'),
+    ];
+    expect([...ModelSummary.shape.purpose.options].sort()).toEqual([...new Set(purposes)].sort());
+  });
+});
