@@ -175,10 +175,11 @@ async function expectEffect(args: string[], stdout: string): Promise<void> {
     expect(fs.existsSync(path.join(sandbox, out, `coffee_x${scale}.jpg`))).toBe(true);
   } else if (verb === 'models' && rest[0] === 'quantize') {
     const id = rest[rest.indexOf('--id') + 1];
-    expect(srstudio(['models']).stdout).toMatch(new RegExp(`^${id} .* int8 `, 'm'));
+    expect(srstudio(['models', '--details']).stdout).toMatch(new RegExp(`^${id} .* int8 `, 'm'));
   } else if (verb === 'models') {
-    expect(stdout).toMatch(/^fsrcnn-x2 /m);
-    expect(stdout).toMatch(/^srcnn-x2 /m);
+    // Named by what each is for, the default of each scale marked; the ids are there to pass to --model.
+    expect(stdout).toMatch(/^Clean sources \(PNG, renders, scans\) ×2 +fsrcnn-x2 /m);
+    expect(stdout).toMatch(/ srcnn-x2 +· .*the default for ×2|photo-x2 +· recommended: the default for ×2/);
   } else if (verb === 'eval') {
     expect(stdout).toMatch(/^mean\s+\d+\.\d+\s+0\.\d+/m);
   } else if (verb === 'datasets' && rest[0] === 'create') {

@@ -28,8 +28,9 @@ const BLUR_GRID = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 /** Luma noise levels the blur tables are built for; a photo uses the nearest. */
 const BLUR_NOISE_LEVELS = [0, 1, 2, 3, 4, 6, 8, 11, 15, 20];
 
-/** The JPEG a photo went through, as the degradation pipeline can make it (null: lossless). */
-export type JpegLook = JpegSpec | null;
+import type { JpegLook } from './jpeg-look.ts';
+
+export type { JpegLook };
 
 /** A measured value against the setting that produced it, sorted by the setting. */
 export interface CalibrationTable {

@@ -2,8 +2,8 @@ import { jpegRoundTripMany } from '../degrade/jpeg.ts';
 import { cropPlanes, planesToImage } from '../degrade/planes.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { type AnalysisTile, analysisTiles } from './analysis-tiles.ts';
-import type { JpegLook } from './calibration.ts';
 import { gaussianBlur } from './gaussian-blur.ts';
+import type { JpegLook } from './jpeg-look.ts';
 import { type FlatBlock, flatBlocks, type RawNoise, readBlocks } from './noise-level.ts';
 
 /**
