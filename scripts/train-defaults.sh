@@ -13,7 +13,7 @@
 #   scripts/train-defaults.sh resume RUN [STEPS]  # continue a run from its latest checkpoint (STEPS: a new total)
 #   scripts/train-defaults.sh ship N RUN          # SRCNN run RUN's best model → resources/models/srcnn-xN.onnx, scored on Set5/Set14
 #   scripts/train-defaults.sh ship-best N RUN     # FSRCNN run RUN's best model → resources/models/fsrcnn-xN.onnx, scored likewise
-#   scripts/train-defaults.sh ship-photo N RUN    # photo run RUN's best model → resources/models/photo-xN.onnx, scored on Set5/Set14:
+#   scripts/train-defaults.sh ship-photo N RUN [MODEL]  # photo run RUN's best model (or MODEL) → resources/models/photo-xN.onnx, on Set5/Set14:
 #                                                 # clean, degraded by 'photo' (seed 1) and by docs/recipes/camera-check.json (seed 1)
 #   scripts/train-defaults.sh ship-int8 FAMILY N  # int8 variant of FAMILY-xN (srcnn|fsrcnn|photo) → resources/models/FAMILY-xN-int8.onnx,
 #                                                 # calibrated and scored on the dataset's val split, then both scored on Set5/Set14
@@ -142,9 +142,10 @@ case "${1:-}" in
     "${ship[@]}" --eval "$scores/set5.json" --eval "$scores/set14.json"
     ;;
   ship-photo)
-    scale="${2:?usage: ship-photo N RUN}"
-    run="${3:?usage: ship-photo N RUN}"
-    model="$(ls "$STATE_DIR"/models/run-"$run"-*.onnx | head -n 1)"
+    scale="${2:?usage: ship-photo N RUN [MODEL.onnx]}"
+    run="${3:?usage: ship-photo N RUN [MODEL.onnx]}"
+    # MODEL: another step of the run (scripts/research/checkpoint-model.ts), where the chosen step is not the run's best.
+    model="${4:-$(ls "$STATE_DIR"/models/run-"$run"-*.onnx | head -n 1)}"
     out="resources/models/photo-x$scale.onnx"
     scores="$(mktemp -d)"
     trap 'rm -rf "$scores"' EXIT

@@ -3,24 +3,29 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preset } from '../../src/engine/degrade/index.ts';
 import { interpolationMethod } from '../../src/engine/eval/protocol.ts';
 import { runEval } from '../../src/engine/eval/run-eval.ts';
 import { hasInt8DotProduct } from '../../src/engine/models/cpu-int8.ts';
 import { resolveModelEvalMethod } from '../../src/engine/models/eval-method.ts';
 import { defaultModelFor, listModels, loadModel } from '../../src/engine/models/registry.ts';
+import { strengthPartner } from '../../src/engine/models/strength.ts';
 import { withinQualityBudget } from '../../src/shared/model-meta.ts';
 import { photoLikeImage } from '../helpers/eval-fixtures.ts';
 import { runCli } from '../helpers/jobs-cli.ts';
 
 /**
- * The trained models shipped in resources/models: the SRCNN defaults are found by defaultModelFor, and FSRCNN (the
- * best architecture) by id; each describes itself
+ * The trained models shipped in resources/models: the photo models are the ×2 and ×4 defaults (defaultModelFor), SRCNN
+ * the ×3 one, and FSRCNN (the best architecture on clean inputs) is found by id; each describes itself
  * (id, scale, Y channel, its Set5/Set14 scores), really runs through ONNX Runtime and beats bicubic on a
  * photo-like image it never saw, and `srstudio upscale` uses it when no --model is given.
  */
 const SCALES = [2, 3, 4] as const;
 /** Bicubic on Set5 (docs/sr-protocol.md): every shipped model must report a better Set5 score than this. */
 const SET5_BICUBIC = { 2: 33.65, 3: 30.39, 4: 28.42 } as const;
+/** The scales with a bundled photo model, and bicubic on Set5 degraded by `photo` (seed 1; the model cards). */
+const PHOTO_SCALES = [2, 4] as const;
+const SET5_PHOTO_BICUBIC = { 2: 29.22, 4: 25.95 } as const;
 
 let root = '';
 let dataDir = '';
@@ -42,8 +47,9 @@ afterAll(() => {
 
 describe('bundled default models', () => {
   for (const scale of SCALES) {
-    it(`×${scale}: srcnn-x${scale} is the default, self-describing, and beats bicubic`, async () => {
-      const model = await defaultModelFor(scale, { stateDir: root });
+    it(`×${scale}: srcnn-x${scale} is bundled, self-describing, and beats bicubic${scale === 3 ? ' (the ×3 default)' : ''}`, async () => {
+      const model = await loadModel(`srcnn-x${scale}`, { stateDir: root });
+      if (scale === 3) expect((await defaultModelFor(scale, { stateDir: root })).meta.id).toBe('srcnn-x3');
       expect(model.source).toBe('builtin');
       expect(model.meta).toMatchObject({ id: `srcnn-x${scale}`, scale, colorMode: 'y', inputKind: 'upsampled' });
       expect(model.meta.architecture).toMatch(/^srcnn-/);
@@ -54,6 +60,30 @@ describe('bundled default models', () => {
       const bicubic = await runEval({ dataDir, scale, method: interpolationMethod('bicubic') });
       const trained = await runEval({ dataDir, scale, method: await resolveModelEvalMethod(model.path, scale, { device: 'cpu' }) });
       expect(trained.method).toBe(`srcnn-x${scale}`);
+      expect(trained.mean.psnr).toBeGreaterThan(bicubic.mean.psnr);
+      expect(trained.mean.ssim).toBeGreaterThan(bicubic.mean.ssim);
+    });
+  }
+
+  for (const scale of PHOTO_SCALES) {
+    it(`×${scale}: photo-x${scale} is the default, trained on the photo degradations, and beats bicubic on photo-like inputs`, async () => {
+      const model = await defaultModelFor(scale, { stateDir: root });
+      expect(model.source).toBe('builtin');
+      expect(model.meta).toMatchObject({ id: `photo-x${scale}`, scale, colorMode: 'y', inputKind: 'lr', degradation: { name: 'photo' } });
+      expect(model.meta.degradation?.recipe).toEqual(JSON.parse(JSON.stringify(preset('photo').recipe)));
+      expect(model.meta.lineage?.map((a) => a.id)).toContain(`fsrcnn-x${scale}`);
+      // Strength blends it with the clean model it was fine-tuned from.
+      expect((await strengthPartner(model, { stateDir: root }))?.meta.id).toBe(`fsrcnn-x${scale}`);
+      expect(model.meta.scores[`set5-photo-seed1-x${scale}`].psnr).toBeGreaterThan(SET5_PHOTO_BICUBIC[scale]);
+
+      const degradation = { name: 'photo', recipe: preset('photo').recipe, seed: 1 };
+      const bicubic = await runEval({ dataDir, scale, method: interpolationMethod('bicubic'), degradation });
+      const trained = await runEval({
+        dataDir,
+        scale,
+        method: await resolveModelEvalMethod(model.path, scale, { device: 'cpu' }),
+        degradation,
+      });
       expect(trained.mean.psnr).toBeGreaterThan(bicubic.mean.psnr);
       expect(trained.mean.ssim).toBeGreaterThan(bicubic.mean.ssim);
     });
@@ -75,8 +105,8 @@ describe('bundled default models', () => {
   }
 
   for (const scale of SCALES) {
-    it(`×${scale}: srcnn-x${scale}-int8 and fsrcnn-x${scale}-int8 are within 0.1 dB of their parents on Set5 and Set14`, async () => {
-      for (const family of ['srcnn', 'fsrcnn']) {
+    it(`×${scale}: the int8 variants are within 0.1 dB of their parents on Set5 and Set14`, async () => {
+      for (const family of scale === 3 ? ['srcnn', 'fsrcnn'] : ['srcnn', 'fsrcnn', 'photo']) {
         const parent = await loadModel(`${family}-x${scale}`, { stateDir: root });
         const model = await loadModel(`${family}-x${scale}-int8`, { stateDir: root });
         expect(model.source).toBe('builtin');
@@ -95,7 +125,7 @@ describe('bundled default models', () => {
 
   it('every bundled model has its model card beside it, saying how it was made', async () => {
     const models = (await listModels({ stateDir: root })).filter((m) => m.source === 'builtin');
-    expect(models.length).toBeGreaterThanOrEqual(12);
+    expect(models.length).toBeGreaterThanOrEqual(16);
     for (const model of models) {
       const card = fs.readFileSync(model.path.replace(/\.onnx$/, '.md'), 'utf8');
       expect(card).toContain(model.meta.id);
@@ -107,12 +137,29 @@ describe('bundled default models', () => {
   it('srstudio upscale with no --model uses the bundled model for the scale', async () => {
     const out = path.join(root, 'out');
     const state = path.join(root, 'state');
-    const result = await runCli(['upscale', dataDir, '-o', out, '--scale', '3', '--device', 'cpu', '--state', state]);
-    expect(result.code, result.stderr).toBe(0);
-    // The plan line ("… to upscale with srcnn-x3 into …") names the model the batch uses: its int8 variant where
-    // this CPU has int8 dot products (--precision auto, the default).
-    expect(result.stdout + result.stderr).toContain(`with srcnn-x3${hasInt8DotProduct() ? '-int8' : ''} into`);
-    const meta = await sharp(path.join(out, 'photo_x3.png')).metadata();
-    expect([meta.width, meta.height]).toEqual([360, 360]);
+    const int8 = hasInt8DotProduct() ? '-int8' : '';
+    for (const [scale, id] of [
+      [3, 'srcnn-x3'],
+      [2, 'photo-x2'],
+    ] as const) {
+      const result = await runCli([
+        'upscale',
+        dataDir,
+        '-o',
+        `${out}-${scale}`,
+        '--scale',
+        String(scale),
+        '--device',
+        'cpu',
+        '--state',
+        state,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      // The plan line ("… to upscale with srcnn-x3 into …") names the model the batch uses: its int8 variant where
+      // this CPU has int8 dot products (--precision auto, the default).
+      expect(result.stdout + result.stderr).toContain(`with ${id}${int8} into`);
+      const meta = await sharp(path.join(`${out}-${scale}`, `photo_x${scale}.png`)).metadata();
+      expect([meta.width, meta.height]).toEqual([120 * scale, 120 * scale]);
+    }
   });
 });

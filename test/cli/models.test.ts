@@ -76,7 +76,7 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(fs.existsSync(path.join(state, 'models', 'some-model.onnx'))).toBe(false);
   });
 
-  it('lists the bundled models (the SRCNN defaults, FSRCNN and their int8 variants) as built-in', async () => {
+  it('lists the bundled models (the photo models, SRCNN, FSRCNN and their int8 variants) as built-in', async () => {
     const listed = await cli(['models', '--json', '--state', state], { SRSTUDIO_RESOURCES: path.resolve('resources') });
     const builtins = JSON.parse(listed.stdout).models.filter((m: { source: string }) => m.source === 'builtin');
     expect(builtins.map((m: { id: string; scale: number; precision: string }) => `${m.id}@${m.scale}/${m.precision}`).sort()).toEqual([
@@ -86,6 +86,10 @@ describe('srstudio models', { timeout: 180_000 }, () => {
       'fsrcnn-x3@3/fp32',
       'fsrcnn-x4-int8@4/int8',
       'fsrcnn-x4@4/fp32',
+      'photo-x2-int8@2/int8',
+      'photo-x2@2/fp32',
+      'photo-x4-int8@4/int8',
+      'photo-x4@4/fp32',
       'srcnn-x2-int8@2/int8',
       'srcnn-x2@2/fp32',
       'srcnn-x3-int8@3/int8',
