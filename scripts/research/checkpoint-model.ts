@@ -4,8 +4,9 @@
  *
  *   npx tsx scripts/research/checkpoint-model.ts CHECKPOINT.ckpt OUT.onnx
  */
-import { loadCheckpoint } from '../../src/engine/training/checkpoint.ts';
+
 import { parseArch } from '../../src/engine/training/architectures.ts';
+import { loadCheckpoint } from '../../src/engine/training/checkpoint.ts';
 import { exportRunModel } from '../../src/engine/training/export-model.ts';
 import { type TrainConfig, validateConfig } from '../../src/engine/training/train-config.ts';
 

@@ -3,7 +3,7 @@
  * FSRCNN and by the photo model (and, with --truth, the original), each pane labelled, written as one PNG.
  *
  *   npx tsx scripts/research/photo-crops.ts --image HR.png --scale 2 --degrade photo --seed 1 \
- *     --region X,Y,W,H --models fsrcnn-x2,photo-x2 --out docs/images/crop.png [--zoom 2] [--truth]
+ *     --region X,Y,W,H --models fsrcnn-x2,photo-x2 --out docs/images/crop.webp [--zoom 2] [--truth]
  *
  * The region is in HR pixels. Everything goes through the same code as `srstudio eval --degrade`: the photo is
  * modcropped, degraded by the recipe keyed by (seed, file name), then each method rebuilds the full image.
@@ -68,7 +68,8 @@ const gap = 6;
 const width = panes.length * w * zoom + (panes.length - 1) * gap;
 await sharp({ create: { width, height: h * zoom + 22, channels: 3, background: '#fff' } })
   .composite(panes.map((input, i) => ({ input, top: 0, left: i * (w * zoom + gap) })))
-  .png({ compressionLevel: 9, palette: false })
+  // WebP for the docs (a quarter of the PNG's size), PNG otherwise.
+  .toFormat(values.out.endsWith('.webp') ? 'webp' : 'png', values.out.endsWith('.webp') ? { quality: 92 } : { compressionLevel: 9 })
   .toFile(values.out);
 console.log(
   `${values.out}: ${methods.map((m) => m.name).join(' | ')}${values.truth ? ' | original' : ''} (${name}, seed ${values.seed}, ×${scale})`,
