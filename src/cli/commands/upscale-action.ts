@@ -5,6 +5,7 @@ import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../../engine/jobs/job-summary.ts';
 import { findResumableJobFor } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
+import { StartupClock } from '../../engine/jobs/startup-clock.ts';
 import { DEFAULT_NAME_TEMPLATE, type ExistingPolicy, FormatChoice, type UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../engine/models/execution-providers.ts';
 import type { QueueChoice } from '../../engine/queue/dispatch/queued-upscale.ts';
@@ -15,6 +16,7 @@ import { PRECISIONS } from '../../shared/model-meta.ts';
 import { defaultOutputFolder } from '../default-output.ts';
 import { printJson } from '../output.ts';
 import { parsePositive } from '../parse-number.ts';
+import { pipelineChoice } from '../pipeline-option.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
 
@@ -27,6 +29,7 @@ export interface UpscaleCliOptions {
   model?: string;
   format: string;
   quality?: string;
+  pngCompression?: string;
   name: string;
   skipExisting?: boolean;
   overwrite?: boolean;
@@ -38,10 +41,16 @@ export interface UpscaleCliOptions {
   json?: boolean;
   queue?: string;
   attempts: string;
+  pipeline: string;
+  threads: string;
 }
 
 /** `srstudio upscale`: runs or resumes a batch; loaded only when the command runs. */
 export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): Promise<void> {
+  // Node's start, tsx and the engine's modules: everything until this command could run.
+  const startup = new StartupClock();
+  startup.lap('modules');
+  const pipeline = await pipelineChoice(opts);
   let resume = parseResume(opts.resume);
   // `--resume` appended to the original command line (up-arrow): the settings must match the batch it resumes.
   const recalled = resume !== undefined && batchSettingsGiven(inputs, opts).length > 0;
@@ -51,6 +60,7 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
 
   const stateDir = resolveStateDir(opts.state);
   const store = openStore(stateDir);
+  startup.lap('store');
   if (recalled && request) {
     try {
       resume = findResumableJobFor(new JobsRepo(store), resume === 'latest' ? undefined : resume, parseUpscaleRequest(request));
@@ -93,6 +103,8 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
       request: resume === undefined ? request : undefined,
       resume,
       queue,
+      pipeline,
+      startup,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'job-start') jobId = event.jobId;
@@ -170,6 +182,7 @@ function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[]
         'height',
         'model',
         'quality',
+        'pngCompression',
         'skipExisting',
         'overwrite',
         'tile',
@@ -213,6 +226,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     model: opts.model,
     format: format.data,
     quality: parseNumber(opts.quality, '--quality', { integer: true }),
+    pngCompression: parseLevel(opts.pngCompression, '--png-compression'),
     nameTemplate: opts.name,
     existing,
     tile: parseNumber(opts.tile, '--tile', { integer: true }),
@@ -225,6 +239,15 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
 function parseNumber(text: string | undefined, flag: string, { integer }: { integer: boolean }): number | undefined {
   if (text === undefined) return undefined;
   return parsePositive(flag === '--scale' ? text.replace(/^[x×]|[x×]$/gi, '') : text, flag, { integer });
+}
+
+/** A whole number from 0 to 9 (0 is a valid level, which parsePositive would refuse). */
+function parseLevel(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const level = Number(text);
+  if (!/^\d$/.test(text.trim()) || !Number.isInteger(level))
+    throw new SrError('BAD_ARGUMENT', `${flag} takes a whole number from 0 to 9, got "${text}"`, `Pass e.g. ${flag} 3.`);
+  return level;
 }
 
 function resumeCommand(jobId: number, stateFlag: string | undefined): string {

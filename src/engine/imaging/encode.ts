@@ -13,10 +13,21 @@ export interface EncodeOptions {
   format: OutputFormat;
   /** 1..100 for jpeg/webp/avif; ignored by the lossless png/tiff. */
   quality?: number;
+  /** PNG compression effort, zlib's level 0..9 (0: stored, fastest, largest); ignored by other formats. */
+  pngCompression?: number;
 }
 
-/** Photo-grade defaults: an upscaled photo should not lose its new detail to compression. */
-const DEFAULT_QUALITY: Record<'jpeg' | 'webp' | 'avif', number> = { jpeg: 92, webp: 90, avif: 70 };
+/**
+ * Photo-grade defaults: an upscaled photo should not lose its new detail to compression. JPEG 92 with 4:4:4 chroma
+ * adds about as much error as one more rounding of the pixels (bench:batch measures PSNR against the lossless output).
+ */
+export const DEFAULT_QUALITY: Record<'jpeg' | 'webp' | 'avif', number> = { jpeg: 92, webp: 90, avif: 70 };
+
+/**
+ * zlib level 3 with adaptive row filters. Measured by bench:batch on upscaled photos: about 40% smaller files than the
+ * former level 6 without filters, in about the same time; levels above 4 cost 2-12× the time for 1-6% fewer bytes.
+ */
+export const DEFAULT_PNG_COMPRESSION = 3;
 
 const EXTENSION_FORMATS: Record<string, OutputFormat> = {
   '.png': 'png',
@@ -45,9 +56,17 @@ export async function encodePhoto(
   outPath: string,
   opts: EncodeOptions,
 ): Promise<{ bytes: number }> {
-  const bytes = await encode(image, metadata, opts, outPath);
+  const bytes = await encodePhotoBytes(image, metadata, outPath, opts);
   await writeFileAtomic(outPath, bytes);
   return { bytes: bytes.length };
+}
+
+/**
+ * What `encodePhoto` writes, as bytes: a batch's pipeline encodes one photo while it writes another. `label` names the
+ * photo in errors (its output path).
+ */
+export function encodePhotoBytes(image: RgbImage, metadata: PhotoMetadata, label: string, opts: EncodeOptions): Promise<Uint8Array> {
+  return encode(image, metadata, opts, label);
 }
 
 /** Encodes without metadata, e.g. for previews. */
@@ -58,12 +77,13 @@ export async function encodeToBuffer(image: RgbImage, opts: EncodeOptions): Prom
 async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOptions, label: string): Promise<Uint8Array> {
   checkImage(image, label);
   const quality = resolveQuality(opts);
+  const pngCompression = resolvePngCompression(opts);
   try {
     let pipeline = await withProfileAndExif(image, metadata);
     const xmp = xmpText(metadata.xmp);
     if (xmp) pipeline = pipeline.withXmp(xmp);
     if (metadata.density && metadata.density > 0) pipeline = pipeline.withDensity(metadata.density);
-    pipeline = applyFormat(pipeline, image, opts.format, quality);
+    pipeline = applyFormat(pipeline, image, opts.format, quality, pngCompression);
     const out = await pipeline.toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (error) {
@@ -101,10 +121,11 @@ async function withProfileAndExif(image: RgbImage, metadata: PhotoMetadata): Pro
   return pipeline;
 }
 
-function applyFormat(pipeline: Sharp, image: RgbImage, format: OutputFormat, quality: number | undefined): Sharp {
+function applyFormat(pipeline: Sharp, image: RgbImage, format: OutputFormat, quality: number | undefined, pngCompression: number): Sharp {
   switch (format) {
     case 'png':
-      return pipeline.png({ compressionLevel: 6 });
+      // Adaptive filtering (a predictor chosen per row) roughly halves an upscaled photo's PNG: its pixels are smooth.
+      return pipeline.png({ compressionLevel: pngCompression, adaptiveFiltering: pngCompression > 0 });
     case 'jpeg': {
       // JPEG has no alpha: composite over white (sharp flattens premultiplied, so edges don't darken),
       // the usual choice for photos whose transparent areas are "paper".
@@ -134,6 +155,18 @@ function resolveQuality(opts: EncodeOptions): number | undefined {
     throw new SrError('BAD_ARGUMENT', `Quality must be a whole number from 1 to 100, got ${quality}`, 'Pass e.g. quality 90.');
   }
   return quality;
+}
+
+function resolvePngCompression(opts: EncodeOptions): number {
+  const level = opts.pngCompression ?? DEFAULT_PNG_COMPRESSION;
+  if (!Number.isInteger(level) || level < 0 || level > 9) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `PNG compression must be a whole number from 0 to 9, got ${level}`,
+      'Pass e.g. 3 (9 is smallest and slowest).',
+    );
+  }
+  return level;
 }
 
 function checkImage(image: RgbImage, label: string): void {

@@ -9,7 +9,10 @@ import { executeUpscaleJob } from './execute-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
 import type { UpscaleJobSummary } from './job-summary.ts';
 import { removeLeftoverTempFiles } from './leftover-temp-files.ts';
+import type { StageListener } from './pipeline/photo-pipeline.ts';
+import type { PipelineSettings } from './pipeline/pipeline-settings.ts';
 import { claimResumableJob, findResumableJob } from './resume-target.ts';
+import type { StartupClock } from './startup-clock.ts';
 import type { UpscaleRequestInput } from './upscale-request.ts';
 
 export interface RunUpscaleJobOptions {
@@ -29,6 +32,12 @@ export interface RunUpscaleJobOptions {
    * followed there again (needed only when the stored URL lacks the password).
    */
   queue?: QueueChoice;
+  /** 'off': one file after another (`--pipeline off`); absent: the automatic pipeline (execute-upscale-job.ts). */
+  pipeline?: PipelineSettings | 'off';
+  /** Per-stage busy seconds of each file, for bench:batch. */
+  onStage?: StageListener;
+  /** The CLI's clock since the process started: the phases until the batch starts go into its summary. */
+  startup?: StartupClock;
 }
 
 /**
@@ -44,12 +53,14 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
     const { model, note } = await resolveRequestModel(request, options.store);
+    options.startup?.lap('model');
     if (options.queue) {
       const { startQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
       return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
     }
     // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
     const job = createUpscaleJob(jobs, request, model, { claim: true });
+    options.startup?.lap('plan');
     if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
     return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
   }
@@ -60,6 +71,7 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   // Settings and model are checked before the claim, so a job that cannot run is not left 'running'.
   const params = readUpscaleJobParams(target);
   const model = await resolveBatchModel(params.model.path, undefined, options.store);
+  options.startup?.lap('model');
   if (params.queue) {
     const { resumeQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
     return resumeQueuedUpscale({ ...options, jobs, model, target, params: { ...params, queue: params.queue } });
@@ -68,5 +80,6 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   const job = claimResumableJob(jobs, target.id);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
+  options.startup?.lap('plan');
   return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request: params.request, resumed: true });
 }

@@ -140,17 +140,40 @@ export function passEndpoints(
   return { source, sink: rgbSink(out, outW, range) };
 }
 
-/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
-export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+/** One native pass made ready for the model: its tile source (colour converted) and the sink filling `out`. */
+export interface PreparedPass {
+  source: TileSource;
+  sink: TileSink;
+  out: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The main-thread work before a pass' first tile: the colour conversion (and the chroma planes the sink reads) and the
+ * output buffer. A batch's pipeline does it for the next photo while the model runs on the current one.
+ */
+export function prepareModelPass(image: RgbImage, pass: ModelPass, options: Pick<PassOptions, 'inThread'> = {}): PreparedPass {
   // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
   // the colour conversion and the resize plans below overlap it instead of preceding it; runTiled gets the same
   // cached worker, and reports a failed start itself (hence the ignored rejection here).
   if (!options.inThread) inferenceWorker(pass.session).catch(() => {});
   const { scale } = pass.model.meta;
-  const outW = image.width * scale;
-  const outH = image.height * scale;
-  const out = new Uint8Array(outW * outH * 3);
-  const { source, sink } = passEndpoints(image, pass.model, out, outW, outH, pass.photoGraph);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  const out = new Uint8Array(width * height * 3);
+  const { source, sink } = passEndpoints(image, pass.model, out, width, height, pass.photoGraph);
+  return { source, sink, out, width, height };
+}
+
+/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
+export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+  return inferModelPass(prepareModelPass(image, pass, options), pass, options);
+}
+
+/** The model over a prepared pass, tile by tile; the result is the pass' output image. */
+export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+  const { source, sink, out, width, height } = prepared;
   await runTiled({
     session: pass.session,
     geometry: pass.geometry,
@@ -162,5 +185,5 @@ export async function runModelPass(image: RgbImage, pass: ModelPass, options: Pa
     signal: options.signal,
     inThread: options.inThread,
   });
-  return { width: outW, height: outH, channels: 3, data: out };
+  return { width, height, channels: 3, data: out };
 }

@@ -7,8 +7,8 @@ import { UpscaleFileJob, type UpscaleFileResult } from '../file-jobs.ts';
 import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext } from './worker-context.ts';
 
 /**
- * One file of a queued batch, through the very function a local batch uses (`upscaleFile`), so the bytes match a
- * local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
+ * One file of a queued batch, through the very stages a local batch uses (the worker's pipeline, or `upscaleFile` with
+ * `--pipeline off`), so the bytes match a local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
  * size, inode and modification time in the job before it reports back, so if its worker dies in between, the next
  * attempt recognises the finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
  * temp file the killed write may have left.
@@ -34,13 +34,16 @@ export async function runUpscaleFileJob(
   let size: { width: number; height: number };
   try {
     const model = await context.models.get(data.model);
-    size = await upscaleFile(data.input, data.output, {
+    const work = {
+      input: data.input,
+      output: data.output,
       model,
       request: { ...data.settings, device: context.device ?? data.settings.device },
       signal,
       onFraction: report,
-      onNotice: (message) => context.log(`note: ${message}`),
-    });
+      onNotice: (message: string) => context.log(`note: ${message}`),
+    };
+    size = context.pipeline ? await context.pipeline.run(work) : await upscaleFile(work.input, work.output, work);
   } catch (error) {
     if (signal?.aborted) {
       context.log(`handing back ${data.input}: this worker is stopping`);

@@ -1,0 +1,76 @@
+import sharp from 'sharp';
+import { SrError } from '../../errors.ts';
+import { computeThreads, physicalCoreCount } from '../../models/cpu-cores.ts';
+
+/** How a batch's pipeline shares the machine (photo-pipeline.ts). */
+export interface PipelineSettings {
+  /** ONNX Runtime's intra-op threads for the model. */
+  ortThreads: number;
+  /** libvips threads per sharp operation (decode, resize, encode). */
+  sharpThreads: number;
+  /** Files decoded, encoded and written at once. */
+  decoders: number;
+  encoders: number;
+  writers: number;
+  /** Megapixels (input + output) of the files in flight; a file larger than this runs alone. */
+  budgetMegapixels: number;
+}
+
+/**
+ * 128 MP of input + output in flight: two 12 MP photos at ×2 (60 MP each), so one is decoded or encoded while the
+ * other is in the model; a 24 MP photo at ×2 (120 MP) runs alone, as it did before the pipeline (bench:batch measures
+ * the RSS of both).
+ */
+export const DEFAULT_BUDGET_MEGAPIXELS = 128;
+
+/** `--threads`: `auto`, or `ORT:SHARP` (e.g. `2:1`), or `ORT` alone (sharp keeps one thread). */
+export interface ThreadSplit {
+  ort: number;
+  sharp: number;
+}
+
+/**
+ * The automatic split, chosen with bench:batch on this 2-core machine: ONNX Runtime keeps every core and sharp works
+ * with one thread per operation beside it. The model is the longest stage, so it gets the cores; decoding and
+ * encoding, single-threaded in libpng/libjpeg anyway, fill the moments it leaves a core idle (between batches of
+ * tiles, while the main thread fills and stitches them). Giving ORT one core fewer left that core half idle.
+ * `SRSTUDIO_THREADS` still sets ORT's share.
+ */
+export function autoThreadSplit(env: NodeJS.ProcessEnv = process.env, cores = physicalCoreCount()): ThreadSplit {
+  return { ort: computeThreads(env, cores), sharp: 1 };
+}
+
+export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit | 'auto' {
+  const trimmed = text.trim();
+  if (trimmed === 'auto') return 'auto';
+  const match = /^(\d+)(?::(\d+))?$/.exec(trimmed);
+  const ort = match ? Number(match[1]) : Number.NaN;
+  const sharpThreads = match?.[2] !== undefined ? Number(match[2]) : 1;
+  if (!match || ort < 1 || sharpThreads < 1 || ort > 256 || sharpThreads > 256) {
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `${flag} takes auto, or ONNX Runtime threads and sharp threads as N:M (e.g. 2:1), got "${text}"`,
+      `Pass e.g. ${flag} 2:1, or leave it out for the automatic split.`,
+    );
+  }
+  return { ort, sharp: sharpThreads };
+}
+
+/** Settings for a split (or the automatic one). More cores get more encoders: encoding is the next longest stage. */
+export function pipelineSettings(split: ThreadSplit | 'auto' = 'auto', cores = physicalCoreCount()): PipelineSettings {
+  const threads = split === 'auto' ? autoThreadSplit(process.env, cores) : split;
+  const spare = Math.max(0, cores - threads.ort);
+  return {
+    ortThreads: threads.ort,
+    sharpThreads: threads.sharp,
+    decoders: 1,
+    encoders: Math.max(1, Math.floor(spare / Math.max(1, threads.sharp))),
+    writers: 2,
+    budgetMegapixels: DEFAULT_BUDGET_MEGAPIXELS,
+  };
+}
+
+/** sharp's thread count is process-wide: the pipeline sets it for the batch it runs. */
+export function applySharpThreads(settings: PipelineSettings): void {
+  sharp.concurrency(settings.sharpThreads);
+}
