@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   datasets: 'datasets.bench.ts',
   cli: 'cli-startup.bench.ts',
   queue: 'queue.bench.ts',
+  batch: 'batch.bench.ts',
 };
 
 const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url));

@@ -49,5 +49,10 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--json', 'print one JSON document with the result');
   addPipelineOptions(command)
     // The engine (onnxruntime, sharp, SQLite) loads only when the command runs, so `--help` stays fast.
-    .action(async (inputs: string[], opts: UpscaleCliOptions) => (await import('./upscale-action.ts')).upscaleAction(inputs, opts));
+    .action(async (inputs: string[], opts: UpscaleCliOptions) => {
+      // The inference worker thread starts now, beside the loading of the engine's modules below (a queued batch
+      // upscales nothing here).
+      if (opts.queue === undefined) (await import('../../engine/models/worker-session.ts')).prestartInferenceWorker();
+      return (await import('./upscale-action.ts')).upscaleAction(inputs, opts);
+    });
 }

@@ -15,5 +15,9 @@ export function registerWorkerCommand(program: Command): void {
     .option('--lock-seconds <s>', 'a file of a worker that died goes to another worker after 1-3 times this', '30');
   addPipelineOptions(command)
     // BullMQ, ioredis and the engine load only when the command runs, so `--help` stays fast.
-    .action(async (opts: WorkerCliOptions) => (await import('./worker-action.ts')).workerAction(opts));
+    .action(async (opts: WorkerCliOptions) => {
+      // The inference worker thread starts now, beside the loading of BullMQ and the engine.
+      (await import('../../engine/models/worker-session.ts')).prestartInferenceWorker();
+      return (await import('./worker-action.ts')).workerAction(opts);
+    });
 }

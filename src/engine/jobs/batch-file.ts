@@ -26,6 +26,18 @@ export interface FileWork {
   signal?: AbortSignal;
   onFraction?: (fraction: number) => void;
   onNotice?: (message: string) => void;
+  /**
+   * The model's warm-up (run-upscale-job.ts): the prepare stage waits for it first, and that wait is start-up, not
+   * part of the file's own seconds.
+   */
+  modelReady?: Promise<unknown>;
+}
+
+/** What one upscaled file reports: its output size and its own busy seconds (stages only, no waits between them). */
+export interface FileResult {
+  width: number;
+  height: number;
+  seconds: number;
 }
 
 /**
@@ -44,11 +56,27 @@ export class BatchFile {
   private assembly: { plan: ScalePlan; source: RgbImage; metadata: PhotoMetadata; modelOutput: RgbImage } | undefined;
   private bytes: Uint8Array | undefined;
   /** The output's size, known once it is encoded. */
-  size: { width: number; height: number } | undefined;
+  private size: { width: number; height: number } | undefined;
+  private busy = 0;
 
   constructor(readonly work: FileWork) {}
 
-  run(stage: Stage): Promise<void> {
+  /** Runs one stage; returns its busy seconds (a wait for the model's warm-up excluded). */
+  async run(stage: Stage): Promise<number> {
+    if (stage === 'prepare') await this.work.modelReady?.catch(() => undefined);
+    const started = performance.now();
+    await this.stage(stage);
+    const seconds = (performance.now() - started) / 1000;
+    this.busy += seconds;
+    return seconds;
+  }
+
+  /** Once written: the output size and the file's busy seconds. */
+  result(): FileResult {
+    return { ...required(this.size, 'write'), seconds: this.busy };
+  }
+
+  private stage(stage: Stage): Promise<void> {
     switch (stage) {
       case 'decode':
         return this.decode();

@@ -25,10 +25,12 @@ export interface ExecuteOptions {
   progressIntervalMs?: number;
   /** 'off': one file after another, all cores to each (`--pipeline off`); absent: the automatic pipeline. */
   pipeline?: PipelineSettings | 'off';
-  /** Per-stage busy seconds of each file (pipelined runs only), for bench:batch. */
+  /** Per-stage busy seconds of each file, for bench:batch. */
   onStage?: StageListener;
   /** What ran before the batch, reported with its summary. */
   startup?: StartupClock;
+  /** The model's warm-up (run-upscale-job.ts), which the first file waits for. */
+  modelReady?: Promise<unknown>;
 }
 
 /** Why the batch stopped before the end; the job stays resumable. */
@@ -44,6 +46,7 @@ type StopReason = { kind: 'aborted' } | { kind: 'disk-full'; error: SrError };
 export async function executeUpscaleJob(options: ExecuteOptions): Promise<UpscaleJobSummary> {
   const { jobs, jobId, request } = options;
   const startedAt = performance.now();
+  options.startup?.batchStarted(startedAt);
   const emit = (event: UpscaleJobEvent): void => options.onEvent?.(event);
   const noticed = new Set<string>();
   const notice = (message: string): void => {
@@ -97,23 +100,23 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       model: options.model,
       request,
       signal,
+      modelReady: options.modelReady,
       onFraction: (fraction) => {
         activeMeter.itemProgress(item.id, fraction);
         progress.current(item.input, fraction);
       },
       onNotice: notice,
     });
-    const begin = (item: JobItemRecord): number => {
+    const begin = (item: JobItemRecord): void => {
       jobs.markItem(item.id, 'running');
       emit({ type: 'item-start', jobId, itemId: item.id, input: item.input, output: item.output as string });
-      return performance.now();
     };
-    /** Records one file's end in the journal and says whether the batch goes on. */
-    const finish = (item: JobItemRecord, startedAt: number, result: FileOutcome): void => {
+    /** Records one file's end in the journal; a full disk or a stop also stops the batch. */
+    const finish = (item: JobItemRecord, result: FileOutcome): void => {
       const output = item.output as string;
       if ('width' in result) {
-        const { width, height } = result;
-        const seconds = (performance.now() - startedAt) / 1000;
+        // The file's own seconds: its stages' busy time, without the waits for other files or for the model's warm-up.
+        const { width, height, seconds } = result;
         jobs.markItem(item.id, 'done', { width, height, seconds, error: null });
         counts.ok++;
         writtenMp += (width * height) / 1e6;
@@ -144,9 +147,10 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
     if (options.pipeline === 'off') {
       for (const item of toDo) {
         if (signal.aborted) break;
-        const started = begin(item);
-        const result = await upscaleFile(item.input, item.output as string, workFor(item)).catch((error: unknown) => ({ error }));
-        finish(item, started, result);
+        begin(item);
+        const work = { ...workFor(item), onStage: options.onStage };
+        const result = await upscaleFile(item.input, item.output as string, work).catch((error: unknown) => ({ error }));
+        finish(item, result);
       }
     } else {
       const settings = options.pipeline ?? pipelineSettings();
@@ -192,8 +196,8 @@ async function runPipelined(
   toDo: readonly JobItemRecord[],
   pipeline: PhotoPipeline,
   workFor: (item: JobItemRecord) => FileWork,
-  begin: (item: JobItemRecord) => number,
-  finish: (item: JobItemRecord, startedAt: number, outcome: FileOutcome) => void,
+  begin: (item: JobItemRecord) => void,
+  finish: (item: JobItemRecord, outcome: FileOutcome) => void,
   signal: AbortSignal,
 ): Promise<void> {
   const { decoders, encoders, writers } = pipeline.settings;
@@ -202,17 +206,16 @@ async function runPipelined(
   let journalError: unknown;
   for (const item of toDo) {
     if (signal.aborted || journalError !== undefined) break;
-    let startedAt = 0;
     let admitted = false;
     let recorded = false;
     const running: Promise<void> = pipeline
       .run(workFor(item), {
         onAdmitted: () => {
           admitted = true;
-          startedAt = begin(item);
+          begin(item);
         },
         onSettled: (outcome) => {
-          finish(item, startedAt, outcome);
+          finish(item, outcome);
           recorded = true;
         },
       })

@@ -9,7 +9,10 @@ export interface StartupReport {
    * after it and beside the first file's decoding. Null when the batch had no model to warm (a queued batch).
    */
   modelReadySeconds: number | null;
-  /** How long the first file then waited for the model (not counted in that file's own seconds). */
+  /**
+   * How far into the batch the model became ready: the time the batch's first files waited for it. It is start-up, not
+   * theirs: a file's own seconds count from the moment the model was ready.
+   */
   waitedSeconds: number;
 }
 
@@ -22,7 +25,7 @@ export class StartupClock {
   private last = 0;
   private readyStart: number | undefined;
   private readyEnd: number | undefined;
-  private waited = 0;
+  private batchStart: number | undefined;
 
   /** Ends the phase that began where the previous one ended (the first one at the process' start). */
   lap(name: string, now = performance.now()): void {
@@ -43,9 +46,9 @@ export class StartupClock {
     );
   }
 
-  /** Seconds a file spent waiting for the warm-up. */
-  addWait(seconds: number): void {
-    this.waited += seconds;
+  /** The batch itself starts now (its own clock, `summary.seconds`, starts here). */
+  batchStarted(now = performance.now()): void {
+    this.batchStart = now;
   }
 
   report(): StartupReport {
@@ -54,7 +57,7 @@ export class StartupClock {
       seconds: this.last / 1000,
       phases: this.phases.map((p) => ({ ...p })),
       modelReadySeconds: ready,
-      waitedSeconds: this.waited,
+      waitedSeconds: this.readyEnd !== undefined && this.batchStart !== undefined ? Math.max(0, this.readyEnd - this.batchStart) / 1000 : 0,
     };
   }
 }

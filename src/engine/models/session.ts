@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import { computeThreads } from './cpu-cores.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
+import { graphCacheEntry } from './graph-cache.ts';
 import { WorkerSession } from './worker-session.ts';
 
 export interface ModelSession {
@@ -52,10 +53,43 @@ function sessionOptions(provider: Provider, threads: number): ort.InferenceSessi
   };
 }
 
-async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+function createOrt(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}
+
+/**
+ * Opens the model's cached optimised graph when there is a sound one (graph-cache.ts), else the model itself, asking
+ * ORT to save its optimised graph for next time. Returns what was opened, so the session's worker opens the same.
+ */
+async function openOrt(
+  model: string | Uint8Array,
+  provider: Provider,
+  threads: number,
+): Promise<{ session: ort.InferenceSession; opened: string | Uint8Array; options: ort.InferenceSession.SessionOptions }> {
   const options = sessionOptions(provider, threads);
-  const session =
-    typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  const entry = graphCacheEntry(model, provider);
+  if (entry.cached) {
+    // Already optimised: optimising it again would only cost the time the cache saves.
+    const cachedOptions: ort.InferenceSession.SessionOptions = { ...options, graphOptimizationLevel: 'disabled' };
+    try {
+      return { session: await createOrt(entry.cached, cachedOptions), opened: entry.cached, options: cachedOptions };
+    } catch {
+      entry.discard();
+    }
+  }
+  const saving = entry.saveTo ? { ...options, optimizedModelFilePath: entry.saveTo } : options;
+  try {
+    const session = await createOrt(model, saving);
+    entry.commit();
+    return { session, opened: model, options };
+  } catch (error) {
+    entry.discard();
+    throw error;
+  }
+}
+
+async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+  const { session, opened: what, options } = await openOrt(model, provider, threads);
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
     throw new SrError(
       'BAD_MODEL',
@@ -65,7 +99,7 @@ async function createSession(model: string | Uint8Array, source: string, provide
     );
   }
   const opened: ModelSession = { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
-  origins.set(opened, { key: cacheKey(source, provider, threads), model, source, options });
+  origins.set(opened, { key: cacheKey(source, provider, threads), model: what, source, options });
   return opened;
 }
 

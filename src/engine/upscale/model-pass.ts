@@ -187,3 +187,21 @@ export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, op
   });
   return { width, height, channels: 3, data: out };
 }
+
+/**
+ * Opens a model for upscaling and runs one batch of full-size windows through its worker, before any photo needs it:
+ * the sessions (main thread and worker), the worker thread itself and ORT's first-run allocations are then paid while
+ * the caller does other work (a batch: discovering and planning its files, decoding the first one). Sessions and
+ * workers are cached, so the batch's first photo finds them ready; its first batch of tiles queues behind this one.
+ */
+export async function warmModelPass(model: LoadedModel, options: OpenPassOptions & { tile?: number } = {}): Promise<void> {
+  const pass = await openModelPass(model, options);
+  const worker = await inferenceWorker(pass.session);
+  if (!worker) return;
+  const { tile, halo } = passTiling(pass, options.tile);
+  const { channels, crop } = pass.geometry;
+  const side = tile + 2 * Math.max(halo, crop);
+  const dims = [DEFAULT_BATCH, channels, side, side];
+  // Mid-grey in any of the value ranges a pass feeds (0–255, or the model's own range): the values do not matter.
+  await worker.run(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims);
+}

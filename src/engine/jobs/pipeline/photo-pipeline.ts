@@ -1,5 +1,5 @@
 import { probePhoto } from '../../imaging/probe.ts';
-import { BatchFile, type FileWork, STAGES, type Stage } from '../batch-file.ts';
+import { BatchFile, type FileResult, type FileWork, STAGES, type Stage } from '../batch-file.ts';
 import { estimateOutputSize, sizingOf } from '../upscale-request.ts';
 import type { PipelineSettings } from './pipeline-settings.ts';
 import { Slots } from './slots.ts';
@@ -7,8 +7,8 @@ import { Slots } from './slots.ts';
 /** Stages that run to the end once the file has reached them: cancelling there would only throw finished work away. */
 const UNCANCELLABLE: ReadonlySet<Stage> = new Set(['encode', 'write']);
 
-/** How one file ended: its output size, or why it failed. */
-export type FileOutcome = { width: number; height: number } | { error: unknown };
+/** How one file ended: its output size and busy seconds, or why it failed. */
+export type FileOutcome = FileResult | { error: unknown };
 
 export interface PipelineHooks {
   /** The file got its share of the budget and starts decoding now. */
@@ -55,8 +55,8 @@ export class PhotoPipeline {
     };
   }
 
-  /** Upscales one file (decode to write) and returns its output size. */
-  async run(work: FileWork, hooks: PipelineHooks = {}): Promise<{ width: number; height: number }> {
+  /** Upscales one file (decode to write) and returns its output size and busy seconds. */
+  async run(work: FileWork, hooks: PipelineHooks = {}): Promise<FileResult> {
     const probed = this.probes.then(() => this.costOf(work));
     this.probes = probed;
     const cost = await probed;
@@ -72,7 +72,7 @@ export class PhotoPipeline {
     }
   }
 
-  private async stages(work: FileWork): Promise<{ width: number; height: number }> {
+  private async stages(work: FileWork): Promise<FileResult> {
     const file = new BatchFile({ ...work, threads: this.settings.ortThreads });
     let held: Slots | undefined;
     try {
@@ -81,14 +81,13 @@ export class PhotoPipeline {
         await place.acquire(1, UNCANCELLABLE.has(stage) ? undefined : work.signal);
         held?.release();
         held = place;
-        const started = performance.now();
-        await file.run(stage);
-        this.onStage?.(stage, (performance.now() - started) / 1000);
+        const seconds = await file.run(stage);
+        this.onStage?.(stage, seconds);
       }
     } finally {
       held?.release();
     }
-    return file.size as { width: number; height: number };
+    return file.result();
   }
 
   /**

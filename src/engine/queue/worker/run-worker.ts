@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { PhotoPipeline } from '../../jobs/pipeline/photo-pipeline.ts';
 import { applySharpThreads, type PipelineSettings, pipelineSettings } from '../../jobs/pipeline/pipeline-settings.ts';
 import type { Device } from '../../models/execution-providers.ts';
+import { useGraphCache } from '../../models/graph-cache.ts';
 import { ModelCache } from '../model-transport.ts';
 import { JOB_NAMES, KEY_PREFIX, QUEUE_NAME } from '../queue-names.ts';
 import { checkRedis, redisOptions } from '../redis-connection.ts';
@@ -66,6 +67,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (lost) options.log(`reconnected to ${options.target.display}`);
     lost = false;
   });
+  // Optimised graphs are cached in the worker's state folder, as a local batch caches them in its own.
+  useGraphCache(options.stateDir);
   const settings = options.pipeline === 'off' ? undefined : (options.pipeline ?? pipelineSettings());
   if (settings) applySharpThreads(settings);
   const context: WorkerContext = {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Job } from 'bullmq';
+import type { FileResult } from '../../jobs/batch-file.ts';
 import { removeTempFilesOf } from '../../jobs/leftover-temp-files.ts';
 import { toItemError, upscaleFile } from '../../jobs/upscale-file.ts';
 import { failedFileError } from '../failure-reason.ts';
@@ -30,8 +31,7 @@ export async function runUpscaleFileJob(
   context.log(`upscaling ${data.input} (batch ${data.batch}, file ${data.seq + 1}, try ${attempt})`);
   const report = progressReporter(job, context.name);
   report(0);
-  const startedAt = performance.now();
-  let size: { width: number; height: number };
+  let done: FileResult;
   try {
     const model = await context.models.get(data.model);
     const work = {
@@ -43,7 +43,7 @@ export async function runUpscaleFileJob(
       onFraction: report,
       onNotice: (message: string) => context.log(`note: ${message}`),
     };
-    size = context.pipeline ? await context.pipeline.run(work) : await upscaleFile(work.input, work.output, work);
+    done = context.pipeline ? await context.pipeline.run(work) : await upscaleFile(work.input, work.output, work);
   } catch (error) {
     if (signal?.aborted) {
       context.log(`handing back ${data.input}: this worker is stopping`);
@@ -53,11 +53,12 @@ export async function runUpscaleFileJob(
     context.log(`failed ${data.input} (try ${attempt}): ${itemError.message}`);
     throw failedFileError(itemError);
   }
-  const seconds = (performance.now() - startedAt) / 1000;
+  // The file's own seconds, as a local batch journals them: its stages' busy time, not its waits in the pipeline.
+  const { width, height, seconds } = done;
   const { bytes, ino, mtimeNs } = await fingerprint(data.output);
-  const result: UpscaleFileResult = { ...size, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
+  const result: UpscaleFileResult = { width, height, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
   await job.updateData({ ...data, written: result });
-  context.log(`wrote ${data.output} (${size.width}×${size.height}, ${seconds.toFixed(2)} s)`);
+  context.log(`wrote ${data.output} (${width}×${height}, ${seconds.toFixed(2)} s)`);
   return result;
 }
 
