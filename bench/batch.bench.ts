@@ -1,7 +1,7 @@
 /**
  * Batch throughput, end to end (npm run bench:batch [-- --models fsrcnn-x3,photo-x2.onnx] [--scale 3] [--data DIR]
  * [--pngs 24] [--camera 2] [--camera-mp 12] [--folders png,camera] [--precisions fp32,int8] [--splits auto,1:1]
- * [--runs 1] [--skip-encoders] [--skip-rss] [--rss-mp 24] [--rss-model fsrcnn-x2] [--smoke]).
+ * [--runs 1] [--skip-encoders] [--skip-startup] [--skip-rss] [--rss-mp 24] [--rss-model fsrcnn-x2] [--smoke]).
  * Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers from one run.
  *
  * The same folders, in one run, through the batch runner a user's `srstudio upscale` uses (runUpscaleJob, in this
@@ -16,8 +16,9 @@
  * speed-up against the float32 sequential row and against its own precision's sequential row. Each stage's busy
  * seconds (summed over files, divided by its places) against the ideal: the slowest stage alone. Pipelined outputs are
  * compared byte for byte with the sequential ones.
- * Then what each output encoding costs (batch-encoders.ts), and the peak RSS of --rss-mp MP photos ×2, pipelined and
- * not, each in a child process.
+ * Then what each output encoding costs (batch-encoders.ts); start-up as a user meets it (batch-startup.ts: the real CLI
+ * on the shared Set5, or 5 of the PNGs, first run on the machine and the next); and the peak RSS of two --rss-mp MP
+ * photos ×2, pipelined and not, each in a child process.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +36,7 @@ import { openStore, type Store } from '../src/engine/store/store.ts';
 import { readTree } from '../test/helpers/jobs-batch.ts';
 import { measureEncoders } from './batch-encoders.ts';
 import { type BenchFolder, cameraFolder, datasetImages, pngFolder } from './batch-folders.ts';
+import { measureStartup } from './batch-startup.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -305,6 +307,21 @@ async function main(): Promise<void> {
           `${r.label.padEnd(24)} ${r.secondsPerMp.toFixed(3).padStart(9)} ${r.megabytesPerMp.toFixed(3).padStart(10)} ${(r.psnr === null ? 'lossless' : r.psnr.toFixed(2)).padStart(8)}`,
         );
       }
+    }
+
+    if (!has('skip-startup')) {
+      const set5 = path.resolve(repoRoot, '..', 'shared', 'datasets', 'set5');
+      let folder = set5;
+      if (!fs.existsSync(set5)) {
+        folder = path.join(root, 'small');
+        fs.mkdirSync(folder);
+        for (let i = 0; i < 5; i++)
+          fs.copyFileSync(
+            path.join(benchFolders[0].dir, fs.readdirSync(benchFolders[0].dir)[i % benchFolders[0].files]),
+            path.join(folder, `small${i}.png`),
+          );
+      }
+      await measureStartup(root, folder, store);
     }
 
     if (!has('skip-rss')) {

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { Sharp } from 'sharp';
 import sharp from 'sharp';
+import { OUTPUT_DEFAULTS } from '../../shared/contract/common.ts';
 import { SrError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { exifTiffPayload, withOrientation } from './exif.ts';
@@ -17,17 +18,14 @@ export interface EncodeOptions {
   pngCompression?: number;
 }
 
-/**
- * Photo-grade defaults: an upscaled photo should not lose its new detail to compression. JPEG 92 with 4:4:4 chroma
- * adds about as much error as one more rounding of the pixels (bench:batch measures PSNR against the lossless output).
- */
-export const DEFAULT_QUALITY: Record<'jpeg' | 'webp' | 'avif', number> = { jpeg: 92, webp: 90, avif: 70 };
+/** Photo-grade defaults (the shared contract's OUTPUT_DEFAULTS): an upscaled photo should not lose its new detail to compression. */
+export const DEFAULT_QUALITY: Record<'jpeg' | 'webp' | 'avif', number> = OUTPUT_DEFAULTS.quality;
 
 /**
  * zlib level 3 with adaptive row filters. Measured by bench:batch on upscaled photos: about 40% smaller files than the
  * former level 6 without filters, in about the same time; levels above 4 cost 2-12× the time for 1-6% fewer bytes.
  */
-export const DEFAULT_PNG_COMPRESSION = 3;
+export const DEFAULT_PNG_COMPRESSION: number = OUTPUT_DEFAULTS.pngCompression;
 
 const EXTENSION_FORMATS: Record<string, OutputFormat> = {
   '.png': 'png',

@@ -56,15 +56,18 @@ export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit 
   return { ort, sharp: sharpThreads };
 }
 
-/** Settings for a split (or the automatic one). More cores get more encoders: encoding is the next longest stage. */
+/**
+ * Settings for a split (or the automatic one). Encoding is the longest stage after the model (PNG's deflate is one
+ * thread per file), so machines with more cores encode more files at once: one per 4 cores (measured on 2 cores only;
+ * the rule for larger machines is reasoned, not measured).
+ */
 export function pipelineSettings(split: ThreadSplit | 'auto' = 'auto', cores = physicalCoreCount()): PipelineSettings {
   const threads = split === 'auto' ? autoThreadSplit(process.env, cores) : split;
-  const spare = Math.max(0, cores - threads.ort);
   return {
     ortThreads: threads.ort,
     sharpThreads: threads.sharp,
     decoders: 1,
-    encoders: Math.max(1, Math.floor(spare / Math.max(1, threads.sharp))),
+    encoders: Math.max(1, Math.floor(cores / 4)),
     writers: 2,
     budgetMegapixels: DEFAULT_BUDGET_MEGAPIXELS,
   };
