@@ -78,15 +78,16 @@ const modes: Mode[] = [
   }),
 ];
 
-/** Whole-machine CPU time (all processes), from /proc/stat, in seconds; undefined off Linux. */
-function machineCpu(): { busy: number; total: number } | undefined {
+/** Whole-machine CPU time (all processes, all cores), from /proc/stat, in seconds; undefined off Linux. */
+function machineCpu(): { busy: number; idle: number; total: number } | undefined {
   if (!fs.existsSync('/proc/stat')) return undefined;
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const ticks = line.split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+  const ticks = line.split(/\s+/).slice(1, 9).map(Number);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   const total = ticks.reduce((a, b) => a + b, 0);
   const hz = 100;
-  return { busy: (total - idle) / hz, total: total / hz };
+  return { busy: (total - idle) / hz, idle: idle / hz, total: total / hz };
 }
 
 interface Row {
@@ -99,6 +100,7 @@ interface Row {
   cpuPercent: number;
   steadyCpuPercent: number;
   othersPercent: number | null;
+  idlePercent: number | null;
   stages: Record<Stage, number>;
   places: Record<Stage, number>;
   outDir: string;
@@ -142,10 +144,13 @@ async function runOnce(store: Store, folder: BenchFolder, model: string, precisi
   const from = samples.find((s) => s.t >= first.t + 0.1 * (last.t - first.t)) ?? first;
   const to = [...samples].reverse().find((s) => s.t <= first.t + 0.9 * (last.t - first.t)) ?? last;
   const steadyCpuPercent = to.t > from.t ? ((to.cpu - from.cpu) / (((to.t - from.t) / 1000) * cores)) * 100 : cpuPercent;
+  const machineTotal = machineBefore && machineAfter ? machineAfter.total - machineBefore.total : 0;
   const othersPercent =
-    machineBefore && machineAfter
-      ? Math.max(0, ((machineAfter.busy - machineBefore.busy - (last.cpu - first.cpu)) / (machineAfter.total - machineBefore.total)) * 100)
+    machineBefore && machineAfter && machineTotal > 0
+      ? Math.max(0, ((machineAfter.busy - machineBefore.busy - (last.cpu - first.cpu)) / machineTotal) * 100)
       : null;
+  const idlePercent =
+    machineBefore && machineAfter && machineTotal > 0 ? ((machineAfter.idle - machineBefore.idle) / machineTotal) * 100 : null;
   const settings = mode.pipeline === 'off' ? undefined : mode.pipeline;
   const places: Record<Stage, number> = {
     decode: settings?.decoders ?? 1,
@@ -164,6 +169,7 @@ async function runOnce(store: Store, folder: BenchFolder, model: string, precisi
     cpuPercent,
     steadyCpuPercent,
     othersPercent,
+    idlePercent,
     stages,
     places,
     outDir,
@@ -182,17 +188,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function printRows(rows: Row[]): void {
   console.log(
-    `\n${'model'.padEnd(16)} ${'folder'.padEnd(7)} ${'prec'.padEnd(5)} ${'mode'.padEnd(22)} ${'wall s'.padStart(7)} ${'MP/s'.padStart(6)} ${'CPU %'.padStart(6)} ${'steady'.padStart(7)} ${'others'.padStart(7)} ${'vs fp32 seq'.padStart(11)} ${'vs own seq'.padStart(10)}`,
+    `\n${'model'.padEnd(16)} ${'folder'.padEnd(7)} ${'prec'.padEnd(5)} ${'mode'.padEnd(22)} ${'wall s'.padStart(7)} ${'MP/s'.padStart(6)} ${'CPU %'.padStart(6)} ${'steady'.padStart(7)} ${'others'.padStart(7)} ${'idle'.padStart(5)} ${'vs fp32 seq'.padStart(11)} ${'vs own seq'.padStart(10)}`,
   );
   for (const row of rows) {
     const base = (precision: string) =>
       rows.find((r) => r.model === row.model && r.folder === row.folder && r.precision === precision && r.mode === 'sequential');
     const ratio = (b: Row | undefined) => (b ? `${(b.seconds / row.seconds).toFixed(2)}×` : '–');
     console.log(
-      `${row.model.padEnd(16)} ${row.folder.padEnd(7)} ${row.precision.padEnd(5)} ${row.mode.padEnd(22)} ${row.seconds.toFixed(2).padStart(7)} ${(row.outputMp / row.seconds).toFixed(2).padStart(6)} ${row.cpuPercent.toFixed(0).padStart(6)} ${row.steadyCpuPercent.toFixed(0).padStart(7)} ${row.othersPercent === null ? '–'.padStart(7) : row.othersPercent.toFixed(0).padStart(7)} ${ratio(base('fp32')).padStart(11)} ${ratio(base(row.precision)).padStart(10)}`,
+      `${row.model.padEnd(16)} ${row.folder.padEnd(7)} ${row.precision.padEnd(5)} ${row.mode.padEnd(22)} ${row.seconds.toFixed(2).padStart(7)} ${(row.outputMp / row.seconds).toFixed(2).padStart(6)} ${row.cpuPercent.toFixed(0).padStart(6)} ${row.steadyCpuPercent.toFixed(0).padStart(7)} ${row.othersPercent === null ? '–'.padStart(7) : row.othersPercent.toFixed(0).padStart(7)} ${row.idlePercent === null ? '–'.padStart(5) : row.idlePercent.toFixed(0).padStart(5)} ${ratio(base('fp32')).padStart(11)} ${ratio(base(row.precision)).padStart(10)}`,
     );
   }
-  console.log(`(CPU %, steady and others: % of the machine's ${cores} cores; others: every other process meanwhile)`);
+  console.log(
+    `(CPU %, steady, others and idle: % of the machine's ${cores} cores, from /proc/stat; steady: the middle 80% of the run; others: every other process meanwhile; idle: nobody)`,
+  );
   console.log('\nPer-stage busy seconds (summed over files ÷ places), against the ideal (the slowest stage alone):');
   console.log(
     `${'model'.padEnd(16)} ${'folder'.padEnd(7)} ${'prec'.padEnd(5)} ${'mode'.padEnd(22)} ${STAGES.map((s) => s.padStart(8)).join(' ')} ${'ideal'.padStart(7)} ${'wall/ideal'.padStart(10)}`,
@@ -246,44 +254,51 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     let n = 0;
+    // Every (model, precision) is warmed first, by a one-file batch in each mode (not timed): their sessions stay
+    // cached, so no timed row pays a session's creation. The timed runs then interleave them, run by run, so a change
+    // in the machine's load falls on every row alike.
+    const usable: { model: string; precision: string }[] = [];
+    const warmDir = path.join(root, 'warm');
+    fs.mkdirSync(warmDir, { recursive: true });
+    fs.copyFileSync(path.join(benchFolders[0].dir, fs.readdirSync(benchFolders[0].dir)[0]), path.join(warmDir, 'warm.png'));
     for (const model of models) {
       for (const precision of precisions) {
-        // Warm: the session for every thread count the modes use, built by a one-file batch (not timed).
-        const warmDir = path.join(root, 'warm');
-        fs.mkdirSync(warmDir, { recursive: true });
-        fs.copyFileSync(path.join(benchFolders[0].dir, fs.readdirSync(benchFolders[0].dir)[0]), path.join(warmDir, 'warm.png'));
         try {
           for (const mode of modes)
             await runOnce(store, { ...benchFolders[0], dir: warmDir }, model, precision, mode, path.join(root, `w${n++}`));
+          usable.push({ model, precision });
         } catch (error) {
-          console.log(`\n${model} ${precision}: skipped (${(error as Error).message.split('\n')[0]})`);
-          continue;
-        }
-        for (const folder of benchFolders) {
-          const samples = new Map<string, Row[]>();
-          for (let r = 0; r < runs; r++) {
-            for (const mode of modes) {
-              const row = await runOnce(store, folder, model, precision, mode, path.join(root, `out-${n++}`));
-              samples.set(mode.label, [...(samples.get(mode.label) ?? []), row]);
-              process.stderr.write(`  ${model} ${folder.name} ${precision} ${mode.label}: ${row.seconds.toFixed(2)} s\n`);
-            }
-          }
-          const chosen = modes.map((mode) => {
-            const all = samples.get(mode.label) ?? [];
-            const mid = median(all.map((r) => r.seconds));
-            return all.find((r) => r.seconds === mid) as Row;
-          });
-          const sequential = chosen[0];
-          for (const row of chosen.slice(1)) {
-            const same = sameTrees(row.outDir, sequential.outDir);
-            console.log(
-              `${model} ${folder.name} ${precision}: ${row.mode} outputs ${same ? 'byte-identical to' : 'DIFFER from'} sequential`,
-            );
-          }
-          rows.push(...chosen);
-          for (const all of samples.values()) for (const r of all) fs.rmSync(r.outDir, { recursive: true, force: true });
+          console.log(`${model} ${precision}: skipped (${(error as Error).message.split('\n')[0]})`);
         }
       }
+    }
+    for (const folder of benchFolders) {
+      const samples = new Map<string, Row[]>();
+      const key = (model: string, precision: string, mode: string) => `${model}|${precision}|${mode}`;
+      for (let r = 0; r < runs; r++) {
+        for (const { model, precision } of usable) {
+          for (const mode of modes) {
+            const row = await runOnce(store, folder, model, precision, mode, path.join(root, `out-${n++}`));
+            const k = key(model, precision, mode.label);
+            samples.set(k, [...(samples.get(k) ?? []), row]);
+            process.stderr.write(`  ${model} ${folder.name} ${precision} ${mode.label}: ${row.seconds.toFixed(2)} s\n`);
+          }
+        }
+      }
+      for (const { model, precision } of usable) {
+        const chosen = modes.map((mode) => {
+          const all = samples.get(key(model, precision, mode.label)) ?? [];
+          const mid = median(all.map((r) => r.seconds));
+          return all.find((r) => r.seconds === mid) as Row;
+        });
+        const sequential = chosen[0];
+        for (const row of chosen.slice(1)) {
+          const same = sameTrees(row.outDir, sequential.outDir);
+          console.log(`${model} ${folder.name} ${precision}: ${row.mode} outputs ${same ? 'byte-identical to' : 'DIFFER from'} sequential`);
+        }
+        rows.push(...chosen);
+      }
+      for (const all of samples.values()) for (const r of all) fs.rmSync(r.outDir, { recursive: true, force: true });
     }
     printRows(rows);
 
