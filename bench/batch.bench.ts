@@ -98,6 +98,8 @@ interface Row {
   seconds: number;
   outputMp: number;
   cpuPercent: number;
+  /** This process' CPU time (all its threads), core-seconds. */
+  cpuSeconds: number;
   steadyCpuPercent: number;
   othersPercent: number | null;
   idlePercent: number | null;
@@ -167,6 +169,7 @@ async function runOnce(store: Store, folder: BenchFolder, model: string, precisi
     seconds: summary.seconds,
     outputMp: summary.outputs.reduce((n, o) => n + (o.width * o.height) / 1e6, 0),
     cpuPercent,
+    cpuSeconds: last.cpu - first.cpu,
     steadyCpuPercent,
     othersPercent,
     idlePercent,
@@ -188,18 +191,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function printRows(rows: Row[]): void {
   console.log(
-    `\n${'model'.padEnd(16)} ${'folder'.padEnd(7)} ${'prec'.padEnd(5)} ${'mode'.padEnd(22)} ${'wall s'.padStart(7)} ${'MP/s'.padStart(6)} ${'CPU %'.padStart(6)} ${'steady'.padStart(7)} ${'others'.padStart(7)} ${'idle'.padStart(5)} ${'vs fp32 seq'.padStart(11)} ${'vs own seq'.padStart(10)}`,
+    `\n${'model'.padEnd(16)} ${'folder'.padEnd(7)} ${'prec'.padEnd(5)} ${'mode'.padEnd(22)} ${'wall s'.padStart(7)} ${'MP/s'.padStart(6)} ${'CPU s'.padStart(6)} ${'CPU %'.padStart(6)} ${'steady'.padStart(7)} ${'others'.padStart(7)} ${'idle'.padStart(5)} ${'vs fp32 seq'.padStart(11)} ${'vs own seq'.padStart(10)}`,
   );
   for (const row of rows) {
     const base = (precision: string) =>
       rows.find((r) => r.model === row.model && r.folder === row.folder && r.precision === precision && r.mode === 'sequential');
     const ratio = (b: Row | undefined) => (b ? `${(b.seconds / row.seconds).toFixed(2)}×` : '–');
     console.log(
-      `${row.model.padEnd(16)} ${row.folder.padEnd(7)} ${row.precision.padEnd(5)} ${row.mode.padEnd(22)} ${row.seconds.toFixed(2).padStart(7)} ${(row.outputMp / row.seconds).toFixed(2).padStart(6)} ${row.cpuPercent.toFixed(0).padStart(6)} ${row.steadyCpuPercent.toFixed(0).padStart(7)} ${row.othersPercent === null ? '–'.padStart(7) : row.othersPercent.toFixed(0).padStart(7)} ${row.idlePercent === null ? '–'.padStart(5) : row.idlePercent.toFixed(0).padStart(5)} ${ratio(base('fp32')).padStart(11)} ${ratio(base(row.precision)).padStart(10)}`,
+      `${row.model.padEnd(16)} ${row.folder.padEnd(7)} ${row.precision.padEnd(5)} ${row.mode.padEnd(22)} ${row.seconds.toFixed(2).padStart(7)} ${(row.outputMp / row.seconds).toFixed(2).padStart(6)} ${row.cpuSeconds.toFixed(1).padStart(6)} ${row.cpuPercent.toFixed(0).padStart(6)} ${row.steadyCpuPercent.toFixed(0).padStart(7)} ${row.othersPercent === null ? '–'.padStart(7) : row.othersPercent.toFixed(0).padStart(7)} ${row.idlePercent === null ? '–'.padStart(5) : row.idlePercent.toFixed(0).padStart(5)} ${ratio(base('fp32')).padStart(11)} ${ratio(base(row.precision)).padStart(10)}`,
     );
   }
   console.log(
-    `(CPU %, steady, others and idle: % of the machine's ${cores} cores, from /proc/stat; steady: the middle 80% of the run; others: every other process meanwhile; idle: nobody)`,
+    `(CPU s: this process' CPU time, all threads; CPU %, steady, others and idle: % of the machine's ${cores} cores, from /proc/stat; steady: the middle 80% of the run; others: every other process meanwhile; idle: nobody)`,
   );
   console.log('\nPer-stage busy seconds (summed over files ÷ places), against the ideal (the slowest stage alone):');
   console.log(

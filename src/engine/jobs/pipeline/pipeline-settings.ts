@@ -1,3 +1,4 @@
+import os from 'node:os';
 import sharp from 'sharp';
 import { SrError } from '../../errors.ts';
 import { computeThreads, physicalCoreCount } from '../../models/cpu-cores.ts';
@@ -30,14 +31,24 @@ export interface ThreadSplit {
 }
 
 /**
- * The automatic split, chosen with bench:batch on this 2-core machine: ONNX Runtime keeps every core and sharp works
- * with one thread per operation beside it. The model is the longest stage, so it gets the cores; decoding and
- * encoding, single-threaded in libpng/libjpeg anyway, fill the moments it leaves a core idle (between batches of
- * tiles, while the main thread fills and stitches them). Giving ORT one core fewer left that core half idle.
- * `SRSTUDIO_THREADS` still sets ORT's share.
+ * The automatic split, chosen with bench:batch (24 BSD200 photos ×3, fsrcnn-x3 int8, median of 5 runs on 2 cores that
+ * two training runs kept busy): where other work already keeps the machine busy (a load average of at least its core
+ * count when the batch starts), ORT gets the cores the encoders leave, so the two never oversubscribe: 1 ORT thread and
+ * 1 sharp thread finished in 7.4 s on 5.8 CPU-seconds, where 2:1 took 9.5 s on 7.6 (an ORT thread preempted by an
+ * encode stalls its siblings at every barrier of the parallel loop). On an otherwise idle machine ORT keeps every core,
+ * as a sequential batch does, and decoding and encoding fill the moments it leaves one idle: there a model-bound batch
+ * (float32) would lose a whole core's worth of inference to 1:1. (This machine was never idle, so that half is reasoned
+ * from the stage times, not measured.) `SRSTUDIO_THREADS` still sets ORT's share.
  */
-export function autoThreadSplit(env: NodeJS.ProcessEnv = process.env, cores = physicalCoreCount()): ThreadSplit {
-  return { ort: computeThreads(env, cores), sharp: 1 };
+export function autoThreadSplit(env: NodeJS.ProcessEnv = process.env, cores = physicalCoreCount(), load = os.loadavg()[0]): ThreadSplit {
+  if (env.SRSTUDIO_THREADS !== undefined && env.SRSTUDIO_THREADS.trim() !== '') return { ort: computeThreads(env, cores), sharp: 1 };
+  const busy = load >= cores;
+  return { ort: busy ? Math.max(1, cores - encodersFor(cores)) : cores, sharp: 1 };
+}
+
+/** Encoding is the longest stage after the model (PNG's deflate is one thread per file): one encoder per 4 cores. */
+function encodersFor(cores: number): number {
+  return Math.max(1, Math.floor(cores / 4));
 }
 
 export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit | 'auto' {
@@ -57,9 +68,8 @@ export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit 
 }
 
 /**
- * Settings for a split (or the automatic one). Encoding is the longest stage after the model (PNG's deflate is one
- * thread per file), so machines with more cores encode more files at once: one per 4 cores (measured on 2 cores only;
- * the rule for larger machines is reasoned, not measured).
+ * Settings for a split (or the automatic one). Machines with more cores encode more files at once, one per 4 cores
+ * (measured on 2 cores only; the rule for larger machines is reasoned, not measured).
  */
 export function pipelineSettings(split: ThreadSplit | 'auto' = 'auto', cores = physicalCoreCount()): PipelineSettings {
   const threads = split === 'auto' ? autoThreadSplit(process.env, cores) : split;
@@ -67,7 +77,7 @@ export function pipelineSettings(split: ThreadSplit | 'auto' = 'auto', cores = p
     ortThreads: threads.ort,
     sharpThreads: threads.sharp,
     decoders: 1,
-    encoders: Math.max(1, Math.floor(cores / 4)),
+    encoders: encodersFor(cores),
     writers: 2,
     budgetMegapixels: DEFAULT_BUDGET_MEGAPIXELS,
   };
