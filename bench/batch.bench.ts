@@ -1,7 +1,7 @@
 /**
  * Batch throughput, end to end (npm run bench:batch [-- --models fsrcnn-x3,photo-x2.onnx] [--scale 3] [--data DIR]
  * [--pngs 24] [--camera 2] [--camera-mp 12] [--folders png,camera] [--precisions fp32,int8] [--splits auto,1:1]
- * [--runs 1] [--skip-encoders] [--skip-startup] [--skip-rss] [--rss-mp 24] [--rss-model fsrcnn-x2] [--smoke]).
+ * [--runs 1] [--skip-matrix] [--skip-encoders] [--skip-startup] [--skip-rss] [--rss-mp 24] [--rss-model fsrcnn-x2] [--smoke]).
  * Prints numbers; asserts nothing. The machine is shared and noisy: compare only numbers from one run.
  *
  * The same folders, in one run, through the batch runner a user's `srstudio upscale` uses (runUpscaleJob, in this
@@ -261,10 +261,11 @@ async function main(): Promise<void> {
     // cached, so no timed row pays a session's creation. The timed runs then interleave them, run by run, so a change
     // in the machine's load falls on every row alike.
     const usable: { model: string; precision: string }[] = [];
+    const matrix = !has('skip-matrix');
     const warmDir = path.join(root, 'warm');
     fs.mkdirSync(warmDir, { recursive: true });
     fs.copyFileSync(path.join(benchFolders[0].dir, fs.readdirSync(benchFolders[0].dir)[0]), path.join(warmDir, 'warm.png'));
-    for (const model of models) {
+    for (const model of matrix ? models : []) {
       for (const precision of precisions) {
         try {
           for (const mode of modes)
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
       }
       for (const all of samples.values()) for (const r of all) fs.rmSync(r.outDir, { recursive: true, force: true });
     }
-    printRows(rows);
+    if (matrix) printRows(rows);
 
     if (!has('skip-encoders') && benchFolders[0]) {
       const firstModel = models[0];
