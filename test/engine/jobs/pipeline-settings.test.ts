@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { autoThreadSplit, parseThreadSplit, pipelineSettings } from '../../../src/engine/jobs/pipeline/pipeline-settings.ts';
 
 describe('the pipeline thread split', () => {
-  it('gives ORT every core on an idle machine, and on a busy one only the cores the encoders leave', () => {
+  it('gives ORT every core, and on a heavily loaded machine only the cores the encoders leave', () => {
     expect(autoThreadSplit({}, 2, 0.4)).toEqual({ ort: 2, sharp: 1 });
+    expect(autoThreadSplit({}, 2, 4)).toEqual({ ort: 2, sharp: 1 });
     expect(autoThreadSplit({}, 2, 7.5)).toEqual({ ort: 1, sharp: 1 });
-    expect(autoThreadSplit({}, 8, 1)).toEqual({ ort: 8, sharp: 1 });
-    expect(autoThreadSplit({}, 8, 8)).toEqual({ ort: 6, sharp: 1 });
+    expect(autoThreadSplit({}, 8, 8)).toEqual({ ort: 8, sharp: 1 });
+    expect(autoThreadSplit({}, 8, 30)).toEqual({ ort: 6, sharp: 1 });
     expect(autoThreadSplit({}, 1, 3)).toEqual({ ort: 1, sharp: 1 });
   });
 

@@ -31,19 +31,18 @@ export interface ThreadSplit {
 }
 
 /**
- * The automatic split, chosen with bench:batch (24 BSD200 photos ×3, fsrcnn-x3 int8, median of 5 runs on 2 cores that
- * two training runs kept busy): where other work already keeps the machine busy (a load average of at least its core
- * count when the batch starts), ORT gets the cores the encoders leave, so the two never oversubscribe: 1 ORT thread and
- * 1 sharp thread finished in 7.4 s on 5.8 CPU-seconds, where 2:1 took 9.5 s on 7.6 (an ORT thread preempted by an
- * encode stalls its siblings at every barrier of the parallel loop). On an otherwise idle machine ORT keeps every core,
- * as a sequential batch does, and decoding and encoding fill the moments it leaves one idle: there a model-bound batch
- * (float32) would lose a whole core's worth of inference to 1:1. (This machine was never idle, so that half is reasoned
- * from the stage times, not measured.) `SRSTUDIO_THREADS` still sets ORT's share.
+ * The automatic split, chosen with bench:batch (24 BSD200 photos ×3, fsrcnn-x3 int8, pipelined, 2 cores shared with two
+ * training runs; docs/benchmarks.md). ORT keeps every core, as a sequential batch gives it, and decoding and encoding
+ * fill the moments it leaves one idle: at a load average of 4, 2:1 took 5.2 s where 1:1 took 6.0 s (the model is the
+ * longest stage, and one thread makes it longer still). Only on a heavily loaded machine (a load average of 3× the cores
+ * or more) does ORT get just the cores the encoders leave, so the two never oversubscribe: at a load of 9–16, 1:1 took
+ * 7.4 s on 5.8 CPU-seconds where 2:1 took 9.5 s on 7.6 (an ORT thread preempted by an encode, or by another process,
+ * stalls its siblings at every barrier of the parallel loop). `SRSTUDIO_THREADS` still sets ORT's share.
  */
 export function autoThreadSplit(env: NodeJS.ProcessEnv = process.env, cores = physicalCoreCount(), load = os.loadavg()[0]): ThreadSplit {
   if (env.SRSTUDIO_THREADS !== undefined && env.SRSTUDIO_THREADS.trim() !== '') return { ort: computeThreads(env, cores), sharp: 1 };
-  const busy = load >= cores;
-  return { ort: busy ? Math.max(1, cores - encodersFor(cores)) : cores, sharp: 1 };
+  const crowded = load >= 3 * cores;
+  return { ort: crowded ? Math.max(1, cores - encodersFor(cores)) : cores, sharp: 1 };
 }
 
 /** Encoding is the longest stage after the model (PNG's deflate is one thread per file): one encoder per 4 cores. */
