@@ -74,7 +74,9 @@ const modes: Mode[] = [
   ...splits.map((s): Mode => {
     const split = parseThreadSplit(s, '--splits');
     const settings = pipelineSettings(split);
-    return { label: `pipelined ${settings.ortThreads}:${settings.sharpThreads}${s === 'auto' ? ' (auto)' : ''}`, pipeline: settings };
+    const ort =
+      settings.narrowThreads === settings.ortThreads ? `${settings.ortThreads}` : `${settings.ortThreads}/${settings.narrowThreads}`;
+    return { label: `pipelined ${ort}:${settings.sharpThreads}${s === 'auto' ? ' (auto)' : ''}`, pipeline: settings };
   }),
 ];
 

@@ -23,6 +23,9 @@ export interface FileWork {
   request: UpscaleSettings;
   /** ONNX Runtime's intra-op threads; absent: all cores (cpu-cores.ts). */
   threads?: number;
+  /** The pipeline's: ORT's threads while it decodes or encodes beside the model, and whether it does now. */
+  narrowThreads?: number;
+  narrow?: () => boolean;
   signal?: AbortSignal;
   onFraction?: (fraction: number) => void;
   onNotice?: (message: string) => void;
@@ -136,7 +139,7 @@ export class BatchFile {
   }
 
   private upscaleOptions(): UpscaleOptions {
-    const { model, request, threads, signal, onFraction, onNotice } = this.work;
+    const { model, request, threads, narrowThreads, narrow, signal, onFraction, onNotice } = this.work;
     return {
       model,
       scale: request.scale,
@@ -145,6 +148,8 @@ export class BatchFile {
       device: request.device,
       tile: request.tile,
       threads,
+      narrowThreads,
+      narrow,
       signal,
       // Progress with total 0 is a notice (the GPU fell back to the CPU, a smaller-tile retry), not a fraction.
       onProgress:

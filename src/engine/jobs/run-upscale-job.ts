@@ -104,8 +104,8 @@ function startWarmUp(
   options: RunUpscaleJobOptions,
 ): Promise<unknown> {
   useGraphCache(options.store.dir);
-  const threads = pipeline === 'off' ? undefined : pipeline.ortThreads;
-  const warm = warmModelPass(model, { device: request.device, threads, tile: request.tile });
+  const threads = pipeline === 'off' ? {} : { threads: pipeline.ortThreads, narrowThreads: pipeline.narrowThreads };
+  const warm = warmModelPass(model, { device: request.device, ...threads, tile: request.tile });
   const settled = warm.catch(() => undefined);
   options.startup?.warming(warm);
   return settled;

@@ -16,25 +16,35 @@ if (!port) throw new Error('session-worker-boot.mjs must run in a worker thread'
 
 /** @type {ort.InferenceSession | undefined} */
 let session;
+/**
+ * The same model with fewer intra-op threads, for the batches a pipeline runs while it decodes or encodes on the cores
+ * this leaves free (jobs/pipeline/). Its outputs are the same bytes: ORT splits the work by output, never a sum.
+ * @type {ort.InferenceSession | undefined}
+ */
+let narrowSession;
 
 function messageOf(error) {
   return error?.message ?? String(error);
 }
 
-async function open({ model, options }) {
+async function open({ model, options, narrowThreads }) {
   try {
     session = await ort.InferenceSession.create(model, options);
+    if (narrowThreads !== undefined && narrowThreads < (options.intraOpNumThreads ?? 0)) {
+      narrowSession = await ort.InferenceSession.create(model, { ...options, intraOpNumThreads: narrowThreads });
+    }
     port.postMessage({ type: 'opened' });
   } catch (error) {
     port.postMessage({ type: 'error', id: null, message: messageOf(error) });
   }
 }
 
-async function run({ id, input, dims }) {
+async function run({ id, input, dims, narrow }) {
   try {
-    if (!session) throw new Error('the inference worker has no open session');
-    const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, dims) });
-    const tensor = result[session.outputNames[0]];
+    const chosen = narrow && narrowSession ? narrowSession : session;
+    if (!chosen) throw new Error('the inference worker has no open session');
+    const result = await chosen.run({ [chosen.inputNames[0]]: new ort.Tensor('float32', input, dims) });
+    const tensor = result[chosen.outputNames[0]];
     if (tensor.type !== 'float32') throw new Error(`the model's output is ${tensor.type}, not float32`);
     const output = tensor.data;
     const transfer = [input.buffer];

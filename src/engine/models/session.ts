@@ -18,6 +18,11 @@ export interface SessionOptions {
   onNotice?: (message: string) => void;
   /** ORT intra-op threads (default: physical cores). */
   threads?: number;
+  /**
+   * Also open the model in the session's inference worker with this many threads, for batches run while a pipeline
+   * decodes or encodes beside them (`WorkerSession.run(…, narrow)`). Absent: the worker has one session.
+   */
+  narrowThreads?: number;
 }
 
 /** Sessions are expensive to create (graph optimisation): one per (model, provider, threads), for the process' life. */
@@ -25,8 +30,14 @@ const cache = new Map<string, Promise<ModelSession>>();
 /** `auto` resolutions already made, so a batch of 1,000 photos gives one fallback notice, not 1,000. */
 const autoResolved = new Map<string, Provider>();
 
-function cacheKey(source: string, provider: Provider, threads: number): string {
-  return `${provider}|${threads}|${source}`;
+/** A session's intra-op threads, and its worker's narrow session's (SessionOptions.narrowThreads). */
+interface Threads {
+  wide: number;
+  narrow?: number;
+}
+
+function cacheKey(source: string, provider: Provider, threads: Threads): string {
+  return `${provider}|${threads.wide}${threads.narrow === undefined ? '' : `/${threads.narrow}`}|${source}`;
 }
 
 /** What a session was opened from, so that its inference worker can open the same model the same way. */
@@ -35,6 +46,7 @@ interface Origin {
   model: string | Uint8Array;
   source: string;
   options: ort.InferenceSession.SessionOptions;
+  narrowThreads?: number;
 }
 const origins = new WeakMap<ModelSession, Origin>();
 /** Inference workers (worker-session.ts), one per cached session, created on first use by the tiler. */
@@ -88,8 +100,8 @@ async function openOrt(
   }
 }
 
-async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
-  const { session, opened: what, options } = await openOrt(model, provider, threads);
+async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const { session, opened: what, options } = await openOrt(model, provider, threads.wide);
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
     throw new SrError(
       'BAD_MODEL',
@@ -99,11 +111,11 @@ async function createSession(model: string | Uint8Array, source: string, provide
     );
   }
   const opened: ModelSession = { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
-  origins.set(opened, { key: cacheKey(source, provider, threads), model: what, source, options });
+  origins.set(opened, { key: cacheKey(source, provider, threads), model: what, source, options, narrowThreads: threads.narrow });
   return opened;
 }
 
-function cached(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+function cached(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
   const key = cacheKey(source, provider, threads);
   let entry = cache.get(key);
   if (!entry) {
@@ -128,7 +140,7 @@ export async function openSession(
   source = typeof model === 'string' ? model : 'model',
 ): Promise<ModelSession> {
   const device = options.device ?? 'auto';
-  const threads = options.threads ?? computeThreads();
+  const threads: Threads = { wide: options.threads ?? computeThreads(), narrow: options.narrowThreads };
   if (device === 'cpu') return cached(model, source, 'cpu', threads);
   if (device !== 'auto') return openExplicit(model, source, device, threads);
 
@@ -152,7 +164,7 @@ export async function openSession(
   return session;
 }
 
-async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
   const reason = providerUnavailableReason(provider);
   if (reason) throw new SrError('BAD_ARGUMENT', `--device ${provider} is not available: ${reason}`, providerHint(provider));
   try {
@@ -179,7 +191,7 @@ export async function inferenceWorker(s: ModelSession): Promise<WorkerSession | 
   for (;;) {
     let entry = workers.get(origin.key);
     if (!entry) {
-      const opening = WorkerSession.open(origin.model, origin.options, origin.source);
+      const opening = WorkerSession.open(origin.model, origin.options, origin.source, origin.narrowThreads);
       entry = opening;
       workers.set(origin.key, opening);
       // A failed start must not poison the cache: the next call tries again.

@@ -65,7 +65,12 @@ export class WorkerSession {
   }
 
   /** Starts a worker and opens the model in it with the given ORT options (the same as the in-thread session's). */
-  static async open(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions, source: string): Promise<WorkerSession> {
+  static async open(
+    model: string | Uint8Array,
+    options: ort.InferenceSession.SessionOptions,
+    source: string,
+    narrowThreads?: number,
+  ): Promise<WorkerSession> {
     const worker = takeWorker();
     let detach = () => {};
     try {
@@ -82,7 +87,7 @@ export class WorkerSession {
         worker.on('message', onMessage).on('error', onError).on('exit', onExit);
         // Only our own listeners: removeAllListeners() would also drop the Worker's internal ones.
         detach = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        worker.postMessage({ type: 'open', model, options } satisfies ToSessionWorker);
+        worker.postMessage({ type: 'open', model, options, narrowThreads } satisfies ToSessionWorker);
       });
       detach();
       return new WorkerSession(worker, source);
@@ -101,15 +106,16 @@ export class WorkerSession {
   /**
    * Runs one NCHW float32 batch. `input`'s buffer is transferred to the worker (the array is unusable until
    * the result hands it back as `result.input`). Failures reject with an SrError that keeps ORT's message, so
-   * out-of-memory errors can still be recognised.
+   * out-of-memory errors can still be recognised. `narrow`: on the worker's narrow session, when it opened one (fewer
+   * threads, the same output bytes).
    */
-  run(input: Float32Array, dims: readonly number[]): Promise<BatchResult> {
+  run(input: Float32Array, dims: readonly number[], narrow = false): Promise<BatchResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject, dims });
-      this.worker.postMessage({ type: 'run', id, input, dims: [...dims] } satisfies ToSessionWorker, [input.buffer as ArrayBuffer]);
+      this.worker.postMessage({ type: 'run', id, input, dims: [...dims], narrow } satisfies ToSessionWorker, [input.buffer as ArrayBuffer]);
     });
   }
 

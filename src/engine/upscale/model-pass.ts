@@ -17,6 +17,8 @@ export interface PassOptions {
   signal?: AbortSignal;
   /** Run ORT on this thread rather than in the session's worker (bench:infer compares the two). */
   inThread?: boolean;
+  /** Asked before each batch of tiles: run it on the worker's narrow session (a pipeline is decoding or encoding). */
+  narrow?: () => boolean;
 }
 
 /**
@@ -92,7 +94,11 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
     if (graph) {
       try {
         // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
-        const session = await openSession(graph, { device: plain.provider, threads: options.threads }, `${model.path}#photo-graph`);
+        const session = await openSession(
+          graph,
+          { device: plain.provider, threads: options.threads, narrowThreads: options.narrowThreads },
+          `${model.path}#photo-graph`,
+        );
         const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
         return { model, session, geometry: photoGeometry, photoGraph: true };
       } catch (error) {
@@ -184,6 +190,7 @@ export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, op
     onProgress: options.onProgress,
     signal: options.signal,
     inThread: options.inThread,
+    narrow: options.narrow,
   });
   return { width, height, channels: 3, data: out };
 }

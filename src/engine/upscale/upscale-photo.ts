@@ -40,8 +40,11 @@ export interface UpscaleOptions {
   inThread?: boolean;
   /** false: SRCNN-style models without their photo graph (model-pass.ts), for comparisons. */
   photoGraph?: boolean;
-  /** ONNX Runtime's intra-op threads (default: cores.ts' computeThreads); a batch's pipeline leaves cores to sharp. */
+  /** ONNX Runtime's intra-op threads (default: cores.ts' computeThreads). */
   threads?: number;
+  /** A batch's pipeline: the worker's narrow session's threads, and when to use it (session.ts, pipeline/). */
+  narrowThreads?: number;
+  narrow?: () => boolean;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions):
   const pass = await openModelPass(plan.model, {
     device: opts.device,
     threads: opts.threads,
+    narrowThreads: opts.narrowThreads,
     photoGraph: opts.photoGraph,
     onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
   });
@@ -84,6 +88,7 @@ export async function inferUpscale(prepared: PreparedUpscale, opts: UpscaleOptio
       batch: opts.batch,
       signal: opts.signal,
       inThread: opts.inThread,
+      narrow: opts.narrow,
       onProgress: (p) => {
         if (p.total > 0) finished = base + p.done;
         const note = p.note ?? (plan.passes > 1 ? `pass ${index + 1} of ${plan.passes}` : undefined);

@@ -37,6 +37,8 @@ export type StageListener = (stage: Stage, seconds: number) => void;
 export class PhotoPipeline {
   private readonly budget: Slots;
   private readonly places: Record<Stage, Slots>;
+  /** Files being decoded or encoded right now (not waiting for the next stage): ORT runs narrow meanwhile. */
+  private sharpAtWork = 0;
   /** Header probes, one after another, so files ask for their budget (and are admitted) in the order they came. */
   private probes: Promise<number> = Promise.resolve(0);
 
@@ -73,7 +75,8 @@ export class PhotoPipeline {
   }
 
   private async stages(work: FileWork): Promise<FileResult> {
-    const file = new BatchFile({ ...work, threads: this.settings.ortThreads });
+    const { ortThreads, narrowThreads } = this.settings;
+    const file = new BatchFile({ ...work, threads: ortThreads, narrowThreads, narrow: () => this.sharpAtWork > 0 });
     let held: Slots | undefined;
     try {
       for (const stage of STAGES) {
@@ -81,7 +84,14 @@ export class PhotoPipeline {
         await place.acquire(1, UNCANCELLABLE.has(stage) ? undefined : work.signal);
         held?.release();
         held = place;
-        const seconds = await file.run(stage);
+        const sharp = stage === 'decode' || stage === 'encode';
+        if (sharp) this.sharpAtWork++;
+        let seconds: number;
+        try {
+          seconds = await file.run(stage);
+        } finally {
+          if (sharp) this.sharpAtWork--;
+        }
         this.onStage?.(stage, seconds);
       }
     } finally {

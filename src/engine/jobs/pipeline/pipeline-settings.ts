@@ -1,4 +1,3 @@
-import os from 'node:os';
 import sharp from 'sharp';
 import { SrError } from '../../errors.ts';
 import { computeThreads, physicalCoreCount } from '../../models/cpu-cores.ts';
@@ -7,6 +6,12 @@ import { computeThreads, physicalCoreCount } from '../../models/cpu-cores.ts';
 export interface PipelineSettings {
   /** ONNX Runtime's intra-op threads for the model. */
   ortThreads: number;
+  /**
+   * ORT's threads for the batches of tiles it runs while another file is being decoded or encoded (a second session of
+   * the same model in the inference worker): the cores sharp takes are not also asked of ORT. Equal to `ortThreads`:
+   * no second session.
+   */
+  narrowThreads: number;
   /** libvips threads per sharp operation (decode, resize, encode). */
   sharpThreads: number;
   /** Files decoded, encoded and written at once. */
@@ -28,21 +33,6 @@ export const DEFAULT_BUDGET_MEGAPIXELS = 128;
 export interface ThreadSplit {
   ort: number;
   sharp: number;
-}
-
-/**
- * The automatic split, chosen with bench:batch (24 BSD200 photos ×3, fsrcnn-x3 int8, pipelined, 2 cores shared with two
- * training runs; docs/benchmarks.md). ORT keeps every core, as a sequential batch gives it, and decoding and encoding
- * fill the moments it leaves one idle: at a load average of 4, 2:1 took 5.2 s where 1:1 took 6.0 s (the model is the
- * longest stage, and one thread makes it longer still). Only on a heavily loaded machine (a load average of 3× the cores
- * or more) does ORT get just the cores the encoders leave, so the two never oversubscribe: at a load of 9–16, 1:1 took
- * 7.4 s on 5.8 CPU-seconds where 2:1 took 9.5 s on 7.6 (an ORT thread preempted by an encode, or by another process,
- * stalls its siblings at every barrier of the parallel loop). `SRSTUDIO_THREADS` still sets ORT's share.
- */
-export function autoThreadSplit(env: NodeJS.ProcessEnv = process.env, cores = physicalCoreCount(), load = os.loadavg()[0]): ThreadSplit {
-  if (env.SRSTUDIO_THREADS !== undefined && env.SRSTUDIO_THREADS.trim() !== '') return { ort: computeThreads(env, cores), sharp: 1 };
-  const crowded = load >= 3 * cores;
-  return { ort: crowded ? Math.max(1, cores - encodersFor(cores)) : cores, sharp: 1 };
 }
 
 /** Encoding is the longest stage after the model (PNG's deflate is one thread per file): one encoder per 4 cores. */
@@ -67,16 +57,29 @@ export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit 
 }
 
 /**
- * Settings for a split (or the automatic one). Machines with more cores encode more files at once, one per 4 cores
- * (measured on 2 cores only; the rule for larger machines is reasoned, not measured).
+ * Settings for a split, or the automatic one, chosen with bench:batch on 2 cores (docs/benchmarks.md). Automatic: ORT
+ * has every core (or `SRSTUDIO_THREADS`) while the model runs alone, as one file at a time gives it, and one core
+ * fewer per sharp thread at work while another file is decoded or encoded beside it; sharp keeps one thread per
+ * operation. Neither fixed split did both: 2:1 lost to 1:1 wherever decoding and encoding overlapped the model (an ORT
+ * thread preempted by an encode stalls its siblings at every barrier of the parallel loop: 9.5 s against 7.4 s on the
+ * PNG folder at a load of 9–16, on 7.6 CPU-seconds against 5.8), and 1:1 lost to 2:1 wherever the model ran alone
+ * (camera photos, where the model is nine tenths of the work). A fixed `--threads N:M` keeps N threads throughout.
+ * Machines with more cores encode more files at once, one per 4 cores (measured on 2 cores only; reasoned beyond).
  */
-export function pipelineSettings(split: ThreadSplit | 'auto' = 'auto', cores = physicalCoreCount()): PipelineSettings {
-  const threads = split === 'auto' ? autoThreadSplit(process.env, cores) : split;
+export function pipelineSettings(
+  split: ThreadSplit | 'auto' = 'auto',
+  cores = physicalCoreCount(),
+  env: NodeJS.ProcessEnv = process.env,
+): PipelineSettings {
+  const encoders = encodersFor(cores);
+  const ortThreads = split === 'auto' ? computeThreads(env, cores) : split.ort;
+  const sharpThreads = split === 'auto' ? 1 : split.sharp;
   return {
-    ortThreads: threads.ort,
-    sharpThreads: threads.sharp,
+    ortThreads,
+    narrowThreads: split === 'auto' ? Math.max(1, ortThreads - encoders * sharpThreads) : ortThreads,
+    sharpThreads,
     decoders: 1,
-    encoders: encodersFor(cores),
+    encoders,
     writers: 2,
     budgetMegapixels: DEFAULT_BUDGET_MEGAPIXELS,
   };
