@@ -13,10 +13,10 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           'engine-host': resolve('src/engine-host/entry.ts'),
-          // The engine's worker threads. The source starts them from `new URL('./…-worker-boot.mjs', import.meta.url)`,
-          // a tsx loader in development; built under the same names beside engine-host.js, the same URL finds the
-          // bundled worker instead (and needs no TypeScript loader).
-          'session-worker-boot': resolve('src/engine/models/session-worker.ts'),
+          // The engine's worker threads. The source starts them from `new URL('./…-worker-boot.mjs', import.meta.url)`:
+          // the inference worker is plain JavaScript, the prefetch worker a tsx loader in development; built under the
+          // same names beside engine-host.js, the same URL finds the bundled worker instead (no TypeScript loader).
+          'session-worker-boot': resolve('src/engine/models/session-worker-boot.mjs'),
           'prefetch-worker-boot': resolve('src/engine/training/prefetch-worker.ts'),
         },
         output: { entryFileNames: (chunk) => (chunk.name.endsWith('-worker-boot') ? '[name].mjs' : '[name].js') },

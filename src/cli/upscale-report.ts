@@ -1,5 +1,6 @@
 import type { UpscaleJobEvent } from '../engine/jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../engine/jobs/job-summary.ts';
+import type { StartupReport } from '../engine/jobs/startup-clock.ts';
 import { formatDuration } from './progress-bar.ts';
 
 /** Without a TTY (logs, CI): one line per file on stderr, so a long batch is still followed. */
@@ -33,6 +34,7 @@ export function printSummary(summary: UpscaleJobSummary, resume: string): void {
     for (const s of summary.skipped.slice(0, MAX_SKIPPED_LINES)) out(`  ${s.input}: ${s.reason}`);
     if (summary.skipped.length > MAX_SKIPPED_LINES) out(`  … and ${summary.skipped.length - MAX_SKIPPED_LINES} more`);
   }
+  if (summary.startup) out(startupLine(summary.startup));
   if (summary.queue) printWorkers(summary.queue, out);
   if (summary.status !== 'done') {
     if (summary.error) out(summary.error);
@@ -45,6 +47,16 @@ export function printSummary(summary: UpscaleJobSummary, resume: string): void {
           `srstudio upscale --queue ${summary.queue.url} --resume ${summary.queue.batch} (status: srstudio jobs status ${summary.queue.batch} --redis ${summary.queue.url}).`,
       );
   }
+}
+
+/** "Start-up 0.95 s before the batch (modules 0.71, store 0.02, model 0.19, plan 0.03); model ready in 0.42 s beside it." */
+export function startupLine(startup: StartupReport): string {
+  const phases = startup.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}`).join(', ');
+  const ready =
+    startup.modelReadySeconds === null
+      ? ''
+      : `; model ready in ${startup.modelReadySeconds.toFixed(2)} s beside it${startup.waitedSeconds > 0.005 ? `, the first photo waited ${startup.waitedSeconds.toFixed(2)} s for it` : ''}`;
+  return `Start-up ${startup.seconds.toFixed(2)} s before the batch (${phases})${ready}.`;
 }
 
 function printWorkers(queue: NonNullable<UpscaleJobSummary['queue']>, out: (line: string) => void): void {
@@ -66,6 +78,7 @@ export function toJson(summary: UpscaleJobSummary): unknown {
     outputs: summary.outputs,
     remaining: summary.remaining,
     seconds: summary.seconds,
+    ...(summary.startup ? { startup: summary.startup } : {}),
     ...(summary.queue ? { batch: summary.queue.batch, queue: summary.queue.url, workers: summary.queue.workers } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../engine/app-root.ts';
 import type { ClientMessage } from '../shared/contract/index.ts';
 
 export interface ExitInfo {
@@ -20,14 +20,15 @@ export interface EngineProcess {
 export type EngineSpawner = () => EngineProcess;
 
 export interface ForkSpawnerOptions {
-  /** The host's entry file; defaults to entry.ts beside this file, run through tsx. */
+  /** The host's entry file; defaults to the sources' src/engine-host/entry.ts, run through tsx. */
   entry?: string;
   stateDir?: string;
   diagnostics?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'entry.ts');
+// From the checkout's root (app-root.ts), so the CLI bundle forks the same host as the sources do.
+export const DEFAULT_ENTRY = path.join(appRoot(), 'src', 'engine-host', 'entry.ts');
 
 /** Starts the engine host with `child_process.fork` (srstudio serve, tests). TypeScript entries run through tsx. */
 export function forkSpawner(options: ForkSpawnerOptions = {}): EngineSpawner {

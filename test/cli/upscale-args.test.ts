@@ -27,6 +27,12 @@ describe('srstudio upscale arguments', () => {
     [['-o', 'out'], /No inputs given/],
     [['--resume', '-o', 'out'], /--out alone cannot be matched or changed/],
     [['--resume', '0'], /--resume takes a job id/],
+    [['in', '-o', 'out', '--pipeline', 'maybe'], /--pipeline takes on or off/],
+    [['in', '-o', 'out', '--threads', '0:1'], /--threads takes auto, or ONNX Runtime threads and sharp threads/],
+    [['in', '-o', 'out', '--threads', 'two'], /--threads takes auto/],
+    [['in', '-o', 'out', '--pipeline', 'off', '--threads', '2:1'], /--threads sets the pipeline/],
+    [['in', '-o', 'out', '--png-compression', '10'], /--png-compression takes a whole number from 0 to 9/],
+    [['in', '-o', 'out', '--png-compression', '-1'], /--png-compression takes a whole number from 0 to 9/],
   ])('refuses %j with a clear message', async (args, message) => {
     const error = await parseUpscale(args);
     expect(error).toMatchObject({ name: 'SrError', code: 'BAD_ARGUMENT', message: expect.stringMatching(message) });

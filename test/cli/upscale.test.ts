@@ -81,26 +81,31 @@ describe('srstudio upscale (real CLI, child processes)', () => {
   );
 
   it(
-    'after kill -9 mid-batch, --resume finishes with outputs byte-identical to an uninterrupted run',
+    'after kill -9 in the middle of a pipelined batch (files in several stages), --resume finishes with outputs byte-identical to one file at a time',
     async () => {
-      await writePhotos(at('in'), 10, { width: 120, height: 96 });
-      await writePhotos(at('in', 'jpeg'), 2, { ext: 'jpg', width: 120, height: 96, seed: 40 });
+      await writePhotos(at('in'), 10, { width: 200, height: 160 });
+      await writePhotos(at('in', 'jpeg'), 2, { ext: 'jpg', width: 200, height: 160, seed: 40 });
       const common = ['--recursive', '--model', model, '--json'];
 
-      // The uninterrupted run, in-process through the same engine entry point the CLI uses (one child process less).
+      // The uninterrupted run, one file at a time, in-process through the same engine entry point the CLI uses.
       const refStore = openStore(at('state-ref'));
       try {
         const reference = await runUpscaleJob({
           store: refStore,
           request: { inputs: [at('in')], outDir: at('reference'), recursive: true, model },
+          pipeline: 'off',
         });
         expect(reference).toMatchObject({ status: 'done', ok: 12 });
       } finally {
         refStore.close();
       }
 
-      const { child, done } = startCli(['upscale', at('in'), '-o', at('out'), '--state', at('state'), ...common]);
-      const atKill = await waitForJournal(at('state'), (s) => s.items.some((i) => i.status === 'done'));
+      const { child, done } = startCli(['upscale', at('in'), '-o', at('out'), '--state', at('state'), '--pipeline', 'on', ...common]);
+      // Killed while one file is written and at least two more are in the pipeline.
+      const atKill = await waitForJournal(
+        at('state'),
+        (s) => s.items.some((i) => i.status === 'done') && s.items.filter((i) => i.status === 'running').length >= 2,
+      );
       child.kill('SIGKILL');
       const killed = await done;
       expect(killed.signal).toBe('SIGKILL');
@@ -186,11 +191,11 @@ describe('srstudio upscale (real CLI, child processes)', () => {
   );
 
   it.skipIf(fullDiskUnavailable)(
-    `stops when the disk is full (a real 1 MiB tmpfs), keeps the job resumable, and a resume with space finishes it${fullDiskSkipNote}`,
+    `stops when the disk fills up while the pipeline writes (a real 1 MiB tmpfs), keeps the job resumable, and a resume with space finishes it byte-identical to one file at a time${fullDiskSkipNote}`,
     async () => {
       await writePhotos(at('in'), 8, { width: 200, height: 200 });
       fs.mkdirSync(at('out'));
-      const full = await runCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state')], {
+      const full = await runCli(['upscale', at('in'), '-o', at('out'), '--model', model, '--state', at('state'), '--pipeline', 'on'], {
         wrapper: withFullDisk(at('out'), '1m'),
       });
 
@@ -208,11 +213,19 @@ describe('srstudio upscale (real CLI, child processes)', () => {
       const store = openStore(at('state'));
       try {
         expect(await runUpscaleJob({ store, resume: 'latest' })).toMatchObject({ status: 'done', failed: [], remaining: 0 });
+        const reference = await runUpscaleJob({ store, request: { inputs: [at('in')], outDir: at('reference'), model }, pipeline: 'off' });
+        expect(reference).toMatchObject({ status: 'done', ok: 8 });
       } finally {
         store.close();
       }
       const pending = journal.items.filter((i) => i.status === 'pending').map((i) => path.basename(i.output ?? ''));
       expect(listTree(at('out'))).toEqual(expect.arrayContaining(pending));
+      // The files the resume wrote are the files a sequential run writes. (Those written before the disk filled up
+      // went with the tmpfs, which existed only for the child.)
+      const ref = readTree(at('reference'));
+      const out = readTree(at('out'));
+      expect(out.size).toBe(pending.length);
+      for (const [name, bytes] of out) expect(ref.get(name)?.equals(bytes), name).toBe(true);
     },
     CLI_TIMEOUT,
   );

@@ -47,7 +47,7 @@ describe('a queued batch across two workers, one killed with kill -9 mid-file', 
     const doc = JSON.parse(result.stdout);
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(['job', 'ok', 'failed', 'skipped', 'outputs', 'seconds']));
     expect(doc.status).toBe('done');
-    expect(doc.ok).toBe(11);
+    expect(doc.ok, JSON.stringify(doc.failed)).toBe(11);
     expect(doc.remaining).toBe(0);
     expect(result.stderr).toMatch(/Batch \d+ queued on redis:\/\/127\.0\.0\.1:\d+: 12 file\(s\)/);
 

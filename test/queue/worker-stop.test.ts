@@ -17,7 +17,9 @@ describe('srstudio worker on SIGINT', () => {
     const args = [...queue.queuedUpscaleArgs(at('in'), at('out'), at('state')), '--json'];
     const batch = startCli(args);
 
-    const finisher = startWorkerProcess(queue.redis.url, { stateDir: at('worker-a') });
+    // One file at a time (the default with the pipeline takes three), so that each signal meets exactly one file.
+    const oneAtATime = ['--concurrency', '1'];
+    const finisher = startWorkerProcess(queue.redis.url, { stateDir: at('worker-a'), extraArgs: oneAtATime });
     const [, first] = await finisher.waitFor(/upscaling (\S+) \(batch/);
     finisher.child.kill('SIGINT');
     const finished = await finisher.done;
@@ -26,7 +28,7 @@ describe('srstudio worker on SIGINT', () => {
     expect(finished.stderr).toMatch(new RegExp(`wrote ${escapeRegExp(first.replace('/in/', '/out/').replace('.png', '_x2.png'))} `));
     expect(finished.stderr.match(/upscaling /g)).toHaveLength(1);
 
-    const quitter = startWorkerProcess(queue.redis.url, { stateDir: at('worker-b') });
+    const quitter = startWorkerProcess(queue.redis.url, { stateDir: at('worker-b'), extraArgs: oneAtATime });
     const [, second] = await quitter.waitFor(/upscaling (\S+) \(batch/);
     quitter.child.kill('SIGINT');
     await quitter.waitFor(/SIGINT: finishing/);

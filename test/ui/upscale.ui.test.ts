@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { writeBadFiles } from '../helpers/imaging-bad-files.ts';
@@ -49,6 +50,9 @@ describe('Upscale screen', () => {
     const out = path.join(ui.rootDir, 'out');
     await page.getByRole('textbox', { name: 'Output folder' }).fill(out);
     await page.getByRole('combobox', { name: 'Format' }).selectOption('png');
+    // PNG's compression effort, passed through the contract to the engine, which keeps it with the batch.
+    await page.getByRole('slider', { name: /PNG compression/ }).fill('9');
+    expect(await page.getByRole('combobox', { name: 'Quality' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Start' }).click();
 
     const progress = page.getByRole('progressbar', { name: 'Overall progress' });
@@ -72,6 +76,9 @@ describe('Upscale screen', () => {
       .toBe(96);
     await page.getByRole('slider', { name: 'Before/after split' }).fill('30');
     await ui.screenshot('upscale-done');
+
+    expect(newestJobRequest(ui.stateDir)).toMatchObject({ format: 'png', pngCompression: 9 });
+    expect(newestJobRequest(ui.stateDir).quality).toBeUndefined();
 
     // On disk: exactly the two outputs, at twice the size, and no temp files.
     const written = fs.readdirSync(out).sort();
@@ -148,6 +155,10 @@ describe('Upscale screen: cancel and resume', () => {
     const out = path.join(ui.rootDir, 'out-big');
     await page.getByRole('textbox', { name: 'Output folder' }).fill(out);
     await page.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
+    // A custom JPEG quality; PNG's effort is not offered for JPEG output.
+    await page.getByRole('combobox', { name: 'Quality' }).selectOption('custom');
+    await page.getByRole('slider', { name: /Quality/ }).fill('80');
+    expect(await page.getByRole('slider', { name: /PNG compression/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Start' }).click();
 
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -161,5 +172,18 @@ describe('Upscale screen: cancel and resume', () => {
     await expect.poll(() => progress.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('3 of 3 files');
     await expect.poll(() => page.getByRole('list', { name: 'Files in this batch' }).getByText('Done', { exact: false }).count()).toBe(3);
     expect(fs.readdirSync(out).sort()).toEqual(['big-0_x2.jpg', 'big-1_x2.jpg', 'big-2_x2.jpg']);
+    expect(newestJobRequest(ui.stateDir)).toMatchObject({ format: 'jpeg', quality: 80 });
+    expect(newestJobRequest(ui.stateDir).pngCompression).toBeUndefined();
   });
 });
+
+/** The newest batch's stored request, read from the journal as the engine wrote it. */
+function newestJobRequest(stateDir: string): Record<string, unknown> {
+  const db = new Database(path.join(stateDir, 'srstudio.db'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT params FROM jobs WHERE kind = 'upscale' ORDER BY id DESC LIMIT 1").get() as { params: string };
+    return (JSON.parse(row.params) as { request: Record<string, unknown> }).request;
+  } finally {
+    db.close();
+  }
+}

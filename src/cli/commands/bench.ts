@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { appRoot } from '../../engine/app-root.ts';
 import { SrError } from '../../engine/errors.ts';
 
 /** Each benchmark is a script in bench/ (also `npm run bench:<name>`); this only finds and runs it. */
@@ -16,9 +16,8 @@ const BENCHES: Record<string, string> = {
   cli: 'cli-startup.bench.ts',
   queue: 'queue.bench.ts',
   profile: 'profile.bench.ts',
+  batch: 'batch.bench.ts',
 };
-
-const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url));
 
 export function registerBenchCommand(program: Command): void {
   program
@@ -30,7 +29,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (name: string, args: string[]) => {
       const script = BENCHES[name];
       if (!script) throw new SrError('BAD_ARGUMENT', `Unknown benchmark "${name}"`, `Use one of ${Object.keys(BENCHES).join(', ')}.`);
-      const file = path.join(benchDir, script);
+      const file = path.join(appRoot(), 'bench', script);
       if (!existsSync(file))
         throw new SrError('NOT_FOUND', `The benchmark ${file} is missing`, 'Run it from a checkout of SR Studio.', file);
       const code = await new Promise<number>((resolve) => {

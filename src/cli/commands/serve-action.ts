@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../../engine/app-root.ts';
 import { SrError } from '../../engine/errors.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { forkSpawner } from '../../engine-host/engine-process.ts';
@@ -17,7 +17,7 @@ export interface ServeCliOptions {
   open?: boolean;
 }
 
-const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
+const RENDERER_DIR = path.join(appRoot(), 'out', 'renderer');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function parsePort(text: string): number {

@@ -5,6 +5,7 @@ import type { UpscaleJobEvent } from '../../engine/jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../../engine/jobs/job-summary.ts';
 import { findResumableJobFor } from '../../engine/jobs/resume-target.ts';
 import { runUpscaleJob } from '../../engine/jobs/run-upscale-job.ts';
+import { StartupClock } from '../../engine/jobs/startup-clock.ts';
 import { DEFAULT_NAME_TEMPLATE, type ExistingPolicy, FormatChoice, type UpscaleRequestInput } from '../../engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../engine/models/execution-providers.ts';
 import type { QueueChoice } from '../../engine/queue/dispatch/queued-upscale.ts';
@@ -16,6 +17,7 @@ import { defaultOutputFolder } from '../default-output.ts';
 import { shouldPrintNotice } from '../notices.ts';
 import { printJson } from '../output.ts';
 import { parsePositive } from '../parse-number.ts';
+import { pipelineChoice } from '../pipeline-option.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
 
@@ -28,6 +30,7 @@ export interface UpscaleCliOptions {
   model?: string;
   format: string;
   quality?: string;
+  pngCompression?: string;
   name: string;
   skipExisting?: boolean;
   overwrite?: boolean;
@@ -40,10 +43,16 @@ export interface UpscaleCliOptions {
   json?: boolean;
   queue?: string;
   attempts: string;
+  pipeline: string;
+  threads: string;
 }
 
 /** `srstudio upscale`: runs or resumes a batch; loaded only when the command runs. */
 export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): Promise<void> {
+  // Node's start, tsx and the engine's modules: everything until this command could run.
+  const startup = new StartupClock();
+  startup.lap('modules');
+  const pipeline = await pipelineChoice(opts);
   let resume = parseResume(opts.resume);
   // `--resume` appended to the original command line (up-arrow): the settings must match the batch it resumes.
   const recalled = resume !== undefined && batchSettingsGiven(inputs, opts).length > 0;
@@ -53,6 +62,7 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
 
   const stateDir = resolveStateDir(opts.state);
   const store = openStore(stateDir);
+  startup.lap('store');
   try {
     // With --queue, --resume N is batch N on that queue (as printed when it was queued): followed from any machine
     // that sees the queue and the files, by the job here that follows it, or a new one made from its plan in Redis.
@@ -98,6 +108,8 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
       request: resume === undefined ? request : undefined,
       resume,
       queue,
+      pipeline,
+      startup,
       signal: controller.signal,
       onEvent: (event) => {
         if (event.type === 'job-start') jobId = event.jobId;
@@ -182,6 +194,7 @@ function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[]
         'height',
         'model',
         'quality',
+        'pngCompression',
         'skipExisting',
         'overwrite',
         'tile',
@@ -226,6 +239,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     model: opts.model,
     format: format.data,
     quality: parseNumber(opts.quality, '--quality', { integer: true }),
+    pngCompression: parseLevel(opts.pngCompression, '--png-compression'),
     nameTemplate: opts.name,
     existing,
     tile: parseNumber(opts.tile, '--tile', { integer: true }),
@@ -248,6 +262,15 @@ function parseStrength(text: string): number {
 function parseNumber(text: string | undefined, flag: string, { integer }: { integer: boolean }): number | undefined {
   if (text === undefined) return undefined;
   return parsePositive(flag === '--scale' ? text.replace(/^[x×]|[x×]$/gi, '') : text, flag, { integer });
+}
+
+/** A whole number from 0 to 9 (0 is a valid level, which parsePositive would refuse). */
+function parseLevel(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const level = Number(text);
+  if (!/^\d$/.test(text.trim()) || !Number.isInteger(level))
+    throw new SrError('BAD_ARGUMENT', `${flag} takes a whole number from 0 to 9, got "${text}"`, `Pass e.g. ${flag} 3.`);
+  return level;
 }
 
 function resumeCommand(jobId: number, stateFlag: string | undefined): string {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { DEFAULT_NAME_TEMPLATE } from '../../engine/jobs/upscale-request.ts';
 import { PRECISIONS } from '../../shared/model-meta.ts';
 import { DEVICE_NAMES } from '../device-names.ts';
+import { addPipelineOptions } from '../pipeline-option.ts';
 import type { UpscaleCliOptions } from './upscale-action.ts';
 
 // upscale-request.ts loads onnxruntime; typed as its literal, so tsc fails if the two ever differ.
@@ -9,7 +10,7 @@ const NAME_TEMPLATE: typeof DEFAULT_NAME_TEMPLATE = '{name}_x{scale}';
 
 /** Exit codes: 0 all files ok, 1 some failed (or the disk filled up), 2 could not run, 130 interrupted by Ctrl-C. */
 export function registerUpscaleCommand(program: Command): void {
-  program
+  const command = program
     .command('upscale')
     .description('Upscale photos and folders in a batch; each batch is journaled, so an interrupted one can be resumed')
     .argument('[inputs...]', 'image files and folders (any mix)')
@@ -23,7 +24,8 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--height <px>', 'target height; the width follows the aspect ratio')
     .option('--model <id|path>', 'model id or .onnx file (default: the bundled SRCNN for the scale)')
     .option('--format <fmt>', 'keep|png|jpeg|webp|avif|tiff (keep: the input’s format; gif/heic become png)', 'keep')
-    .option('--quality <q>', 'jpeg/webp/avif quality 1-100')
+    .option('--quality <q>', 'jpeg/webp/avif quality 1-100 (default: jpeg 92, webp 90, avif 70)')
+    .option('--png-compression <n>', 'png compression effort 0-9: 0 fastest and largest, 9 smallest and slowest (default 3)')
     .option(
       '--name <template>',
       'output name from {name} (input name), {scale}, {ext} (input extension), {model}; the output extension is added',
@@ -51,7 +53,13 @@ export function registerUpscaleCommand(program: Command): void {
       'continue the latest unfinished batch, or the given job, with its original settings; with --queue, the given number is the batch on that queue, followed from any machine',
     )
     .option('--state <dir>', 'state folder holding the job journal (default: $SRSTUDIO_HOME or the app-data folder)')
-    .option('--json', 'print one JSON document with the result')
+    .option('--json', 'print one JSON document with the result');
+  addPipelineOptions(command)
     // The engine (onnxruntime, sharp, SQLite) loads only when the command runs, so `--help` stays fast.
-    .action(async (inputs: string[], opts: UpscaleCliOptions) => (await import('./upscale-action.ts')).upscaleAction(inputs, opts));
+    .action(async (inputs: string[], opts: UpscaleCliOptions) => {
+      // The inference worker thread starts now, beside the loading of the engine's modules below (a queued batch
+      // upscales nothing here).
+      if (opts.queue === undefined) (await import('../../engine/models/worker-session.ts')).prestartInferenceWorker();
+      return (await import('./upscale-action.ts')).upscaleAction(inputs, opts);
+    });
 }

@@ -1,13 +1,16 @@
 import { SrError } from '../../engine/errors.ts';
 import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
 import { parseRedisUrl } from '../../engine/queue/redis-target.ts';
-import { startWorker } from '../../engine/queue/worker/run-worker.ts';
+import { defaultConcurrency, startWorker } from '../../engine/queue/worker/run-worker.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { parsePositive } from '../parse-number.ts';
+import { pipelineChoice } from '../pipeline-option.ts';
 
 export interface WorkerCliOptions {
   redis: string;
-  concurrency: string;
+  concurrency?: string;
+  pipeline: string;
+  threads: string;
   device?: string;
   state?: string;
   lockSeconds: string;
@@ -20,7 +23,9 @@ export interface WorkerCliOptions {
  */
 export async function workerAction(opts: WorkerCliOptions): Promise<void> {
   const target = parseRedisUrl(opts.redis, '--redis');
-  const concurrency = parsePositive(opts.concurrency, '--concurrency', { integer: true });
+  const pipeline = await pipelineChoice(opts);
+  const concurrency =
+    opts.concurrency === undefined ? defaultConcurrency(pipeline) : parsePositive(opts.concurrency, '--concurrency', { integer: true });
   const lockSeconds = parsePositive(opts.lockSeconds, '--lock-seconds', { integer: false });
   if (opts.device !== undefined && !(DEVICES as readonly string[]).includes(opts.device)) {
     throw new SrError('BAD_ARGUMENT', `Unknown --device "${opts.device}"`, `Use ${DEVICES.join(', ')}.`);
@@ -51,6 +56,7 @@ export async function workerAction(opts: WorkerCliOptions): Promise<void> {
     worker = await startWorker({
       target,
       concurrency,
+      pipeline,
       device: opts.device as Device | undefined,
       stateDir: resolveStateDir(opts.state),
       lockSeconds,

@@ -21,6 +21,7 @@ function upscaleParamsOf(job: JobRecord): UpscaleParams {
     model: request.model ?? model.id,
     format: request.format,
     ...(request.quality !== undefined ? { quality: request.quality } : {}),
+    ...(request.pngCompression !== undefined ? { pngCompression: request.pngCompression } : {}),
     nameTemplate: request.nameTemplate,
     existing: request.existing,
     ...(request.tile !== undefined ? { tileSize: request.tile } : {}),

@@ -22,6 +22,7 @@ function toRequest(params: UpscaleParams): UpscaleRequestInput {
     model: params.model,
     format: params.format,
     quality: params.quality,
+    pngCompression: params.pngCompression,
     nameTemplate: params.nameTemplate,
     existing: params.existing,
     tile: params.tileSize,

@@ -6,8 +6,13 @@
 const EXIF_PREFIX = 'Exif\0\0';
 const TAG_MODEL = 0x0110;
 const TAG_ORIENTATION = 0x0112;
+const TAG_X_RESOLUTION = 0x011a;
+const TAG_Y_RESOLUTION = 0x011b;
+const TAG_RESOLUTION_UNIT = 0x0128;
 const TYPE_ASCII = 2;
 const TYPE_SHORT = 3;
+const TYPE_RATIONAL = 5;
+const UNIT_INCH = 2;
 
 interface IfdEntry {
   tag: number;
@@ -84,6 +89,31 @@ export function withOrientation(exif: Uint8Array, value: number): Uint8Array {
   if (!t) return copy;
   const entry = ifd0Entries(t).find((e) => e.tag === TAG_ORIENTATION && e.type === TYPE_SHORT);
   if (entry) t.view.setUint16(entry.valueField, value, t.little);
+  return copy;
+}
+
+/**
+ * A copy of the block whose IFD0 resolution says `dpi` pixels per inch, as libvips writes the output's density into
+ * the EXIF it saves (readers take the density from there before JFIF). In place: only blocks that carry the three
+ * resolution tags, as the EXIF standard requires of IFD0, are changed; `undefined` when there are none to change.
+ */
+export function withResolution(exif: Uint8Array, dpi: number): Uint8Array | undefined {
+  const copy = new Uint8Array(exif);
+  const t = tiffView(copy);
+  if (!t) return undefined;
+  const entries = ifd0Entries(t);
+  const x = entries.find((e) => e.tag === TAG_X_RESOLUTION && e.type === TYPE_RATIONAL && e.count === 1);
+  const y = entries.find((e) => e.tag === TAG_Y_RESOLUTION && e.type === TYPE_RATIONAL && e.count === 1);
+  const unit = entries.find((e) => e.tag === TAG_RESOLUTION_UNIT && e.type === TYPE_SHORT);
+  if (!x || !y || !unit) return undefined;
+  const [numerator, denominator] = Number.isInteger(dpi) ? [dpi, 1] : [Math.round(dpi * 1000), 1000];
+  for (const entry of [x, y]) {
+    const at = t.base + t.view.getUint32(entry.valueField, t.little);
+    if (at + 8 > copy.length) return undefined;
+    t.view.setUint32(at, numerator, t.little);
+    t.view.setUint32(at + 4, denominator, t.little);
+  }
+  t.view.setUint16(unit.valueField, UNIT_INCH, t.little);
   return copy;
 }
 

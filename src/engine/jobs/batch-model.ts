@@ -1,17 +1,14 @@
 import fs from 'node:fs';
-import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
-import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { modelAtPrecision, type PrecisionChoice } from '../models/precision.ts';
 import { defaultModelFor, loadModel } from '../models/registry.ts';
 import { DEFAULT_STRENGTH, modelAtStrength } from '../models/strength.ts';
 import { ModelsRepo } from '../store/models-repo.ts';
 import type { Store } from '../store/store.ts';
-import { upscalePhoto } from '../upscale/upscale-photo.ts';
 import type { UpscaleRequest } from './upscale-request.ts';
 
 /**
- * The batch's only contact with the model zoo and the upscaler, so the runner does not depend on their details.
+ * The batch's only contact with the model zoo, so the runner does not depend on its details.
  * A job records the model's file path, so a resume runs the very same model even if the default changed since.
  * Without a model: the user's default for the scale (set in the Models screen, kept in the store), else the
  * bundled SRCNN, so the CLI and the desktop app pick the same model.
@@ -38,33 +35,4 @@ export async function resolveRequestModel(request: UpscaleRequest, store: Store)
   const { model, note } = await modelAtStrength(named, request.strength ?? DEFAULT_STRENGTH, dirs);
   const chosen = await modelAtPrecision(model, request.precision ?? 'auto', dirs);
   return { model: chosen.model, note: [note, chosen.note].filter(Boolean).join(' ') || undefined };
-}
-
-export interface BatchUpscaleOptions {
-  model: LoadedModel;
-  scale?: number;
-  width?: number;
-  height?: number;
-  device?: Device;
-  tile?: number;
-  signal?: AbortSignal;
-  /** 0..1 of this photo. */
-  onFraction?: (fraction: number) => void;
-  /** Something the user should know once, e.g. that `auto` fell back to the CPU. */
-  onNotice?: (message: string) => void;
-}
-
-export function upscaleForBatch(photo: DecodedPhoto, options: BatchUpscaleOptions): Promise<RgbImage> {
-  const { onFraction, onNotice, ...rest } = options;
-  return upscalePhoto(photo, {
-    ...rest,
-    // Progress with total 0 is a notice (the GPU fell back to the CPU, a smaller-tile retry), not a fraction.
-    onProgress:
-      onFraction || onNotice
-        ? (p) => {
-            if (p.total > 0) onFraction?.(p.done / p.total);
-            else if (p.note) onNotice?.(p.note);
-          }
-        : undefined,
-  });
 }

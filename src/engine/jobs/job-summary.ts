@@ -1,5 +1,6 @@
 import type { JobItemRecord, JobStatus } from '../store/jobs-repo.ts';
 import type { WorkerThroughput } from './job-events.ts';
+import type { StartupReport } from './startup-clock.ts';
 
 /**
  * The result of a batch, read back from the journal so that a resumed job reports all of its files, including
@@ -21,6 +22,8 @@ export interface UpscaleJobSummary {
   megapixelsPerSecond: number | null;
   /** Set when the job stopped early (interrupted, cancelled, disk full). */
   error?: string;
+  /** What ran before the batch (CLI runs): module loading, store, model, planning, and the model's warm-up. */
+  startup?: StartupReport;
   /** Queued batches: the batch's number and Redis URL (no password), and each worker's part in this run. */
   queue?: { batch: number; url: string; workers: WorkerThroughput[] };
 }
@@ -28,7 +31,7 @@ export interface UpscaleJobSummary {
 export function summarizeJob(
   job: { id: number; status: JobStatus; error: string | null },
   items: readonly JobItemRecord[],
-  run: { seconds: number; megapixelsPerSecond: number | null },
+  run: { seconds: number; megapixelsPerSecond: number | null; startup?: StartupReport },
 ): UpscaleJobSummary {
   const summary: UpscaleJobSummary = {
     job: job.id,
@@ -64,5 +67,6 @@ export function summarizeJob(
     }
   }
   if (job.error) summary.error = job.error;
+  if (run.startup) summary.startup = run.startup;
   return summary;
 }

@@ -23,6 +23,10 @@ export class ProgressReporter {
     if (input !== null && fraction > 0) this.report(false);
   }
 
+  currentInputIs(input: string): boolean {
+    return this.currentInput === input;
+  }
+
   report(force: boolean): void {
     const now = performance.now();
     if (!force && now - this.lastAt < this.intervalMs) return;

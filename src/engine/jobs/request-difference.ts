@@ -16,6 +16,7 @@ const SETTINGS: [label: string, key: keyof UpscaleRequest][] = [
   ['--model', 'model'],
   ['--format', 'format'],
   ['--quality', 'quality'],
+  ['--png-compression', 'pngCompression'],
   ['--name', 'nameTemplate'],
   ['--skip-existing/--overwrite', 'existing'],
   ['--tile', 'tile'],

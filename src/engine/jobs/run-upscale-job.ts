@@ -1,16 +1,22 @@
 import { SrError } from '../errors.ts';
+import { useGraphCache } from '../models/graph-cache.ts';
+import type { LoadedModel } from '../models/loaded-model.ts';
 // Types only: the queue code (BullMQ, ioredis) is loaded when a batch uses the queue, never for a local batch.
 import type { QueueChoice } from '../queue/dispatch/queued-upscale.ts';
 import { JobsRepo } from '../store/jobs-repo.ts';
 import type { Store } from '../store/store.ts';
+import { warmModelPass } from '../upscale/model-pass.ts';
 import { resolveBatchModel, resolveRequestModel } from './batch-model.ts';
 import { createUpscaleJob, parseUpscaleRequest, readUpscaleJobParams } from './create-upscale-job.ts';
 import { executeUpscaleJob } from './execute-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
 import type { UpscaleJobSummary } from './job-summary.ts';
 import { removeLeftoverTempFiles } from './leftover-temp-files.ts';
+import type { StageListener } from './pipeline/photo-pipeline.ts';
+import { type PipelineSettings, pipelineSettings } from './pipeline/pipeline-settings.ts';
 import { claimResumableJob, findResumableJob } from './resume-target.ts';
-import type { UpscaleRequestInput } from './upscale-request.ts';
+import type { StartupClock } from './startup-clock.ts';
+import type { UpscaleRequest, UpscaleRequestInput } from './upscale-request.ts';
 
 export interface RunUpscaleJobOptions {
   store: Store;
@@ -29,6 +35,12 @@ export interface RunUpscaleJobOptions {
    * followed there again (needed only when the stored URL lacks the password).
    */
   queue?: QueueChoice;
+  /** 'off': one file after another (`--pipeline off`); absent: the automatic pipeline (execute-upscale-job.ts). */
+  pipeline?: PipelineSettings | 'off';
+  /** Per-stage busy seconds of each file, for bench:batch. */
+  onStage?: StageListener;
+  /** The CLI's clock since the process started: the phases until the batch starts go into its summary. */
+  startup?: StartupClock;
 }
 
 /**
@@ -44,14 +56,18 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   if (options.request) {
     const request = parseUpscaleRequest(options.request);
     const { model, note } = await resolveRequestModel(request, options.store);
+    options.startup?.lap('model');
     if (options.queue) {
       const { startQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
       return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
     }
+    const pipeline = options.pipeline ?? pipelineSettings();
+    const modelReady = startWarmUp(model, request, pipeline, options);
     // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
     const job = createUpscaleJob(jobs, request, model, { claim: true });
+    options.startup?.lap('plan');
     if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
-    return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request, resumed: false });
+    return executeUpscaleJob({ ...options, pipeline, modelReady, jobs, jobId: job.id, model, request, resumed: false });
   }
   if (options.resume === undefined)
     throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
@@ -60,13 +76,37 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   // Settings and model are checked before the claim, so a job that cannot run is not left 'running'.
   const params = readUpscaleJobParams(target);
   const model = await resolveBatchModel(params.model.path, undefined, options.store);
+  options.startup?.lap('model');
   if (params.queue) {
     const { resumeQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
     return resumeQueuedUpscale({ ...options, jobs, model, target, params: { ...params, queue: params.queue } });
   }
+  const pipeline = options.pipeline ?? pipelineSettings();
   // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
   const job = claimResumableJob(jobs, target.id);
+  const modelReady = startWarmUp(model, params.request, pipeline, options);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
-  return executeUpscaleJob({ ...options, jobs, jobId: job.id, model, request: params.request, resumed: true });
+  options.startup?.lap('plan');
+  return executeUpscaleJob({ ...options, pipeline, modelReady, jobs, jobId: job.id, model, request: params.request, resumed: true });
+}
+
+/**
+ * Opens and warms the model (model-pass.ts' warmModelPass) beside the planning and the first file's decoding; the first
+ * file then finds the sessions cached. The promise never rejects: a model that cannot be opened fails each file with
+ * the reason.
+ * Optimised graphs are cached in the state folder from here on (graph-cache.ts).
+ */
+function startWarmUp(
+  model: LoadedModel,
+  request: UpscaleRequest,
+  pipeline: PipelineSettings | 'off',
+  options: RunUpscaleJobOptions,
+): Promise<unknown> {
+  useGraphCache(options.store.dir);
+  const threads = pipeline === 'off' ? {} : { threads: pipeline.ortThreads, narrowThreads: pipeline.narrowThreads };
+  const warm = warmModelPass(model, { device: request.device, ...threads, tile: request.tile });
+  const settled = warm.catch(() => undefined);
+  options.startup?.warming(warm);
+  return settled;
 }

@@ -1,50 +1,25 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fromFsError, isSrError } from '../errors.ts';
-import { decodePhoto } from '../imaging/decode.ts';
-import { encodePhoto } from '../imaging/encode.ts';
-import type { LoadedModel } from '../models/loaded-model.ts';
-import { upscaleForBatch } from './batch-model.ts';
+import { isSrError } from '../errors.ts';
+import { BatchFile, type FileResult, type FileWork, STAGES, type Stage } from './batch-file.ts';
 import type { ItemError } from './job-events.ts';
-import { keptFormat } from './output-naming.ts';
-import type { UpscaleSettings } from './upscale-request.ts';
 
-export interface UpscaleFileOptions {
-  model: LoadedModel;
-  /** The batch's settings (sizing, tile, device, quality, pixel limit): a whole request, or what a queue job carries. */
-  request: UpscaleSettings;
-  signal?: AbortSignal;
-  onFraction?: (fraction: number) => void;
-  onNotice?: (message: string) => void;
-}
+export type UpscaleFileOptions = Omit<FileWork, 'input' | 'output'> & {
+  /** Busy seconds of each stage, for bench:batch. */
+  onStage?: (stage: Stage, seconds: number) => void;
+};
 
 /**
- * One file of a batch: decode → upscale → encode to a temp file beside `output`, then rename. The local runner and
- * the queue worker both call this, so a file upscaled on any machine has the same bytes. A kill at any moment
- * leaves either no output or the complete one (and perhaps a hidden `*.srs-tmp` file, never a torn output).
+ * One file of a batch, its stages back to back (batch-file.ts): decode → upscale → encode to a temp file beside
+ * `output`, then rename. `--pipeline off` runs a batch this way, one file after another; the pipeline runs the same
+ * stages, so a file upscaled either way, on any machine, has the same bytes. A kill at any moment leaves either no
+ * output or the complete one (and perhaps a hidden `*.srs-tmp` file, never a torn output).
  */
-export async function upscaleFile(input: string, output: string, options: UpscaleFileOptions): Promise<{ width: number; height: number }> {
-  const { request } = options;
-  const photo = await decodePhoto(input, { maxPixels: request.maxPixels });
-  const image = await upscaleForBatch(photo, {
-    model: options.model,
-    scale: request.scale,
-    width: request.width,
-    height: request.height,
-    device: request.device,
-    tile: request.tile,
-    signal: options.signal,
-    onFraction: options.onFraction,
-    onNotice: options.onNotice,
-  });
-  try {
-    fs.mkdirSync(path.dirname(output), { recursive: true });
-  } catch (error) {
-    throw fromFsError(error, path.dirname(output), 'write');
+export async function upscaleFile(input: string, output: string, options: UpscaleFileOptions): Promise<FileResult> {
+  const file = new BatchFile({ ...options, input, output });
+  for (const stage of STAGES) {
+    const seconds = await file.run(stage);
+    options.onStage?.(stage, seconds);
   }
-  // Not cancellable on purpose: it is short, and it writes through a temp file + rename, so a kill leaves no torn output.
-  await encodePhoto(image, photo.metadata, output, { format: keptFormat(output), quality: request.quality });
-  return { width: image.width, height: image.height };
+  return file.result();
 }
 
 /** A file's failure as the journal and the events carry it: the SrError's parts, or INTERNAL for a surprise. */

@@ -39,6 +39,8 @@ const UpscaleRequestFields = z.object({
   model: z.string().min(1).optional(),
   format: FormatChoice.default('keep'),
   quality: z.number().int().min(1).max(100).optional(),
+  /** PNG compression effort (zlib level 0-9); absent: the encoder's default. */
+  pngCompression: z.number().int().min(0).max(9).optional(),
   nameTemplate: z.string().min(1).default(DEFAULT_NAME_TEMPLATE),
   existing: ExistingPolicy.default('refuse'),
   tile: z.number().int().positive().optional(),
@@ -69,13 +71,14 @@ export const UpscaleSettings = UpscaleRequestFields.pick({
   tile: true,
   device: true,
   quality: true,
+  pngCompression: true,
   maxPixels: true,
 });
 export type UpscaleSettings = z.infer<typeof UpscaleSettings>;
 
 export function upscaleSettingsOf(request: UpscaleRequest): UpscaleSettings {
-  const { scale, width, height, tile, device, quality, maxPixels } = request;
-  return UpscaleSettings.parse({ scale, width, height, tile, device, quality, maxPixels });
+  const { scale, width, height, tile, device, quality, pngCompression, maxPixels } = request;
+  return UpscaleSettings.parse({ scale, width, height, tile, device, quality, pngCompression, maxPixels });
 }
 
 /** How the output size is chosen, in the form the naming template and the ETA estimate need. */

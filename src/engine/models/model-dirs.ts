@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appRoot } from '../app-root.ts';
 
 export interface ModelDirs {
   /** The state folder (resolveStateDir); user models live in `<stateDir>/models`. */
@@ -8,11 +8,11 @@ export interface ModelDirs {
   builtinDir?: string;
 }
 
-/** `resources/<name>`, three levels above src/engine/models; the packaged app sets SRSTUDIO_RESOURCES. */
+/** `resources/<name>` of the checkout (app-root.ts); the packaged app sets SRSTUDIO_RESOURCES. */
 function resourcesDir(name: string): string {
   const resources = process.env.SRSTUDIO_RESOURCES;
   if (resources) return path.join(resources, name);
-  return fileURLToPath(new URL(`../../../resources/${name}/`, import.meta.url));
+  return path.join(appRoot(), 'resources', name);
 }
 
 export function defaultBuiltinDir(): string {

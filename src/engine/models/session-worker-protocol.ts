@@ -6,8 +6,10 @@ import type * as ort from 'onnxruntime-node';
  * fill it again.
  */
 export type ToSessionWorker =
-  | { type: 'open'; model: string | Uint8Array; options: ort.InferenceSession.SessionOptions }
-  | { type: 'run'; id: number; input: Float32Array; dims: number[] };
+  /** `narrowThreads`: also open the model with this many intra-op threads, for runs asked to leave cores free. */
+  | { type: 'open'; model: string | Uint8Array; options: ort.InferenceSession.SessionOptions; narrowThreads?: number }
+  /** `narrow`: run on the narrow session (when there is one): a batch's pipeline is decoding or encoding beside it. */
+  | { type: 'run'; id: number; input: Float32Array; dims: number[]; narrow?: boolean };
 
 export type FromSessionWorker =
   | { type: 'opened' }

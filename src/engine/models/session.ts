@@ -3,6 +3,7 @@ import { SrError } from '../errors.ts';
 import { computeThreads } from './cpu-cores.ts';
 import { cpuFallbackNotice } from './cpu-fallback-notice.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
+import { graphCacheEntry } from './graph-cache.ts';
 import { WorkerSession } from './worker-session.ts';
 
 export interface ModelSession {
@@ -18,6 +19,11 @@ export interface SessionOptions {
   onNotice?: (message: string) => void;
   /** ORT intra-op threads (default: physical cores). */
   threads?: number;
+  /**
+   * Also open the model in the session's inference worker with this many threads, for batches run while a pipeline
+   * decodes or encodes beside them (`WorkerSession.run(…, narrow)`). Absent: the worker has one session.
+   */
+  narrowThreads?: number;
 }
 
 /** Sessions are expensive to create (graph optimisation): one per (model, provider, threads), for the process' life. */
@@ -25,8 +31,14 @@ const cache = new Map<string, Promise<ModelSession>>();
 /** `auto` resolutions already made, so a batch of 1,000 photos gives one fallback notice, not 1,000. */
 const autoResolved = new Map<string, Provider>();
 
-function cacheKey(source: string, provider: Provider, threads: number): string {
-  return `${provider}|${threads}|${source}`;
+/** A session's intra-op threads, and its worker's narrow session's (SessionOptions.narrowThreads). */
+interface Threads {
+  wide: number;
+  narrow?: number;
+}
+
+function cacheKey(source: string, provider: Provider, threads: Threads): string {
+  return `${provider}|${threads.wide}${threads.narrow === undefined ? '' : `/${threads.narrow}`}|${source}`;
 }
 
 /** What a session was opened from, so that its inference worker can open the same model the same way. */
@@ -35,6 +47,7 @@ interface Origin {
   model: string | Uint8Array;
   source: string;
   options: ort.InferenceSession.SessionOptions;
+  narrowThreads?: number;
 }
 const origins = new WeakMap<ModelSession, Origin>();
 /** Inference workers (worker-session.ts), one per cached session, created on first use by the tiler. */
@@ -53,10 +66,43 @@ function sessionOptions(provider: Provider, threads: number): ort.InferenceSessi
   };
 }
 
-async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+function createOrt(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}
+
+/**
+ * Opens the model's cached optimised graph when there is a sound one (graph-cache.ts), else the model itself, asking
+ * ORT to save its optimised graph for next time. Returns what was opened, so the session's worker opens the same.
+ */
+async function openOrt(
+  model: string | Uint8Array,
+  provider: Provider,
+  threads: number,
+): Promise<{ session: ort.InferenceSession; opened: string | Uint8Array; options: ort.InferenceSession.SessionOptions }> {
   const options = sessionOptions(provider, threads);
-  const session =
-    typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  const entry = graphCacheEntry(model, provider);
+  if (entry.cached) {
+    // Already optimised: optimising it again would only cost the time the cache saves.
+    const cachedOptions: ort.InferenceSession.SessionOptions = { ...options, graphOptimizationLevel: 'disabled' };
+    try {
+      return { session: await createOrt(entry.cached, cachedOptions), opened: entry.cached, options: cachedOptions };
+    } catch {
+      entry.discard();
+    }
+  }
+  const saving = entry.saveTo ? { ...options, optimizedModelFilePath: entry.saveTo } : options;
+  try {
+    const session = await createOrt(model, saving);
+    entry.commit();
+    return { session, opened: model, options };
+  } catch (error) {
+    entry.discard();
+    throw error;
+  }
+}
+
+async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const { session, opened: what, options } = await openOrt(model, provider, threads.wide);
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
     throw new SrError(
       'BAD_MODEL',
@@ -66,11 +112,11 @@ async function createSession(model: string | Uint8Array, source: string, provide
     );
   }
   const opened: ModelSession = { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
-  origins.set(opened, { key: cacheKey(source, provider, threads), model, source, options });
+  origins.set(opened, { key: cacheKey(source, provider, threads), model: what, source, options, narrowThreads: threads.narrow });
   return opened;
 }
 
-function cached(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+function cached(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
   const key = cacheKey(source, provider, threads);
   let entry = cache.get(key);
   if (!entry) {
@@ -95,7 +141,7 @@ export async function openSession(
   source = typeof model === 'string' ? model : 'model',
 ): Promise<ModelSession> {
   const device = options.device ?? 'auto';
-  const threads = options.threads ?? computeThreads();
+  const threads: Threads = { wide: options.threads ?? computeThreads(), narrow: options.narrowThreads };
   if (device === 'cpu') return cached(model, source, 'cpu', threads);
   if (device !== 'auto') return openExplicit(model, source, device, threads);
 
@@ -119,7 +165,7 @@ export async function openSession(
   return session;
 }
 
-async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: number): Promise<ModelSession> {
+async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
   const reason = providerUnavailableReason(provider);
   if (reason) throw new SrError('BAD_ARGUMENT', `--device ${provider} is not available: ${reason}`, providerHint(provider));
   try {
@@ -146,7 +192,7 @@ export async function inferenceWorker(s: ModelSession): Promise<WorkerSession | 
   for (;;) {
     let entry = workers.get(origin.key);
     if (!entry) {
-      const opening = WorkerSession.open(origin.model, origin.options, origin.source);
+      const opening = WorkerSession.open(origin.model, origin.options, origin.source, origin.narrowThreads);
       entry = opening;
       workers.set(origin.key, opening);
       // A failed start must not poison the cache: the next call tries again.

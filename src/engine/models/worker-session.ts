@@ -10,6 +10,33 @@ export interface BatchResult {
   input: Float32Array;
 }
 
+const WORKER_FILE = new URL('./session-worker-boot.mjs', import.meta.url);
+
+/** A worker thread started before any model was known (`prestartInferenceWorker`), waiting for its first session. */
+let spare: Worker | undefined;
+
+/**
+ * Starts an inference worker thread now, before the model is known, so that its start (a thread, its own Node
+ * environment, onnxruntime-node) overlaps whatever the caller does next (the CLI loads its modules, opens the store,
+ * plans the batch); the first `WorkerSession.open` takes it. Idle, it keeps no process alive.
+ */
+export function prestartInferenceWorker(): void {
+  if (spare) return;
+  spare = new Worker(WORKER_FILE);
+  spare.unref();
+  // A spare that fails to start is simply not used: the open that would take it starts a fresh one and reports why.
+  spare.once('error', () => {
+    spare = undefined;
+  });
+}
+
+function takeWorker(): Worker {
+  const worker = spare ?? new Worker(WORKER_FILE);
+  spare = undefined;
+  worker.ref();
+  return worker;
+}
+
 interface Pending {
   resolve: (result: BatchResult) => void;
   reject: (error: Error) => void;
@@ -18,7 +45,7 @@ interface Pending {
 
 /**
  * An ORT session living in its own worker thread, so that `run` does not block the calling thread (see
- * session-worker.ts). Runs are queued and answered in order. The worker only keeps the process alive while it
+ * session-worker-boot.mjs). Runs are queued and answered in order. The worker only keeps the process alive while it
  * is opening or running something: an idle cached worker never stops a CLI from exiting, and a process that
  * is killed or exits takes its worker threads with it.
  */
@@ -38,8 +65,13 @@ export class WorkerSession {
   }
 
   /** Starts a worker and opens the model in it with the given ORT options (the same as the in-thread session's). */
-  static async open(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions, source: string): Promise<WorkerSession> {
-    const worker = new Worker(new URL('./session-worker-boot.mjs', import.meta.url));
+  static async open(
+    model: string | Uint8Array,
+    options: ort.InferenceSession.SessionOptions,
+    source: string,
+    narrowThreads?: number,
+  ): Promise<WorkerSession> {
+    const worker = takeWorker();
     let detach = () => {};
     try {
       await new Promise<void>((resolve, reject) => {
@@ -55,7 +87,7 @@ export class WorkerSession {
         worker.on('message', onMessage).on('error', onError).on('exit', onExit);
         // Only our own listeners: removeAllListeners() would also drop the Worker's internal ones.
         detach = () => worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        worker.postMessage({ type: 'open', model, options } satisfies ToSessionWorker);
+        worker.postMessage({ type: 'open', model, options, narrowThreads } satisfies ToSessionWorker);
       });
       detach();
       return new WorkerSession(worker, source);
@@ -74,15 +106,16 @@ export class WorkerSession {
   /**
    * Runs one NCHW float32 batch. `input`'s buffer is transferred to the worker (the array is unusable until
    * the result hands it back as `result.input`). Failures reject with an SrError that keeps ORT's message, so
-   * out-of-memory errors can still be recognised.
+   * out-of-memory errors can still be recognised. `narrow`: on the worker's narrow session, when it opened one (fewer
+   * threads, the same output bytes).
    */
-  run(input: Float32Array, dims: readonly number[]): Promise<BatchResult> {
+  run(input: Float32Array, dims: readonly number[], narrow = false): Promise<BatchResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject, dims });
-      this.worker.postMessage({ type: 'run', id, input, dims: [...dims] } satisfies ToSessionWorker, [input.buffer as ArrayBuffer]);
+      this.worker.postMessage({ type: 'run', id, input, dims: [...dims], narrow } satisfies ToSessionWorker, [input.buffer as ArrayBuffer]);
     });
   }
 

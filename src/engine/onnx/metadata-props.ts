@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 
-// ModelProto field numbers (official onnx.proto): metadata_props = 14; StringStringEntryProto key = 1, value = 2.
+// ModelProto field numbers (official onnx.proto): graph = 7, metadata_props = 14; StringStringEntryProto key = 1, value = 2.
+const GRAPH = 7;
 const METADATA_PROPS = 14;
 const WIRE_LENGTH_DELIMITED = 2;
 
@@ -43,6 +44,44 @@ export function setMetadataProp(model: Uint8Array, key: string, value: string): 
     offset += part.length;
   }
   return out;
+}
+
+/**
+ * A model's metadata_props, read from its top-level fields alone: the graph (nearly all of the file) is skipped by its
+ * length, never decoded. `hasGraph`: the model has a non-empty graph field. Throws on bytes that are not protobuf.
+ */
+export function readMetadataProps(model: Uint8Array): { entries: { key: string; value: string }[]; hasGraph: boolean } {
+  const reader = protobuf.Reader.create(model);
+  const entries: { key: string; value: string }[] = [];
+  let hasGraph = false;
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    const wireType = tag & 7;
+    if (field === METADATA_PROPS && wireType === WIRE_LENGTH_DELIMITED) {
+      entries.push(readEntry(reader.bytes()));
+    } else if (field === GRAPH && wireType === WIRE_LENGTH_DELIMITED) {
+      const length = reader.uint32();
+      hasGraph ||= length > 0;
+      reader.skip(length);
+    } else {
+      reader.skipType(wireType);
+    }
+  }
+  return { entries, hasGraph };
+}
+
+function readEntry(entry: Uint8Array): { key: string; value: string } {
+  const reader = protobuf.Reader.create(entry);
+  let key = '';
+  let value = '';
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === WIRE_LENGTH_DELIMITED) key = reader.string();
+    else if (tag >>> 3 === 2 && (tag & 7) === WIRE_LENGTH_DELIMITED) value = reader.string();
+    else reader.skipType(tag & 7);
+  }
+  return { key, value };
 }
 
 function entryKey(entry: Uint8Array): string | undefined {

@@ -24,7 +24,7 @@ export type ModelRef = z.infer<typeof ModelRef>;
 export const UpscaleFileResult = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  /** Time this worker spent on the file. */
+  /** The file's own seconds on this worker: its stages' busy time (as a local batch journals it). */
   seconds: z.number().nonnegative(),
   /**
    * The output as written (size, inode, modification time in ns, as `make` and rsync tell an unchanged file): how a

@@ -61,6 +61,8 @@ export interface RunTiledOptions {
    * session has no worker). Nothing then overlaps: onnxruntime-node's run blocks the thread that calls it.
    */
   inThread?: boolean;
+  /** Asked before each batch: run it on the worker's narrow session (fewer threads; the same output bytes). */
+  narrow?: () => boolean;
 }
 
 /** Runs one batch. The input's buffer may move to another thread; the result hands it back. */
@@ -82,7 +84,7 @@ async function batchRunner(options: RunTiledOptions): Promise<BatchRunner> {
   if (options.inThread) return inThreadRunner(options.session);
   try {
     const worker = await inferenceWorker(options.session);
-    if (worker) return (input, dims) => worker.run(input, dims);
+    if (worker) return (input, dims) => worker.run(input, dims, options.narrow?.() ?? false);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     options.onProgress?.({ done: 0, total: 0, note: `Running inference on the main thread (slower): ${reason}` });

@@ -17,6 +17,8 @@ export interface PassOptions {
   signal?: AbortSignal;
   /** Run ORT on this thread rather than in the session's worker (bench:infer compares the two). */
   inThread?: boolean;
+  /** Asked before each batch of tiles: run it on the worker's narrow session (a pipeline is decoding or encoding). */
+  narrow?: () => boolean;
 }
 
 /**
@@ -92,7 +94,11 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
     if (graph) {
       try {
         // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
-        const session = await openSession(graph, { device: plain.provider, threads: options.threads }, `${model.path}#photo-graph`);
+        const session = await openSession(
+          graph,
+          { device: plain.provider, threads: options.threads, narrowThreads: options.narrowThreads },
+          `${model.path}#photo-graph`,
+        );
         const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
         return { model, session, geometry: photoGeometry, photoGraph: true };
       } catch (error) {
@@ -140,17 +146,40 @@ export function passEndpoints(
   return { source, sink: rgbSink(out, outW, range) };
 }
 
-/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
-export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+/** One native pass made ready for the model: its tile source (colour converted) and the sink filling `out`. */
+export interface PreparedPass {
+  source: TileSource;
+  sink: TileSink;
+  out: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The main-thread work before a pass' first tile: the colour conversion (and the chroma planes the sink reads) and the
+ * output buffer. A batch's pipeline does it for the next photo while the model runs on the current one.
+ */
+export function prepareModelPass(image: RgbImage, pass: ModelPass, options: Pick<PassOptions, 'inThread'> = {}): PreparedPass {
   // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
   // the colour conversion and the resize plans below overlap it instead of preceding it; runTiled gets the same
   // cached worker, and reports a failed start itself (hence the ignored rejection here).
   if (!options.inThread) inferenceWorker(pass.session).catch(() => {});
   const { scale } = pass.model.meta;
-  const outW = image.width * scale;
-  const outH = image.height * scale;
-  const out = new Uint8Array(outW * outH * 3);
-  const { source, sink } = passEndpoints(image, pass.model, out, outW, outH, pass.photoGraph);
+  const width = image.width * scale;
+  const height = image.height * scale;
+  const out = new Uint8Array(width * height * 3);
+  const { source, sink } = passEndpoints(image, pass.model, out, width, height, pass.photoGraph);
+  return { source, sink, out, width, height };
+}
+
+/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
+export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+  return inferModelPass(prepareModelPass(image, pass, options), pass, options);
+}
+
+/** The model over a prepared pass, tile by tile; the result is the pass' output image. */
+export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+  const { source, sink, out, width, height } = prepared;
   await runTiled({
     session: pass.session,
     geometry: pass.geometry,
@@ -161,6 +190,25 @@ export async function runModelPass(image: RgbImage, pass: ModelPass, options: Pa
     onProgress: options.onProgress,
     signal: options.signal,
     inThread: options.inThread,
+    narrow: options.narrow,
   });
-  return { width: outW, height: outH, channels: 3, data: out };
+  return { width, height, channels: 3, data: out };
+}
+
+/**
+ * Opens a model for upscaling and runs one batch of full-size windows through its worker, before any photo needs it:
+ * the sessions (main thread and worker), the worker thread itself and ORT's first-run allocations are then paid while
+ * the caller does other work (a batch: discovering and planning its files, decoding the first one). Sessions and
+ * workers are cached, so the batch's first photo finds them ready; its first batch of tiles queues behind this one.
+ */
+export async function warmModelPass(model: LoadedModel, options: OpenPassOptions & { tile?: number } = {}): Promise<void> {
+  const pass = await openModelPass(model, options);
+  const worker = await inferenceWorker(pass.session);
+  if (!worker) return;
+  const { tile, halo } = passTiling(pass, options.tile);
+  const { channels, crop } = pass.geometry;
+  const side = tile + 2 * Math.max(halo, crop);
+  const dims = [DEFAULT_BATCH, channels, side, side];
+  // Mid-grey in any of the value ranges a pass feeds (0–255, or the model's own range): the values do not matter.
+  await worker.run(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims);
 }

@@ -5,8 +5,16 @@ import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { attachAlpha, resizeAlpha } from './alpha.ts';
-import { openModelPass, runModelPass } from './model-pass.ts';
-import { planScale } from './scale-plan.ts';
+import {
+  inferModelPass,
+  type ModelPass,
+  openModelPass,
+  type PassOptions,
+  type PreparedPass,
+  prepareModelPass,
+  runModelPass,
+} from './model-pass.ts';
+import { planScale, type ScalePlan } from './scale-plan.ts';
 
 export interface UpscaleProgress {
   done: number;
@@ -32,6 +40,75 @@ export interface UpscaleOptions {
   inThread?: boolean;
   /** false: SRCNN-style models without their photo graph (model-pass.ts), for comparisons. */
   photoGraph?: boolean;
+  /** ONNX Runtime's intra-op threads (default: cores.ts' computeThreads). */
+  threads?: number;
+  /** A batch's pipeline: the worker's narrow session's threads, and when to use it (session.ts, pipeline/). */
+  narrowThreads?: number;
+  narrow?: () => boolean;
+}
+
+/**
+ * A photo made ready for the model: the size plan, the opened model pass, and its first pass prepared (colour
+ * converted, output allocated). The three steps below are the photo's part of a batch's pipeline; `upscalePhoto`
+ * runs them back to back.
+ */
+export interface PreparedUpscale {
+  source: RgbImage;
+  plan: ScalePlan;
+  pass: ModelPass;
+  first: PreparedPass;
+}
+
+/** Plans the output size, opens the model (sessions are cached) and prepares the first pass. */
+export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions): Promise<PreparedUpscale> {
+  const source = photo.image;
+  const plan = planScale(source.width, source.height, opts, opts.model, opts.alternatives);
+  const pass = await openModelPass(plan.model, {
+    device: opts.device,
+    threads: opts.threads,
+    narrowThreads: opts.narrowThreads,
+    photoGraph: opts.photoGraph,
+    onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
+  });
+  if (opts.signal?.aborted) throw new SrError('CANCELLED', 'Upscaling was cancelled');
+  return { source, plan, pass, first: prepareModelPass(dropAlpha(source), pass, { inThread: opts.inThread }) };
+}
+
+/** Every model pass of the plan, tile by tile; the model's output before any resize to the exact target. */
+export async function inferUpscale(prepared: PreparedUpscale, opts: UpscaleOptions): Promise<RgbImage> {
+  const { plan, pass } = prepared;
+  let image: RgbImage | undefined;
+  // Tiles of every pass, so progress is monotonic across passes; known once each pass is planned.
+  let finished = 0;
+  for (let index = 0; index < plan.passes; index++) {
+    if (opts.signal?.aborted) throw new SrError('CANCELLED', 'Upscaling was cancelled');
+    const base = finished;
+    const passOptions: PassOptions = {
+      tile: opts.tile,
+      batch: opts.batch,
+      signal: opts.signal,
+      inThread: opts.inThread,
+      narrow: opts.narrow,
+      onProgress: (p) => {
+        if (p.total > 0) finished = base + p.done;
+        const note = p.note ?? (plan.passes > 1 ? `pass ${index + 1} of ${plan.passes}` : undefined);
+        opts.onProgress?.({ done: p.total > 0 ? base + p.done : finished, total: p.total > 0 ? base + p.total : 0, note });
+      },
+    };
+    image = image === undefined ? await inferModelPass(prepared.first, pass, passOptions) : await runModelPass(image, pass, passOptions);
+  }
+  return image as RgbImage;
+}
+
+/** The exact target size (lanczos3 from the model's output when it is not a native multiple) and the alpha channel. */
+export async function assembleUpscale(prepared: Pick<PreparedUpscale, 'plan' | 'source'>, modelOutput: RgbImage): Promise<RgbImage> {
+  const { plan, source } = prepared;
+  let image = modelOutput;
+  if (image.width !== plan.width || image.height !== plan.height) {
+    image = await resizeBaseline(image, plan.width, plan.height, 'lanczos3');
+  }
+  if (source.channels === 4) image = attachAlpha(image, await resizeAlpha(source, plan.width, plan.height));
+  return image;
 }
 
 /**
@@ -40,34 +117,6 @@ export interface UpscaleOptions {
  * multiple. Alpha is resized separately and re-attached. Progress counts tiles over all passes.
  */
 export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): Promise<RgbImage> {
-  const source = photo.image;
-  const plan = planScale(source.width, source.height, opts, opts.model, opts.alternatives);
-  const modelPass = await openModelPass(plan.model, {
-    device: opts.device,
-    photoGraph: opts.photoGraph,
-    onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
-  });
-  let image = dropAlpha(source);
-  // Tiles of every pass, so progress is monotonic across passes; known once each pass is planned.
-  let finished = 0;
-  for (let pass = 0; pass < plan.passes; pass++) {
-    if (opts.signal?.aborted) throw new SrError('CANCELLED', 'Upscaling was cancelled');
-    const base = finished;
-    image = await runModelPass(image, modelPass, {
-      tile: opts.tile,
-      batch: opts.batch,
-      signal: opts.signal,
-      inThread: opts.inThread,
-      onProgress: (p) => {
-        if (p.total > 0) finished = base + p.done;
-        const note = p.note ?? (plan.passes > 1 ? `pass ${pass + 1} of ${plan.passes}` : undefined);
-        opts.onProgress?.({ done: p.total > 0 ? base + p.done : finished, total: p.total > 0 ? base + p.total : 0, note });
-      },
-    });
-  }
-  if (image.width !== plan.width || image.height !== plan.height) {
-    image = await resizeBaseline(image, plan.width, plan.height, 'lanczos3');
-  }
-  if (source.channels === 4) image = attachAlpha(image, await resizeAlpha(source, plan.width, plan.height));
-  return image;
+  const prepared = await prepareUpscale(photo, opts);
+  return assembleUpscale(prepared, await inferUpscale(prepared, opts));
 }

@@ -163,14 +163,19 @@ describe('runUpscaleJob', () => {
         },
       },
     );
-    expect(first.summary).toMatchObject({ status: 'interrupted', ok: 1, remaining: 4 });
-    expect(new JobsRepo(store).items(first.summary.job, 'pending')).toHaveLength(4);
+    // The pipeline finishes the files it had already upscaled when the stop came; the others wait for the resume.
+    const { ok, remaining } = first.summary;
+    expect(first.summary.status).toBe('interrupted');
+    expect(ok).toBeGreaterThanOrEqual(1);
+    expect(remaining).toBeGreaterThanOrEqual(1);
+    expect(ok + remaining).toBe(5);
+    expect(new JobsRepo(store).items(first.summary.job, 'pending')).toHaveLength(remaining);
     // A leftover of a killed write, as a crash would leave it.
     const leftover = touchFile(at('out', '.photo03_x2.png.0badc0de.srs-tmp'), 'torn');
 
     const resumed = await run(undefined, { resume: 'latest' });
     expect(resumed.summary).toMatchObject({ job: first.summary.job, status: 'done', ok: 5, remaining: 0 });
-    expect(resumed.events[0]).toMatchObject({ type: 'job-start', resumed: true, toDo: 4, total: 5 });
+    expect(resumed.events[0]).toMatchObject({ type: 'job-start', resumed: true, toDo: remaining, total: 5 });
     expect(fs.existsSync(leftover)).toBe(false);
     const out = readTree(at('out'));
     const ref = readTree(at('reference'));

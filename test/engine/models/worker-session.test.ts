@@ -59,6 +59,17 @@ function runChild(args: string[], timeoutMs = 60_000): Promise<{ code: number | 
 }
 
 describe('WorkerSession', () => {
+  it('runs a batch on its narrow session (fewer threads) when asked, with the very same output bytes', async () => {
+    const model3 = await writeTinyModel(dir, 'y-upsampled-same', { id: 'tiny-narrow' });
+    const wide: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 2 };
+    const worker = await WorkerSession.open(model3, wide, 'tiny-narrow', 1);
+    opened.push(worker);
+    const dims = [4, 1, 40, 36];
+    const a = await worker.run(ramp(4 * 40 * 36), dims, false);
+    const b = await worker.run(ramp(4 * 40 * 36), dims, true);
+    expect(Buffer.from(b.output.buffer).equals(Buffer.from(a.output.buffer))).toBe(true);
+  });
+
   it('runs a batch off the main thread with the same result as an in-thread session, and hands the input back', async () => {
     const worker = await openWorker();
     const dims = [2, 1, 9, 13];

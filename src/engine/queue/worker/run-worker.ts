@@ -2,7 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { PhotoPipeline } from '../../jobs/pipeline/photo-pipeline.ts';
+import { applySharpThreads, type PipelineSettings, pipelineSettings } from '../../jobs/pipeline/pipeline-settings.ts';
 import type { Device } from '../../models/execution-providers.ts';
+import { useGraphCache } from '../../models/graph-cache.ts';
 import { ModelCache } from '../model-transport.ts';
 import { JOB_NAMES, KEY_PREFIX, QUEUE_NAME } from '../queue-names.ts';
 import { checkRedis, redisOptions } from '../redis-connection.ts';
@@ -13,8 +16,13 @@ import type { WorkerContext } from './worker-context.ts';
 
 export interface WorkerOptions {
   target: RedisTarget;
-  /** Files worked on at once (default 1: one file already uses every core through ONNX Runtime). */
+  /**
+   * Files taken from the queue at once. Default: 3 with the pipeline (one decoding, one in the model, one encoding),
+   * 1 without it (one file already uses every core through ONNX Runtime).
+   */
   concurrency?: number;
+  /** The local batch's pipeline (default, automatic settings), or 'off': each file's stages back to back. */
+  pipeline?: PipelineSettings | 'off';
   device?: Device;
   /** Holds the model cache (`<state>/queue-models`). */
   stateDir: string;
@@ -61,10 +69,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   let closing: Promise<void> | undefined;
   let diskFullPause: NodeJS.Timeout | undefined;
+  // Optimised graphs are cached in the worker's state folder, as a local batch caches them in its own.
+  useGraphCache(options.stateDir);
+  const settings = options.pipeline === 'off' ? undefined : (options.pipeline ?? pipelineSettings());
+  if (settings) applySharpThreads(settings);
   const context: WorkerContext = {
     name,
     models: new ModelCache(path.join(options.stateDir, 'queue-models'), redis, options.stateDir),
     device: options.device,
+    pipeline: settings ? new PhotoPipeline(settings) : undefined,
     log: options.log,
     onDiskFull() {
       if (diskFullPause || closing) return;
@@ -82,7 +95,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     connection: redisOptions(options.target, { reconnect: true }),
     prefix: KEY_PREFIX,
     name,
-    concurrency: options.concurrency ?? 1,
+    concurrency: options.concurrency ?? defaultConcurrency(options.pipeline),
     lockDuration: lockMs,
     stalledInterval: lockMs,
     // A file whose worker died twice is more likely to kill workers than to be unlucky: it is reported failed.
@@ -128,6 +141,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
 /** How long a worker whose output disk filled up takes no new file; then it tries again (space may be freed). */
 const DISK_FULL_PAUSE_SECONDS = 60;
+export function defaultConcurrency(pipeline: WorkerOptions['pipeline']): number {
+  return pipeline === 'off' ? 1 : 3;
+}
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|connect/i;
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Job } from 'bullmq';
+import type { FileResult } from '../../jobs/batch-file.ts';
 import { removeTempFilesOf } from '../../jobs/leftover-temp-files.ts';
 import { toItemError, upscaleFile } from '../../jobs/upscale-file.ts';
 import { failedFileError } from '../failure-reason.ts';
@@ -7,8 +8,8 @@ import { UpscaleFileJob, type UpscaleFileResult } from '../file-jobs.ts';
 import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext } from './worker-context.ts';
 
 /**
- * One file of a queued batch, through the very function a local batch uses (`upscaleFile`), so the bytes match a
- * local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
+ * One file of a queued batch, through the very stages a local batch uses (the worker's pipeline, or `upscaleFile` with
+ * `--pipeline off`), so the bytes match a local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
  * size, inode and modification time in the job before it reports back, so if its worker dies in between, the next
  * attempt recognises the finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
  * temp file the killed write may have left.
@@ -30,17 +31,19 @@ export async function runUpscaleFileJob(
   context.log(`upscaling ${data.input} (batch ${data.batch}, file ${data.seq + 1}, try ${attempt})`);
   const report = progressReporter(job, context.name);
   report(0);
-  const startedAt = performance.now();
-  let size: { width: number; height: number };
+  let done: FileResult;
   try {
     const model = await context.models.get(data.model);
-    size = await upscaleFile(data.input, data.output, {
+    const work = {
+      input: data.input,
+      output: data.output,
       model,
       request: { ...data.settings, device: context.device ?? data.settings.device },
       signal,
       onFraction: report,
-      onNotice: (message) => context.log(`note: ${message}`),
-    });
+      onNotice: (message: string) => context.log(`note: ${message}`),
+    };
+    done = context.pipeline ? await context.pipeline.run(work) : await upscaleFile(work.input, work.output, work);
   } catch (error) {
     if (signal?.aborted) {
       context.log(`handing back ${data.input}: this worker is stopping`);
@@ -52,11 +55,12 @@ export async function runUpscaleFileJob(
     if (itemError.code === 'DISK_FULL') context.onDiskFull();
     throw failedFileError(itemError);
   }
-  const seconds = (performance.now() - startedAt) / 1000;
+  // The file's own seconds, as a local batch journals them: its stages' busy time, not its waits in the pipeline.
+  const { width, height, seconds } = done;
   const { bytes, ino, mtimeNs } = await fingerprint(data.output);
-  const result: UpscaleFileResult = { ...size, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
+  const result: UpscaleFileResult = { width, height, seconds, bytes, ino, mtimeNs, worker: context.name, attempt };
   await job.updateData({ ...data, written: result });
-  context.log(`wrote ${data.output} (${size.width}×${size.height}, ${seconds.toFixed(2)} s)`);
+  context.log(`wrote ${data.output} (${width}×${height}, ${seconds.toFixed(2)} s)`);
   return result;
 }
 

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { z } from 'zod';
+import type { PhotoPipeline } from '../../jobs/pipeline/photo-pipeline.ts';
 import type { Device } from '../../models/execution-providers.ts';
 import type { FileProgress } from '../file-jobs.ts';
 import type { ModelCache } from '../model-transport.ts';
@@ -11,6 +12,8 @@ export interface WorkerContext {
   models: ModelCache;
   /** The worker's --device; a batch's own device applies only when the worker was given none. */
   device?: Device;
+  /** The pipeline every file of this worker goes through (the local batch's); absent with `--pipeline off`. */
+  pipeline?: PhotoPipeline;
   log: (line: string) => void;
   /**
    * A file failed because this machine's output disk is full: the worker takes no new file for a while, so that the

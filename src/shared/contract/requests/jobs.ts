@@ -42,7 +42,10 @@ export const UpscaleParams = z
     /** A model id or a path to an .onnx file; absent: the default model for the scale. */
     model: z.string().min(1).max(4096).optional(),
     format: OutputFormat.default('keep'),
+    /** JPEG/WebP/AVIF quality; absent: the engine's default per format (JPEG 92, WebP 90, AVIF 70). */
     quality: z.number().int().min(1).max(100).optional(),
+    /** PNG compression effort, zlib level 0-9; absent: the engine's default (3). */
+    pngCompression: z.number().int().min(0).max(9).optional(),
     nameTemplate: z.string().min(1).max(200).optional(),
     /** What to do when an output file already exists. */
     existing: z.enum(['refuse', 'skip', 'overwrite']).default('refuse'),

@@ -1,11 +1,12 @@
-import type {
-  EventPayload,
-  JobSummary,
-  ModelSummary,
-  QueueWorker,
-  ResultOf,
-  SrsClient,
-  UpscaleParams,
+import {
+  type EventPayload,
+  type JobSummary,
+  type ModelSummary,
+  OUTPUT_DEFAULTS,
+  type QueueWorker,
+  type ResultOf,
+  type SrsClient,
+  type UpscaleParams,
 } from '../../../../shared/contract/index.ts';
 
 type OutputFormat = UpscaleParams['format'];
@@ -44,7 +45,11 @@ export class UpscaleState {
   width = $state(1920);
   height = $state(1080);
   format = $state<OutputFormat>('keep');
-  quality = $state(90);
+  /** JPEG/WebP/AVIF quality: the engine's default per format, or one number for all. */
+  qualityChoice = $state<'default' | 'custom'>('default');
+  quality = $state<number>(OUTPUT_DEFAULTS.quality.jpeg);
+  /** PNG compression effort, zlib's level 0–9. */
+  pngCompression = $state<number>(OUTPUT_DEFAULTS.pngCompression);
   outputFolder = $state('');
   nameTemplate = $state('{name}_x{scale}');
   existing = $state<UpscaleParams['existing']>('refuse');
@@ -228,7 +233,10 @@ export class UpscaleState {
       ...(this.sizing === 'width' ? { width: this.width } : {}),
       ...(this.sizing === 'height' ? { height: this.height } : {}),
       format: this.format,
-      ...(this.format === 'jpeg' || this.format === 'webp' || this.format === 'avif' ? { quality: this.quality } : {}),
+      ...(this.qualityChoice === 'custom' && this.format !== 'png' && this.format !== 'tiff' ? { quality: this.quality } : {}),
+      ...((this.format === 'png' || this.format === 'keep') && this.pngCompression !== OUTPUT_DEFAULTS.pngCompression
+        ? { pngCompression: this.pngCompression }
+        : {}),
       nameTemplate: this.nameTemplate.trim() || '{name}_x{scale}',
       existing: this.existing,
     };

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Bundles the CLI into out/cli/: src/cli/main.ts and every source module it reaches, split at its lazy imports (so
+// `--help` still loads no engine), with packages left in node_modules. bin/srstudio.js runs this bundle instead of the
+// TypeScript sources while no source file is newer than it: the sources through tsx cost every command 0.5–1 s of module
+// loading on 2 busy cores (each import resolved through tsx's loader thread). `npm run build` runs this too.
+// The worker threads sit beside the chunks, where `new URL('./…-worker-boot.mjs', import.meta.url)` looks for them.
+// esbuild is the copy tsx itself uses (tsx is a dependency), found through tsx.
+//
+// A CLI may be running while this rebuilds (a long batch): it imports chunks lazily, by their content-hashed names. So
+// the chunks of earlier builds are left in place (those older than a day are removed), each file is written under a temp
+// name and renamed, and the entry points are written last: a CLI starting now finds either the old bundle or the new one.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out', 'cli');
+const ENTRIES = { main: 'src/cli/main.ts', 'prefetch-worker-boot': 'src/engine/training/prefetch-worker.ts' };
+const esbuild = createRequire(import.meta.resolve('tsx'))('esbuild');
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ENTRIES,
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  logLevel: 'warning',
+});
+
+const files = [
+  ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
+  // The inference worker is plain JavaScript already.
+  { path: path.join(out, 'session-worker-boot.mjs'), contents: readFileSync(path.join(root, 'src/engine/models/session-worker-boot.mjs')) },
+];
+const isEntry = (file) => !path.basename(file).startsWith('chunk-');
+mkdirSync(out, { recursive: true });
+for (const file of [...files.filter((f) => !isEntry(f.path)), ...files.filter((f) => isEntry(f.path))]) {
+  const temp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temp, file.contents);
+  renameSync(temp, file.path);
+}
+const current = new Set(files.map((f) => path.basename(f.path)));
+const dayAgo = Date.now() - 24 * 3600 * 1000;
+for (const name of readdirSync(out)) {
+  const file = path.join(out, name);
+  if (!current.has(name) && statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+}

@@ -1,0 +1,169 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fromFsError } from '../errors.ts';
+import { writeFileAtomic } from '../imaging/atomic-write.ts';
+import { decodePhoto } from '../imaging/decode.ts';
+import { encodePhotoBytes } from '../imaging/encode.ts';
+import type { DecodedPhoto, PhotoMetadata, RgbImage } from '../imaging/image.ts';
+import type { LoadedModel } from '../models/loaded-model.ts';
+import type { ScalePlan } from '../upscale/scale-plan.ts';
+import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
+import { keptFormat } from './output-naming.ts';
+import type { UpscaleSettings } from './upscale-request.ts';
+
+/** The stages of one file, in order. A batch's pipeline runs each file through them, different files in different stages. */
+export const STAGES = ['decode', 'prepare', 'infer', 'encode', 'write'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface FileWork {
+  input: string;
+  output: string;
+  model: LoadedModel;
+  /** The batch's settings (sizing, tile, device, quality, pixel limit): a whole request, or what a queue job carries. */
+  request: UpscaleSettings;
+  /** ONNX Runtime's intra-op threads; absent: all cores (cpu-cores.ts). */
+  threads?: number;
+  /** The pipeline's: ORT's threads while it decodes or encodes beside the model, and whether it does now. */
+  narrowThreads?: number;
+  narrow?: () => boolean;
+  signal?: AbortSignal;
+  onFraction?: (fraction: number) => void;
+  onNotice?: (message: string) => void;
+  /**
+   * The model's warm-up (run-upscale-job.ts): the prepare stage waits for it first, and that wait is start-up, not
+   * part of the file's own seconds.
+   */
+  modelReady?: Promise<unknown>;
+}
+
+/** What one upscaled file reports: its output size and its own busy seconds (stages only, no waits between them). */
+export interface FileResult {
+  width: number;
+  height: number;
+  seconds: number;
+}
+
+/**
+ * One file of a batch, stage by stage:
+ * 1. decode: read the file and decode it (sharp: orientation applied, metadata kept);
+ * 2. prepare: plan the size, open the model (cached), convert the colours for the first pass;
+ * 3. infer: the model, tile by tile, in the session's worker thread;
+ * 4. encode: the exact target size and alpha (assemble), then the output format's bytes, metadata included;
+ * 5. write: a temp file beside the output, fsync, rename.
+ * Each stage keeps only what the next one needs, so a file waiting between two stages holds no more memory than it
+ * must. The sequential path (`upscaleFile`) and the pipeline run the very same stages, so their bytes are the same.
+ */
+export class BatchFile {
+  private photo: DecodedPhoto | undefined;
+  private prepared: PreparedUpscale | undefined;
+  private assembly: { plan: ScalePlan; source: RgbImage; metadata: PhotoMetadata; modelOutput: RgbImage } | undefined;
+  private bytes: Uint8Array | undefined;
+  /** The output's size, known once it is encoded. */
+  private size: { width: number; height: number } | undefined;
+  private busy = 0;
+
+  constructor(readonly work: FileWork) {}
+
+  /** Runs one stage; returns its busy seconds (a wait for the model's warm-up excluded). */
+  async run(stage: Stage): Promise<number> {
+    if (stage === 'prepare') await this.work.modelReady?.catch(() => undefined);
+    const started = performance.now();
+    await this.stage(stage);
+    const seconds = (performance.now() - started) / 1000;
+    this.busy += seconds;
+    return seconds;
+  }
+
+  /** Once written: the output size and the file's busy seconds. */
+  result(): FileResult {
+    return { ...required(this.size, 'write'), seconds: this.busy };
+  }
+
+  private stage(stage: Stage): Promise<void> {
+    switch (stage) {
+      case 'decode':
+        return this.decode();
+      case 'prepare':
+        return this.prepare();
+      case 'infer':
+        return this.infer();
+      case 'encode':
+        return this.encode();
+      case 'write':
+        return this.write();
+    }
+  }
+
+  private async decode(): Promise<void> {
+    this.photo = await decodePhoto(this.work.input, { maxPixels: this.work.request.maxPixels });
+  }
+
+  private async prepare(): Promise<void> {
+    this.prepared = await prepareUpscale(required(this.photo, 'prepare'), this.upscaleOptions());
+  }
+
+  private async infer(): Promise<void> {
+    const prepared = required(this.prepared, 'infer');
+    const modelOutput = await inferUpscale(prepared, this.upscaleOptions());
+    const { plan, source } = prepared;
+    this.assembly = { plan, source, metadata: required(this.photo, 'infer').metadata, modelOutput };
+    // The colour planes and the decoded photo's buffers go now; what encode needs is in `assembly`.
+    this.prepared = undefined;
+    this.photo = undefined;
+  }
+
+  private async encode(): Promise<void> {
+    const { plan, source, metadata, modelOutput } = required(this.assembly, 'encode');
+    this.assembly = undefined;
+    const image = await assembleUpscale({ plan, source }, modelOutput);
+    const { request, output } = this.work;
+    this.bytes = await encodePhotoBytes(image, metadata, output, {
+      format: keptFormat(output),
+      quality: request.quality,
+      pngCompression: request.pngCompression,
+    });
+    this.size = { width: image.width, height: image.height };
+  }
+
+  // Not cancellable on purpose: it is short, and it writes through a temp file + rename, so a kill leaves no torn output.
+  private async write(): Promise<void> {
+    const bytes = required(this.bytes, 'write');
+    const folder = path.dirname(this.work.output);
+    try {
+      await fs.mkdir(folder, { recursive: true });
+    } catch (error) {
+      throw fromFsError(error, folder, 'write');
+    }
+    await writeFileAtomic(this.work.output, bytes);
+    this.bytes = undefined;
+  }
+
+  private upscaleOptions(): UpscaleOptions {
+    const { model, request, threads, narrowThreads, narrow, signal, onFraction, onNotice } = this.work;
+    return {
+      model,
+      scale: request.scale,
+      width: request.width,
+      height: request.height,
+      device: request.device,
+      tile: request.tile,
+      threads,
+      narrowThreads,
+      narrow,
+      signal,
+      // Progress with total 0 is a notice (the GPU fell back to the CPU, a smaller-tile retry), not a fraction.
+      onProgress:
+        onFraction || onNotice
+          ? (p) => {
+              if (p.total > 0) onFraction?.(p.done / p.total);
+              else if (p.note) onNotice?.(p.note);
+            }
+          : undefined,
+    };
+  }
+}
+
+function required<T>(value: T | undefined, stage: Stage): T {
+  if (value === undefined) throw new Error(`BatchFile: the ${stage} stage ran before the stage it needs`);
+  return value;
+}
