@@ -1,4 +1,4 @@
-import { type JpegSpec, jpegRoundTrip } from '../degrade/jpeg.ts';
+import { jpegRoundTrip } from '../degrade/jpeg.ts';
 import { addNoise } from '../degrade/noise.ts';
 import { resizePlanes } from '../degrade/pipeline.ts';
 import { planesToImage, type RgbPlanes } from '../degrade/planes.ts';
