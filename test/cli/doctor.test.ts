@@ -45,7 +45,7 @@ describe('srstudio doctor (real CLI)', () => {
     const features = cpuFeatures();
     const yesNo = (v: boolean | undefined) => (v === undefined ? 'unknown' : v ? 'yes' : 'no');
     expect(text).toContain(`CPU: AVX-512 ${yesNo(features?.avx512)}, VNNI ${yesNo(features?.vnni)}`);
-    expect(text).toMatch(/^precision auto: (int8|fp32) \(.*srcnn-x2 runs as srcnn-x2(-int8)?\)$/m);
+    expect(text).toMatch(/^precision auto: (int8|fp32) \(.*photo-x2 runs as photo-x2(-int8)?\)$/m);
     expect(text).toMatch(/^models: \d+ bundled in .*resources\/models, 0 of yours in .*fresh\/models$/m);
     expect(text).toContain(`store: ${state}/srstudio.db: not made yet`);
     expect(text).toContain('redis: not checked');
@@ -65,7 +65,7 @@ describe('srstudio doctor (real CLI)', () => {
     });
     expect(report.providers.checks[0]).toEqual({ provider: 'cpu', works: true });
     expect(report.providers.listed).toContain('cpu');
-    expect(report.precision.example?.model).toBe('srcnn-x2');
+    expect(report.precision.example?.model).toBe('photo-x2');
     expect(report.models.builtin.count).toBeGreaterThan(0);
     expect(report.redis).toBeUndefined();
   });

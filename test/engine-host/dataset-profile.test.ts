@@ -51,7 +51,9 @@ describe('data set profiles through the forked engine host', () => {
     const recipe = profile.recipes['2'];
     const { run } = await supervisor.request(
       'training.start',
-      tinyTrainingParams(folders, { degradation: { name: 'dataset-1-photos-x2', recipe } }),
+      // On the profiled photos themselves, as "Train a model that matches these photos" does: a degraded patch needs a
+      // margin around it, more than the tiny training folder's images have.
+      tinyTrainingParams({ train: photos, val: folders.val }, { degradation: { name: 'dataset-1-photos-x2', recipe } }),
     );
     expect(run.degradation).toEqual({ name: 'dataset-1-photos-x2', description: recipe.description });
     await expect.poll(() => statesOf(states, run.jobId).at(-1), { timeout: 120_000 }).toBe('done');

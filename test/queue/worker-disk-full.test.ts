@@ -15,10 +15,13 @@ const queue = useQueueFixture('worker-disk-full');
 const at = queue.at;
 const TIMEOUT = 240_000;
 
-/** A worker that sees `out` as a full disk. */
+/**
+ * A worker that sees `out` as a full disk. One file at a time (with the pipeline a worker takes three), so that the
+ * test can tell the file that met the full disk from any it took after.
+ */
 function fullDiskWorker(out: string, state: string): WorkerProcess {
   fs.mkdirSync(out, { recursive: true });
-  return startWorkerProcess(queue.redis.url, { stateDir: state, wrapper: withFullDisk(out, '64k') });
+  return startWorkerProcess(queue.redis.url, { stateDir: state, wrapper: withFullDisk(out, '64k'), extraArgs: ['--concurrency', '1'] });
 }
 
 /** Waits for the worker to fail `input` for the full disk and to stop taking files; returns the line it logged. */

@@ -44,13 +44,13 @@ describe('Models screen', () => {
   it('lists the built-in models, float32 and int8, each with a card', async () => {
     await ui.open('models');
     const heading = ui.page.getByRole('heading', { name: /^Built-in/ });
-    await expect.poll(() => heading.textContent()).toBe('Built-in (12)');
+    // SRCNN and FSRCNN at ×2, ×3 and ×4, the photo models at ×2 and ×4: each in float32 and int8.
+    await expect.poll(() => heading.textContent()).toBe('Built-in (16)');
     const ids = await cardIds();
-    for (const family of ['srcnn', 'fsrcnn']) {
-      for (const scale of [2, 3, 4]) {
-        expect(ids).toContain(`${family}-x${scale}`);
-        expect(ids).toContain(`${family}-x${scale}-int8`);
-      }
+    const bundled = [...['srcnn', 'fsrcnn'].flatMap((family) => [2, 3, 4].map((scale) => `${family}-x${scale}`)), 'photo-x2', 'photo-x4'];
+    for (const id of bundled) {
+      expect(ids).toContain(id);
+      expect(ids).toContain(`${id}-int8`);
     }
     await ui.screenshot('models-builtin');
   });

@@ -29,8 +29,8 @@ export interface ExecuteOptions {
   onStage?: StageListener;
   /** What ran before the batch, reported with its summary. */
   startup?: StartupClock;
-  /** The model's warm-up (run-upscale-job.ts), which the first file waits for. */
-  modelReady?: Promise<unknown>;
+  /** The model's warm-up (run-upscale-job.ts), which the first file waits for; it resolves to its notices. */
+  modelReady?: Promise<string[]>;
 }
 
 /** Why the batch stopped before the end; the job stays resumable. */
@@ -82,6 +82,10 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       modelId: options.model.meta.id,
     });
     if (!options.resumed) announcePlanned(all, jobId, emit);
+    // What opening the model had to say (it opened before the job existed); the first file waits for it anyway.
+    void options.modelReady?.then((notices) => {
+      for (const message of notices) notice(message);
+    });
 
     const activeMeter = new ThroughputMeter(new Map(toDo.map((item) => [item.id, undefined])));
     meter = activeMeter;

@@ -94,7 +94,8 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
 /**
  * Opens and warms the model (model-pass.ts' warmModelPass) beside the planning and the first file's decoding; the first
  * file then finds the sessions cached. The promise never rejects: a model that cannot be opened fails each file with
- * the reason.
+ * the reason. It resolves to the notices of the opening (e.g. `--device auto` fell back to the CPU): the sessions are
+ * cached, so the files' own openings will not say them again, and the batch passes them on once its job exists.
  * Optimised graphs are cached in the state folder from here on (graph-cache.ts).
  */
 function startWarmUp(
@@ -102,11 +103,15 @@ function startWarmUp(
   request: UpscaleRequest,
   pipeline: PipelineSettings | 'off',
   options: RunUpscaleJobOptions,
-): Promise<unknown> {
+): Promise<string[]> {
   useGraphCache(options.store.dir);
   const threads = pipeline === 'off' ? {} : { threads: pipeline.ortThreads, narrowThreads: pipeline.narrowThreads };
-  const warm = warmModelPass(model, { device: request.device, ...threads, tile: request.tile });
-  const settled = warm.catch(() => undefined);
+  const notices: string[] = [];
+  const warm = warmModelPass(model, { device: request.device, ...threads, tile: request.tile, onNotice: (m) => notices.push(m) });
+  const settled = warm.then(
+    () => notices,
+    () => notices,
+  );
   options.startup?.warming(warm);
   return settled;
 }
