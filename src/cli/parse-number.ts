@@ -12,3 +12,12 @@ export function parsePositive(text: string, flag: string, { integer }: { integer
   }
   return value;
 }
+
+/** `--strength`: 0 is valid (the clean model), so this is not parsePositive. */
+export function parseStrength(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new SrError('BAD_ARGUMENT', `--strength must be a number from 0 to 1, not "${text}"`, 'For example --strength 0.5.');
+  }
+  return value;
+}

@@ -207,4 +207,36 @@ describe('--degrade', () => {
     expect(seed.stderr).toContain('--seed must be a whole number');
     expect(seed.stdout).toBe('');
   }, 120_000);
+
+  it('eval --strength scores the blend upscale --strength runs: 1 is the photo model, 0 its clean partner, between differs from both', async () => {
+    const state = path.join(root.dir, 'state-eval-strength');
+    const score = async (method: string, strength?: string) => {
+      const args = ['eval', '--data', evalSet, '--scale', '2', '--method', method, '--degrade', 'photo', '--device', 'cpu', '--json'];
+      const run = await srstudio(strength === undefined ? args : [...args, '--strength', strength], state);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as { method: string; mean: { psnr: number } };
+    };
+    const [photo, full, half, none, clean] = [
+      await score('photo-x2'),
+      await score('photo-x2', '1'),
+      await score('photo-x2', '0.5'),
+      await score('photo-x2', '0'),
+      await score('fsrcnn-x2'),
+    ];
+    expect(full.method).toBe(photo.method);
+    expect(full.mean).toEqual(photo.mean);
+    expect(none.method).toBe('fsrcnn-x2');
+    expect(none.mean).toEqual(clean.mean);
+    expect(half.method).toBe('photo-x2-s50');
+    expect(half.mean.psnr).not.toBe(photo.mean.psnr);
+    expect(half.mean.psnr).not.toBe(clean.mean.psnr);
+
+    const noPartner = await srstudio(['eval', '--data', evalSet, '--scale', '2', '--method', 'fsrcnn-x2', '--strength', '0.5'], state);
+    expect(noPartner.code).toBe(2);
+    expect(noPartner.stderr).toContain('has no clean model to blend with');
+    const outOfRange = await srstudio(['eval', '--data', evalSet, '--scale', '2', '--method', 'photo-x2', '--strength', '1.5'], state);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain('--strength must be a number from 0 to 1');
+    expect(outOfRange.stdout).toBe('');
+  }, 240_000);
 });

@@ -7,6 +7,7 @@ import type { Device } from '../../engine/models/execution-providers.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { shouldPrintNotice } from '../notices.ts';
 import { formatDb, printJson } from '../output.ts';
+import { parseStrength } from '../parse-number.ts';
 import { checkDevice, type EvalCliOptions, unknownMethod } from './eval-options.ts';
 
 /** `srstudio eval`: scores one method on a folder; loaded only when the command runs. */
@@ -20,6 +21,9 @@ export async function evalAction(opts: EvalCliOptions): Promise<void> {
   };
   if (opts.queue !== undefined && opts.saveInputs !== undefined) {
     throw new SrError('BAD_ARGUMENT', '--save-inputs works without --queue only', 'Run the evaluation locally to save its inputs.');
+  }
+  if (opts.queue !== undefined && opts.strength !== undefined) {
+    throw new SrError('BAD_ARGUMENT', '--strength works without --queue only', 'Run the evaluation locally to score a strength.');
   }
   const degradation = await evalDegradation(opts);
   const result =
@@ -71,6 +75,7 @@ async function resolveModelMethod(name: string, scale: number, opts: EvalCliOpti
     return await resolveModelEvalMethod(name, scale, {
       stateDir: opts.state === undefined ? undefined : resolveStateDir(opts.state),
       device: opts.device as Device | undefined,
+      strength: opts.strength === undefined ? undefined : parseStrength(opts.strength),
       onNotice: (message) => {
         if (shouldPrintNotice(message)) process.stderr.write(`srstudio: ${message}\n`);
       },

@@ -17,6 +17,7 @@ export interface EvalCliOptions {
   degrade?: string;
   seed: string;
   saveInputs?: string;
+  strength?: string;
 }
 
 export function checkDevice(device: string | undefined): void {

@@ -21,6 +21,7 @@ export function registerEvalCommand(program: Command): void {
     )
     .option('--seed <n>', 'with --degrade: the seed of the degradations', '1')
     .option('--save-inputs <dir>', 'also write each low-resolution input as PNG into this folder')
+    .option('--strength <s>', 'for a photo model: restoration strength 0..1, scored as the blend upscale --strength runs')
     .option('--device <d>', `for model methods: ${DEVICE_NAMES.join('|')}`)
     .option('--queue <url>', 'let queue workers (`srstudio worker`) score the images: redis://HOST:PORT; --data must be a shared path')
     .option('--attempts <n>', 'with --queue: how many times an image is tried before the evaluation stops', '3')

@@ -16,7 +16,7 @@ import { PRECISIONS } from '../../shared/model-meta.ts';
 import { defaultOutputFolder } from '../default-output.ts';
 import { shouldPrintNotice } from '../notices.ts';
 import { printJson } from '../output.ts';
-import { parsePositive } from '../parse-number.ts';
+import { parsePositive, parseStrength } from '../parse-number.ts';
 import { pipelineChoice } from '../pipeline-option.ts';
 import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
@@ -247,15 +247,6 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     precision: opts.precision as UpscaleRequestInput['precision'],
     strength: opts.strength === undefined ? undefined : parseStrength(opts.strength),
   };
-}
-
-/** 0 is a valid strength (the clean model), so this is not parsePositive. */
-function parseStrength(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new SrError('BAD_ARGUMENT', `--strength must be a number from 0 to 1, not "${text}"`, 'For example --strength 0.5.');
-  }
-  return value;
 }
 
 /** "2", "x2" and "2x" all mean ×2. */

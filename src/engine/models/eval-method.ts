@@ -4,11 +4,14 @@ import { upscalePhoto } from '../upscale/upscale-photo.ts';
 import type { Device } from './execution-providers.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { loadModel } from './registry.ts';
+import { modelAtStrength } from './strength.ts';
 
 export interface EvalMethodOptions {
   stateDir?: string;
   builtinDir?: string;
   device?: Device;
+  /** Restoration strength (0..1) for a photo model: the blend with its clean partner is what gets scored. */
+  strength?: number;
   onNotice?: (message: string) => void;
 }
 
@@ -18,7 +21,9 @@ export interface EvalMethodOptions {
  * native scale differs from the evaluated one runs by the non-native rule (repeat, then lanczos3 down).
  */
 export async function resolveModelEvalMethod(idOrPath: string, scale: number, options: EvalMethodOptions = {}): Promise<EvalMethod> {
-  const model = await loadModel(idOrPath, { stateDir: options.stateDir ?? resolveStateDir(), builtinDir: options.builtinDir });
+  const dirs = { stateDir: options.stateDir ?? resolveStateDir(), builtinDir: options.builtinDir };
+  const loaded = await loadModel(idOrPath, dirs);
+  const model = options.strength === undefined ? loaded : (await modelAtStrength(loaded, options.strength, dirs)).model;
   return {
     name: modelMethodName(model, scale),
     reconstruct: (lr, _scale, hrWidth, hrHeight) =>
