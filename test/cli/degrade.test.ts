@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preset } from '../../src/engine/degrade/index.ts';
 import { readModelMeta } from '../../src/engine/models/model-meta-io.ts';
@@ -11,34 +9,13 @@ import { openStore } from '../../src/engine/store/store.ts';
 import { loadCheckpoint } from '../../src/engine/training/checkpoint.ts';
 import { writePng } from '../helpers/eval-folders.ts';
 import { makePhoto } from '../helpers/imaging-photo.ts';
+import { type CliResult, runCli } from '../helpers/jobs-cli.ts';
 import { makeTempDir } from '../helpers/store-temp.ts';
 import { type ImageFolder, writeImageFolder } from '../helpers/training-images.ts';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/srstudio.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function srstudio(args: string[], state: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SRSTUDIO_HOME: state },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The real CLI with a private state folder, so that model lookups never touch the user's real one. */
+function srstudio(args: string[], state: string): Promise<CliResult> {
+  return runCli(args, { env: { SRSTUDIO_HOME: state } });
 }
 
 let root: { dir: string; cleanup(): void };

@@ -83,3 +83,14 @@ export async function waitForJournal(stateDir: string, ready: (state: JournalSta
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** The newest batch's stored request, read from the journal as the engine wrote it. */
+export function newestJobRequest(stateDir: string): Record<string, unknown> {
+  const db = new Database(path.join(stateDir, 'srstudio.db'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT params FROM jobs WHERE kind = 'upscale' ORDER BY id DESC LIMIT 1").get() as { params: string };
+    return (JSON.parse(row.params) as { request: Record<string, unknown> }).request;
+  } finally {
+    db.close();
+  }
+}

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Locator } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src/engine/imaging/decode.ts';
 import { writePhoto } from '../helpers/imaging-photo.ts';
+import { newestJobRequest } from '../helpers/jobs-cli.ts';
 import { writePhotoModelResources } from '../helpers/photo-model-resources.ts';
 import { useUiApp } from './harness.ts';
 
@@ -37,16 +37,6 @@ async function tilePixels(image: Locator): Promise<Uint8Array> {
   const src = (await image.getAttribute('src')) ?? '';
   const file = new URL(src, 'http://ui.test').searchParams.get('path') ?? '';
   return (await decodePhoto(file)).image.data as Uint8Array;
-}
-
-function newestUpscaleRequest(stateDir: string): Record<string, unknown> {
-  const db = new Database(path.join(stateDir, 'srstudio.db'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare("SELECT params FROM jobs WHERE kind = 'upscale' ORDER BY id DESC LIMIT 1").get() as { params: string };
-    return (JSON.parse(row.params) as { request: Record<string, unknown> }).request;
-  } finally {
-    db.close();
-  }
 }
 
 describe('Upscale: the model picker in plain words', () => {
@@ -121,7 +111,7 @@ describe('Upscale: restoration strength beside the live preview', () => {
     await page.getByRole('button', { name: 'Start' }).click();
     const progress = page.getByRole('progressbar', { name: 'Overall progress' });
     await expect.poll(() => progress.getAttribute('aria-valuetext'), SLOW).toBe('1 of 1 files');
-    expect(newestUpscaleRequest(ui.stateDir)).toMatchObject({ model: 'photo-x2', strength: 0.5 });
+    expect(newestJobRequest(ui.stateDir)).toMatchObject({ model: 'photo-x2', strength: 0.5 });
     expect(fs.readdirSync(path.join(ui.rootDir, 'out-strength'))).toEqual(['IMG_0001_x2.jpg']);
   }, 240_000);
 });

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { writeBadFiles } from '../helpers/imaging-bad-files.ts';
 import { writePhoto } from '../helpers/imaging-photo.ts';
+import { newestJobRequest } from '../helpers/jobs-cli.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 import { useUiApp } from './harness.ts';
 
@@ -176,14 +176,3 @@ describe('Upscale screen: cancel and resume', () => {
     expect(newestJobRequest(ui.stateDir).pngCompression).toBeUndefined();
   });
 });
-
-/** The newest batch's stored request, read from the journal as the engine wrote it. */
-function newestJobRequest(stateDir: string): Record<string, unknown> {
-  const db = new Database(path.join(stateDir, 'srstudio.db'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare("SELECT params FROM jobs WHERE kind = 'upscale' ORDER BY id DESC LIMIT 1").get() as { params: string };
-    return (JSON.parse(row.params) as { request: Record<string, unknown> }).request;
-  } finally {
-    db.close();
-  }
-}
