@@ -100,13 +100,13 @@ const CHECKS: Check[] = [
   },
   {
     // Electron cannot start here. What `npm start` runs before it: the native-module step (a script that exists) and
-    // `electron-vite build`, which `npm test` runs as `npm run build`.
+    // `electron-vite build`, which `npm test` runs in `npm run build` (with the CLI's bundle after it).
     matches: /^npm start$/,
     run() {
       const steps = PACKAGE.scripts.start.split(' && ');
       expect(steps).toEqual(['node scripts/electron-native.mjs', 'electron-vite build', 'electron-vite preview']);
       expect(fs.existsSync(path.join(REPO_ROOT, 'scripts/electron-native.mjs'))).toBe(true);
-      expect(PACKAGE.scripts.build).toBe('electron-vite build');
+      expect(PACKAGE.scripts.build.split(' && ')[0]).toBe('electron-vite build');
       expect(PACKAGE.scripts.test).toContain('npm run build');
     },
   },
@@ -184,6 +184,11 @@ async function expectEffect(args: string[], stdout: string): Promise<void> {
     expect(stdout).toMatch(/^mean\s+\d+\.\d+\s+0\.\d+/m);
   } else if (verb === 'datasets' && rest[0] === 'create') {
     expect(stdout).toContain(`"${rest[1]}": 2 images`);
+  } else if (verb === 'datasets' && rest[0] === 'profile') {
+    // The samples are camera JPEGs: their quality is read from the files, and a recipe bracketing them is written.
+    expect(stdout).toMatch(/look like JPEGs .* quality about \d+/);
+    const recipe = /^Wrote a recipe that matches them, for ×2 training: (.+\.json)$/m.exec(stdout)?.[1];
+    expect(recipe && JSON.parse(fs.readFileSync(recipe, 'utf8')).version).toBe(1);
   } else if (verb === 'datasets' && rest[0] === 'split') {
     expect(stdout).toMatch(/1 train, 1 val/);
   } else {
