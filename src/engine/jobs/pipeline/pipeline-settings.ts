@@ -35,9 +35,14 @@ export interface ThreadSplit {
   sharp: number;
 }
 
-/** Encoding is the longest stage after the model (PNG's deflate is one thread per file): one encoder per 4 cores. */
+/**
+ * Encoding is the longest stage after the model (PNG's deflate is one thread per file): one encoder per 4 cores, and
+ * at least two, so that the model can hand a photo over while the previous one is still encoding instead of holding
+ * its place. Measured on 2 cores (docs/batch-throughput.md, the PNG folder at int8): two encoders 3.09 and 3.16 s
+ * against one encoder's 3.26 and 3.36 s, in two back-to-back pairs.
+ */
 function encodersFor(cores: number): number {
-  return Math.max(1, Math.floor(cores / 4));
+  return Math.max(2, Math.floor(cores / 4));
 }
 
 export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit | 'auto' {
@@ -57,7 +62,7 @@ export function parseThreadSplit(text: string, flag = '--threads'): ThreadSplit 
 }
 
 /**
- * Settings for a split, or the automatic one, chosen with bench:batch on 2 cores (docs/benchmarks.md). Automatic: ORT
+ * Settings for a split, or the automatic one, chosen with bench:batch on 2 cores (docs/batch-throughput.md). Automatic: ORT
  * has every core (or `SRSTUDIO_THREADS`) while the model runs alone, as one file at a time gives it, and one core
  * fewer per sharp thread at work while another file is decoded or encoded beside it; sharp keeps one thread per
  * operation. Neither fixed split did both: 2:1 lost to 1:1 wherever decoding and encoding overlapped the model (an ORT
