@@ -88,6 +88,8 @@ describe('srstudio models', { timeout: 180_000 }, () => {
       'fsrcnn-x4@4/fp32',
       'photo-x2-int8@2/int8',
       'photo-x2@2/fp32',
+      'photo-x3-int8@3/int8',
+      'photo-x3@3/fp32',
       'photo-x4-int8@4/int8',
       'photo-x4@4/fp32',
       'srcnn-x2-int8@2/int8',

@@ -5,12 +5,12 @@ import { writeEdgeScenePng } from '../helpers/ui-r4-photos.ts';
 import { REPO_ROOT, useUiApp } from './harness.ts';
 
 /**
- * Flow 2: Compare. Depends on the bundled default model `resources/models/srcnn-x3.onnx` (a trained SRCNN ×3): the
- * engine lists it as a builtin and the Compare screen shows it as the fifth pane. SRSTUDIO_RESOURCES (inherited by
+ * Flow 2: Compare. Depends on the bundled models: the engine lists them as builtins and the Compare screen shows the
+ * ×3 default, `resources/models/photo-x3.onnx`, as the fifth pane. SRSTUDIO_RESOURCES (inherited by
  * the served engine) points at another resources folder, as in the packaged app.
  */
 const RESOURCES = process.env.SRSTUDIO_RESOURCES || path.join(REPO_ROOT, 'resources');
-const BUNDLED_MODEL = path.join(RESOURCES, 'models/srcnn-x3.onnx');
+const BUNDLED_MODEL = path.join(RESOURCES, 'models/photo-x3.onnx');
 const ui = useUiApp({
   name: 'compare',
   prepare: async (root) => {
@@ -27,11 +27,11 @@ const paneScore = async (method: string) =>
   );
 
 describe('Compare screen (real engine through srstudio serve)', () => {
-  it('has the bundled SRCNN ×3 model it compares against', () => {
-    expect(fs.existsSync(BUNDLED_MODEL), `${BUNDLED_MODEL} must exist (the trained default model)`).toBe(true);
+  it('has the bundled ×3 default it compares against', () => {
+    expect(fs.existsSync(BUNDLED_MODEL), `${BUNDLED_MODEL} must exist (the trained ×3 default)`).toBe(true);
   });
 
-  it('loads a photo, picks a region, renders five panes, and Evaluate mode scores SRCNN above bicubic', async () => {
+  it('loads a photo, picks a region, renders five panes, and Evaluate mode scores the ×3 default model above bicubic', async () => {
     const page = ui.page;
     await ui.open('compare');
     const photo = path.join(ui.rootDir, 'photo.png');
@@ -67,9 +67,9 @@ describe('Compare screen (real engine through srstudio serve)', () => {
     const modelMethod = await panes.nth(4).getAttribute('data-method');
     expect(modelMethod).toMatch(/^model:/);
     const bicubic = await paneScore('interp:bicubic');
-    const srcnn = await paneScore(modelMethod!);
+    const model = await paneScore(modelMethod!);
     expect(bicubic).toBeGreaterThan(15);
-    expect(srcnn).toBeGreaterThan(bicubic);
+    expect(model).toBeGreaterThan(bicubic);
     await ui.screenshot('compare-evaluate');
 
     // Slider layout (S) shows two panes over each other.

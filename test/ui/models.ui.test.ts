@@ -44,10 +44,10 @@ describe('Models screen', () => {
   it('lists the built-in models, float32 and int8, each with a card', async () => {
     await ui.open('models');
     const heading = ui.page.getByRole('heading', { name: /^Built-in/ });
-    // SRCNN and FSRCNN at ×2, ×3 and ×4, the photo models at ×2 and ×4: each in float32 and int8.
-    await expect.poll(() => heading.textContent()).toBe('Built-in (16)');
+    // SRCNN, FSRCNN and the photo models at ×2, ×3 and ×4: each in float32 and int8.
+    await expect.poll(() => heading.textContent()).toBe('Built-in (18)');
     const ids = await cardIds();
-    const bundled = [...['srcnn', 'fsrcnn'].flatMap((family) => [2, 3, 4].map((scale) => `${family}-x${scale}`)), 'photo-x2', 'photo-x4'];
+    const bundled = ['srcnn', 'fsrcnn', 'photo'].flatMap((family) => [2, 3, 4].map((scale) => `${family}-x${scale}`));
     for (const id of bundled) {
       expect(ids).toContain(id);
       expect(ids).toContain(`${id}-int8`);

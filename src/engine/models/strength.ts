@@ -139,7 +139,7 @@ export async function modelAtStrength(model: LoadedModel, strength: number, dirs
     throw new SrError(
       'BAD_ARGUMENT',
       `${model.meta.id} has no clean model to blend with, so --strength does not apply to it`,
-      'Strength works with the photo models (photo-x2, photo-x4) and other models fine-tuned from a model of the same architecture; leave --strength out for this one.',
+      'Strength works with the photo models (photo-x2, photo-x3, photo-x4) and other models fine-tuned from a model of the same architecture; leave --strength out for this one.',
     );
   }
   if (s === 0) return { model: partner, note: `Strength 0 runs ${partner.meta.id}, the clean model ${model.meta.id} was trained from.` };

@@ -236,8 +236,8 @@ describe('listing, loading, deleting', () => {
       expect(error.code).toBe('NO_DEFAULT_MODEL');
       expect(error.message).toContain('×2');
       expect(error.hint).toContain('--model PATH|ID');
-      // The repository's own resources/models ships a trained SRCNN per scale; ×5 has none.
-      expect((await defaultModelFor(3, { stateDir: empty })).meta.id).toBe('srcnn-x3');
+      // The repository's own resources/models ships a photo model per scale, the default; ×5 has none.
+      expect((await defaultModelFor(3, { stateDir: empty })).meta.id).toBe('photo-x3');
       expect((await rejection(defaultModelFor(5, { stateDir: empty }))).code).toBe('NO_DEFAULT_MODEL');
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
