@@ -12,3 +12,8 @@ export function hashFile(filePath: string): Promise<string> {
     stream.on('end', () => resolve(hash.digest('hex')));
   });
 }
+
+/** SHA-256 of bytes already in memory, as hex (models checked against their recorded hash, cache keys). */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { hashBytes } from '../hash-file.ts';
 import { readCpuinfo } from './cpu-cores.ts';
 import type { Provider } from './execution-providers.ts';
 
@@ -50,10 +50,6 @@ function cpuIdentity(): string {
   return cpuKey;
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** The cache entry for a model on a provider; NONE while the cache is off or cannot be used (a read-only state). */
 export function graphCacheEntry(model: string | Uint8Array, provider: Provider): GraphCacheEntry {
   const dir = cacheDir;
@@ -65,12 +61,13 @@ export function graphCacheEntry(model: string | Uint8Array, provider: Provider):
   } catch {
     return NONE;
   }
-  const key = sha256(new TextEncoder().encode([sha256(bytes), ort.env.versions.common, provider, cpuIdentity()].join('\n'))).slice(0, 32);
+  const identity = [hashBytes(bytes), ort.env.versions.common, provider, cpuIdentity()].join('\n');
+  const key = hashBytes(new TextEncoder().encode(identity)).slice(0, 32);
   const file = path.join(dir, `${key}.onnx`);
   const hashFile = `${file}.sha256`;
   const intact = (): boolean => {
     try {
-      return fs.readFileSync(hashFile, 'utf8').trim() === sha256(fs.readFileSync(file));
+      return fs.readFileSync(hashFile, 'utf8').trim() === hashBytes(fs.readFileSync(file));
     } catch {
       return false;
     }
@@ -84,7 +81,7 @@ export function graphCacheEntry(model: string | Uint8Array, provider: Provider):
     saveTo: temp,
     commit() {
       try {
-        fs.writeFileSync(`${hashFile}.${process.pid}.tmp`, sha256(fs.readFileSync(temp)));
+        fs.writeFileSync(`${hashFile}.${process.pid}.tmp`, hashBytes(fs.readFileSync(temp)));
         fs.renameSync(temp, file);
         fs.renameSync(`${hashFile}.${process.pid}.tmp`, hashFile);
       } catch {

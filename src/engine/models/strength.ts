@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
+import { hashBytes } from '../hash-file.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodeModelAsWritten, encodeModel, type TensorProto } from '../onnx/proto.ts';
 import { identityMappingParam } from '../training/identity-mapping.ts';
@@ -123,10 +123,6 @@ export function blendWeights(modelBytes: Uint8Array, partnerBytes: Uint8Array, s
   return encodeModel(model);
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /**
  * The model to run for `model` at `strength`: the model itself at 1, its clean partner at 0, else a blend of the two,
  * written once to the state folder's cache (keyed by both files' contents and the strength) and reused after.
@@ -149,7 +145,7 @@ export async function modelAtStrength(model: LoadedModel, strength: number, dirs
     dirs.stateDir,
     'cache',
     'strength',
-    `${sha256(modelBytes).slice(0, 16)}-${sha256(partnerBytes).slice(0, 16)}-s${percent}.onnx`,
+    `${hashBytes(modelBytes).slice(0, 16)}-${hashBytes(partnerBytes).slice(0, 16)}-s${percent}.onnx`,
   );
   const cached = await readBytes(file).catch(() => undefined);
   const cachedMeta = cached ? safeMeta(cached, file) : undefined;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { fromFsError, SrError } from '../errors.ts';
-import { hashFile } from '../hash-file.ts';
+import { hashBytes, hashFile } from '../hash-file.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { loadModel } from '../models/registry.ts';
@@ -27,7 +26,7 @@ export async function publishModel(redis: Redis, ref: ModelRef): Promise<void> {
   const key = redisKeys.model(ref.sha256);
   if (await redis.expire(key, KEEP_FINISHED_SECONDS)) return;
   const bytes = await readModelFile(ref.path);
-  if (sha256Of(bytes) !== ref.sha256) {
+  if (hashBytes(bytes) !== ref.sha256) {
     throw new SrError(
       'BAD_MODEL',
       `The model file ${ref.path} changed while the batch was being queued`,
@@ -81,7 +80,7 @@ export class ModelCache {
   private async fromSharedPath(ref: ModelRef): Promise<Uint8Array | undefined> {
     const bytes = await fs.readFile(ref.path).catch(() => undefined);
     // A different file at that path (another machine's copy of a model with the same name) is passed over.
-    return bytes && sha256Of(bytes) === ref.sha256 ? bytes : undefined;
+    return bytes && hashBytes(bytes) === ref.sha256 ? bytes : undefined;
   }
 
   private async fromRedis(ref: ModelRef): Promise<Uint8Array> {
@@ -94,7 +93,7 @@ export class ModelCache {
         ref.path,
       );
     }
-    if (sha256Of(bytes) !== ref.sha256) {
+    if (hashBytes(bytes) !== ref.sha256) {
       throw new SrError(
         'BAD_MODEL',
         `The copy of model ${ref.id} in Redis does not match its sha256 ${ref.sha256.slice(0, 12)}…`,
@@ -103,10 +102,6 @@ export class ModelCache {
     }
     return bytes;
   }
-}
-
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function hashOrNull(file: string): Promise<string | null> {

@@ -4,10 +4,10 @@
  * all but its deconvolution. The training behind the parent counts towards the child's budget, so the run records
  * it, and every model it exports carries the whole chain (ModelMeta.lineage and trainingSeconds).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ModelAncestor } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
+import { hashBytes } from '../hash-file.ts';
 import type { ModelDirs } from '../models/model-dirs.ts';
 import { loadModel } from '../models/registry.ts';
 import { type ArchSpec, archName, initParams, paramSpecs } from './architectures.ts';
@@ -30,7 +30,7 @@ export async function resolveWarmStart(idOrPath: string, dirs: ModelDirs): Promi
   return {
     id: model.meta.id,
     path: model.path,
-    sha256: sha256(readModel(model.path)),
+    sha256: hashBytes(readModel(model.path)),
     trainingSeconds: model.meta.trainingSeconds ?? null,
     lineage: model.meta.lineage ?? [],
   };
@@ -53,7 +53,7 @@ export function warmStartParams(
   warm: WarmStart,
 ): { params: Map<string, Float32Array>; fresh: string[]; identity: string[] } {
   const bytes = readModel(warm.path);
-  if (sha256(bytes) !== warm.sha256) {
+  if (hashBytes(bytes) !== warm.sha256) {
     throw new SrError(
       'BAD_MODEL',
       `${warm.path} (model "${warm.id}") has changed since this run was created`,
@@ -92,8 +92,4 @@ function readModel(path: string): Uint8Array {
   } catch (error) {
     throw fromFsError(error, path, 'read');
   }
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
