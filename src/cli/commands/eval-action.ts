@@ -1,4 +1,4 @@
-import { isClean, resolveDegradation } from '../../engine/degrade/index.ts';
+import { resolveDegradation, seededDegradation } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
 import { EVAL_SCALES, type EvalDegradation, type EvalMethod, interpolationMethod, isEvalScale } from '../../engine/eval/protocol.ts';
 import { type EvalImageResult, type EvalResult, runEval } from '../../engine/eval/run-eval.ts';
@@ -48,8 +48,7 @@ async function evalDegradation(opts: EvalCliOptions): Promise<EvalDegradation | 
   if (!Number.isInteger(seed) || seed < 0)
     throw new SrError('BAD_ARGUMENT', `--seed must be a whole number ≥ 0, not "${opts.seed}"`, 'Pass --seed 1, for example.');
   if (opts.degrade === undefined) return null;
-  const { name, recipe } = await resolveDegradation(opts.degrade);
-  return isClean(recipe) ? null : { name, recipe, seed };
+  return seededDegradation(await resolveDegradation(opts.degrade), seed);
 }
 
 function parseScale(text: string): number {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getDataset } from '../../engine/datasets/index.ts';
-import { isClean, type PresetName, preset } from '../../engine/degrade/index.ts';
+import { type PresetName, preset, seededDegradation } from '../../engine/degrade/index.ts';
 import { isSrError, SrError } from '../../engine/errors.ts';
 import { listEvalImages } from '../../engine/eval/list-images.ts';
 import { assertEvalScale, type EvalDegradation, type EvalMethod, interpolationMethod } from '../../engine/eval/protocol.ts';
@@ -32,8 +32,7 @@ export interface EvaluationRequest {
 /** The request's degradation as the job runs it: null for the protocol (a `clean` preset is the protocol, bit for bit). */
 function evalDegradation(request: EvaluationRequest): EvalDegradation | null {
   if (!request.degradation) return null;
-  const { name, recipe } = preset(request.degradation.preset);
-  return isClean(recipe) ? null : { name, recipe, seed: request.degradation.seed };
+  return seededDegradation(preset(request.degradation.preset), request.degradation.seed);
 }
 
 interface Combination {

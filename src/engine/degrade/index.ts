@@ -14,5 +14,6 @@ export {
   parseRecipe,
   preset,
   resolveDegradation,
+  seededDegradation,
 } from './presets.ts';
 export type { Recipe } from './recipe.ts';

@@ -105,6 +105,14 @@ export function isClean(recipe: Recipe): boolean {
   );
 }
 
+/**
+ * A degradation and its seed as an evaluation runs them: null for a recipe that is exactly the protocol, which
+ * evaluations run by the protocol's own bit-identical path and record as no degradation.
+ */
+export function seededDegradation({ name, recipe }: Degradation, seed: number): { name: string; recipe: Recipe; seed: number } | null {
+  return isClean(recipe) ? null : { name, recipe, seed };
+}
+
 const HINT = `Use ${PRESET_NAMES.join(', ')} or a recipe JSON file (docs/degradation.md describes the format).`;
 
 /** Validates a recipe given as JSON data (a stored run's, or a file's); `source` names it in errors. */
