@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SrError } from '../../engine/errors.ts';
 import {
   defaultRecipePath,
+  PROFILE_SCALES,
   type ProfileReport,
   profileSource,
   recipeFor,
@@ -32,7 +33,7 @@ function positiveInteger(text: string, flag: string): number {
 
 function parseScale(text: string): number {
   const scale = Number(text);
-  if (![2, 3, 4].includes(scale))
+  if (!(PROFILE_SCALES as readonly number[]).includes(scale))
     throw new SrError('BAD_ARGUMENT', `--scale "${text}" is not 2, 3 or 4`, 'Pass the scale you will train at.');
   return scale;
 }
