@@ -27,7 +27,7 @@ export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promi
 /**
  * Decodes encoded image bytes to 8-bit interleaved RGB, or RGBA when the image has alpha.
  * - EXIF orientation is applied to the pixels (metadata keeps the raw EXIF; the encoder resets the tag to 1).
- * - Grey becomes 3 channels; 16-bit becomes 8-bit.
+ * - Grey becomes 3 equal channels (metadata.grey: the encoder writes it grey again); 16-bit becomes 8-bit.
  * - Pixels stay in the file's own colour space and its ICC profile is kept, so a Display-P3 photo is
  *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
  *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
@@ -96,5 +96,6 @@ function photoMetadata(header: Metadata, isCmyk: boolean): PhotoMetadata {
   if (header.exif) metadata.exif = new Uint8Array(header.exif);
   if (header.xmp) metadata.xmp = new Uint8Array(header.xmp);
   if (header.density) metadata.density = header.density;
+  if (header.space === 'b-w' || header.space === 'grey16') metadata.grey = true;
   return metadata;
 }

@@ -81,11 +81,12 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
     // through the PNG carrier below.
     const embedded = embeddedMetadata(metadata);
     const direct = opts.format === 'jpeg' || opts.format === 'png';
-    let pipeline = direct || !embedded ? rawInput(image) : await withProfileAndExif(image, metadata);
+    const pixels = metadata.grey ? greyPixels(image) : image;
+    let pipeline = direct || !embedded ? rawInput(pixels) : await withProfileAndExif(pixels, metadata);
     const xmp = xmpText(metadata.xmp);
     if (xmp) pipeline = pipeline.withXmp(xmp);
     if (metadata.density && metadata.density > 0) pipeline = pipeline.withDensity(metadata.density);
-    pipeline = applyFormat(pipeline, image, opts.format, quality, pngCompression);
+    pipeline = applyFormat(pipeline, pixels, opts.format, quality, pngCompression);
     const out = await pipeline.toBuffer();
     const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     if (!direct || !embedded) return bytes;
@@ -103,8 +104,37 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
   }
 }
 
-function rawInput(image: RgbImage): Sharp {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels }, limitInputPixels: false });
+/** Interleaved pixels as sharp takes them raw: RGB(A), or grey (with alpha) for a greyscale source. */
+interface RawPixels {
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  data: Uint8Array;
+}
+
+/**
+ * A greyscale source's output as grey again. Its channels come out equal (the chroma of a grey photo is flat, and
+ * stays flat through the upscaler); BT.601 luma, rounded, keeps that value, and is the fair grey should one differ.
+ */
+function greyPixels(image: RgbImage): RawPixels {
+  const { width, height, data } = image;
+  const alpha = image.channels === 4;
+  const stride = image.channels;
+  const out = new Uint8Array(width * height * (alpha ? 2 : 1));
+  for (let i = 0, o = 0; i < data.length; i += stride) {
+    out[o++] = Math.round(0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]);
+    if (alpha) out[o++] = data[i + 3];
+  }
+  return { width, height, channels: alpha ? 2 : 1, data: out };
+}
+
+function rawInput(image: RawPixels): Sharp {
+  const pipeline = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+    limitInputPixels: false,
+  });
+  // sharp writes sRGB unless told otherwise, even from one raw channel.
+  return image.channels <= 2 ? pipeline.toColourspace('b-w') : pipeline;
 }
 
 /**
@@ -125,7 +155,7 @@ function embeddedMetadata(metadata: PhotoMetadata): EmbeddedMetadata | undefined
  * profile's space. So (for WebP, AVIF and TIFF) the profile and EXIF go into a fast uncompressed PNG first, and sharp
  * is told to keep what its input carries, which it does without touching the pixels.
  */
-async function withProfileAndExif(image: RgbImage, metadata: PhotoMetadata): Promise<Sharp> {
+async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata): Promise<Sharp> {
   const embedded = embeddedMetadata(metadata);
   if (!embedded) return rawInput(image);
   const carrier = await rawInput(image).png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
@@ -136,7 +166,7 @@ async function withProfileAndExif(image: RgbImage, metadata: PhotoMetadata): Pro
   return pipeline;
 }
 
-function applyFormat(pipeline: Sharp, image: RgbImage, format: OutputFormat, quality: number | undefined, pngCompression: number): Sharp {
+function applyFormat(pipeline: Sharp, image: RawPixels, format: OutputFormat, quality: number | undefined, pngCompression: number): Sharp {
   switch (format) {
     case 'png':
       // Adaptive filtering (a predictor chosen per row) roughly halves an upscaled photo's PNG: its pixels are smooth.
@@ -144,7 +174,7 @@ function applyFormat(pipeline: Sharp, image: RgbImage, format: OutputFormat, qua
     case 'jpeg': {
       // JPEG has no alpha: composite over white (sharp flattens premultiplied, so edges don't darken),
       // the usual choice for photos whose transparent areas are "paper".
-      const opaque = image.channels === 4 ? pipeline.flatten({ background: '#ffffff' }) : pipeline;
+      const opaque = image.channels === 4 || image.channels === 2 ? pipeline.flatten({ background: '#ffffff' }) : pipeline;
       const q = quality ?? DEFAULT_QUALITY.jpeg;
       // 4:4:4 at high quality keeps the colour edges the upscaler produced; 4:2:0 would halve them again.
       // No `mozjpeg: true`: its trellis search made a 24 MP encode ~10× slower here for ~15% fewer bytes.

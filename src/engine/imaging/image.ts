@@ -22,6 +22,11 @@ export interface PhotoMetadata {
   exif?: Uint8Array;
   xmp?: Uint8Array;
   density?: number;
+  /**
+   * The source was greyscale (a scan, a black-and-white photo): it is upscaled as RGB with equal channels and written
+   * grey again (one channel, two with alpha), so the file stays what it was and its grey ICC profile still fits it.
+   */
+  grey?: boolean;
 }
 
 export interface DecodedPhoto {

@@ -106,6 +106,38 @@ describe('alpha', () => {
   });
 });
 
+describe('greyscale', () => {
+  it('a grey source decodes to 3 equal channels and is written grey again, with the same values (lossless formats)', async () => {
+    const grey = await decodePhoto(files.grayPng);
+    expect(grey.metadata.grey).toBe(true);
+    expect(p3.metadata.grey).toBeUndefined();
+    for (const format of ['png', 'tiff', 'jpeg'] as const) {
+      const out = join(dir, `grey.${format}`);
+      await encodePhoto(grey.image, grey.metadata, out, { format, quality: 100 });
+      expect(await sharp(out).metadata()).toMatchObject({ channels: 1, space: 'b-w' });
+      const back = await decodePhoto(out);
+      expect(back.metadata.grey).toBe(true);
+      const tolerance = format === 'jpeg' ? 1 : 0;
+      expect(meanAbsDiff(back.image, grey.image)).toBeLessThanOrEqual(tolerance);
+    }
+  });
+
+  it('grey with alpha keeps its alpha as a second channel; JPEG flattens it onto white', async () => {
+    const rgba = makePhoto({ width: 24, height: 16, seed: 3, alpha: true });
+    // A grey photo with alpha, as the decoder gives it: equal colour channels.
+    for (let i = 0; i < rgba.data.length; i += 4) rgba.data[i + 1] = rgba.data[i + 2] = rgba.data[i];
+    const png = join(dir, 'grey-alpha.png');
+    await encodePhoto(rgba, { format: 'png', grey: true }, png, { format: 'png' });
+    expect(await sharp(png).metadata()).toMatchObject({ channels: 2, space: 'b-w' });
+    const back = await decodePhoto(png);
+    expect(back.metadata.grey).toBe(true);
+    expect(Array.from(back.image.data)).toEqual(Array.from(rgba.data));
+    const jpeg = join(dir, 'grey-alpha.jpg');
+    await encodePhoto(rgba, { format: 'png', grey: true }, jpeg, { format: 'jpeg', quality: 100 });
+    expect(await sharp(jpeg).metadata()).toMatchObject({ channels: 1, space: 'b-w' });
+  });
+});
+
 describe('options', () => {
   const photo = makePhoto({ width: 96, height: 64, seed: 21 });
 
