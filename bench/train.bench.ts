@@ -3,7 +3,7 @@
  * trainer's StepRunner) against PyTorch autograd + Adam on the same architecture, batch and patch size, in the
  * same run (the machine is noisy, so only the ratio measured side by side means anything).
  *
- *   npm run bench:train [-- --steps 10] [--rounds 2] [--degrade-only] [--batches 8]
+ *   npm run bench:train [-- --steps 10] [--rounds 2] [--degrade-only] [--batches 24]
  *
  * Cases: SRCNN 9-1-5 and 9-5-5 (×3, batch 64, 33×33 upsampled patches) and FSRCNN ×3 (batch 64, 11×11 LR
  * patches = 33×33 HR). PyTorch is Debian's /usr/bin/python3 with python3-torch; without it, that column is skipped.
@@ -84,7 +84,7 @@ function torchAvailable(): string | undefined {
 }
 
 if (process.argv.includes('--degrade-only')) {
-  await benchDegradeCost(flag('--batches', 8));
+  await benchDegradeCost(flag('--batches', 24));
   process.exit(0);
 }
 
@@ -131,4 +131,4 @@ for (const c of CASES) {
   );
 }
 
-await benchDegradeCost(flag('--batches', 8));
+await benchDegradeCost(flag('--batches', 24));
