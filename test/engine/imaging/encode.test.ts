@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
+import { embedInPng } from '../../../src/engine/imaging/embed-metadata.ts';
 import { encodePhoto, encodeToBuffer, formatFromExtension, type OutputFormat } from '../../../src/engine/imaging/encode.ts';
 import { readCameraModel, readOrientation } from '../../../src/engine/imaging/exif.ts';
 import type { DecodedPhoto, RgbImage } from '../../../src/engine/imaging/image.ts';
@@ -119,6 +120,25 @@ describe('greyscale', () => {
       expect(back.metadata.grey).toBe(true);
       const tolerance = format === 'jpeg' ? 1 : 0;
       expect(meanAbsDiff(back.image, grey.image)).toBeLessThanOrEqual(tolerance);
+    }
+  });
+
+  it('a grey file keeps its grey ICC profile, byte for byte, and stays grey', async () => {
+    const srgbIcc = (await sharp(await sharp(files.p3Jpeg).withIccProfile('srgb').png().toBuffer()).metadata()).icc;
+    if (!srgbIcc) throw new Error('sharp gave no sRGB profile');
+    // A grey profile as far as a reader can tell: the header's colour space (bytes 16–19) set to GRAY.
+    const greyIcc = Uint8Array.from(srgbIcc);
+    greyIcc.set(new TextEncoder().encode('GRAY'), 16);
+    const source = join(dir, 'grey-icc.png');
+    writeFileSync(source, embedInPng(readFileSync(files.grayPng), { icc: greyIcc }));
+    const decoded = await decodePhoto(source);
+    expect(decoded.metadata.grey).toBe(true);
+    for (const format of ['png', 'jpeg'] as const) {
+      const out = join(dir, `grey-icc-out.${format}`);
+      await encodePhoto(decoded.image, decoded.metadata, out, { format });
+      const meta = await sharp(out).metadata();
+      expect(meta.channels).toBe(1);
+      expect(Array.from(meta.icc ?? [])).toEqual(Array.from(greyIcc));
     }
   });
 
