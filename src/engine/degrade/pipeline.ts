@@ -13,17 +13,34 @@ import type { ResizeFilter } from './recipe.ts';
  * bytes only for a JPEG (and when the caller takes the result as an image).
  */
 
-export function resizePlanes(image: RgbPlanes, width: number, height: number, filter: ResizeFilter): RgbPlanes {
-  if (width === image.width && height === image.height) return image;
+/** Resizes each plane; with `prefilter` (a separable blur's 1-D kernel), blurs it in the same passes (imresize). */
+export function resizePlanes(image: RgbPlanes, width: number, height: number, filter: ResizeFilter, prefilter?: Float32Array): RgbPlanes {
+  if (width === image.width && height === image.height && !prefilter) return image;
   const kernel = filter === 'area' ? AREA_KERNEL : filter;
-  const planes = image.planes.map((data) => imresize({ width: image.width, height: image.height, data }, width, height, kernel).data);
+  const planes = image.planes.map(
+    (data) => imresize({ width: image.width, height: image.height, data }, width, height, kernel, prefilter).data,
+  );
   return { width, height, planes: planes as RgbPlanes['planes'] };
+}
+
+/**
+ * Blur, then resize. An isotropic Gaussian is folded into the resize (imresize's `prefilter`): at ×4 a crop has 16
+ * times as many pixels as its resize, and only what the resize reads is blurred, per output pixel (3× faster for the
+ * blur and resize together). The other kernels blur the whole crop first: folding a 2-D kernel into the column pass
+ * once per kernel row was measured no faster.
+ */
+function blurAndResize(image: RgbPlanes, stage: StagePlan): RgbPlanes {
+  const line = stage.blur?.separable;
+  if (line && (stage.width !== image.width || stage.height !== image.height)) {
+    return resizePlanes(image, stage.width, stage.height, stage.filter, line);
+  }
+  const blurred = stage.blur ? blurPlanes(image, stage.blur) : image;
+  return resizePlanes(blurred, stage.width, stage.height, stage.filter);
 }
 
 /** A stage's steps before its JPEG, which the caller runs (alone, or with a whole batch's in one encode). */
 function stageBeforeJpeg(image: RgbPlanes, stage: StagePlan, plan: DegradePlan, rng: Rng): RgbPlanes {
-  let current = stage.blur ? blurPlanes(image, stage.blur) : image;
-  current = resizePlanes(current, stage.width, stage.height, stage.filter);
+  let current = blurAndResize(image, stage);
   if (stage.finish) current = resizePlanes(current, plan.target.width, plan.target.height, stage.finish);
   if (stage.noise) {
     // The noise is added in place: never into the caller's image (a cached photo's crop may be shared).

@@ -94,6 +94,49 @@ function contributions(inLength: number, outLength: number, spec: KernelSpec): C
   return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight), run4 };
 }
 
+/**
+ * The contributions of "convolve with `line` (odd length, centred, the border folded as `borderIndex` folds it),
+ * then resize by `c`": each output's taps become the resize's taps spread by the kernel, so a separable blur and a
+ * resize cost one pass per dimension over the output's pixels instead of two blur passes over every input pixel.
+ * Equal to blurring first up to float rounding (the sums are regrouped). The kernel is read as a correlation (tap k
+ * weighs input i + k), as the degradation's blur applies its point-symmetric kernels.
+ */
+function prefiltered(c: Contributions, line: ArrayLike<number>, inLength: number): Contributions {
+  const radius = (line.length - 1) / 2;
+  const outLength = c.offsets.length - 1;
+  const offsets = new Int32Array(outLength + 1);
+  const index: number[] = [];
+  const weight: number[] = [];
+  const spread = new Float64Array(inLength);
+  const seen = new Uint8Array(inLength);
+  const touched: number[] = [];
+  for (let o = 0; o < outLength; o++) {
+    for (let t = c.offsets[o]; t < c.offsets[o + 1]; t++) {
+      for (let k = -radius; k <= radius; k++) {
+        // A kernel's far taps can be exactly 0 (a steep generalized Gaussian underflows): they add no tap.
+        const w = line[k + radius];
+        if (w === 0) continue;
+        const i = borderIndex(c.index[t] + k, inLength);
+        if (seen[i] === 0) {
+          seen[i] = 1;
+          touched.push(i);
+        }
+        spread[i] += c.weight[t] * w;
+      }
+    }
+    touched.sort((a, b) => a - b);
+    for (const i of touched) {
+      index.push(i);
+      weight.push(spread[i]);
+      spread[i] = 0;
+      seen[i] = 0;
+    }
+    touched.length = 0;
+    offsets[o + 1] = index.length;
+  }
+  return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight), run4: new Uint8Array(outLength) };
+}
+
 function checkSize(what: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
     throw new SrError(
@@ -302,10 +345,27 @@ function checkPlane(src: Plane): void {
   }
 }
 
-/** MATLAB `imresize(src, [outHeight outWidth], kernel)` on a float plane; the result is not rounded. */
-export function imresize(src: Plane, outWidth: number, outHeight: number, kernel: ResizeKernel | KernelSpec = 'bicubic'): Plane {
+/**
+ * MATLAB `imresize(src, [outHeight outWidth], kernel)` on a float plane; the result is not rounded. With `prefilter`
+ * (a separable blur's 1-D kernel), the resize of `src` blurred by it along both dimensions first (the border folded
+ * as imresize folds it), in the same two passes: the blur is folded into the tables (`prefiltered`), so the pixels
+ * between the resize's samples are never blurred.
+ */
+export function imresize(
+  src: Plane,
+  outWidth: number,
+  outHeight: number,
+  kernel: ResizeKernel | KernelSpec = 'bicubic',
+  prefilter?: ArrayLike<number>,
+): Plane {
   checkPlane(src);
-  const plan = planResize(src.width, src.height, outWidth, outHeight, kernel);
+  if (prefilter !== undefined && prefilter.length % 2 !== 1) {
+    throw new SrError('BAD_ARGUMENT', `imresize: a prefilter needs an odd number of taps, got ${prefilter.length}`);
+  }
+  const plain = planResize(src.width, src.height, outWidth, outHeight, kernel);
+  const plan = prefilter
+    ? { ...plain, rows: prefiltered(plain.rows, prefilter, src.height), cols: prefiltered(plain.cols, prefilter, src.width) }
+    : plain;
   return { width: outWidth, height: outHeight, data: applyPlan(plan, src.data, { x: 0, y: 0, width: outWidth, height: outHeight }) };
 }
 
