@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../helpers/electron-build.ts';
  * A newcomer's `npm ci` and first `npx srstudio --help` print no warning of the project's own making, and the install
  * runs under npm's strict mode for allowScripts (what the next npm major does by default): every dependency install
  * script is approved or denied in package.json, and the approved ones still produce working native modules.
- * The install is real, into a temp copy of the project's npm files; npm's cache makes it work offline once warm.
+ * The install is real, into a temp copy of the project's tracked files; npm's cache makes it work offline once warm.
  */
 const NPM_FILES = ['package.json', 'package-lock.json', '.npmrc'];
 const ROOT_PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -57,6 +57,22 @@ function copyNpmFiles(into: string, edit?: (pkg: typeof ROOT_PACKAGE) => void): 
 }
 
 /**
+ * A newcomer's clone: every file git tracks (what `git clone` gives), so that `npm ci` also runs the project's own
+ * `prepare` (the CLI bundle, scripts/build-cli.mjs) on real sources.
+ */
+function copyTrackedFiles(into: string): void {
+  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(REPO_ROOT, file);
+    // A file deleted in the working tree but not yet in the index is not part of the checkout.
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(into, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(into, file));
+  }
+}
+
+/**
  * npm's warnings, one string per warning (an EBADENGINE block spans several lines), less those that are a
  * dependency's own: Electron 45 and its download helpers declare Node ≥ 22.12 while SR Studio supports Node 20.19+.
  * An EBADENGINE about this project itself (its own `engines`) is kept, since that one we would have caused.
@@ -81,7 +97,7 @@ describe('a clean install', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srs-clean-install-'));
-    copyNpmFiles(dir);
+    copyTrackedFiles(dir);
     install = npm(['ci', '--strict-allow-scripts', '--prefer-offline', '--no-audit', '--no-fund'], dir);
   }, INSTALL_TIMEOUT_MS);
 
@@ -93,6 +109,13 @@ describe('a clean install', () => {
     expect(install.status, install.output).toBe(0);
     expect(ownWarnings(install.output)).toEqual([]);
     expect(install.output).not.toMatch(/Unknown (project|user|cli) config|install-scripts/);
+  });
+
+  it('builds the CLI bundle (prepare), so the first srstudio command runs it rather than the TypeScript sources', () => {
+    expect(fs.existsSync(path.join(dir, 'out/cli/main.mjs'))).toBe(true);
+    const version = spawnSync(process.execPath, ['bin/srstudio.js', '--version'], { cwd: dir, encoding: 'utf8', env: newcomerEnv() });
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version);
   });
 
   it('still gets a working better-sqlite3 (its approved install script fetched or built the binary)', () => {
