@@ -113,7 +113,7 @@ function prefiltered(c: Contributions, line: ArrayLike<number>, inLength: number
   for (let o = 0; o < outLength; o++) {
     for (let t = c.offsets[o]; t < c.offsets[o + 1]; t++) {
       for (let k = -radius; k <= radius; k++) {
-        // A kernel's far taps can be exactly 0 (a steep generalized Gaussian underflows): they add no tap.
+        // A zero weight adds no tap; `seen`, not a zero sum, marks an input as a tap (weights of opposite sign can cancel).
         const w = line[k + radius];
         if (w === 0) continue;
         const i = borderIndex(c.index[t] + k, inLength);
