@@ -112,6 +112,14 @@ function redisServerBinary(): string {
 }
 
 /** A port nothing listens on now (the OS picks it), for the server and for "nothing answers here" tests. */
+/**
+ * A local port where nothing answers, for "nothing answers at this URL" cases. Not a port `freePort` just found free:
+ * between its probe and the connection, a Redis that another test file starts in parallel can take it, or the
+ * connection can get that very port as its own source port and connect to itself (both in the ephemeral range). Port 1
+ * is outside that range and privileged: no test binds it, so a connection is refused at once.
+ */
+export const REFUSED_PORT = 1;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

@@ -9,7 +9,7 @@ import { runCli, startCli } from '../helpers/jobs-cli.ts';
 import { listTree } from '../helpers/jobs-fs.ts';
 import { useQueueFixture } from '../helpers/queue-fixture.ts';
 import { startWorkerProcess } from '../helpers/queue-workers.ts';
-import { freePort, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { REFUSED_PORT, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 
 /** Redis going away and coming back, Redis never there, and Redis behind a password and TLS: all real. */
 const queue = useQueueFixture('redis-faults', { redis: false });
@@ -66,7 +66,7 @@ describe('Redis restarted in the middle of a batch', () => {
 describe('a Redis URL that does not work', () => {
   it('upscale --queue: exit 2, the URL and what to check, nothing planned or written', async () => {
     await writePhotos(at('nowhere-in'), 1);
-    const port = await freePort();
+    const port = REFUSED_PORT;
     const result = await runCli([
       'upscale',
       at('nowhere-in'),
@@ -84,7 +84,7 @@ describe('a Redis URL that does not work', () => {
   }, 60_000);
 
   it('worker: exit 2 for an unreachable Redis and for something that is not a Redis URL', async () => {
-    const port = await freePort();
+    const port = REFUSED_PORT;
     const unreachable = await runCli(['worker', '--redis', `redis://127.0.0.1:${port}`, '--state', at('nowhere-worker')]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(`Nothing answers at redis://127.0.0.1:${port}`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePhoto } from '../helpers/imaging-photo.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 import { startWorkerProcess, stopAllWorkers, type WorkerProcess } from '../helpers/queue-workers.ts';
-import { freePort, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
+import { REFUSED_PORT, type RedisServer, startRedisServer } from '../helpers/redis-server.ts';
 import { useUiApp } from './harness.ts';
 
 /**
@@ -44,7 +44,7 @@ describe('Upscale screen: Run on queue', () => {
     const page = ui.page;
     await ui.open('upscale');
     await page.getByRole('checkbox', { name: 'Run on queue' }).check();
-    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    const nowhere = `redis://127.0.0.1:${REFUSED_PORT}`;
     await page.getByRole('textbox', { name: 'Queue URL' }).fill(nowhere);
     await page.getByRole('button', { name: 'Check' }).click();
     const alert = page.getByRole('form', { name: 'Batch settings' }).getByRole('alert');
