@@ -1,4 +1,4 @@
-import { imresize } from '../imaging/matlab-resize.ts';
+import { planeResizer } from '../imaging/matlab-resize.ts';
 import { AREA_KERNEL } from '../imaging/resize-kernels.ts';
 import type { Rng } from '../seeded-random.ts';
 import type { DegradePlan, StagePlan } from './draw.ts';
@@ -16,11 +16,9 @@ import type { ResizeFilter } from './recipe.ts';
 /** Resizes each plane; with `prefilter` (a separable blur's 1-D kernel), blurs it in the same passes (imresize). */
 export function resizePlanes(image: RgbPlanes, width: number, height: number, filter: ResizeFilter, prefilter?: Float32Array): RgbPlanes {
   if (width === image.width && height === image.height && !prefilter) return image;
-  const kernel = filter === 'area' ? AREA_KERNEL : filter;
-  const planes = image.planes.map(
-    (data) => imresize({ width: image.width, height: image.height, data }, width, height, kernel, prefilter).data,
-  );
-  return { width, height, planes: planes as RgbPlanes['planes'] };
+  // One plan (and its folded blur) for the three planes.
+  const resize = planeResizer(image.width, image.height, width, height, filter === 'area' ? AREA_KERNEL : filter, prefilter);
+  return { width, height, planes: image.planes.map(resize) as RgbPlanes['planes'] };
 }
 
 /**

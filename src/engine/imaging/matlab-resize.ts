@@ -1,6 +1,7 @@
 import { SrError } from '../errors.ts';
 import type { Plane, RgbImage } from './image.ts';
-import { type KernelSpec, RESIZE_KERNELS, type ResizeKernel } from './resize-kernels.ts';
+import type { KernelSpec, ResizeKernel } from './resize-kernels.ts';
+import { type Contributions, planResize, type ResizePlan } from './resize-plan.ts';
 
 export type { ResizeKernel } from './resize-kernels.ts';
 
@@ -18,153 +19,6 @@ export interface ResizeRegion {
   y: number;
   width: number;
   height: number;
-}
-
-/**
- * Per output pixel `o`, taps `offsets[o] .. offsets[o+1]-1` of `index` (0-based input pixel) and `weight`.
- * `run4[o]` is 1 when `o` has exactly four taps on consecutive inputs (all but the border pixels of a
- * bicubic upscale): the column pass then reads them without looking up each index.
- */
-interface Contributions {
-  offsets: Int32Array;
-  index: Int32Array;
-  weight: Float64Array;
-  run4: Uint8Array;
-}
-
-interface ResizePlan {
-  inWidth: number;
-  inHeight: number;
-  outWidth: number;
-  outHeight: number;
-  rows: Contributions;
-  cols: Contributions;
-  verticalFirst: boolean;
-}
-
-/**
- * How indices outside the image are brought back inside. MATLAB's imresize.m folds them symmetrically
- * (`aux = [1:n, n:-1:1]`): -1 → 0, -2 → 1, n → n-1, n+1 → n-2.
- */
-function borderIndex(i: number, n: number): number {
-  const period = 2 * n;
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - 1 - m;
-}
-
-/** MATLAB's `contributions()` for one dimension. `scale` = out/in. */
-function contributions(inLength: number, outLength: number, spec: KernelSpec): Contributions {
-  const scale = outLength / inLength;
-  const shrinkAntialiased = scale < 1 && spec.antialias;
-  // Antialiasing widens the kernel by 1/scale and lowers it by scale, so it integrates to the same area.
-  const kernelWidth = shrinkAntialiased ? spec.width / scale : spec.width;
-  const h = shrinkAntialiased ? (x: number) => scale * spec.fn(scale * x) : spec.fn;
-  const taps = Math.ceil(kernelWidth) + 2;
-
-  const offsets = new Int32Array(outLength + 1);
-  const index: number[] = [];
-  const weight: number[] = [];
-  const raw = new Float64Array(taps);
-  for (let o = 0; o < outLength; o++) {
-    const x = o + 1; // MATLAB is 1-based
-    const u = x / scale + 0.5 * (1 - 1 / scale);
-    const left = Math.floor(u - kernelWidth / 2);
-    let sum = 0;
-    for (let k = 0; k < taps; k++) {
-      raw[k] = h(u - (left + k));
-      sum += raw[k];
-    }
-    for (let k = 0; k < taps; k++) {
-      const w = raw[k] / sum;
-      // Zero weights add nothing; dropping them keeps the inner loops short (MATLAB drops all-zero columns too).
-      if (w === 0) continue;
-      index.push(borderIndex(left + k - 1, inLength));
-      weight.push(w);
-    }
-    offsets[o + 1] = index.length;
-  }
-  const run4 = new Uint8Array(outLength);
-  for (let o = 0; o < outLength; o++) {
-    const t = offsets[o];
-    if (offsets[o + 1] - t !== 4) continue;
-    const i = index[t];
-    run4[o] = index[t + 1] === i + 1 && index[t + 2] === i + 2 && index[t + 3] === i + 3 ? 1 : 0;
-  }
-  return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight), run4 };
-}
-
-/**
- * The contributions of "convolve with `line` (odd length, centred, the border folded as `borderIndex` folds it),
- * then resize by `c`": each output's taps become the resize's taps spread by the kernel, so a separable blur and a
- * resize cost one pass per dimension over the output's pixels instead of two blur passes over every input pixel.
- * Equal to blurring first up to float rounding (the sums are regrouped). The kernel is read as a correlation (tap k
- * weighs input i + k), as the degradation's blur applies its point-symmetric kernels.
- */
-function prefiltered(c: Contributions, line: ArrayLike<number>, inLength: number): Contributions {
-  const radius = (line.length - 1) / 2;
-  const outLength = c.offsets.length - 1;
-  const offsets = new Int32Array(outLength + 1);
-  const index: number[] = [];
-  const weight: number[] = [];
-  const spread = new Float64Array(inLength);
-  const seen = new Uint8Array(inLength);
-  const touched: number[] = [];
-  for (let o = 0; o < outLength; o++) {
-    for (let t = c.offsets[o]; t < c.offsets[o + 1]; t++) {
-      for (let k = -radius; k <= radius; k++) {
-        // A zero weight adds no tap; `seen`, not a zero sum, marks an input as a tap (weights of opposite sign can cancel).
-        const w = line[k + radius];
-        if (w === 0) continue;
-        const i = borderIndex(c.index[t] + k, inLength);
-        if (seen[i] === 0) {
-          seen[i] = 1;
-          touched.push(i);
-        }
-        spread[i] += c.weight[t] * w;
-      }
-    }
-    touched.sort((a, b) => a - b);
-    for (const i of touched) {
-      index.push(i);
-      weight.push(spread[i]);
-      spread[i] = 0;
-      seen[i] = 0;
-    }
-    touched.length = 0;
-    offsets[o + 1] = index.length;
-  }
-  return { offsets, index: Int32Array.from(index), weight: Float64Array.from(weight), run4: new Uint8Array(outLength) };
-}
-
-function checkSize(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new SrError(
-      'BAD_ARGUMENT',
-      `imresize: ${what} must be a positive integer, got ${value}`,
-      'Pass whole pixel sizes of at least 1.',
-    );
-  }
-}
-
-function planResize(inWidth: number, inHeight: number, outWidth: number, outHeight: number, kernel: ResizeKernel | KernelSpec): ResizePlan {
-  checkSize('input width', inWidth);
-  checkSize('input height', inHeight);
-  checkSize('output width', outWidth);
-  checkSize('output height', outHeight);
-  const spec = typeof kernel === 'string' ? RESIZE_KERNELS[kernel] : kernel;
-  if (!spec)
-    throw new SrError('BAD_ARGUMENT', `imresize: unknown kernel "${kernel}"`, `Use one of: ${Object.keys(RESIZE_KERNELS).join(', ')}.`);
-  return {
-    inWidth,
-    inHeight,
-    outWidth,
-    outHeight,
-    rows: contributions(inHeight, outHeight, spec),
-    cols: contributions(inWidth, outWidth, spec),
-    // MATLAB sorts the scales (stable), so on a tie the rows (dimension 1) go first.
-    verticalFirst: outHeight / inHeight <= outWidth / inWidth,
-  };
 }
 
 /** Smallest and largest input index the taps of outputs [start, start+count) read. */
@@ -348,8 +202,8 @@ function checkPlane(src: Plane): void {
 /**
  * MATLAB `imresize(src, [outHeight outWidth], kernel)` on a float plane; the result is not rounded. With `prefilter`
  * (a separable blur's 1-D kernel), the resize of `src` blurred by it along both dimensions first (the border folded
- * as imresize folds it), in the same two passes: the blur is folded into the tables (`prefiltered`), so the pixels
- * between the resize's samples are never blurred.
+ * as imresize folds it), in the same two passes: the blur is folded into the tables (resize-plan.ts' `prefiltered`),
+ * so the pixels between the resize's samples are never blurred.
  */
 export function imresize(
   src: Plane,
@@ -359,14 +213,31 @@ export function imresize(
   prefilter?: ArrayLike<number>,
 ): Plane {
   checkPlane(src);
-  if (prefilter !== undefined && prefilter.length % 2 !== 1) {
-    throw new SrError('BAD_ARGUMENT', `imresize: a prefilter needs an odd number of taps, got ${prefilter.length}`);
-  }
-  const plain = planResize(src.width, src.height, outWidth, outHeight, kernel);
-  const plan = prefilter
-    ? { ...plain, rows: prefiltered(plain.rows, prefilter, src.height), cols: prefiltered(plain.cols, prefilter, src.width) }
-    : plain;
-  return { width: outWidth, height: outHeight, data: applyPlan(plan, src.data, { x: 0, y: 0, width: outWidth, height: outHeight }) };
+  return {
+    width: outWidth,
+    height: outHeight,
+    data: planeResizer(src.width, src.height, outWidth, outHeight, kernel, prefilter)(src.data),
+  };
+}
+
+/**
+ * `imresize` for many planes of one size (the channels of a photo): the plan (the contributions tables, with any
+ * prefilter folded in) and the intermediate buffer are made once instead of once per plane.
+ */
+export function planeResizer(
+  inWidth: number,
+  inHeight: number,
+  outWidth: number,
+  outHeight: number,
+  kernel: ResizeKernel | KernelSpec = 'bicubic',
+  prefilter?: ArrayLike<number>,
+): (data: Float32Array) => Float32Array {
+  const plan = planResize(inWidth, inHeight, outWidth, outHeight, kernel, prefilter);
+  const scratch = new Intermediate();
+  return (data) => {
+    checkPlane({ width: inWidth, height: inHeight, data });
+    return applyPlan(plan, data, { x: 0, y: 0, width: outWidth, height: outHeight }, scratch);
+  };
 }
 
 /**
