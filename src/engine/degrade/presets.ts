@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fromFsError, SrError } from '../errors.ts';
+import type { EvalDegradation } from '../eval/protocol.ts';
 import { describeRecipeIssue, type Recipe, RecipeSchema } from './recipe.ts';
 
 /**
@@ -109,7 +110,7 @@ export function isClean(recipe: Recipe): boolean {
  * A degradation and its seed as an evaluation runs them: null for a recipe that is exactly the protocol, which
  * evaluations run by the protocol's own bit-identical path and record as no degradation.
  */
-export function seededDegradation({ name, recipe }: Degradation, seed: number): { name: string; recipe: Recipe; seed: number } | null {
+export function seededDegradation({ name, recipe }: Degradation, seed: number): EvalDegradation | null {
   return isClean(recipe) ? null : { name, recipe, seed };
 }
 
