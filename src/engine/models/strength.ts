@@ -6,6 +6,7 @@ import { hashBytes } from '../hash-file.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodeModelAsWritten, encodeModel, type TensorProto } from '../onnx/proto.ts';
 import { identityMappingParam } from '../training/identity-mapping.ts';
+import { widenedParam } from '../training/widening.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelDirs } from './model-dirs.ts';
 import { readModelMeta, withModelMeta } from './model-meta-io.ts';
@@ -60,14 +61,15 @@ export async function strengthPartner(model: LoadedModel, dirs: ModelDirs): Prom
 }
 
 /**
- * Whether two architectures blend: the same, or an FSRCNN with ReLU and the same widths made deeper than its parent
- * (identity-mapping.ts: the parent's missing mapping layers blend as the identity they started from).
+ * Whether two architectures blend: the same, or an FSRCNN with ReLU grown from its parent, deeper and/or with more
+ * mapping channels: the parent's missing mapping layers blend as the identity they started from
+ * (identity-mapping.ts), and its narrower layers as the same layers widened with zeros (widening.ts).
  */
 function sameShape(partner: string, model: string): boolean {
   if (partner === model) return true;
   const fsrcnn = /^fsrcnn-(\d+)-(\d+)-(\d+)(-res)?-relu-x(\d+)$/;
   const [a, b] = [fsrcnn.exec(partner), fsrcnn.exec(model)];
-  return !!a && !!b && a[1] === b[1] && a[2] === b[2] && a[4] === b[4] && a[5] === b[5] && Number(a[3]) < Number(b[3]);
+  return !!a && !!b && a[1] === b[1] && a[4] === b[4] && a[5] === b[5] && Number(a[2]) <= Number(b[2]) && Number(a[3]) <= Number(b[3]);
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -109,11 +111,17 @@ export function blendWeights(modelBytes: Uint8Array, partnerBytes: Uint8Array, s
     // (the in-graph bicubic's kernels) are the same in both and keep the model's names.
     if (!own || !PARAMETER.test(tensor.name ?? '')) continue;
     const other = others.get(tensor.name);
-    // A mapping layer the (shallower) clean model lacks is, for it, the identity the deeper model started from.
-    const theirs = other ? floats(other) : identityMappingParam(tensor.name ?? '', tensor.dims);
-    if (!theirs) throw mismatch(`the clean model has no weight '${tensor.name}'`);
-    if (other && other.dims.join('x') !== tensor.dims.join('x')) {
-      throw mismatch(`'${tensor.name}' is ${tensor.dims.join('×')} here but ${other.dims.join('×')} there`);
+    // A mapping layer the (shallower) clean model lacks is, for it, the identity the deeper model started from, and
+    // a narrower layer is the same layer widened with zeros.
+    const name = tensor.name ?? '';
+    const stored = other ? floats(other) : identityMappingParam(name, tensor.dims);
+    if (!stored) throw mismatch(`the clean model has no weight '${tensor.name}'`);
+    const theirs =
+      other && other.dims.join('x') !== tensor.dims.join('x')
+        ? widenedParam(name, { values: stored, dims: other.dims }, tensor.dims, new Float32Array(own.length))
+        : stored;
+    if (!theirs || theirs.length !== own.length) {
+      throw mismatch(`'${tensor.name}' is ${tensor.dims.join('×')} here but ${other?.dims.join('×')} there`);
     }
     const blended = new Float32Array(own.length);
     for (let i = 0; i < own.length; i++) blended[i] = strength * own[i] + (1 - strength) * theirs[i];

@@ -13,6 +13,8 @@ export interface InitialState extends OptimizerState {
   fresh: string[];
   /** With a warm start: mapping layers the parent did not have, which start as the identity (identity-mapping.ts). */
   identity: string[];
+  /** With a warm start: layers wider than the parent's, which hold its weights in their first channels (widening.ts). */
+  widened: string[];
 }
 
 export function initialOptimizerState(
@@ -21,12 +23,13 @@ export function initialOptimizerState(
   checkpoint: CheckpointState | null,
   warm: WarmStart | null = null,
 ): InitialState {
-  if (checkpoint) return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV, fresh: [], identity: [] };
+  if (checkpoint)
+    return { params: checkpoint.params, adamM: checkpoint.adamM, adamV: checkpoint.adamV, fresh: [], identity: [], widened: [] };
   const rng = Rng.keyed(seed, Stream.init);
   const random = () => rng.next();
-  const { params, fresh, identity } = warm
+  const { params, fresh, identity, widened } = warm
     ? warmStartParams(arch, random, warm)
-    : { params: initParams(arch, random), fresh: [], identity: [] };
+    : { params: initParams(arch, random), fresh: [], identity: [], widened: [] };
   const zeros = () => new Map([...params].map(([name, values]) => [name, new Float32Array(values.length)]));
-  return { params, adamM: zeros(), adamV: zeros(), fresh, identity };
+  return { params, adamM: zeros(), adamV: zeros(), fresh, identity, widened };
 }

@@ -9,7 +9,7 @@ import type { Store } from '../store/store.ts';
 import { archName, inputKindOf, outputSizeFor, paramSpecs, parseArch } from './architectures.ts';
 import type { CheckpointState } from './checkpoint.ts';
 import type { TrainEvent, TrainListener } from './events.ts';
-import { initialOptimizerState } from './initial-optimizer-state.ts';
+import { type InitialState, initialOptimizerState } from './initial-optimizer-state.ts';
 import { patchGeometry } from './patch-geometry.ts';
 import type { PrefetchStats } from './prefetcher.ts';
 import { prepareRun } from './prepare-run.ts';
@@ -80,7 +80,7 @@ export async function runTraining(
   const { validation, session, provider, prefetcher } = setup;
 
   const state = initialOptimizerState(arch, config.seed, checkpoint, config.init);
-  if (!checkpoint && config.init) emit({ type: 'notice', message: warmStartNotice(config.init, state.fresh, state.identity) });
+  if (!checkpoint && config.init) emit({ type: 'notice', message: warmStartNotice(config.init, state) });
   const runner = new StepRunner(
     session.session,
     session.graph,
@@ -177,7 +177,7 @@ export async function runTraining(
   };
 }
 
-function warmStartNotice(warm: WarmStart, fresh: string[], identity: string[]): string {
+function warmStartNotice(warm: WarmStart, { fresh, identity, widened }: InitialState): string {
   const behind =
     warm.trainingSeconds === null ? 'its training time is unknown' : `${(warm.trainingSeconds / 60).toFixed(1)} min of training behind it`;
   const which = fresh.length === 0 ? 'all weights' : `all weights but ${fresh.join(', ')} (not in the model, so freshly initialised)`;
@@ -187,6 +187,11 @@ function warmStartNotice(warm: WarmStart, fresh: string[], identity: string[]): 
       : `; ${identity
           .filter((n) => n.endsWith('.w'))
           .map((n) => n.slice(0, -2))
-          .join(', ')} start as the identity (the run starts as exactly that model)`;
-  return `Starting from model ${warm.id} (${behind}): ${which}${deeper}`;
+          .join(', ')} start as the identity`;
+  const wider =
+    widened.length === 0
+      ? ''
+      : `; ${[...new Set(widened.map((n) => n.slice(0, -2)))].join(', ')} are wider, with its weights in their first channels`;
+  const exact = deeper || wider ? ' (the run starts as exactly that model)' : '';
+  return `Starting from model ${warm.id} (${behind}): ${which}${deeper}${wider}${exact}`;
 }

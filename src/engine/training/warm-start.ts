@@ -12,7 +12,8 @@ import type { ModelDirs } from '../models/model-dirs.ts';
 import { loadModel } from '../models/registry.ts';
 import { type ArchSpec, archName, initParams, paramSpecs } from './architectures.ts';
 import { identityMappingParam } from './identity-mapping.ts';
-import { readModelWeights } from './model-weights.ts';
+import { readModelTensors } from './model-weights.ts';
+import { widenedParam } from './widening.ts';
 
 /** The model a run starts from, as resolved when the run was created (stored in its config). */
 export interface WarmStart {
@@ -43,15 +44,16 @@ export function lineageOf(warm: WarmStart): ModelAncestor[] {
 
 /**
  * A run's first weights: every parameter the parent has (same name, same size) is copied, the others keep their
- * seeded initialisation and are listed in `fresh`, except the mapping layers an FSRCNN with ReLU has beyond its
- * parent's, which start as the identity (identity-mapping.ts) and are listed in `identity`. A parent with none of
- * them is refused.
+ * seeded initialisation and are listed in `fresh`, except where an FSRCNN with ReLU grows from its parent: the
+ * mapping layers it has beyond the parent's start as the identity (identity-mapping.ts, listed in `identity`), and
+ * wider shrink, mapping and expand layers hold the parent's weights in their first channels (widening.ts, listed in
+ * `widened`). A parent with none of them is refused.
  */
 export function warmStartParams(
   arch: ArchSpec,
   random: () => number,
   warm: WarmStart,
-): { params: Map<string, Float32Array>; fresh: string[]; identity: string[] } {
+): { params: Map<string, Float32Array>; fresh: string[]; identity: string[]; widened: string[] } {
   const bytes = readModel(warm.path);
   if (hashBytes(bytes) !== warm.sha256) {
     throw new SrError(
@@ -61,16 +63,22 @@ export function warmStartParams(
       warm.path,
     );
   }
-  const parent = readModelWeights(bytes);
+  const parent = readModelTensors(bytes);
   const params = initParams(arch, random);
   const fresh: string[] = [];
   const identity: string[] = [];
-  const deepens = arch.kind === 'fsrcnn' && arch.activation === 'relu' && parent.has('map1.w');
+  const widened: string[] = [];
+  const grows = arch.kind === 'fsrcnn' && arch.activation === 'relu' && parent.has('map1.w');
   for (const spec of paramSpecs(arch)) {
-    const values = parent.get(spec.name);
+    const trained = parent.get(spec.name);
+    const seeded = params.get(spec.name) ?? new Float32Array(0);
     const same = identityMappingParam(spec.name, spec.shape);
-    if (values && values.length === params.get(spec.name)?.length) params.set(spec.name, values.slice());
-    else if (deepens && !values && same) {
+    const wider = grows && trained ? widenedParam(spec.name, trained, spec.shape, seeded) : undefined;
+    if (trained && trained.values.length === seeded.length) params.set(spec.name, trained.values.slice());
+    else if (wider) {
+      params.set(spec.name, wider);
+      widened.push(spec.name);
+    } else if (grows && !trained && same) {
       params.set(spec.name, same);
       identity.push(spec.name);
     } else fresh.push(spec.name);
@@ -83,7 +91,7 @@ export function warmStartParams(
       warm.path,
     );
   }
-  return { params, fresh, identity };
+  return { params, fresh, identity, widened };
 }
 
 function readModel(path: string): Uint8Array {
