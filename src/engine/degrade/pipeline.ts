@@ -1,9 +1,11 @@
 import { planeResizer } from '../imaging/matlab-resize.ts';
 import { AREA_KERNEL } from '../imaging/resize-kernels.ts';
+import type { SeparablePrefilter } from '../imaging/resize-plan.ts';
 import type { Rng } from '../seeded-random.ts';
 import type { DegradePlan, StagePlan } from './draw.ts';
 import { blurPlanes } from './filter.ts';
 import { type JpegSpec, jpegRoundTrip, jpegRoundTripMany } from './jpeg.ts';
+import { separableTerms } from './low-rank.ts';
 import { addNoise } from './noise.ts';
 import type { RgbPlanes } from './planes.ts';
 import type { ResizeFilter } from './recipe.ts';
@@ -13,8 +15,14 @@ import type { ResizeFilter } from './recipe.ts';
  * bytes only for a JPEG (and when the caller takes the result as an image).
  */
 
-/** Resizes each plane; with `prefilter` (a separable blur's 1-D kernel), blurs it in the same passes (imresize). */
-export function resizePlanes(image: RgbPlanes, width: number, height: number, filter: ResizeFilter, prefilter?: Float32Array): RgbPlanes {
+/** Resizes each plane; with `prefilter` (a separable blur), blurs it in the same passes (imresize). */
+export function resizePlanes(
+  image: RgbPlanes,
+  width: number,
+  height: number,
+  filter: ResizeFilter,
+  prefilter?: Float32Array | SeparablePrefilter,
+): RgbPlanes {
   if (width === image.width && height === image.height && !prefilter) return image;
   // One plan (and its folded blur) for the three planes.
   const resize = planeResizer(image.width, image.height, width, height, filter === 'area' ? AREA_KERNEL : filter, prefilter);
@@ -24,16 +32,28 @@ export function resizePlanes(image: RgbPlanes, width: number, height: number, fi
 /**
  * Blur, then resize. An isotropic Gaussian is folded into the resize (imresize's `prefilter`): at ×4 a crop has 16
  * times as many pixels as its resize, and only what the resize reads is blurred, per output pixel (3× faster for the
- * blur and resize together). The other kernels blur the whole crop first: folding a 2-D kernel into the column pass
- * once per kernel row was measured no faster.
+ * blur and resize together). The generalized, plateau and sinc kernels are folded too, as the sum of a few separable
+ * terms (low-rank.ts), one folded resize each. The anisotropic Gaussian keeps its own three 1-D passes.
  */
 function blurAndResize(image: RgbPlanes, stage: StagePlan): RgbPlanes {
-  const line = stage.blur?.separable;
-  if (line && (stage.width !== image.width || stage.height !== image.height)) {
-    return resizePlanes(image, stage.width, stage.height, stage.filter, line);
-  }
-  const blurred = stage.blur ? blurPlanes(image, stage.blur) : image;
+  const { blur } = stage;
+  const resizes = stage.width !== image.width || stage.height !== image.height;
+  if (blur?.separable && resizes) return resizePlanes(image, stage.width, stage.height, stage.filter, blur.separable);
+  if (blur && !blur.split && resizes) return sumOfResizes(image, stage, separableTerms(blur.weights, blur.size));
+  const blurred = blur ? blurPlanes(image, blur) : image;
   return resizePlanes(blurred, stage.width, stage.height, stage.filter);
+}
+
+/** Σ over the terms of the resize with the term folded in: the resize of the image blurred by their sum. */
+function sumOfResizes(image: RgbPlanes, stage: StagePlan, terms: readonly SeparablePrefilter[]): RgbPlanes {
+  const [first, ...rest] = terms.map((term) => resizePlanes(image, stage.width, stage.height, stage.filter, term));
+  for (const term of rest) {
+    first.planes.forEach((plane, c) => {
+      const add = term.planes[c];
+      for (let i = 0; i < plane.length; i++) plane[i] += add[i];
+    });
+  }
+  return first;
 }
 
 /** A stage's steps before its JPEG, which the caller runs (alone, or with a whole batch's in one encode). */

@@ -1,7 +1,7 @@
 import { SrError } from '../errors.ts';
 import type { Plane, RgbImage } from './image.ts';
 import type { KernelSpec, ResizeKernel } from './resize-kernels.ts';
-import { type Contributions, planResize, type ResizePlan } from './resize-plan.ts';
+import { type Contributions, planResize, type ResizePlan, type SeparablePrefilter } from './resize-plan.ts';
 
 export type { ResizeKernel } from './resize-kernels.ts';
 
@@ -230,7 +230,7 @@ export function planeResizer(
   outWidth: number,
   outHeight: number,
   kernel: ResizeKernel | KernelSpec = 'bicubic',
-  prefilter?: ArrayLike<number>,
+  prefilter?: ArrayLike<number> | SeparablePrefilter,
 ): (data: Float32Array) => Float32Array {
   const plan = planResize(inWidth, inHeight, outWidth, outHeight, kernel, prefilter);
   const scratch = new Intermediate();

@@ -133,9 +133,15 @@ function checkSize(what: string, value: number): void {
   }
 }
 
+/** A separable blur as its two 1-D kernels: `rows` along y (down the columns), `cols` along x. Odd lengths, centred. */
+export interface SeparablePrefilter {
+  rows: ArrayLike<number>;
+  cols: ArrayLike<number>;
+}
+
 /**
- * The plan of one resize. With `prefilter` (a separable blur's 1-D kernel), the plan of resizing the input blurred by it
- * along both dimensions first: the blur is folded into both tables (`prefiltered`).
+ * The plan of one resize. With `prefilter` (a separable blur: one 1-D kernel for both dimensions, or one for each), the
+ * plan of resizing the input blurred by it first: the blur is folded into both tables (`prefiltered`).
  */
 export function planResize(
   inWidth: number,
@@ -143,7 +149,7 @@ export function planResize(
   outWidth: number,
   outHeight: number,
   kernel: ResizeKernel | KernelSpec,
-  prefilter?: ArrayLike<number>,
+  prefilter?: ArrayLike<number> | SeparablePrefilter,
 ): ResizePlan {
   checkSize('input width', inWidth);
   checkSize('input height', inHeight);
@@ -152,8 +158,9 @@ export function planResize(
   const spec = typeof kernel === 'string' ? RESIZE_KERNELS[kernel] : kernel;
   if (!spec)
     throw new SrError('BAD_ARGUMENT', `imresize: unknown kernel "${kernel}"`, `Use one of: ${Object.keys(RESIZE_KERNELS).join(', ')}.`);
-  if (prefilter !== undefined && prefilter.length % 2 !== 1) {
-    throw new SrError('BAD_ARGUMENT', `imresize: a prefilter needs an odd number of taps, got ${prefilter.length}`);
+  const lines = prefilter === undefined || 'rows' in prefilter ? prefilter : { rows: prefilter, cols: prefilter };
+  for (const line of lines ? [lines.rows, lines.cols] : []) {
+    if (line.length % 2 !== 1) throw new SrError('BAD_ARGUMENT', `imresize: a prefilter needs an odd number of taps, got ${line.length}`);
   }
   const rows = contributions(inHeight, outHeight, spec);
   const cols = contributions(inWidth, outWidth, spec);
@@ -162,8 +169,8 @@ export function planResize(
     inHeight,
     outWidth,
     outHeight,
-    rows: prefilter ? prefiltered(rows, prefilter, inHeight) : rows,
-    cols: prefilter ? prefiltered(cols, prefilter, inWidth) : cols,
+    rows: lines ? prefiltered(rows, lines.rows, inHeight) : rows,
+    cols: lines ? prefiltered(cols, lines.cols, inWidth) : cols,
     // MATLAB sorts the scales (stable), so on a tie the rows (dimension 1) go first.
     verticalFirst: outHeight / inHeight <= outWidth / inWidth,
   };

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { blurPlanes } from '../../../src/engine/degrade/filter.ts';
 import { resizePlanes } from '../../../src/engine/degrade/index.ts';
 import { buildKernel, type KernelShape } from '../../../src/engine/degrade/kernels.ts';
+import { LOW_RANK_TOLERANCE, separableTerms } from '../../../src/engine/degrade/low-rank.ts';
 import { addNoise, poisson } from '../../../src/engine/degrade/noise.ts';
+import { applyPlan } from '../../../src/engine/degrade/pipeline.ts';
 import { emptyPlanes, type RgbPlanes } from '../../../src/engine/degrade/planes.ts';
 import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
 
@@ -70,6 +72,43 @@ describe('degradation steps', () => {
           for (let c = 0; c < 3; c++) {
             for (let i = 0; i < first.planes[c].length; i++) expect(Math.abs(folded.planes[c][i] - first.planes[c][i])).toBeLessThan(1e-3);
           }
+        }
+      }
+    }
+  });
+
+  it('a generalized, plateau or sinc kernel is a short sum of separable terms, and folded into the resize it gives what blurring first gives', async () => {
+    const rough = filled(96, 88, (x, y, c) => (((x * 7919 + y * 104729 + c * 31) % 256) + 256) % 256);
+    const kernels = [
+      buildKernel({ ...shape, family: 'generalized', sigmaX: 2.1, sigmaY: 1.1, theta: 0.7, beta: 2.5, radius: 7 }),
+      buildKernel({ ...shape, family: 'plateau', sigmaX: 1.6, sigmaY: 1.6, beta: 1.2, radius: 8 }),
+      buildKernel({ ...shape, family: 'sinc', cutoff: 1.3, radius: 10 }),
+    ];
+    for (const kernel of kernels) {
+      const terms = separableTerms(kernel.weights, kernel.size);
+      expect(terms.length).toBeGreaterThan(1);
+      expect(terms.length).toBeLessThan(kernel.size);
+      let dropped = 0;
+      for (let y = 0; y < kernel.size; y++) {
+        for (let x = 0; x < kernel.size; x++) {
+          const sum = terms.reduce((acc, t) => acc + t.rows[y] * t.cols[x], 0);
+          dropped += Math.abs(kernel.weights[y * kernel.size + x] - sum);
+        }
+      }
+      // float32 weights: what the terms miss is the tolerance plus the weights' own rounding.
+      expect(dropped).toBeLessThan(LOW_RANK_TOLERANCE + 1e-6);
+      for (const [width, height, filter] of [
+        [24, 22, 'bicubic'],
+        [29, 19, 'area'],
+        [50, 47, 'bilinear'],
+      ] as const) {
+        const stage = { index: 0, blur: kernel, width, height, filter, finish: null, noise: null, jpeg: null };
+        const plan = { stages: [stage], target: { width, height } };
+        const folded = await applyPlan(rough, plan, Rng.keyed(1, Stream.degrade));
+        const first = resizePlanes(blurPlanes(rough, kernel), width, height, filter);
+        for (let c = 0; c < 3; c++) {
+          // 255 levels × the tolerance bounds the change; float32 sums add their own rounding.
+          for (let i = 0; i < first.planes[c].length; i++) expect(Math.abs(folded.planes[c][i] - first.planes[c][i])).toBeLessThan(5e-3);
         }
       }
     }
