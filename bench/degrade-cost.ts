@@ -3,8 +3,9 @@
  *
  *   npm run bench:train -- --degrade-only [--batches 24]      (also printed at the end of a plain `npm run bench:train`)
  *
- * Per scale, with the bundled photo models' training settings (photo-x2 and photo-x3: FSRCNN 56-32-4 with ReLU on 96×96
- * HR patches; photo-x4: 56-32-8 on 128×128; batch 16, the `photo` recipe), on photo-like images written to a temp folder:
+ * Per scale, with the bundled photo models' training settings (photo-x2 and photo-x3: FSRCNN 56-32-4 with ReLU on 48×48
+ * LR patches, 96×96 and 144×144 HR; photo-x4: 56-32-8 on 128×128; batch 16, the `photo` recipe), on photo-like images
+ * written to a temp folder:
  * - degrade: CPU time of making one batch (crop, blur, resize, noise, the batch's JPEG) on one thread, measured in
  *   this process;
  * - step: one train step (forward, backward, Adam) on ONNX Runtime with one thread, as the bundled models trained;
@@ -31,7 +32,7 @@ import { makePhoto } from '../test/helpers/imaging-photo.ts';
 
 const SETTINGS = [
   { scale: 2, patch: 96, arch: 'fsrcnn-56-32-4-res-relu' },
-  { scale: 3, patch: 96, arch: 'fsrcnn-56-32-4-res-relu' },
+  { scale: 3, patch: 144, arch: 'fsrcnn-56-32-4-res-relu' },
   { scale: 4, patch: 128, arch: 'fsrcnn-56-32-8-res-relu' },
 ] as const;
 const BATCH = 16;

@@ -30,8 +30,8 @@
 #   FSRCNN ×2, ×3, ×4, stage 1 (PReLU, fsrcnn-56-32-4-res): runs 13, 15 and 14 (run 15 continued from 30,000 to 34,000
 #   steps); stage 2 (ReLU, the shipped fsrcnn-56-32-4-res-relu): runs 8, 9 and 10 of the later state folder (`train-relu N`
 #   from the stage-1 model, then `resume RUN 26000`; 2026-12-05, 35–38 min each).
-#   Photo ×2, ×3, ×4: runs 2 and 6, 7, and 5 of the default state folder (2026-12-06/07); each card gives the exact
-#   command (×3: `train-photo 3` with --steps 5000, 11 min) and how the step was chosen.
+#   Photo ×2, ×3, ×4: runs 2 and 6, 14, and 5 of the default state folder (2026-12-06/07); each card gives the exact
+#   command (×3: `train-photo 3` with --steps 5000, 13 min) and how the step was chosen.
 # Each model card gives its run's exact commands, segments and wall time. All trained with one ORT thread; the older ones
 # two at a time, which halves each run's samples per second. Train one at a time: the 2-hour budget then buys 20,000
 # steps of 9-5-5 instead of 12,000.
@@ -116,7 +116,8 @@ case "${1:-}" in
     # The bundled clean FSRCNN fine-tuned on the 'photo' degradations (docs/degradation.md), so that the two share an
     # architecture and lineage: restoration strength blends their weights. 48×48 LR patches at ×2, 32×32 at ×4 (a
     # JPEG block needs context around it), batch 16, a tenth of the clean model's first learning rate... then cosine.
-    patch=$((scale == 2 ? 96 : 32 * scale))
+    # ×3 takes 48×48 too: with 32×32 its short step could not hide the degradation (photo-x3's card).
+    patch=$((scale == 4 ? 128 : 48 * scale))
     "${TRAIN[@]}" --arch fsrcnn-56-32-4-res-relu --scale "$scale" --init "resources/models/fsrcnn-x$scale.onnx" \
       --data "dataset:$id" --val "dataset:$id" --degrade photo --steps 12000 --batch 16 --patch "$patch" --lr 5e-4 \
       --schedule cosine --seed 1 --val-every 500 --checkpoint-every 250 --json "${STATE_ARGS[@]}"
