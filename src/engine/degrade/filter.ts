@@ -1,5 +1,6 @@
+import { borderIndex } from '../imaging/resize-plan.ts';
 import { type BlurKernel, gaussianLine, MAX_KERNEL_RADIUS } from './kernels.ts';
-import { foldIndex, type RgbPlanes } from './planes.ts';
+import type { RgbPlanes } from './planes.ts';
 
 /**
  * Convolves each plane with a blur kernel, keeping the size; the border is mirrored (as the crop was). An isotropic
@@ -60,9 +61,9 @@ function padded(plane: Float32Array, width: number, height: number, r: number): 
   const stride = width + 2 * r;
   const data = new Float32Array(stride * (height + 2 * r));
   for (let y = -r; y < height + r; y++) {
-    const row = foldIndex(y, height) * width;
+    const row = borderIndex(y, height) * width;
     const o = (y + r) * stride;
-    for (let x = -r; x < width + r; x++) data[o + x + r] = plane[row + foldIndex(x, width)];
+    for (let x = -r; x < width + r; x++) data[o + x + r] = plane[row + borderIndex(x, width)];
   }
   return { data, stride };
 }

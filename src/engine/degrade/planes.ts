@@ -1,4 +1,5 @@
 import type { RgbImage } from '../imaging/image.ts';
+import { borderIndex } from '../imaging/resize-plan.ts';
 
 /**
  * An RGB image as three float planes on the 8-bit scale. The degradation steps work on it: values stay unrounded
@@ -16,14 +17,6 @@ export function emptyPlanes(width: number, height: number): RgbPlanes {
   return { width, height, planes: [new Float32Array(n), new Float32Array(n), new Float32Array(n)] };
 }
 
-/** Folds an index into [0, n) symmetrically (−1 → 0, n → n−1), as MATLAB's imresize pads. */
-export function foldIndex(i: number, n: number): number {
-  const period = 2 * n;
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - 1 - m;
-}
-
 /**
  * The window [left, left+width) × [top, top+height) of an interleaved image as planes. Parts of the window outside
  * the image are mirrored in, so a crop near the border still has the margin its blur kernel reads.
@@ -34,10 +27,10 @@ export function cropPlanes(image: RgbImage, left: number, top: number, width: nu
   const { channels, data } = image;
   const inside = left >= 0 && top >= 0 && left + width <= image.width && top + height <= image.height;
   for (let y = 0; y < height; y++) {
-    const sy = inside ? top + y : foldIndex(top + y, image.height);
+    const sy = inside ? top + y : borderIndex(top + y, image.height);
     const row = sy * image.width;
     for (let x = 0, o = y * width; x < width; x++, o++) {
-      const sx = inside ? left + x : foldIndex(left + x, image.width);
+      const sx = inside ? left + x : borderIndex(left + x, image.width);
       const p = (row + sx) * channels;
       r[o] = data[p];
       g[o] = data[p + 1];

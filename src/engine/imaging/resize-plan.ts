@@ -30,9 +30,10 @@ export interface ResizePlan {
 
 /**
  * How indices outside the image are brought back inside. MATLAB's imresize.m folds them symmetrically
- * (`aux = [1:n, n:-1:1]`): -1 → 0, -2 → 1, n → n-1, n+1 → n-2.
+ * (`aux = [1:n, n:-1:1]`): -1 → 0, -2 → 1, n → n-1, n+1 → n-2. The degradation's crops and blurs fold their borders
+ * with this too, which is what lets a blur be folded into a resize's tables with the same result.
  */
-function borderIndex(i: number, n: number): number {
+export function borderIndex(i: number, n: number): number {
   const period = 2 * n;
   let m = i % period;
   if (m < 0) m += period;
