@@ -1,3 +1,5 @@
+import type { SeparablePrefilter } from '../imaging/resize-plan.ts';
+
 /**
  * A 2-D blur kernel as a short sum of separable ones (its singular value decomposition, cut where the rest no longer
  * matters): K ≈ Σₖ uₖ vₖᵀ, uₖ the vertical and vₖ the horizontal 1-D kernel. Each term is a blur a resize can fold into
@@ -5,12 +7,6 @@
  * pixels instead of k² multiplies at every pixel of the high-resolution crop. These kernels are smooth and nearly
  * radial, so a few terms carry almost all of them.
  */
-
-/** One separable term: `rows` runs down the columns (y), `cols` along the rows (x); both odd-length and centred. */
-export interface SeparableTerm {
-  rows: Float64Array;
-  cols: Float64Array;
-}
 
 /**
  * How much of the kernel the dropped terms may hold, as the sum of their absolute weights: it bounds the change of any
@@ -70,7 +66,7 @@ function symmetricEigen(matrix: Float64Array, n: number): { values: Float64Array
  * `tolerance` in summed absolute weight. From the eigenvectors of KᵀK (the right singular vectors v, largest first),
  * each term is (K·v) vᵀ.
  */
-export function separableTerms(weights: ArrayLike<number>, size: number, tolerance = LOW_RANK_TOLERANCE): SeparableTerm[] {
+export function separableTerms(weights: ArrayLike<number>, size: number, tolerance = LOW_RANK_TOLERANCE): SeparablePrefilter[] {
   const n = size;
   const ktk = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -84,7 +80,7 @@ export function separableTerms(weights: ArrayLike<number>, size: number, toleran
   const { values, vectors } = symmetricEigen(ktk, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => values[y] - values[x]);
   const residual = Float64Array.from(weights);
-  const terms: SeparableTerm[] = [];
+  const terms: SeparablePrefilter[] = [];
   for (const e of order) {
     if (residualSize(residual) <= tolerance) break;
     const cols = new Float64Array(n);
