@@ -72,13 +72,17 @@ export function warmStartParams(
   for (const spec of paramSpecs(arch)) {
     const trained = parent.get(spec.name);
     const seeded = params.get(spec.name) ?? new Float32Array(0);
-    const same = identityMappingParam(spec.name, spec.shape);
+    if (trained && trained.values.length === seeded.length) {
+      params.set(spec.name, trained.values.slice());
+      continue;
+    }
+    // Only where the network grows from its parent: a wider layer holds the parent's, a layer it lacks is the identity.
     const wider = grows && trained ? widenedParam(spec.name, trained, spec.shape, seeded) : undefined;
-    if (trained && trained.values.length === seeded.length) params.set(spec.name, trained.values.slice());
-    else if (wider) {
+    const same = grows && !trained ? identityMappingParam(spec.name, spec.shape) : undefined;
+    if (wider) {
       params.set(spec.name, wider);
       widened.push(spec.name);
-    } else if (grows && !trained && same) {
+    } else if (same) {
       params.set(spec.name, same);
       identity.push(spec.name);
     } else fresh.push(spec.name);
