@@ -25,7 +25,7 @@ import { DegradedSampler } from '../src/engine/training/degraded-sampler.ts';
 import { buildTrainStep } from '../src/engine/training/graph/index.ts';
 import { lrMultipliers } from '../src/engine/training/lr-multipliers.ts';
 import { patchGeometry } from '../src/engine/training/patch-geometry.ts';
-import { BatchPrefetcher } from '../src/engine/training/prefetcher.ts';
+import { BatchPrefetcher, DEFAULT_PREFETCH_DEPTH } from '../src/engine/training/prefetcher.ts';
 import { StepRunner } from '../src/engine/training/step-runner.ts';
 import { openTrainSession } from '../src/engine/training/train-session.ts';
 import { makePhoto } from '../test/helpers/imaging-photo.ts';
@@ -36,8 +36,6 @@ const SETTINGS = [
   { scale: 4, patch: 128, arch: 'fsrcnn-56-32-8-res-relu' },
 ] as const;
 const BATCH = 16;
-/** Batches the trainer's prefetcher keeps requested ahead (prefetcher.ts' default). */
-const DEPTH = 3;
 
 function cpuMs(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
@@ -106,11 +104,10 @@ export async function benchDegradeCost(batches: number): Promise<void> {
         seed: 1,
         batchSize: BATCH,
         degradation: recipe,
-        depth: DEPTH,
       });
       await prefetcher.take(0);
-      // The queue fills (DEPTH batches, each about degradeMs of the worker's time) before the loop starts.
-      await new Promise((resolve) => setTimeout(resolve, DEPTH * degradeMs * 1.5));
+      // The queue fills (the trainer's depth of batches, each about degradeMs of the worker's time) before the loop starts.
+      await new Promise((resolve) => setTimeout(resolve, DEFAULT_PREFETCH_DEPTH * degradeMs * 1.5));
       started = performance.now();
       for (let step = 1; step <= batches; step++) await runner.run(await prefetcher.take(step), 1e-4, step + 2);
       const loopMs = performance.now() - started;

@@ -14,8 +14,11 @@ export interface PrefetchStats {
   warmupMs: number;
 }
 
+/** Batches requested ahead of the one being trained on, unless a run asks for another depth. */
+export const DEFAULT_PREFETCH_DEPTH = 3;
+
 export interface PrefetchOptions extends Omit<PrefetchInit, 'type'> {
-  /** Batches requested ahead of the one being trained on. */
+  /** Batches requested ahead of the one being trained on (default DEFAULT_PREFETCH_DEPTH). */
   depth?: number;
   onLoading?: (done: number, total: number) => void;
   /** A training image the decoder rejected; it is left out of the run. */
@@ -69,7 +72,7 @@ export class BatchPrefetcher {
 
   /** Starts the worker and waits until every image is decoded and cached. */
   static async start(options: PrefetchOptions): Promise<BatchPrefetcher> {
-    const { depth = 3, onLoading, onSkipped, ...init } = options;
+    const { depth = DEFAULT_PREFETCH_DEPTH, onLoading, onSkipped, ...init } = options;
     const worker = new Worker(new URL('./prefetch-worker-boot.mjs', import.meta.url));
     let detach = () => {};
     try {
