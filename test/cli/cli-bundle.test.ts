@@ -37,6 +37,22 @@ describe('which CLI bin/srstudio.js runs', () => {
     fs.utimesSync(source, built, new Date(built.getTime() + 1000));
     expect(freshBundle(root, {})).toBeUndefined();
   });
+
+  it('the sources once packages were installed after the build (the bundle holds copies of some)', () => {
+    const root = path.join(dir, 'installed');
+    const entry = path.join(root, 'out', 'cli', 'main.mjs');
+    const lock = path.join(root, 'node_modules', '.package-lock.json');
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(entry, '');
+    fs.writeFileSync(lock, '{}');
+    const built = fs.statSync(entry).mtime;
+    fs.utimesSync(lock, built, new Date(built.getTime() - 1000));
+    expect(freshBundle(root, {})).toBe(entry);
+    fs.utimesSync(lock, built, new Date(built.getTime() + 1000)); // `npm install sharp@next` after the build
+    expect(freshBundle(root, {})).toBeUndefined();
+  });
 });
 
 describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
@@ -59,11 +75,15 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
     await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 120, g: 60, b: 200 } } })
       .png()
       .toFile(input);
+    // A JPEG too: sharp's JavaScript is bundled, its addon and libvips are found from the bundle's folder.
+    await sharp({ create: { width: 24, height: 16, channels: 3, background: { r: 20, g: 160, b: 90 } } })
+      .jpeg({ quality: 90 })
+      .toFile(path.join(dir, 'in', 'camera.jpg'));
     const out = path.join(dir, 'out');
     const upscale = await run(process.execPath, [
       main,
       'upscale',
-      input,
+      path.dirname(input),
       '-o',
       out,
       '--model',
@@ -73,10 +93,11 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
       '--json',
     ]);
     const doc = JSON.parse(upscale.stdout) as { ok: number; startup: { phases: { name: string }[] } };
-    expect(doc.ok).toBe(1);
+    expect(doc.ok).toBe(2);
     expect(doc.startup.phases.map((p) => p.name)).toEqual(['modules', 'store', 'model', 'plan']);
     // runTiled's fallback would say "Running inference on the main thread (slower): <why the worker failed>".
     expect(upscale.stderr).not.toMatch(/main thread/i);
     expect(await sharp(path.join(out, 'photo_x2.png')).metadata()).toMatchObject({ width: 80, height: 60 });
+    expect(await sharp(path.join(out, 'camera_x2.jpg')).metadata()).toMatchObject({ width: 48, height: 32, format: 'jpeg' });
   }, 120_000);
 });
