@@ -1,7 +1,7 @@
 import type { UpscaleJobEvent } from '../engine/jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../engine/jobs/job-summary.ts';
 import type { StartupReport } from '../engine/jobs/startup-clock.ts';
-import { formatDuration } from './progress-bar.ts';
+import { formatDuration } from './format-duration.ts';
 
 /** Without a TTY (logs, CI): one line per file on stderr, so a long batch is still followed. */
 export function logEvent(event: UpscaleJobEvent): void {

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerUpscaleCommand } from '../../src/cli/commands/upscale.ts';
 import { defaultOutputFolder } from '../../src/cli/default-output.ts';
-import { formatDuration } from '../../src/cli/progress-bar.ts';
+import { formatDuration } from '../../src/cli/format-duration.ts';
 
 /** Parses `srstudio upscale ...args` in-process: argument errors are thrown before any store, model or file is touched. */
 async function parseUpscale(args: string[]): Promise<unknown> {

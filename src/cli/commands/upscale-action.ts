@@ -18,7 +18,6 @@ import { shouldPrintNotice } from '../notices.ts';
 import { printJson } from '../output.ts';
 import { parsePositive, parseStrength } from '../parse-number.ts';
 import { pipelineChoice } from '../pipeline-option.ts';
-import { UpscaleProgressBar } from '../progress-bar.ts';
 import { logEvent, printSummary, toJson } from '../upscale-report.ts';
 
 export interface UpscaleCliOptions {
@@ -75,7 +74,8 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
     throw error;
   }
   const controller = new AbortController();
-  const bar = process.stderr.isTTY && !opts.json ? new UpscaleProgressBar() : undefined;
+  // The bar's package loads only for a terminal that shows it.
+  const bar = process.stderr.isTTY && !opts.json ? new (await import('../progress-bar.ts')).UpscaleProgressBar() : undefined;
   let jobId: number | undefined;
   let signalName: NodeJS.Signals | undefined;
 
