@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { inferModelMeta } from './import-model.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
@@ -33,9 +34,24 @@ async function readFile(file: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Metadata already read in this process, by file, kept while the file stays the same one (inode, size, mtime): a
+ * batch lists the models twice (its model, then that model's int8 variant), the app on every Models screen.
+ */
+const readBefore = new Map<string, { identity: string; meta: ModelMeta | undefined }>();
+
 /** Reads a model file's metadata; undefined meta when the file has none (a foreign ONNX file). */
 async function readModelFile(file: string, source: ModelSource): Promise<LoadedModel | undefined> {
-  const meta = readModelMeta(await readFile(file), file);
+  let identity: string;
+  try {
+    const stat = await fs.stat(file);
+    identity = `${stat.ino}|${stat.size}|${stat.mtimeMs}`;
+  } catch (error) {
+    throw fromFsError(error, file, 'read');
+  }
+  const known = readBefore.get(file);
+  const meta = known?.identity === identity ? known.meta : readModelMeta(await readFile(file), file);
+  readBefore.set(file, { identity, meta });
   return meta ? { meta, path: file, source } : undefined;
 }
 
@@ -50,9 +66,14 @@ export async function listModels(dirs: ModelDirs, onProblem?: (p: ModelProblem) 
     [builtinDirOf(dirs), 'builtin'],
     [userModelsDir(dirs), 'user'],
   ] as const) {
-    for (const file of await onnxFiles(dir)) {
+    const files = await onnxFiles(dir);
+    // Read together (a batch's start waits for this listing), then taken in name order.
+    const reads = await Promise.allSettled(files.map((file) => readModelFile(file, source)));
+    for (const [i, file] of files.entries()) {
+      const read = reads[i];
       try {
-        const model = await readModelFile(file, source);
+        if (read.status === 'rejected') throw read.reason;
+        const model = read.value;
         if (!model) {
           onProblem?.({ path: file, reason: 'no SR Studio metadata (import it with `srstudio models import`)' });
         } else if (seen.has(model.meta.id)) {

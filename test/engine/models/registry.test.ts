@@ -210,6 +210,27 @@ describe('listing, loading, deleting', () => {
     expect(problems.map((p) => path.basename(p.path))).toContain('broken.onnx');
   });
 
+  it('reads a file again once it changed, even in place (metadata is kept per file only while it stays the same)', async () => {
+    const dir = tempDir('srs-relist-');
+    try {
+      const only = { stateDir: dir, builtinDir: dir };
+      const file = await writeTinyModel(dir, 'y-lr', { scale: 2, id: 'changing', architecture: 'first' });
+      expect((await listModels(only)).map((m) => m.meta.architecture)).toEqual(['first']);
+      // Rewritten in place (same inode), as an editor or a copy over it would: new bytes, new mtime.
+      const other = path.join(dir, 'elsewhere', 'changing.onnx');
+      await writeTinyModel(path.dirname(other), 'y-lr', { scale: 2, id: 'changing', architecture: 'second-and-longer' });
+      fs.writeFileSync(file, fs.readFileSync(other));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      expect((await listModels(only)).map((m) => m.meta.architecture)).toEqual(['second-and-longer']);
+      fs.writeFileSync(file, 'not a model any more');
+      const problems: ModelProblem[] = [];
+      expect(await listModels(only, (p) => problems.push(p))).toEqual([]);
+      expect(problems.map((p) => path.basename(p.path))).toEqual(['changing.onnx']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads by id, by path (a foreign file is measured on the fly), and explains unknown ids', async () => {
     expect((await loadModel('foreign-y-lr-x3', dirs())).meta.scale).toBe(3);
     const foreign = await writeTinyModel(inbox, 'rgb-lr', { scale: 3, withMeta: false, id: 'by-path' });
