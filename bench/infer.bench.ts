@@ -90,8 +90,9 @@ async function rawSecondsForPlan(model: LoadedModel, image: { width: number; hei
   const full = rampInput(DEFAULT_BATCH, channels, plan.windowHeight, plan.windowWidth);
   const tail = last === DEFAULT_BATCH ? full : rampInput(last, channels, plan.windowHeight, plan.windowWidth);
   const s = pass.session;
+  const session = await s.onThread();
   const t0 = performance.now();
-  for (let b = 0; b < batches; b++) await s.session.run({ [s.inputName]: b === batches - 1 ? tail : full });
+  for (let b = 0; b < batches; b++) await session.run({ [s.inputName]: b === batches - 1 ? tail : full });
   const seconds = (performance.now() - t0) / 1000;
   // The window the network itself sees, which PyTorch runs: for the photo graph its HR window (the model inside
   // works on the bicubic-upsampled tile), else the plan's own window.
@@ -119,8 +120,9 @@ async function interleavedSpeedup(
   for (let round = 0; round <= rounds; round++) {
     for (const [i, side] of sides.entries()) {
       const s = side.pass.session;
+      const session = await s.onThread();
       const t0 = performance.now();
-      await s.session.run({ [s.inputName]: input });
+      await session.run({ [s.inputName]: input });
       // Round 0 warms both up.
       if (round > 0) best[i] = Math.min(best[i], performance.now() - t0);
     }

@@ -62,7 +62,14 @@ async function probeBytes(bytes: Uint8Array, file: string): Promise<ProbedModel>
     );
   }
   try {
-    const s: ModelSession = { session, provider: 'cpu', inputName: session.inputNames[0], outputName: session.outputNames[0] };
+    const s: ModelSession = {
+      provider: 'cpu',
+      inputName: session.inputNames[0],
+      outputName: session.outputNames[0],
+      inputMetadata: session.inputMetadata,
+      outputMetadata: session.outputMetadata,
+      onThread: async () => session,
+    };
     return await probeModel(s, file);
   } finally {
     await session.release();

@@ -22,7 +22,7 @@ export interface ProbedModel extends ModelGeometry {
   halo: number;
 }
 
-const geometryCache = new WeakMap<ort.InferenceSession, Promise<ModelGeometry>>();
+const geometryCache = new WeakMap<ModelSession, Promise<ModelGeometry>>();
 
 function bad(
   source: string,
@@ -43,7 +43,7 @@ async function runOnce(
   const input = new ort.Tensor('float32', data ?? new Float32Array(channels * height * width).fill(0.5), [1, channels, height, width]);
   let result: ort.InferenceSession.ReturnType;
   try {
-    result = await s.session.run({ [s.inputName]: input });
+    result = await (await s.onThread()).run({ [s.inputName]: input });
   } catch (error) {
     throw bad(source, `it failed on a 1×${channels}×${height}×${width} test input (${(error as Error).message.split('\n')[0]})`);
   }
@@ -54,7 +54,7 @@ async function runOnce(
 }
 
 function checkMetadata(s: ModelSession, source: string): { channels?: 1 | 3; maxBatch: number } {
-  const meta = s.session.inputMetadata[0];
+  const meta = s.inputMetadata[0];
   if (!meta?.isTensor) throw bad(source, 'its input is not a tensor');
   if (meta.type !== 'float32')
     throw bad(
@@ -62,7 +62,7 @@ function checkMetadata(s: ModelSession, source: string): { channels?: 1 | 3; max
       `its input is ${meta.type}, not float32`,
       'Export the model with a float32 input (convert float16 models with onnxconverter-common).',
     );
-  const outMeta = s.session.outputMetadata[0];
+  const outMeta = s.outputMetadata[0];
   if (outMeta?.isTensor && outMeta.type !== 'float32') throw bad(source, `its output is ${outMeta.type}, not float32`);
   const shape = meta.shape;
   if (shape.length !== 4) throw bad(source, `its input has ${shape.length} dimensions, not 4 (N, C, H, W)`);
@@ -113,10 +113,10 @@ async function measureGeometry(s: ModelSession, source: string): Promise<ModelGe
 
 /** The geometry of the model behind a session, measured once per session. */
 export function modelGeometry(s: ModelSession, source: string): Promise<ModelGeometry> {
-  let entry = geometryCache.get(s.session);
+  let entry = geometryCache.get(s);
   if (!entry) {
     entry = measureGeometry(s, source);
-    geometryCache.set(s.session, entry);
+    geometryCache.set(s, entry);
   }
   return entry;
 }

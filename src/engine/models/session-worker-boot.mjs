@@ -31,9 +31,17 @@ async function open({ model, options, narrowThreads }) {
   try {
     session = await ort.InferenceSession.create(model, options);
     if (narrowThreads !== undefined && narrowThreads < (options.intraOpNumThreads ?? 0)) {
-      narrowSession = await ort.InferenceSession.create(model, { ...options, intraOpNumThreads: narrowThreads });
+      // The optimised graph (optimizedModelFilePath, the graph cache) is the wide session's to write, once.
+      const { optimizedModelFilePath: _written, ...narrow } = options;
+      narrowSession = await ort.InferenceSession.create(model, { ...narrow, intraOpNumThreads: narrowThreads });
     }
-    port.postMessage({ type: 'opened' });
+    port.postMessage({
+      type: 'opened',
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      inputMetadata: [...session.inputMetadata],
+      outputMetadata: [...session.outputMetadata],
+    });
   } catch (error) {
     port.postMessage({ type: 'error', id: null, message: messageOf(error) });
   }

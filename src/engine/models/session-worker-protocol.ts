@@ -11,8 +11,16 @@ export type ToSessionWorker =
   /** `narrow`: run on the narrow session (when there is one): a batch's pipeline is decoding or encoding beside it. */
   | { type: 'run'; id: number; input: Float32Array; dims: number[]; narrow?: boolean };
 
+/** What the worker's session takes and gives, as its opening reports it (so the caller needs no session of its own). */
+export interface SessionSignature {
+  inputNames: string[];
+  outputNames: string[];
+  inputMetadata: ort.InferenceSession.ValueMetadata[];
+  outputMetadata: ort.InferenceSession.ValueMetadata[];
+}
+
 export type FromSessionWorker =
-  | { type: 'opened' }
+  | ({ type: 'opened' } & SessionSignature)
   | { type: 'result'; id: number; output: Float32Array; dims: number[]; input: Float32Array }
   /** `id` is null when opening failed. */
   | { type: 'error'; id: number | null; message: string };

@@ -6,11 +6,18 @@ import { type Device, type Provider, platformGpuProvider, providerHint, provider
 import { graphCacheEntry } from './graph-cache.ts';
 import { WorkerSession } from './worker-session.ts';
 
+/**
+ * A model opened for inference. It runs in its inference worker (`inferenceWorker`) or on this thread (`onThread`),
+ * whichever a caller needs; where it was opened first (`SessionOptions.openIn`), the other is opened on first use.
+ */
 export interface ModelSession {
-  session: ort.InferenceSession;
   provider: Provider;
   inputName: string;
   outputName: string;
+  inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  /** The ORT session on this thread (in-thread runs, probes, benches). */
+  onThread(): Promise<ort.InferenceSession>;
 }
 
 export interface SessionOptions {
@@ -24,6 +31,11 @@ export interface SessionOptions {
    * decodes or encodes beside them (`WorkerSession.run(…, narrow)`). Absent: the worker has one session.
    */
   narrowThreads?: number;
+  /**
+   * Where the model is opened first: 'thread' (the default) here, 'worker' in its inference worker, so that a batch's
+   * main thread spends none of its time creating a session it will not run (the other opens on first use).
+   */
+  openIn?: 'thread' | 'worker';
 }
 
 /** Sessions are expensive to create (graph optimisation): one per (model, provider, threads), for the process' life. */
@@ -41,13 +53,15 @@ function cacheKey(source: string, provider: Provider, threads: Threads): string 
   return `${provider}|${threads.wide}${threads.narrow === undefined ? '' : `/${threads.narrow}`}|${source}`;
 }
 
-/** What a session was opened from, so that its inference worker can open the same model the same way. */
+/** What a session was opened from, so that its worker, or its twin on this thread, opens the same model the same way. */
 interface Origin {
   key: string;
   model: string | Uint8Array;
   source: string;
   options: ort.InferenceSession.SessionOptions;
   narrowThreads?: number;
+  /** The session on this thread, once opened. */
+  thread?: Promise<ort.InferenceSession>;
 }
 const origins = new WeakMap<ModelSession, Origin>();
 /** Inference workers (worker-session.ts), one per cached session, created on first use by the tiler. */
@@ -72,27 +86,29 @@ function createOrt(model: string | Uint8Array, options: ort.InferenceSession.Ses
 
 /**
  * Opens the model's cached optimised graph when there is a sound one (graph-cache.ts), else the model itself, asking
- * ORT to save its optimised graph for next time. Returns what was opened, so the session's worker opens the same.
+ * ORT to save its optimised graph for next time. `open` creates the session (here or in a worker) from what it is
+ * given; returns what was opened, so that the session's other half opens the same.
  */
-async function openOrt(
+async function openCached<T>(
   model: string | Uint8Array,
   provider: Provider,
   threads: number,
-): Promise<{ session: ort.InferenceSession; opened: string | Uint8Array; options: ort.InferenceSession.SessionOptions }> {
+  open: (what: string | Uint8Array, options: ort.InferenceSession.SessionOptions) => Promise<T>,
+): Promise<{ session: T; opened: string | Uint8Array; options: ort.InferenceSession.SessionOptions }> {
   const options = sessionOptions(provider, threads);
   const entry = graphCacheEntry(model, provider);
   if (entry.cached) {
     // Already optimised: optimising it again would only cost the time the cache saves.
     const cachedOptions: ort.InferenceSession.SessionOptions = { ...options, graphOptimizationLevel: 'disabled' };
     try {
-      return { session: await createOrt(entry.cached, cachedOptions), opened: entry.cached, options: cachedOptions };
+      return { session: await open(entry.cached, cachedOptions), opened: entry.cached, options: cachedOptions };
     } catch {
       entry.discard();
     }
   }
   const saving = entry.saveTo ? { ...options, optimizedModelFilePath: entry.saveTo } : options;
   try {
-    const session = await createOrt(model, saving);
+    const session = await open(model, saving);
     entry.commit();
     return { session, opened: model, options };
   } catch (error) {
@@ -101,26 +117,87 @@ async function openOrt(
   }
 }
 
-async function createSession(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
-  const { session, opened: what, options } = await openOrt(model, provider, threads.wide);
-  if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+function checkSignature(source: string, inputs: number, outputs: number): void {
+  if (inputs !== 1 || outputs !== 1) {
     throw new SrError(
       'BAD_MODEL',
-      `${source} has ${session.inputNames.length} inputs and ${session.outputNames.length} outputs; an SR model has exactly one of each`,
+      `${source} has ${inputs} inputs and ${outputs} outputs; an SR model has exactly one of each`,
       'Export the model with a single image input and a single image output.',
       source,
     );
   }
-  const opened: ModelSession = { session, provider, inputName: session.inputNames[0], outputName: session.outputNames[0] };
-  origins.set(opened, { key: cacheKey(source, provider, threads), model: what, source, options, narrowThreads: threads.narrow });
-  return opened;
 }
 
-function cached(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+async function createOnThread(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const { session, opened: what, options } = await openCached(model, provider, threads.wide, createOrt);
+  checkSignature(source, session.inputNames.length, session.outputNames.length);
+  const origin: Origin = { key: cacheKey(source, provider, threads), model: what, source, options, narrowThreads: threads.narrow };
+  origin.thread = Promise.resolve(session);
+  return withOrigin(origin, provider, session.inputNames[0], session.outputNames[0], session.inputMetadata, session.outputMetadata);
+}
+
+/**
+ * Opens the model in its inference worker only; this thread's twin waits for a caller that runs on this thread. A
+ * failed opening comes back as a plain Error, as ORT's own would on this thread (so `auto` still falls back).
+ */
+async function createInWorker(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const key = cacheKey(source, provider, threads);
+  const {
+    session: worker,
+    opened: what,
+    options,
+  } = await openCached(model, provider, threads.wide, (m, o) =>
+    WorkerSession.open(m, o, source, threads.narrow).catch((error: unknown) => {
+      throw new Error((error as Error).message, { cause: error });
+    }),
+  );
+  const { inputNames, outputNames, inputMetadata, outputMetadata } = worker.signature;
+  try {
+    checkSignature(source, inputNames.length, outputNames.length);
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+  workers.set(key, Promise.resolve(worker));
+  const origin: Origin = { key, model: what, source, options, narrowThreads: threads.narrow };
+  return withOrigin(origin, provider, inputNames[0], outputNames[0], inputMetadata, outputMetadata);
+}
+
+function withOrigin(
+  origin: Origin,
+  provider: Provider,
+  inputName: string,
+  outputName: string,
+  inputMetadata: readonly ort.InferenceSession.ValueMetadata[],
+  outputMetadata: readonly ort.InferenceSession.ValueMetadata[],
+): ModelSession {
+  const onThread = (): Promise<ort.InferenceSession> => {
+    if (!origin.thread) {
+      const opening = createOrt(origin.model, origin.options);
+      origin.thread = opening;
+      // A failed opening must not stay: the next call tries again.
+      opening.catch(() => {
+        if (origin.thread === opening) origin.thread = undefined;
+      });
+    }
+    return origin.thread;
+  };
+  const session: ModelSession = { provider, inputName, outputName, inputMetadata, outputMetadata, onThread };
+  origins.set(session, origin);
+  return session;
+}
+
+function cached(
+  model: string | Uint8Array,
+  source: string,
+  provider: Provider,
+  threads: Threads,
+  openIn: 'thread' | 'worker',
+): Promise<ModelSession> {
   const key = cacheKey(source, provider, threads);
   let entry = cache.get(key);
   if (!entry) {
-    entry = createSession(model, source, provider, threads);
+    entry = (openIn === 'worker' ? createInWorker : createOnThread)(model, source, provider, threads);
     cache.set(key, entry);
     // A failed creation must not poison the cache: the next call tries again.
     entry.catch(() => cache.delete(key));
@@ -142,16 +219,17 @@ export async function openSession(
 ): Promise<ModelSession> {
   const device = options.device ?? 'auto';
   const threads: Threads = { wide: options.threads ?? computeThreads(), narrow: options.narrowThreads };
-  if (device === 'cpu') return cached(model, source, 'cpu', threads);
-  if (device !== 'auto') return openExplicit(model, source, device, threads);
+  const openIn = options.openIn ?? 'thread';
+  if (device === 'cpu') return cached(model, source, 'cpu', threads, openIn);
+  if (device !== 'auto') return openExplicit(model, source, device, threads, openIn);
 
   const known = autoResolved.get(source);
-  if (known) return cached(model, source, known, threads);
+  if (known) return cached(model, source, known, threads, openIn);
   const gpu = platformGpuProvider();
   let reason = gpu ? providerUnavailableReason(gpu) : `no GPU provider exists for ${process.platform}`;
   if (gpu && !reason) {
     try {
-      const session = await cached(model, source, gpu, threads);
+      const session = await cached(model, source, gpu, threads, openIn);
       autoResolved.set(source, gpu);
       return session;
     } catch (error) {
@@ -159,17 +237,23 @@ export async function openSession(
       reason = (error as Error).message.split('\n')[0];
     }
   }
-  const session = await cached(model, source, 'cpu', threads);
+  const session = await cached(model, source, 'cpu', threads, openIn);
   autoResolved.set(source, 'cpu');
   options.onNotice?.(cpuFallbackNotice('Running', reason, gpu && providerHint(gpu)));
   return session;
 }
 
-async function openExplicit(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+async function openExplicit(
+  model: string | Uint8Array,
+  source: string,
+  provider: Provider,
+  threads: Threads,
+  openIn: 'thread' | 'worker',
+): Promise<ModelSession> {
   const reason = providerUnavailableReason(provider);
   if (reason) throw new SrError('BAD_ARGUMENT', `--device ${provider} is not available: ${reason}`, providerHint(provider));
   try {
-    return await cached(model, source, provider, threads);
+    return await cached(model, source, provider, threads, openIn);
   } catch (error) {
     if (error instanceof SrError) throw error;
     throw new SrError(
@@ -221,10 +305,14 @@ export async function releaseSessions(): Promise<void> {
   cache.clear();
   autoResolved.clear();
   await Promise.all(keys.map(closeWorker));
-  for (const entry of entries) {
-    const s = await entry.catch(() => undefined);
-    await s?.session.release();
-  }
+  for (const entry of entries) await releaseOnThread(await entry.catch(() => undefined));
+}
+
+/** Releases a session's twin on this thread, if it was ever opened. */
+async function releaseOnThread(s: ModelSession | undefined): Promise<void> {
+  const thread = s && origins.get(s)?.thread;
+  const session = await thread?.catch(() => undefined);
+  await session?.release();
 }
 
 /** Releases the sessions of one model file (before deleting it). */
@@ -233,8 +321,7 @@ export async function releaseSessionsFor(source: string): Promise<void> {
     if (!key.endsWith(`|${source}`)) continue;
     cache.delete(key);
     await closeWorker(key);
-    const s = await entry.catch(() => undefined);
-    await s?.session.release();
+    await releaseOnThread(await entry.catch(() => undefined));
   }
   autoResolved.delete(source);
 }

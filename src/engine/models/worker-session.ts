@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
-import type { FromSessionWorker, ToSessionWorker } from './session-worker-protocol.ts';
+import type { FromSessionWorker, SessionSignature, ToSessionWorker } from './session-worker-protocol.ts';
 
 export interface BatchResult {
   output: Float32Array;
@@ -57,6 +57,8 @@ export class WorkerSession {
   private constructor(
     private readonly worker: Worker,
     readonly source: string,
+    /** The session's inputs and outputs, as ORT reported them when the worker opened it. */
+    readonly signature: SessionSignature,
   ) {
     worker.on('message', (message: FromSessionWorker) => this.receive(message));
     worker.on('error', (error) => this.fail(`it crashed: ${error.message}`));
@@ -74,9 +76,9 @@ export class WorkerSession {
     const worker = takeWorker();
     let detach = () => {};
     try {
-      await new Promise<void>((resolve, reject) => {
+      const signature = await new Promise<SessionSignature>((resolve, reject) => {
         const onMessage = (message: FromSessionWorker) => {
-          if (message.type === 'opened') resolve();
+          if (message.type === 'opened') resolve(message);
           else if (message.type === 'error')
             reject(new SrError('BAD_MODEL', `${source} could not be opened for inference: ${message.message}`));
         };
@@ -90,7 +92,8 @@ export class WorkerSession {
         worker.postMessage({ type: 'open', model, options, narrowThreads } satisfies ToSessionWorker);
       });
       detach();
-      return new WorkerSession(worker, source);
+      const { inputNames, outputNames, inputMetadata, outputMetadata } = signature;
+      return new WorkerSession(worker, source, { inputNames, outputNames, inputMetadata, outputMetadata });
     } catch (error) {
       detach();
       await worker.terminate();

@@ -70,7 +70,7 @@ type BatchRunner = (input: Float32Array, dims: number[]) => Promise<BatchResult>
 
 function inThreadRunner(session: ModelSession): BatchRunner {
   return async (input, dims) => {
-    const result = await session.session.run({ [session.inputName]: new ort.Tensor('float32', input, dims) });
+    const result = await (await session.onThread()).run({ [session.inputName]: new ort.Tensor('float32', input, dims) });
     const output = result[session.outputName] as ort.Tensor;
     return { output: output.data as Float32Array, dims: output.dims, input };
   };

@@ -40,12 +40,13 @@ export interface ScoreModelOptions {
 export async function scoreModel(bytes: Uint8Array, set: ValidationSet, options: ScoreModelOptions): Promise<Score> {
   const { halo, outScale, source } = options;
   const model = await openSession(bytes, { device: options.provider === 'cpu' ? 'cpu' : 'auto' }, source);
+  const session = await model.onThread();
   try {
     // Replicate-pad by the receptive radius and crop it off again, as the upscaler's tiling does, so the
     // graph's zero padding never reaches a scored pixel.
     return await set.score(async (input) => {
       const padded = padReplicate(input, halo);
-      const out = await model.session.run({
+      const out = await session.run({
         [model.inputName]: new ort.Tensor('float32', padded.data, [1, 1, padded.height, padded.width]),
       });
       const tensor = out[model.outputName];

@@ -36,7 +36,7 @@ async function freshOutput(): Promise<Float32Array> {
     Float32Array.from({ length: 48 * 40 }, (_, i) => (i % 97) / 97),
     [1, 1, 40, 48],
   );
-  const out = await s.session.run({ [s.inputName]: input });
+  const out = await (await s.onThread()).run({ [s.inputName]: input });
   return (out[s.outputName] as ort.Tensor).data as Float32Array;
 }
 

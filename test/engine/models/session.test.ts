@@ -30,7 +30,7 @@ describe('execution providers', () => {
     const notices: string[] = [];
     const first = await openSession(model, { device: 'auto', onNotice: (n) => notices.push(n) });
     const second = await openSession(model, { device: 'auto', onNotice: (n) => notices.push(n) });
-    expect(second.session).toBe(first.session);
+    expect(second).toBe(first);
     if (cudaMissing) {
       expect(first.provider).toBe('cpu');
       expect(notices).toHaveLength(1);

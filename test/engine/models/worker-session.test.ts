@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { inferenceWorker, openSession, releaseSessions } from '../../../src/engine/models/session.ts';
 import { WorkerSession } from '../../../src/engine/models/worker-session.ts';
+import { GraphBuilder } from '../../../src/engine/onnx/graph-builder.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
 import { writeTinyModel } from '../../helpers/models-tiny.ts';
 
@@ -76,8 +77,8 @@ describe('WorkerSession', () => {
     const data = ramp(2 * 9 * 13);
     const expected = (
       await (
-        await openSession(model, { device: 'cpu', threads: 1 })
-      ).session.run({
+        await (await openSession(model, { device: 'cpu', threads: 1 })).onThread()
+      ).run({
         input: new ort.Tensor('float32', data.slice(), dims),
       })
     ).output as ort.Tensor;
@@ -130,6 +131,46 @@ describe('WorkerSession', () => {
     expect(isSrError(later) && later.code).toBe('INTERNAL');
     expect((later as Error).message).toContain('stopped');
     expect(worker.alive).toBe(false);
+  });
+});
+
+describe('sessions opened in their worker (openIn: worker)', () => {
+  it('run in the worker at once, give the in-thread bytes, and open their twin on this thread only when asked', async () => {
+    await releaseSessions();
+    const upsampled = await writeTinyModel(dir, 'y-upsampled-same', { id: 'tiny-worker-first' });
+    const inWorker = await openSession(upsampled, { device: 'cpu', threads: 1, openIn: 'worker' });
+    expect(inWorker.inputName).toBe('input');
+    expect(inWorker.inputMetadata[0]).toMatchObject({ isTensor: true, type: 'float32' });
+    const worker = await inferenceWorker(inWorker);
+    expect(worker?.alive).toBe(true);
+    // Opened there already: asking again gives the same worker.
+    expect(await inferenceWorker(inWorker)).toBe(worker);
+    const dims = [1, 1, 20, 24];
+    const fromWorker = await worker?.run(ramp(20 * 24), dims);
+    const thread = await inWorker.onThread();
+    const here = (await thread.run({ input: new ort.Tensor('float32', ramp(20 * 24), dims) })).output as ort.Tensor;
+    expect(Array.from(fromWorker?.output ?? [])).toEqual(Array.from(here.data as Float32Array));
+    expect(await inWorker.onThread()).toBe(thread);
+    // The same model opened on this thread by another caller is the very same cached session.
+    expect(await openSession(upsampled, { device: 'cpu', threads: 1 })).toBe(inWorker);
+    await releaseSessions();
+    expect(worker?.alive).toBe(false);
+  });
+
+  it('refuses a model with two outputs with BAD_MODEL, as on this thread, and leaves no worker behind', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', ['N', 1, 'H', 'W']);
+    g.op('Identity', [x], {}, 'a');
+    g.op('Identity', [x], {}, 'b');
+    g.output('a', ['N', 1, 'H', 'W']);
+    g.output('b', ['N', 1, 'H', 'W']);
+    const twoOutputs = path.join(dir, 'two-outputs.onnx');
+    fs.writeFileSync(twoOutputs, g.toModel());
+    for (const openIn of ['worker', 'thread'] as const) {
+      const error = await openSession(twoOutputs, { device: 'cpu', openIn }).catch((e: unknown) => e);
+      expect(isSrError(error) && error.code, openIn).toBe('BAD_MODEL');
+      expect((error as Error).message).toContain('1 inputs and 2 outputs');
+    }
   });
 });
 
