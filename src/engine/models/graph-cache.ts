@@ -18,10 +18,25 @@ import type { Provider } from './execution-providers.ts';
  * Off until a batch names its folder (`useGraphCache`): the cache lives in the state folder (`<state>/cache/graphs`).
  */
 let cacheDir: string | undefined;
+let stateCacheDir: string | undefined;
 
-/** Turns the cache on for this process, in `<stateDir>/cache/graphs` (a batch runner does this). */
+/**
+ * Turns the cache on for this process, in `<stateDir>/cache/graphs` (a batch runner does this), and with it the
+ * other caches of what a model's bytes determine (geometry-cache.ts).
+ */
 export function useGraphCache(stateDir: string | undefined): void {
-  cacheDir = stateDir === undefined ? undefined : path.join(stateDir, 'cache', 'graphs');
+  stateCacheDir = stateDir === undefined ? undefined : path.join(stateDir, 'cache');
+  cacheDir = stateCacheDir === undefined ? undefined : path.join(stateCacheDir, 'graphs');
+}
+
+/** `<stateDir>/cache/<name>` while the caches are on, else undefined. */
+export function modelCacheDir(name: string): string | undefined {
+  return stateCacheDir === undefined ? undefined : path.join(stateCacheDir, name);
+}
+
+/** The runtime that measured or optimised what these caches hold: part of every key. */
+export function runtimeVersion(): string {
+  return ort.env.versions.common;
 }
 
 export interface GraphCacheEntry {
@@ -61,7 +76,7 @@ export function graphCacheEntry(model: string | Uint8Array, provider: Provider):
   } catch {
     return NONE;
   }
-  const identity = [hashBytes(bytes), ort.env.versions.common, provider, cpuIdentity()].join('\n');
+  const identity = [hashBytes(bytes), runtimeVersion(), provider, cpuIdentity()].join('\n');
   const key = hashBytes(new TextEncoder().encode(identity)).slice(0, 32);
   const file = path.join(dir, `${key}.onnx`);
   const hashFile = `${file}.sha256`;

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { SrError } from '../errors.ts';
 import { rgbToYcbcr } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
+import { knownGeometry, rememberGeometry } from '../models/geometry-cache.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
@@ -70,18 +71,36 @@ function photoGraphOf(modelPath: string, scale: number, range: ValueMap, inputKi
   return graph;
 }
 
+/** Whether the model maps channels and sizes as its metadata says (an 'upsampled' model keeps the size). */
+function fitsMetadata(geometry: ModelGeometry, model: LoadedModel): boolean {
+  const { scale, inputKind, colorMode } = model.meta;
+  return geometry.ratio === (inputKind === 'lr' ? scale : 1) && geometry.channels === (colorMode === 'y' ? 1 : 3);
+}
+
+/**
+ * The model's geometry: measured before on these very bytes (geometry-cache.ts), else measured now on a session on
+ * this thread, which is returned for the pass to reuse.
+ */
+async function measuredGeometry(model: LoadedModel, options: OpenPassOptions): Promise<{ geometry: ModelGeometry; plain?: ModelSession }> {
+  const known = knownGeometry(model.path);
+  // One that contradicts the metadata is measured again rather than believed: only a measurement refuses a model.
+  if (known && fitsMetadata(known, model)) return { geometry: known };
+  const plain = await openSession(model.path, options);
+  const geometry = await modelGeometry(plain, model.path);
+  rememberGeometry(model.path, geometry);
+  return { geometry, plain };
+}
+
 /**
  * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A Y model that SR Studio
  * exported or quantised (same-padded, if 'upsampled') runs as its photo graph, so that ORT, not the main thread,
- * does the bicubic.
+ * does the bicubic. The session that runs is opened in its inference worker: a batch's main thread creates no session
+ * once the geometry is known (it is kept across runs), and finds the worker ready when its first tiles are.
  */
 export async function openModelPass(model: LoadedModel, options: OpenPassOptions = {}): Promise<ModelPass> {
-  const plain = await openSession(model.path, options);
-  const geometry = await modelGeometry(plain, model.path);
+  const { geometry, plain } = await measuredGeometry(model, options);
   const { scale, inputKind, colorMode, valueRange } = model.meta;
-  const expectedRatio = inputKind === 'lr' ? scale : 1;
-  const expectedChannels = colorMode === 'y' ? 1 : 3;
-  if (geometry.ratio !== expectedRatio || geometry.channels !== expectedChannels) {
+  if (!fitsMetadata(geometry, model)) {
     throw new SrError(
       'BAD_MODEL',
       `${model.path} says it is a ×${scale} ${colorMode} '${inputKind}' model, but it maps ${geometry.channels} channel(s) to ${geometry.ratio}× the input size`,
@@ -93,10 +112,16 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
     const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] }, inputKind);
     if (graph) {
       try {
-        // On the provider the model itself resolved to, so `auto` gives its fallback notice once, not twice.
+        // On the provider the model itself resolved to, if it was opened, so `auto` gives its fallback notice once.
         const session = await openSession(
           graph,
-          { device: plain.provider, threads: options.threads, narrowThreads: options.narrowThreads },
+          {
+            device: plain?.provider ?? options.device,
+            onNotice: plain ? undefined : options.onNotice,
+            threads: options.threads,
+            narrowThreads: options.narrowThreads,
+            openIn: 'worker',
+          },
           `${model.path}#photo-graph`,
         );
         const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
@@ -107,7 +132,7 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
       }
     }
   }
-  return { model, session: plain, geometry, photoGraph: false };
+  return { model, session: plain ?? (await openSession(model.path, { ...options, openIn: 'worker' })), geometry, photoGraph: false };
 }
 
 /**
@@ -197,9 +222,9 @@ export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, op
 
 /**
  * Opens a model for upscaling and runs one batch of full-size windows through its worker, before any photo needs it:
- * the sessions (main thread and worker), the worker thread itself and ORT's first-run allocations are then paid while
- * the caller does other work (a batch: discovering and planning its files, decoding the first one). Sessions and
- * workers are cached, so the batch's first photo finds them ready; its first batch of tiles queues behind this one.
+ * the session, the worker thread itself and ORT's first-run allocations are then paid while the caller does other
+ * work (a batch: discovering and planning its files, decoding the first one). Sessions and workers are cached, so the
+ * batch's first photo finds them ready; its first batch of tiles queues behind this one.
  */
 export async function warmModelPass(model: LoadedModel, options: OpenPassOptions & { tile?: number } = {}): Promise<void> {
   const pass = await openModelPass(model, options);

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { knownGeometry } from '../../../src/engine/models/geometry-cache.ts';
+import { useGraphCache } from '../../../src/engine/models/graph-cache.ts';
+import type { LoadedModel } from '../../../src/engine/models/loaded-model.ts';
+import { loadModel } from '../../../src/engine/models/registry.ts';
+import { inferenceWorker, releaseSessions } from '../../../src/engine/models/session.ts';
+import { openModelPass } from '../../../src/engine/upscale/model-pass.ts';
+import { tempDir } from '../../helpers/models-photo.ts';
+import { writeTinyModel } from '../../helpers/models-tiny.ts';
+
+let dir: string;
+let state: string;
+let model: LoadedModel;
+beforeAll(async () => {
+  dir = tempDir('srs-geometry-cache-');
+  state = path.join(dir, 'state');
+  // An RGB model: it has no photo graph, so the pass runs the model itself.
+  model = await loadModel(await writeTinyModel(dir, 'rgb-lr', { scale: 3, id: 'tiny-geometry' }), { stateDir: state });
+});
+afterEach(async () => {
+  await releaseSessions();
+  useGraphCache(undefined);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const entries = () => {
+  const folder = path.join(state, 'cache', 'geometry');
+  return fs.existsSync(folder) ? fs.readdirSync(folder).map((name) => path.join(folder, name)) : [];
+};
+
+describe('the geometry cache', () => {
+  it('keeps what a pass measured, and the next pass opens the model in its worker without measuring it again', async () => {
+    useGraphCache(state);
+    expect(knownGeometry(model.path)).toBeUndefined();
+    const first = await openModelPass(model, { device: 'cpu' });
+    expect(first.geometry).toEqual({ channels: 3, ratio: 3, crop: 0, maxBatch: 64 });
+    expect(entries()).toHaveLength(1);
+    expect(knownGeometry(model.path)).toEqual(first.geometry);
+
+    await releaseSessions();
+    const next = await openModelPass(model, { device: 'cpu' });
+    expect(next.geometry).toEqual(first.geometry);
+    // Opened in its worker, which runs it with the same geometry.
+    const out = await (await inferenceWorker(next.session))?.run(new Float32Array(3 * 5 * 7).fill(0.5), [1, 3, 5, 7]);
+    expect(out?.dims).toEqual([1, 3, 15, 21]);
+  });
+
+  it('is read as it stands, except where it contradicts the model’s metadata: that is measured again', async () => {
+    useGraphCache(state);
+    await openModelPass(model, { device: 'cpu' });
+    await releaseSessions();
+    const [entry] = entries();
+    fs.writeFileSync(entry, JSON.stringify({ channels: 3, ratio: 3, crop: 0, maxBatch: 5 }));
+    expect((await openModelPass(model, { device: 'cpu' })).geometry.maxBatch).toBe(5);
+    await releaseSessions();
+    // Only a measurement may refuse a model: an entry saying ×2 for a ×3 model is replaced, not believed.
+    fs.writeFileSync(entry, JSON.stringify({ channels: 3, ratio: 2, crop: 0, maxBatch: 64 }));
+    expect((await openModelPass(model, { device: 'cpu' })).geometry).toEqual({ channels: 3, ratio: 3, crop: 0, maxBatch: 64 });
+    expect(JSON.parse(fs.readFileSync(entry, 'utf8'))).toEqual({ channels: 3, ratio: 3, crop: 0, maxBatch: 64 });
+  });
+
+  it('ignores an entry it cannot read or parse, measures again and writes it again', async () => {
+    useGraphCache(state);
+    await openModelPass(model, { device: 'cpu' });
+    await releaseSessions();
+    for (const damaged of ['{"channels": 3, "rat', JSON.stringify({ channels: 2, ratio: 3, crop: 0, maxBatch: 64 }), '']) {
+      const [entry] = entries();
+      fs.writeFileSync(entry, damaged);
+      expect(knownGeometry(model.path)).toBeUndefined();
+      expect((await openModelPass(model, { device: 'cpu' })).geometry.ratio).toBe(3);
+      expect(JSON.parse(fs.readFileSync(entry, 'utf8'))).toEqual({ channels: 3, ratio: 3, crop: 0, maxBatch: 64 });
+      await releaseSessions();
+    }
+  });
+
+  it('is keyed by the model’s bytes: another file with other weights has its own entry; off, nothing is written', async () => {
+    useGraphCache(state);
+    const other = await loadModel(await writeTinyModel(path.join(dir, 'other'), 'rgb-lr', { scale: 3, id: 'tiny-geometry', seed: 7 }), {
+      stateDir: state,
+    });
+    await openModelPass(model, { device: 'cpu' });
+    const before = entries().length;
+    await openModelPass(other, { device: 'cpu' });
+    expect(entries()).toHaveLength(before + 1);
+
+    await releaseSessions();
+    useGraphCache(undefined);
+    const third = await loadModel(await writeTinyModel(path.join(dir, 'third'), 'rgb-lr', { scale: 3, id: 'tiny-geometry', seed: 9 }), {
+      stateDir: state,
+    });
+    await openModelPass(third, { device: 'cpu' });
+    expect(entries()).toHaveLength(before + 1);
+  });
+});
