@@ -63,8 +63,27 @@ async function run({ id, input, dims, narrow }) {
   }
 }
 
-// A queue keeps runs strictly in order even though each handler is async.
-let queue = Promise.resolve();
+/**
+ * A one-node model (Identity, float32 [1] → [1], opset 17; written by our GraphBuilder): the first session of a process
+ * pays for ONNX Runtime itself (its environment, the CPU kernels' registry), 50–70 ms, after which a real model opens in
+ * a fraction of its time. A worker started before its model is known (prestartInferenceWorker) pays it with this one,
+ * while its parent is still loading modules and planning, instead of on the way to the batch's first tiles.
+ */
+const FIRST_SESSION = Buffer.from(
+  'CAgSCXNyLXN0dWRpbxoFMC4xLjA6PQoTCgF4EgF5GgF5IghJZGVudGl0eRIEd2FybVoPCgF4EgoKCAgBEgQKAggBYg8KAXkSCgoICAESBAoCCAFCBAoAEBE=',
+  'base64',
+);
+
+// A queue keeps runs strictly in order even though each handler is async; it starts behind the runtime's warm-up (which
+// only saves time: if it fails, the real model's opening reports why).
+// Its end is announced: the parent holds the process open until then, since a process that exits while ORT is inside
+// this opening aborts ("terminate called after throwing an instance of 'Napi::Error'").
+let queue = ort.InferenceSession.create(FIRST_SESSION, { logSeverityLevel: 4 })
+  .then(
+    (first) => first.release(),
+    () => {},
+  )
+  .then(() => port.postMessage({ type: 'warmed' }));
 port.on('message', (message) => {
   queue = queue.then(() => (message.type === 'open' ? open(message) : run(message)));
 });

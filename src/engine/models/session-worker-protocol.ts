@@ -20,6 +20,8 @@ export interface SessionSignature {
 }
 
 export type FromSessionWorker =
+  /** The runtime is loaded (session-worker-boot.mjs opens a one-node model first): the worker may be stopped. */
+  | { type: 'warmed' }
   | ({ type: 'opened' } & SessionSignature)
   | { type: 'result'; id: number; output: Float32Array; dims: number[]; input: Float32Array }
   /** `id` is null when opening failed. */

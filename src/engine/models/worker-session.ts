@@ -17,16 +17,24 @@ let spare: Worker | undefined;
 
 /**
  * Starts an inference worker thread now, before the model is known, so that its start (a thread, its own Node
- * environment, onnxruntime-node) overlaps whatever the caller does next (the CLI loads its modules, opens the store,
- * plans the batch); the first `WorkerSession.open` takes it. Idle, it keeps no process alive.
+ * environment, onnxruntime-node and the runtime's first session) overlaps whatever the caller does next (the CLI loads
+ * its modules, opens the store, plans the batch); the first `WorkerSession.open` takes it. It keeps the process alive
+ * only until the runtime is loaded (a command that fails at once waits that long, 0.1 s at most, rather than abort in
+ * ORT's teardown); idle after that, it keeps no process alive.
  */
 export function prestartInferenceWorker(): void {
   if (spare) return;
-  spare = new Worker(WORKER_FILE);
-  spare.unref();
+  const started = new Worker(WORKER_FILE);
+  spare = started;
+  const onMessage = (message: FromSessionWorker) => {
+    if (message.type !== 'warmed') return;
+    started.off('message', onMessage);
+    if (spare === started) started.unref();
+  };
+  started.on('message', onMessage);
   // A spare that fails to start is simply not used: the open that would take it starts a fresh one and reports why.
-  spare.once('error', () => {
-    spare = undefined;
+  started.once('error', () => {
+    if (spare === started) spare = undefined;
   });
 }
 

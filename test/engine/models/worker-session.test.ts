@@ -196,4 +196,14 @@ describe('inference workers of cached sessions', () => {
     expect(cancelled.code).toBe(0);
     expect(JSON.parse(cancelled.stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ code: 'CANCELLED' });
   });
+
+  it('a process that ends right after starting the spare worker exits with its own code, not an abort in ORT', async () => {
+    // The spare loads the runtime at once (a one-node model); a process leaving during that used to abort with
+    // "terminate called after throwing an instance of 'Napi::Error'" (code 134).
+    for (const afterMs of [0, 50, 100, 150, 200, 250, 300]) {
+      const failed = await runChild([model, dir, 'prestart-then-fail', String(afterMs)]);
+      expect(failed.stderr, `exit ${afterMs} ms after the start`).not.toContain('terminate called');
+      expect(failed.code, `exit ${afterMs} ms after the start`).toBe(3);
+    }
+  });
 });
