@@ -30,9 +30,11 @@ export interface FileWork {
   onFraction?: (fraction: number) => void;
   onNotice?: (message: string) => void;
   /**
-   * The model's warm-up (run-upscale-job.ts): the prepare stage waits for it first, and that wait is start-up, not
-   * part of the file's own seconds.
+   * The model's opening and its warm-up (run-upscale-job.ts): the prepare stage waits for the first (it prepares the
+   * photo for the session that opened), the infer stage for the second (its tiles would queue behind the warm-up's).
+   * Both waits are start-up, not part of the file's own seconds.
    */
+  modelOpen?: Promise<unknown>;
   modelReady?: Promise<unknown>;
 }
 
@@ -66,7 +68,8 @@ export class BatchFile {
 
   /** Runs one stage; returns its busy seconds (a wait for the model's warm-up excluded). */
   async run(stage: Stage): Promise<number> {
-    if (stage === 'prepare') await this.work.modelReady?.catch(() => undefined);
+    if (stage === 'prepare') await this.work.modelOpen?.catch(() => undefined);
+    if (stage === 'infer') await this.work.modelReady?.catch(() => undefined);
     const started = performance.now();
     await this.stage(stage);
     const seconds = (performance.now() - started) / 1000;

@@ -29,7 +29,9 @@ export interface ExecuteOptions {
   onStage?: StageListener;
   /** What ran before the batch, reported with its summary. */
   startup?: StartupClock;
-  /** The model's warm-up (run-upscale-job.ts), which the first file waits for; it resolves to its notices. */
+  /** The model's session is open (run-upscale-job.ts): the first file prepares its photo for it from then on. */
+  modelOpen?: Promise<unknown>;
+  /** The model's warm-up, which the first file's inference waits for; it resolves to its notices. */
   modelReady?: Promise<string[]>;
 }
 
@@ -104,6 +106,7 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       model: options.model,
       request,
       signal,
+      modelOpen: options.modelOpen,
       modelReady: options.modelReady,
       onFraction: (fraction) => {
         activeMeter.itemProgress(item.id, fraction);

@@ -62,12 +62,12 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
       return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
     }
     const pipeline = options.pipeline ?? pipelineSettings();
-    const modelReady = startWarmUp(model, request, pipeline, options);
+    const { modelOpen, modelReady } = startWarmUp(model, request, pipeline, options);
     // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
     const job = createUpscaleJob(jobs, request, model, { claim: true });
     options.startup?.lap('plan');
     if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
-    return executeUpscaleJob({ ...options, pipeline, modelReady, jobs, jobId: job.id, model, request, resumed: false });
+    return executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId: job.id, model, request, resumed: false });
   }
   if (options.resume === undefined)
     throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
@@ -84,11 +84,21 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   const pipeline = options.pipeline ?? pipelineSettings();
   // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
   const job = claimResumableJob(jobs, target.id);
-  const modelReady = startWarmUp(model, params.request, pipeline, options);
+  const { modelOpen, modelReady } = startWarmUp(model, params.request, pipeline, options);
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
   options.startup?.lap('plan');
-  return executeUpscaleJob({ ...options, pipeline, modelReady, jobs, jobId: job.id, model, request: params.request, resumed: true });
+  return executeUpscaleJob({
+    ...options,
+    pipeline,
+    modelOpen,
+    modelReady,
+    jobs,
+    jobId: job.id,
+    model,
+    request: params.request,
+    resumed: true,
+  });
 }
 
 /**
@@ -103,15 +113,15 @@ function startWarmUp(
   request: UpscaleRequest,
   pipeline: PipelineSettings | 'off',
   options: RunUpscaleJobOptions,
-): Promise<string[]> {
+): { modelOpen: Promise<unknown>; modelReady: Promise<string[]> } {
   useGraphCache(options.store.dir);
   const threads = pipeline === 'off' ? {} : { threads: pipeline.ortThreads, narrowThreads: pipeline.narrowThreads };
   const notices: string[] = [];
   const warm = warmModelPass(model, { device: request.device, ...threads, tile: request.tile, onNotice: (m) => notices.push(m) });
-  const settled = warm.then(
+  const settled = warm.ready.then(
     () => notices,
     () => notices,
   );
-  options.startup?.warming(warm);
-  return settled;
+  options.startup?.warming(warm.ready);
+  return { modelOpen: warm.opened.catch(() => undefined), modelReady: settled };
 }

@@ -220,17 +220,28 @@ export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, op
   return { width, height, channels: 3, data: out };
 }
 
+/** A model being made ready for a batch: `opened` once its session is open, `ready` once it has run at full size. */
+export interface WarmingPass {
+  opened: Promise<ModelPass>;
+  ready: Promise<void>;
+}
+
 /**
  * Opens a model for upscaling and runs one batch of full-size windows through its worker, before any photo needs it:
- * the session, the worker thread itself and ORT's first-run allocations are then paid while the caller does other
- * work (a batch: discovering and planning its files, decoding the first one). Sessions and workers are cached, so the
- * batch's first photo finds them ready; its first batch of tiles queues behind this one.
+ * the session, the worker thread itself and ORT's first-run allocations (the first run of a fresh session takes 2–5×
+ * a later one) are then paid while the caller does other work (a batch: discovering and planning its files, decoding
+ * and preparing the first one). Sessions and workers are cached, so the batch's first photo finds them ready; its
+ * first batch of tiles queues behind this one.
  */
-export async function warmModelPass(model: LoadedModel, options: OpenPassOptions & { tile?: number } = {}): Promise<void> {
-  const pass = await openModelPass(model, options);
+export function warmModelPass(model: LoadedModel, options: OpenPassOptions & { tile?: number } = {}): WarmingPass {
+  const opened = openModelPass(model, options);
+  return { opened, ready: opened.then((pass) => firstRun(pass, options.tile)) };
+}
+
+async function firstRun(pass: ModelPass, tileOption: number | undefined): Promise<void> {
   const worker = await inferenceWorker(pass.session);
   if (!worker) return;
-  const { tile, halo } = passTiling(pass, options.tile);
+  const { tile, halo } = passTiling(pass, tileOption);
   const { channels, crop } = pass.geometry;
   const side = tile + 2 * Math.max(halo, crop);
   const dims = [DEFAULT_BATCH, channels, side, side];
