@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NAME_TEMPLATE } from '../../src/engine/jobs/upscale-request.ts';
 import { DEVICES } from '../../src/engine/models/execution-providers.ts';
@@ -29,13 +30,25 @@ const REPORTER = `process.on('exit', () => {
   process.stderr.write('\\nLOADED ' + JSON.stringify([...new Set(names)]) + '\\n');
 });`;
 
+// The same, with the files themselves.
+const FILES_REPORTER = `process.on('exit', () => {
+  process.stderr.write('\\nFILES ' + JSON.stringify(Object.keys(require.cache)) + '\\n');
+});`;
+
 let dir: string;
 let reporter: string;
+let filesReporter: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srstudio-startup-'));
   reporter = path.join(dir, 'report-loaded.cjs');
   fs.writeFileSync(reporter, REPORTER);
+  filesReporter = path.join(dir, 'report-files.cjs');
+  fs.writeFileSync(filesReporter, FILES_REPORTER);
 });
+
+function runWith(preload: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ['-r', preload, CLI, ...args]);
+}
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function help(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; loaded: string[] }> {
@@ -65,5 +78,27 @@ describe('CLI start-up', () => {
     // Help texts spelled out without loading the engine still say what the engine accepts.
     for (const text of [upscale, evalHelp, train]) expect(text.replace(/\s+/g, ' ')).toContain(DEVICES.join('|'));
     expect(upscale).toContain(`(default: "${DEFAULT_NAME_TEMPLATE}")`);
+  });
+
+  it('a batch whose model was measured before loads no ONNX Runtime on its main thread: the model runs in its worker', {
+    timeout: 120_000,
+  }, async () => {
+    const input = path.join(dir, 'photo.png');
+    await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 150, g: 90, b: 40 } } })
+      .png()
+      .toFile(input);
+    const state = path.join(dir, 'state');
+    // The files of the main thread's module cache (worker threads keep their own) that are the runtime's code.
+    const runtimeFiles = async (run: number): Promise<string[]> => {
+      const args = [input, '-o', path.join(dir, `out-${run}`), '--state', state, '--json'];
+      const { stderr } = await runWith(filesReporter, ['upscale', ...args]);
+      const line = stderr.split('\n').find((l) => l.startsWith('FILES '));
+      if (!line) throw new Error(`no FILES line from srstudio upscale; stderr: ${stderr}`);
+      return (JSON.parse(line.slice('FILES '.length)) as string[]).filter((f) => /onnxruntime-(common|node)[\\/](dist|lib|bin)/.test(f));
+    };
+    // The first run on a machine measures the model's geometry with a session of its own: the runtime loads here.
+    expect(await runtimeFiles(1)).not.toEqual([]);
+    // Then the geometry is known (geometry-cache.ts) and only the worker opens the model.
+    expect(await runtimeFiles(2)).toEqual([]);
   });
 });

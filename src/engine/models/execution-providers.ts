@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { ortRuntime } from './ort-runtime.ts';
 
 /** What the user asks for with `--device`. */
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml';
@@ -49,13 +49,16 @@ function bindingDir(): string | undefined {
  */
 export function providerUnavailableReason(provider: Provider): string | undefined {
   if (provider === 'cpu') return undefined;
-  const listed = ort.listSupportedBackends().map((b) => b.name);
-  if (!listed.includes(provider)) return `this build of onnxruntime-node (${process.platform}/${process.arch}) has no ${provider} provider`;
+  // The library first: where it is missing (every CPU-only install), the runtime need not even be loaded to say so.
   if (provider === 'cuda') {
     const dir = bindingDir();
     if (dir && !fs.existsSync(path.join(dir, 'libonnxruntime_providers_cuda.so'))) {
       return 'the CUDA provider library (libonnxruntime_providers_cuda.so) is not installed';
     }
   }
+  const listed = ortRuntime()
+    .listSupportedBackends()
+    .map((b) => b.name);
+  if (!listed.includes(provider)) return `this build of onnxruntime-node (${process.platform}/${process.arch}) has no ${provider} provider`;
   return undefined;
 }

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { hashBytes } from '../hash-file.ts';
 import { readCpuinfo } from './cpu-cores.ts';
 import type { Provider } from './execution-providers.ts';
+import { ortVersion } from './ort-runtime.ts';
 
 /**
  * ONNX Runtime's optimised graphs, kept across runs: a session that opens a cached graph skips the graph optimisation
@@ -36,7 +36,7 @@ export function modelCacheDir(name: string): string | undefined {
 
 /** The runtime that measured or optimised what these caches hold: part of every key. */
 export function runtimeVersion(): string {
-  return ort.env.versions.common;
+  return ortVersion();
 }
 
 export interface GraphCacheEntry {

@@ -1,12 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
 import { decodeOnnx, readModelMeta, withModelMeta } from './model-meta-io.ts';
+import { ortRuntime } from './ort-runtime.ts';
 import { type ProbedModel, probeModel } from './probe.ts';
 import type { ModelSession } from './session.ts';
 
@@ -49,7 +50,7 @@ async function probeBytes(bytes: Uint8Array, file: string): Promise<ProbedModel>
   checkGraph(bytes, file);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+    session = await ortRuntime().InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
   } catch (error) {
     throw new SrError(
       'BAD_MODEL',

@@ -1,5 +1,6 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
+import { ortRuntime } from './ort-runtime.ts';
 import type { ModelSession } from './session.ts';
 
 /**
@@ -40,7 +41,12 @@ async function runOnce(
   width: number,
   data?: Float32Array,
 ): Promise<ort.Tensor> {
-  const input = new ort.Tensor('float32', data ?? new Float32Array(channels * height * width).fill(0.5), [1, channels, height, width]);
+  const input = new (ortRuntime().Tensor)('float32', data ?? new Float32Array(channels * height * width).fill(0.5), [
+    1,
+    channels,
+    height,
+    width,
+  ]);
   let result: ort.InferenceSession.ReturnType;
   try {
     result = await (await s.onThread()).run({ [s.inputName]: input });

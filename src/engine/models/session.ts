@@ -1,9 +1,10 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
 import { computeThreads } from './cpu-cores.ts';
 import { cpuFallbackNotice } from './cpu-fallback-notice.ts';
 import { type Device, type Provider, platformGpuProvider, providerHint, providerUnavailableReason } from './execution-providers.ts';
 import { graphCacheEntry } from './graph-cache.ts';
+import { ortRuntime } from './ort-runtime.ts';
 import { WorkerSession } from './worker-session.ts';
 
 /**
@@ -81,7 +82,8 @@ function sessionOptions(provider: Provider, threads: number): ort.InferenceSessi
 }
 
 function createOrt(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  const { InferenceSession } = ortRuntime();
+  return typeof model === 'string' ? InferenceSession.create(model, options) : InferenceSession.create(model, options);
 }
 
 /**

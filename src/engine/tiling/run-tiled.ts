@@ -1,5 +1,6 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { SrError } from '../errors.ts';
+import { ortRuntime } from '../models/ort-runtime.ts';
 import type { ModelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession } from '../models/session.ts';
 import type { BatchResult } from '../models/worker-session.ts';
@@ -70,7 +71,7 @@ type BatchRunner = (input: Float32Array, dims: number[]) => Promise<BatchResult>
 
 function inThreadRunner(session: ModelSession): BatchRunner {
   return async (input, dims) => {
-    const result = await (await session.onThread()).run({ [session.inputName]: new ort.Tensor('float32', input, dims) });
+    const result = await (await session.onThread()).run({ [session.inputName]: new (ortRuntime().Tensor)('float32', input, dims) });
     const output = result[session.outputName] as ort.Tensor;
     return { output: output.data as Float32Array, dims: output.dims, input };
   };
