@@ -189,13 +189,15 @@ function withOrigin(
   return session;
 }
 
-function cached(
-  model: string | Uint8Array,
-  source: string,
-  provider: Provider,
-  threads: Threads,
-  openIn: 'thread' | 'worker',
-): Promise<ModelSession> {
+/** What `openSession` was asked to open, and how; the provider is decided per attempt. */
+interface Opening {
+  model: string | Uint8Array;
+  source: string;
+  threads: Threads;
+  openIn: 'thread' | 'worker';
+}
+
+function cached({ model, source, threads, openIn }: Opening, provider: Provider): Promise<ModelSession> {
   const key = cacheKey(source, provider, threads);
   let entry = cache.get(key);
   if (!entry) {
@@ -221,17 +223,17 @@ export async function openSession(
 ): Promise<ModelSession> {
   const device = options.device ?? 'auto';
   const threads: Threads = { wide: options.threads ?? computeThreads(), narrow: options.narrowThreads };
-  const openIn = options.openIn ?? 'thread';
-  if (device === 'cpu') return cached(model, source, 'cpu', threads, openIn);
-  if (device !== 'auto') return openExplicit(model, source, device, threads, openIn);
+  const opening: Opening = { model, source, threads, openIn: options.openIn ?? 'thread' };
+  if (device === 'cpu') return cached(opening, 'cpu');
+  if (device !== 'auto') return openExplicit(opening, device);
 
   const known = autoResolved.get(source);
-  if (known) return cached(model, source, known, threads, openIn);
+  if (known) return cached(opening, known);
   const gpu = platformGpuProvider();
   let reason = gpu ? providerUnavailableReason(gpu) : `no GPU provider exists for ${process.platform}`;
   if (gpu && !reason) {
     try {
-      const session = await cached(model, source, gpu, threads, openIn);
+      const session = await cached(opening, gpu);
       autoResolved.set(source, gpu);
       return session;
     } catch (error) {
@@ -239,28 +241,22 @@ export async function openSession(
       reason = (error as Error).message.split('\n')[0];
     }
   }
-  const session = await cached(model, source, 'cpu', threads, openIn);
+  const session = await cached(opening, 'cpu');
   autoResolved.set(source, 'cpu');
   options.onNotice?.(cpuFallbackNotice('Running', reason, gpu && providerHint(gpu)));
   return session;
 }
 
-async function openExplicit(
-  model: string | Uint8Array,
-  source: string,
-  provider: Provider,
-  threads: Threads,
-  openIn: 'thread' | 'worker',
-): Promise<ModelSession> {
+async function openExplicit(opening: Opening, provider: Provider): Promise<ModelSession> {
   const reason = providerUnavailableReason(provider);
   if (reason) throw new SrError('BAD_ARGUMENT', `--device ${provider} is not available: ${reason}`, providerHint(provider));
   try {
-    return await cached(model, source, provider, threads, openIn);
+    return await cached(opening, provider);
   } catch (error) {
     if (error instanceof SrError) throw error;
     throw new SrError(
       'BAD_ARGUMENT',
-      `--device ${provider} failed to start for ${source}: ${(error as Error).message.split('\n')[0]}`,
+      `--device ${provider} failed to start for ${opening.source}: ${(error as Error).message.split('\n')[0]}`,
       providerHint(provider),
       undefined,
       { cause: error },
