@@ -27,6 +27,26 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'out', 'cli');
 const ENTRIES = { main: 'src/cli/main.ts', 'prefetch-worker-boot': 'src/engine/training/prefetch-worker.ts' };
 const esbuild = createRequire(import.meta.resolve('tsx'))('esbuild');
+/**
+ * zod's `z.locales` namespace holds its error messages in 63 languages; SR Studio reports in English and never reads
+ * it, but a namespace cannot be tree-shaken. Bundled, the locales are half of zod's 755 kB and 25 ms of every start
+ * (10 runs of a bundled zod each: 180 → 157 ms best). In the CLI bundle, `z.locales` holds English only; the English
+ * messages zod uses by default come from its own import of en.js, as before.
+ */
+const ENGLISH_ZOD_LOCALES = {
+  name: 'english-zod-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: path.join(path.dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'english-zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'english-zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 const LEFT_IN_NODE_MODULES = ['onnxruntime-node', 'better-sqlite3', 'bullmq', 'ioredis', 'ws', 'tsx', 'esbuild', 'commander'];
 
 const result = await esbuild.build({
@@ -41,6 +61,7 @@ const result = await esbuild.build({
   platform: 'node',
   target: 'node20',
   external: [...LEFT_IN_NODE_MODULES, '*.node'],
+  plugins: [ENGLISH_ZOD_LOCALES],
   // Bundled CommonJS packages call require() for Node's own modules, which an ES module does not have.
   banner: { js: "import { createRequire as __srstudioRequire } from 'node:module'; const require = __srstudioRequire(import.meta.url);" },
   write: false,

@@ -99,5 +99,14 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
     expect(upscale.stderr).not.toMatch(/main thread/i);
     expect(await sharp(path.join(out, 'photo_x2.png')).metadata()).toMatchObject({ width: 80, height: 60 });
     expect(await sharp(path.join(out, 'camera_x2.jpg')).metadata()).toMatchObject({ width: 48, height: 32, format: 'jpeg' });
+
+    // zod is bundled with its English messages only (z.locales trimmed): a validation error still reads as it does from
+    // the sources.
+    const recipe = path.join(dir, 'recipe.json');
+    fs.writeFileSync(recipe, JSON.stringify({ blur: { probability: 7 } }));
+    const evalArgs = ['eval', '--data', path.dirname(input), '--scale', '2', '--method', 'bicubic', '--degrade', recipe];
+    const bad = await run(process.execPath, [main, ...evalArgs]).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in bad && bad.code).toBe(2);
+    expect(bad.stderr).toContain(`The degradation recipe ${recipe} is invalid at version: Invalid input: expected 1`);
   }, 120_000);
 });
