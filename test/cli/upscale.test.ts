@@ -173,6 +173,36 @@ describe('srstudio upscale (real CLI, child processes)', () => {
   );
 
   it(
+    'a second Ctrl-C quits at once, whatever the inference worker is doing: ended by the signal (130 in a shell), never an abort in ONNX Runtime, and the batch resumes',
+    async () => {
+      await writePhotos(at('in'), 3, { width: 900, height: 700 });
+      const args = ['upscale', at('in'), '-o', at('out'), '--state', at('state')];
+      // From the moment the job exists, the worker is opening the model, warming it up, then running tiles: the second
+      // signal lands in each of these in turn.
+      for (const afterMs of [0, 150, 300, 450]) {
+        const { child, done } = startCli(args);
+        await waitForJournal(at('state'), (s) => s.job?.status === 'running');
+        await new Promise((resolve) => setTimeout(resolve, afterMs));
+        child.kill('SIGINT');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        child.kill('SIGINT');
+        const quit = await done;
+        const how = `second Ctrl-C ${afterMs} ms into the job: ${quit.stderr}`;
+        expect(quit.stderr, how).not.toContain('terminate called');
+        // Ended by SIGINT itself, or with 130 where the first Ctrl-C had already stopped the batch.
+        expect(quit.signal === 'SIGINT' || quit.code === 130, how).toBe(true);
+        expect(readJournal(at('state')).job?.status, how).toBe('interrupted');
+        const resumed = await runCli([...args, '--resume']);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(tempFiles(at('out'))).toEqual([]);
+        expect(listTree(at('out'))).toHaveLength(3);
+        fs.rmSync(at('out'), { recursive: true, force: true });
+      }
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
     'says clearly that there is no default model yet (exit 2, no job, nothing written)',
     async () => {
       await writePhotos(at('in'), 1);

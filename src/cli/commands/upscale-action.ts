@@ -93,7 +93,7 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
         }
         process.stderr.write(`Stopped. Resume with: ${resumeCommand(jobId, opts.state)}\n`);
       }
-      process.exit(exitCodeForSignal(name));
+      quitAtOnce(name, onSignal);
     }
     signalName = name;
     process.stderr.write('\nStopping… (press Ctrl-C again to quit at once)\n');
@@ -141,6 +141,22 @@ export async function upscaleAction(inputs: string[], opts: UpscaleCliOptions): 
 function exitCodeFor(summary: UpscaleJobSummary, signalName: NodeJS.Signals | undefined): number {
   if (summary.status !== 'done' && signalName) return exitCodeForSignal(signalName);
   return summary.failed.length > 0 || summary.status !== 'done' ? 1 : 0;
+}
+
+/**
+ * The second Ctrl-C: the signal is raised again with its default action, so the system ends the process there and then
+ * (status 130 or 143 in the shell, as for any program stopped by it). process.exit would first stop the inference
+ * worker, and ONNX Runtime aborts a process whose worker is stopped inside a run or an opening ("terminate called
+ * after throwing an instance of 'Napi::Error'", status 134). Nothing is lost either way: the journal says which files
+ * are done, and a resume deletes any temp file left.
+ */
+function quitAtOnce(name: NodeJS.Signals, handler: (name: NodeJS.Signals) => void): void {
+  process.off('SIGINT', handler);
+  process.off('SIGTERM', handler);
+  // With no handler left, the default action ends the whole process as soon as the signal is delivered, whichever
+  // thread takes it; only a signal that someone else still handles would come back here, and then exit does.
+  if (process.listenerCount(name) === 0) process.kill(process.pid, name);
+  else process.exit(exitCodeForSignal(name));
 }
 
 function exitCodeForSignal(name: NodeJS.Signals): number {
