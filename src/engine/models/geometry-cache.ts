@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { fileIdentity } from '../file-identity.ts';
 import { hashBytes } from '../hash-file.ts';
 import { modelCacheDir, runtimeVersion } from './graph-cache.ts';
 import type { ModelGeometry } from './probe.ts';
@@ -19,12 +20,24 @@ const StoredGeometry = z.object({
   maxBatch: z.number().int().min(1),
 });
 
+/**
+ * Each model file's key, while the file stays the same one: a batch opens its model pass for every photo, and the
+ * model's bytes need reading and hashing once, not once per photo.
+ */
+const keys = new Map<string, { identity: string; key: string }>();
+
 function entryFile(modelPath: string): string | undefined {
   const dir = modelCacheDir('geometry');
   if (!dir) return undefined;
   try {
-    const key = hashBytes(new TextEncoder().encode(`${hashBytes(fs.readFileSync(modelPath))}\n${runtimeVersion()}`));
-    return path.join(dir, `${key.slice(0, 32)}.json`);
+    const identity = fileIdentity(fs.statSync(modelPath));
+    let known = keys.get(modelPath);
+    if (known?.identity !== identity) {
+      const key = hashBytes(new TextEncoder().encode(`${hashBytes(fs.readFileSync(modelPath))}\n${runtimeVersion()}`));
+      known = { identity, key: key.slice(0, 32) };
+      keys.set(modelPath, known);
+    }
+    return path.join(dir, `${known.key}.json`);
   } catch {
     return undefined;
   }

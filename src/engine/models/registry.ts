@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
+import { fileIdentity } from '../file-identity.ts';
 import { inferModelMeta } from './import-model.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
 import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
@@ -44,8 +45,7 @@ const readBefore = new Map<string, { identity: string; meta: ModelMeta | undefin
 async function readModelFile(file: string, source: ModelSource): Promise<LoadedModel | undefined> {
   let identity: string;
   try {
-    const stat = await fs.stat(file);
-    identity = `${stat.ino}|${stat.size}|${stat.mtimeMs}`;
+    identity = fileIdentity(await fs.stat(file));
   } catch (error) {
     throw fromFsError(error, file, 'read');
   }

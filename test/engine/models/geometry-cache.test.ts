@@ -85,12 +85,20 @@ describe('the geometry cache', () => {
     await openModelPass(other, { device: 'cpu' });
     expect(entries()).toHaveLength(before + 1);
 
+    // The same file rewritten in place with other weights (its key is kept per file while the file is unchanged).
+    await releaseSessions();
+    const rewritten = await writeTinyModel(path.join(dir, 'elsewhere'), 'rgb-lr', { scale: 3, id: 'tiny-geometry', seed: 8 });
+    fs.writeFileSync(other.path, fs.readFileSync(rewritten));
+    fs.utimesSync(other.path, new Date(), new Date(Date.now() + 5000));
+    await openModelPass(other, { device: 'cpu' });
+    expect(entries()).toHaveLength(before + 2);
+
     await releaseSessions();
     useGraphCache(undefined);
     const third = await loadModel(await writeTinyModel(path.join(dir, 'third'), 'rgb-lr', { scale: 3, id: 'tiny-geometry', seed: 9 }), {
       stateDir: state,
     });
     await openModelPass(third, { device: 'cpu' });
-    expect(entries()).toHaveLength(before + 1);
+    expect(entries()).toHaveLength(before + 2);
   });
 });
