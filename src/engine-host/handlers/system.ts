@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { physicalCoreCount } from '../../engine/models/cpu-cores.ts';
 import { type Provider, providerUnavailableReason } from '../../engine/models/execution-providers.ts';
+import { ortVersion } from '../../engine/models/ort-runtime.ts';
 import { CONTRACT_VERSION, type ResultOf } from '../../shared/contract/index.ts';
 import type { HandlerTable } from '../handler.ts';
 
@@ -10,8 +10,7 @@ const KNOWN_PROVIDERS: readonly string[] = ['cpu', 'cuda', 'dml', 'coreml'];
 
 function onnxRuntimeVersion(): string | null {
   try {
-    const pkg = createRequire(import.meta.url)('onnxruntime-node/package.json') as { version?: string };
-    return pkg.version ?? null;
+    return ortVersion();
   } catch {
     return null;
   }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { fileIdentity } from '../file-identity.ts';
 import { hashBytes } from '../hash-file.ts';
-import { modelCacheDir, runtimeVersion } from './graph-cache.ts';
+import { modelCacheDir } from './graph-cache.ts';
+import { ortVersion } from './ort-runtime.ts';
 import type { ModelGeometry } from './probe.ts';
 
 /**
@@ -33,7 +34,7 @@ function entryFile(modelPath: string): string | undefined {
     const identity = fileIdentity(fs.statSync(modelPath));
     let known = keys.get(modelPath);
     if (known?.identity !== identity) {
-      const key = hashBytes(new TextEncoder().encode(`${hashBytes(fs.readFileSync(modelPath))}\n${runtimeVersion()}`));
+      const key = hashBytes(new TextEncoder().encode(`${hashBytes(fs.readFileSync(modelPath))}\n${ortVersion()}`));
       known = { identity, key: key.slice(0, 32) };
       keys.set(modelPath, known);
     }

@@ -17,7 +17,6 @@ import { ortVersion } from './ort-runtime.ts';
  *
  * Off until a batch names its folder (`useGraphCache`): the cache lives in the state folder (`<state>/cache/graphs`).
  */
-let cacheDir: string | undefined;
 let stateCacheDir: string | undefined;
 
 /**
@@ -26,17 +25,11 @@ let stateCacheDir: string | undefined;
  */
 export function useGraphCache(stateDir: string | undefined): void {
   stateCacheDir = stateDir === undefined ? undefined : path.join(stateDir, 'cache');
-  cacheDir = stateCacheDir === undefined ? undefined : path.join(stateCacheDir, 'graphs');
 }
 
 /** `<stateDir>/cache/<name>` while the caches are on, else undefined. */
 export function modelCacheDir(name: string): string | undefined {
   return stateCacheDir === undefined ? undefined : path.join(stateCacheDir, name);
-}
-
-/** The runtime that measured or optimised what these caches hold: part of every key. */
-export function runtimeVersion(): string {
-  return ortVersion();
 }
 
 export interface GraphCacheEntry {
@@ -67,7 +60,7 @@ function cpuIdentity(): string {
 
 /** The cache entry for a model on a provider; NONE while the cache is off or cannot be used (a read-only state). */
 export function graphCacheEntry(model: string | Uint8Array, provider: Provider): GraphCacheEntry {
-  const dir = cacheDir;
+  const dir = modelCacheDir('graphs');
   if (!dir) return NONE;
   let bytes: Uint8Array;
   try {
@@ -76,7 +69,7 @@ export function graphCacheEntry(model: string | Uint8Array, provider: Provider):
   } catch {
     return NONE;
   }
-  const identity = [hashBytes(bytes), runtimeVersion(), provider, cpuIdentity()].join('\n');
+  const identity = [hashBytes(bytes), ortVersion(), provider, cpuIdentity()].join('\n');
   const key = hashBytes(new TextEncoder().encode(identity)).slice(0, 32);
   const file = path.join(dir, `${key}.onnx`);
   const hashFile = `${file}.sha256`;
