@@ -119,60 +119,32 @@ async function openCached<T>(
   }
 }
 
-function checkSignature(source: string, inputs: number, outputs: number): void {
-  if (inputs !== 1 || outputs !== 1) {
+/** What a model takes and gives, as ORT reports it: from a session here, or from the worker that opened it. */
+type Signature = Pick<ort.InferenceSession, 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata'>;
+
+/**
+ * The session for a model ORT opened (`opened`, from `openCached`), once its signature is that of an SR model (an error
+ * otherwise); `thread` is the session on this thread when that is where it was opened, else it opens on first use.
+ */
+function modelSession(
+  { opened, options }: { opened: string | Uint8Array; options: ort.InferenceSession.SessionOptions },
+  signature: Signature,
+  source: string,
+  provider: Provider,
+  threads: Threads,
+  thread?: ort.InferenceSession,
+): ModelSession {
+  const { inputNames, outputNames, inputMetadata, outputMetadata } = signature;
+  if (inputNames.length !== 1 || outputNames.length !== 1) {
     throw new SrError(
       'BAD_MODEL',
-      `${source} has ${inputs} inputs and ${outputs} outputs; an SR model has exactly one of each`,
+      `${source} has ${inputNames.length} inputs and ${outputNames.length} outputs; an SR model has exactly one of each`,
       'Export the model with a single image input and a single image output.',
       source,
     );
   }
-}
-
-async function createOnThread(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
-  const { session, opened: what, options } = await openCached(model, provider, threads.wide, createOrt);
-  checkSignature(source, session.inputNames.length, session.outputNames.length);
-  const origin: Origin = { key: cacheKey(source, provider, threads), model: what, source, options, narrowThreads: threads.narrow };
-  origin.thread = Promise.resolve(session);
-  return withOrigin(origin, provider, session.inputNames[0], session.outputNames[0], session.inputMetadata, session.outputMetadata);
-}
-
-/**
- * Opens the model in its inference worker only; this thread's twin waits for a caller that runs on this thread. A
- * failed opening comes back as a plain Error, as ORT's own would on this thread (so `auto` still falls back).
- */
-async function createInWorker(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
-  const key = cacheKey(source, provider, threads);
-  const {
-    session: worker,
-    opened: what,
-    options,
-  } = await openCached(model, provider, threads.wide, (m, o) =>
-    WorkerSession.open(m, o, source, threads.narrow).catch((error: unknown) => {
-      throw new Error((error as Error).message, { cause: error });
-    }),
-  );
-  const { inputNames, outputNames, inputMetadata, outputMetadata } = worker.signature;
-  try {
-    checkSignature(source, inputNames.length, outputNames.length);
-  } catch (error) {
-    await worker.close();
-    throw error;
-  }
-  workers.set(key, Promise.resolve(worker));
-  const origin: Origin = { key, model: what, source, options, narrowThreads: threads.narrow };
-  return withOrigin(origin, provider, inputNames[0], outputNames[0], inputMetadata, outputMetadata);
-}
-
-function withOrigin(
-  origin: Origin,
-  provider: Provider,
-  inputName: string,
-  outputName: string,
-  inputMetadata: readonly ort.InferenceSession.ValueMetadata[],
-  outputMetadata: readonly ort.InferenceSession.ValueMetadata[],
-): ModelSession {
+  const origin: Origin = { key: cacheKey(source, provider, threads), model: opened, source, options, narrowThreads: threads.narrow };
+  if (thread) origin.thread = Promise.resolve(thread);
   const onThread = (): Promise<ort.InferenceSession> => {
     if (!origin.thread) {
       const opening = createOrt(origin.model, origin.options);
@@ -184,8 +156,35 @@ function withOrigin(
     }
     return origin.thread;
   };
-  const session: ModelSession = { provider, inputName, outputName, inputMetadata, outputMetadata, onThread };
+  const session: ModelSession = { provider, inputName: inputNames[0], outputName: outputNames[0], inputMetadata, outputMetadata, onThread };
   origins.set(session, origin);
+  return session;
+}
+
+async function createOnThread(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const opened = await openCached(model, provider, threads.wide, createOrt);
+  return modelSession(opened, opened.session, source, provider, threads, opened.session);
+}
+
+/**
+ * Opens the model in its inference worker only; this thread's twin waits for a caller that runs on this thread. A
+ * failed opening comes back as a plain Error, as ORT's own would on this thread (so `auto` still falls back).
+ */
+async function createInWorker(model: string | Uint8Array, source: string, provider: Provider, threads: Threads): Promise<ModelSession> {
+  const opened = await openCached(model, provider, threads.wide, (m, o) =>
+    WorkerSession.open(m, o, source, threads.narrow).catch((error: unknown) => {
+      throw new Error((error as Error).message, { cause: error });
+    }),
+  );
+  const worker = opened.session;
+  let session: ModelSession;
+  try {
+    session = modelSession(opened, worker.signature, source, provider, threads);
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+  workers.set(cacheKey(source, provider, threads), Promise.resolve(worker));
   return session;
 }
 
