@@ -6,7 +6,7 @@
 // The worker threads sit beside the chunks, where `new URL('./…-worker-boot.mjs', import.meta.url)` looks for them.
 // esbuild is the copy tsx itself uses (tsx is a dependency), found through tsx.
 //
-// The plain-JavaScript packages a batch loads (zod, commander, sharp's JavaScript and semver, protobufjs) are bundled
+// The plain-JavaScript packages a batch loads (zod, sharp's JavaScript and semver, protobufjs, cli-progress) are bundled
 // too: as one chunk they load in 0.1 s less than as the few hundred files Node would resolve and compile one by one
 // (measured on `srstudio upscale` of Set5: modules 0.47 → 0.36 s). Left in node_modules: packages with a native
 // addon that finds itself through its own path (onnxruntime-node, better-sqlite3 through `bindings`), and the queue's
