@@ -57,8 +57,8 @@ export function registerUpscaleCommand(program: Command): void {
   addPipelineOptions(command)
     // The engine (onnxruntime, sharp, SQLite) loads only when the command runs, so `--help` stays fast.
     .action(async (inputs: string[], opts: UpscaleCliOptions) => {
-      // The inference worker thread starts now, beside the loading of the engine's modules below (a queued batch
-      // upscales nothing here).
+      // The inference worker thread started with the process (main.ts); this starts it for a program that did not
+      // come through main.ts. A queued batch upscales nothing here.
       if (opts.queue === undefined) (await import('../../engine/models/worker-session.ts')).prestartInferenceWorker();
       return (await import('./upscale-action.ts')).upscaleAction(inputs, opts);
     });

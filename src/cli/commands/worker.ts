@@ -16,7 +16,8 @@ export function registerWorkerCommand(program: Command): void {
   addPipelineOptions(command)
     // BullMQ, ioredis and the engine load only when the command runs, so `--help` stays fast.
     .action(async (opts: WorkerCliOptions) => {
-      // The inference worker thread starts now, beside the loading of BullMQ and the engine.
+      // The inference worker thread started with the process (main.ts), beside the loading of BullMQ and the engine;
+      // this starts it for a program that did not come through main.ts.
       (await import('../../engine/models/worker-session.ts')).prestartInferenceWorker();
       return (await import('./worker-action.ts')).workerAction(opts);
     });
