@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isImageFileName } from '../imaging/probe.ts';
+import { isImageFileName } from '../imaging/image-file-name.ts';
 import type { SkippedFile } from './types.ts';
 
 export interface WalkResult {

@@ -1,4 +1,3 @@
-import { extname } from 'node:path';
 import type { DecodeOptions } from './decode.ts';
 import { readCameraModel } from './exif.ts';
 import { formatName, readHeader } from './header.ts';
@@ -50,15 +49,4 @@ export async function probePhoto(path: string, opts: DecodeOptions = {}): Promis
   const cameraModel = header.exif ? readCameraModel(header.exif) : undefined;
   if (cameraModel) info.cameraModel = cameraModel;
   return info;
-}
-
-/**
- * Extensions the bundled sharp (libvips 8.18 prebuilt) can decode. Deliberately absent:
- * .heic/.heif (the prebuilt has no HEVC decoder, only AV1 for AVIF), .jxl, .bmp, .jp2 (no loaders built in)
- * and .svg (not a photo).
- */
-const READABLE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif']);
-
-export function isImageFileName(name: string): boolean {
-  return READABLE_EXTENSIONS.has(extname(name).toLowerCase());
 }

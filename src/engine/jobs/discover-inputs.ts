@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fromFsError, type SrError } from '../errors.ts';
 import { TEMP_SUFFIX } from '../imaging/atomic-write.ts';
-import { isImageFileName } from '../imaging/probe.ts';
+import { isImageFileName } from '../imaging/image-file-name.ts';
 
 /** An image to upscale, and the folder (relative to the output root) its output goes to. */
 export interface DiscoveredFile {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import type { RgbImage } from '../../../src/engine/imaging/image.ts';
-import { isImageFileName, probePhoto } from '../../../src/engine/imaging/probe.ts';
+import { isImageFileName } from '../../../src/engine/imaging/image-file-name.ts';
+import { probePhoto } from '../../../src/engine/imaging/probe.ts';
 import { type BrokenFile, CAMERA_MODEL, TEST_COLOUR, type UnusualFile, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 

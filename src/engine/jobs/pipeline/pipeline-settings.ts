@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { SrError } from '../../errors.ts';
 import { computeThreads, physicalCoreCount } from '../../models/cpu-cores.ts';
 
@@ -88,9 +87,4 @@ export function pipelineSettings(
     writers: 2,
     budgetMegapixels: DEFAULT_BUDGET_MEGAPIXELS,
   };
-}
-
-/** sharp's thread count is process-wide: the pipeline sets it for the batch it runs. */
-export function applySharpThreads(settings: PipelineSettings): void {
-  sharp.concurrency(settings.sharpThreads);
 }
