@@ -94,7 +94,7 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
     ]);
     const doc = JSON.parse(upscale.stdout) as { ok: number; startup: { phases: { name: string }[] } };
     expect(doc.ok).toBe(2);
-    expect(doc.startup.phases.map((p) => p.name)).toEqual(['modules', 'store', 'model', 'plan']);
+    expect(doc.startup.phases.map((p) => p.name)).toEqual(['modules', 'store', 'model', 'plan', 'model open', 'photo modules']);
     // runTiled's fallback would say "Running inference on the main thread (slower): <why the worker failed>".
     expect(upscale.stderr).not.toMatch(/main thread/i);
     expect(await sharp(path.join(out, 'photo_x2.png')).metadata()).toMatchObject({ width: 80, height: 60 });

@@ -75,15 +75,7 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
   let meter: ThroughputMeter | undefined;
   let writtenMp = 0;
   try {
-    emit({
-      type: 'job-start',
-      jobId,
-      resumed: options.resumed,
-      total: all.length,
-      toDo: toDo.length,
-      outDir: request.outDir,
-      modelId: options.model.meta.id,
-    });
+    // 'job-start' was said when the job was made or claimed (run-upscale-job.ts).
     if (!options.resumed) announcePlanned(all, jobId, emit);
     // What opening the model had to say (it opened before the job existed); the first file waits for it anyway.
     void options.modelReady?.then((notices) => {

@@ -8,7 +8,6 @@ import type { Store } from '../store/store.ts';
 import { warmModelPass } from '../upscale/model-pass.ts';
 import { resolveBatchModel, resolveRequestModel } from './batch-model.ts';
 import { createUpscaleJob, parseUpscaleRequest, readUpscaleJobParams } from './create-upscale-job.ts';
-import { executeUpscaleJob } from './execute-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
 import type { UpscaleJobSummary } from './job-summary.ts';
 import { removeLeftoverTempFiles } from './leftover-temp-files.ts';
@@ -67,6 +66,8 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
     const job = createUpscaleJob(jobs, request, model, { claim: true });
     options.startup?.lap('plan');
     if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
+    announceJob(jobs, job.id, request, model, false, options.onEvent);
+    const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
     return executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId: job.id, model, request, resumed: false });
   }
   if (options.resume === undefined)
@@ -88,6 +89,8 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
   removeLeftoverTempFiles(params.request.outDir);
   options.startup?.lap('plan');
+  announceJob(jobs, job.id, params.request, model, true, options.onEvent);
+  const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
   return executeUpscaleJob({
     ...options,
     pipeline,
@@ -99,6 +102,39 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
     request: params.request,
     resumed: true,
   });
+}
+
+/**
+ * Says that the job exists and is this process' now, before its model is ready: a Ctrl-C from here on knows which job it
+ * stops (the CLI marks it interrupted on a second one, which quits at once).
+ */
+function announceJob(
+  jobs: JobsRepo,
+  jobId: number,
+  request: UpscaleRequest,
+  model: LoadedModel,
+  resumed: boolean,
+  onEvent: UpscaleJobListener | undefined,
+): void {
+  const all = jobs.items(jobId);
+  const toDo = all.filter((item) => item.status === 'pending' || item.status === 'running').length;
+  onEvent?.({ type: 'job-start', jobId, resumed, total: all.length, toDo, outDir: request.outDir, modelId: model.meta.id });
+}
+
+/**
+ * What runs the photos (decoding, the pipeline, encoding: sharp with libvips, 0.06–0.1 s to load) loads once the model
+ * is open, while its worker warms it, rather than before the model is even known: a batch starts when its model is
+ * ready, and the model's opening needs this thread for its first steps (a module being loaded would hold them up).
+ */
+async function photoMachinery(
+  modelOpen: Promise<unknown>,
+  startup: StartupClock | undefined,
+): Promise<typeof import('./execute-upscale-job.ts')> {
+  await modelOpen;
+  startup?.lap('model open');
+  const machinery = await import('./execute-upscale-job.ts');
+  startup?.lap('photo modules');
+  return machinery;
 }
 
 /**

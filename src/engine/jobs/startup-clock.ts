@@ -2,7 +2,11 @@
 export interface StartupReport {
   /** From the process' start to the batch's start (the phases add up to it). */
   seconds: number;
-  /** In order: e.g. modules (Node, tsx, the engine's modules), store, model (discovery, precision), plan (inputs, journal). */
+  /**
+   * In order: e.g. modules (Node, tsx, the engine's modules), store, model (discovery, precision), plan (inputs, journal),
+   * model open (the model's session opening in its worker), photo modules (sharp and the pipeline, loaded while the
+   * model warms up).
+   */
   phases: { name: string; seconds: number }[];
   /**
    * Opening the model's session and its first run, from the moment the model was known: this runs beside the phases
