@@ -7,9 +7,10 @@ import type { LoadedModel } from '../models/loaded-model.ts';
 import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
+import { cachedPhotoGraph } from './photo-graph-cache.ts';
 import { rgbSink, ycbcrSink, ySink } from './tile-sinks.ts';
 import { lrPhotoSource, lrPlaneSource, lrRgbSource, mirroredPlanesSource, upsampledSource, type ValueMap } from './tile-sources.ts';
-import { YCBCR_GRAPH_CROP, ycbcrPhotoGraph } from './ycbcr-graph.ts';
+import { YCBCR_GRAPH_CROP } from './ycbcr-graph.ts';
 
 export interface PassOptions {
   tile?: number;
@@ -54,8 +55,8 @@ export interface OpenPassOptions extends SessionOptions {
 }
 
 /**
- * Photo graphs by model file, built once per process like the sessions (which are cached by the same path), not
- * once per photo of a batch. undefined: the model cannot have one.
+ * Photo graphs by model file, made once per process like the sessions (which are cached by the same path), not once
+ * per photo of a batch; across runs, photo-graph-cache.ts keeps them. undefined: the model cannot have one.
  */
 const photoGraphs = new Map<string, Promise<Uint8Array | undefined>>();
 
@@ -63,7 +64,7 @@ function photoGraphOf(modelPath: string, scale: number, range: ValueMap, inputKi
   const key = `${modelPath}|${scale}|${range.lo}|${range.hi}|${inputKind}`;
   let graph = photoGraphs.get(key);
   if (!graph) {
-    graph = fs.readFile(modelPath).then((bytes) => ycbcrPhotoGraph(bytes, scale, range, inputKind));
+    graph = fs.readFile(modelPath).then((bytes) => cachedPhotoGraph(bytes, scale, range, inputKind));
     // A failed read is not remembered: the next photo tries again.
     graph.catch(() => photoGraphs.delete(key));
     photoGraphs.set(key, graph);

@@ -29,6 +29,13 @@ import type { ValueMap } from './tile-sources.ts';
  * main-thread path.
  */
 
+/**
+ * The version of the graph `ycbcrPhotoGraph` builds. Built graphs are kept across runs (photo-graph-cache.ts), so any
+ * change to what it builds needs a new number; test/engine/upscale/photo-graph-cache.test.ts pins the bytes it builds
+ * for the tiny models with this number, and fails until both are updated together.
+ */
+export const PHOTO_GRAPH_VERSION = 1;
+
 /** LR pixels each side that the bicubic reads beyond the pixels it upsamples: the window's crop. */
 export const YCBCR_GRAPH_CROP = BICUBIC_REACH;
 

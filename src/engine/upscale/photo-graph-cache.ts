@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashBytes } from '../hash-file.ts';
+import { modelCacheDir } from '../models/graph-cache.ts';
+import type { ValueMap } from './tile-sources.ts';
+import { PHOTO_GRAPH_VERSION, ycbcrPhotoGraph } from './ycbcr-graph.ts';
+
+/**
+ * Photo graphs (ycbcr-graph.ts) kept across runs. Building one decodes and re-encodes the whole model through
+ * protobufjs: 40 ms of a batch's start on 2 cores, most of it protobufjs preparing its decoders, and on the way to the
+ * model's opening. Reading one back takes a millisecond or two.
+ *
+ * An entry is keyed by the model's bytes (sha256), the graph's parameters and PHOTO_GRAPH_VERSION, so it is the graph
+ * of these very bytes as today's builder makes it (a test pins what the builder makes, so that a change to it cannot
+ * go out without a new version). A model that has no photo graph is remembered too, as an empty `.none` entry. An entry
+ * is used only if its own sha256 still matches the one written beside it; anything else is built again and rewritten.
+ * Entries are written to temp names and renamed. On while the graph cache is (`useGraphCache`); off, the graph is built.
+ */
+export function cachedPhotoGraph(
+  modelBytes: Uint8Array,
+  scale: number,
+  range: ValueMap,
+  inputKind: 'upsampled' | 'lr',
+): Uint8Array | undefined {
+  const build = () => ycbcrPhotoGraph(modelBytes, scale, range, inputKind);
+  const dir = modelCacheDir('photo-graphs');
+  if (!dir) return build();
+  const identity = [hashBytes(modelBytes), scale, range.lo, range.hi, inputKind, PHOTO_GRAPH_VERSION].join('\n');
+  const file = path.join(dir, `${hashBytes(new TextEncoder().encode(identity)).slice(0, 32)}.onnx`);
+  const none = `${file}.none`;
+  const kept = readIntact(file);
+  if (kept) return kept;
+  if (fs.existsSync(none)) return undefined;
+  const graph = build();
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    if (graph) writeWithHash(file, graph);
+    else fs.writeFileSync(none, '');
+  } catch {
+    // A cache that cannot be written only costs the next run the building.
+  }
+  return graph;
+}
+
+function readIntact(file: string): Uint8Array | undefined {
+  try {
+    const bytes = fs.readFileSync(file);
+    return fs.readFileSync(`${file}.sha256`, 'utf8').trim() === hashBytes(bytes) ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hash first, then the graph: a graph under its real name always has its hash beside it. */
+function writeWithHash(file: string, bytes: Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, hashBytes(bytes));
+    fs.renameSync(temp, `${file}.sha256`);
+    fs.writeFileSync(temp, bytes);
+    fs.renameSync(temp, file);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
