@@ -55,6 +55,32 @@ describe('batch upscale jobs through the forked engine host', () => {
     expect(listed.jobs.find((j) => j.id === job.id)).toMatchObject({ state: 'done', done: 2, total: 2 });
   });
 
+  it('a cancel while the batch runs stops it as cancelled (the engine shutting down would interrupt it)', {
+    timeout: 120_000,
+  }, async () => {
+    const inputs = path.join(engine.stateDir, 'busy');
+    fs.mkdirSync(inputs, { recursive: true });
+    const width = 1400;
+    const height = 1000;
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (Math.imul(i, 2654435761) >>> 24) & 255;
+    for (const name of ['a', 'b'])
+      await sharp(pixels, { raw: { width, height, channels: 3 } })
+        .png({ compressionLevel: 1 })
+        .toFile(path.join(inputs, `${name}.png`));
+    const states: EventPayload<'job.state'>[] = [];
+    const progress: EventPayload<'job.progress'>[] = [];
+    engine.supervisor.on('job.state', (e) => states.push(e));
+    engine.supervisor.on('job.progress', (e) => progress.push(e));
+    const outputFolder = path.join(engine.stateDir, 'busy-out');
+    const { job } = await engine.supervisor.request('jobs.start', { inputs: [inputs], outputFolder, scale: 2, format: 'png' });
+    await expect.poll(() => progress.some((e) => e.jobId === job.id), { timeout: 60_000, interval: 20 }).toBe(true);
+    await engine.supervisor.request('jobs.cancel', { jobId: job.id });
+    await expect.poll(() => states.find((e) => e.jobId === job.id && e.state !== 'running')?.state, { timeout: 30_000 }).toBe('cancelled');
+    const listed = await engine.supervisor.request('jobs.list', { states: ['cancelled'] });
+    expect(listed.jobs.find((j) => j.id === job.id)?.done).toBeLessThan(2);
+  });
+
   it('refuses a batch that cannot start with the engine error (no such model), and stays usable', async () => {
     await expect(
       engine.supervisor.request('jobs.start', {

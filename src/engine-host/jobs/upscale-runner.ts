@@ -88,8 +88,9 @@ export class UpscaleRunner implements JobRunner {
       resume: job.id,
       queue: target ? { target } : undefined,
       signal,
-      // A UI cancel is 'cancelled'; an engine shutting down leaves the job 'interrupted' for the next start.
-      abortStatus: signal.reason === 'shutdown' ? 'interrupted' : 'cancelled',
+      // A UI cancel is 'cancelled'; an engine shutting down leaves the job 'interrupted' for the next start (and a
+      // queued batch's files with its workers). Decided when the batch stops: the reason is not known before.
+      abortStatus: (reason) => (reason === 'shutdown' ? 'interrupted' : 'cancelled'),
       onEvent: eventForwarder(this.emit),
     });
   }

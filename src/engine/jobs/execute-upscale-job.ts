@@ -2,6 +2,7 @@ import type { SrError } from '../errors.ts';
 import { probePhoto } from '../imaging/probe.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import type { JobItemRecord, JobStatus, JobsRepo } from '../store/jobs-repo.ts';
+import { type AbortStatus, statusOnAbort } from './abort-status.ts';
 import type { FileWork } from './batch-file.ts';
 import type { ItemError, UpscaleJobEvent, UpscaleJobListener } from './job-events.ts';
 import { summarizeJob, type UpscaleJobSummary } from './job-summary.ts';
@@ -21,7 +22,7 @@ export interface ExecuteOptions {
   request: UpscaleRequest;
   resumed: boolean;
   signal?: AbortSignal;
-  abortStatus?: 'interrupted' | 'cancelled';
+  abortStatus?: AbortStatus;
   onEvent?: UpscaleJobListener;
   progressIntervalMs?: number;
   /** 'off': one file after another, all cores to each (`--pipeline off`); absent: the automatic pipeline. */
@@ -172,7 +173,7 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
   }
 
   batchEnded();
-  const status: JobStatus = stop?.kind === 'aborted' ? (options.abortStatus ?? 'interrupted') : stop ? 'interrupted' : 'done';
+  const status: JobStatus = stop?.kind === 'aborted' ? statusOnAbort(options.abortStatus, options.signal) : stop ? 'interrupted' : 'done';
   jobs.setStatus(jobId, status, stop?.kind === 'disk-full' ? stop.error.describe() : null);
   emit({ type: 'job-end', jobId, status });
 

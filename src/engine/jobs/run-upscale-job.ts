@@ -6,6 +6,7 @@ import type { QueueChoice } from '../queue/dispatch/queued-upscale.ts';
 import { JobsRepo } from '../store/jobs-repo.ts';
 import type { Store } from '../store/store.ts';
 import { warmModelPass } from '../upscale/model-pass.ts';
+import type { AbortStatus } from './abort-status.ts';
 import { resolveBatchModel, resolveRequestModel } from './batch-model.ts';
 import { createUpscaleJob, parseUpscaleRequest, readUpscaleJobParams } from './create-upscale-job.ts';
 import type { UpscaleJobListener } from './job-events.ts';
@@ -25,7 +26,7 @@ export interface RunUpscaleJobOptions {
   /** Stops the batch after (or inside) the current file; the job can be resumed later. */
   signal?: AbortSignal;
   /** Status recorded when `signal` aborts: Ctrl-C interrupts, a UI "Cancel" cancels. Both can be resumed. */
-  abortStatus?: 'interrupted' | 'cancelled';
+  abortStatus?: AbortStatus;
   onEvent?: UpscaleJobListener;
   /** Minimum time between two progress events inside a file (item boundaries always report). Default 100 ms. */
   progressIntervalMs?: number;

@@ -1,3 +1,4 @@
+import { type AbortStatus, statusOnAbort } from '../../jobs/abort-status.ts';
 import { announcePlanned } from '../../jobs/execute-upscale-job.ts';
 import type { ItemError, UpscaleJobEvent, UpscaleJobListener } from '../../jobs/job-events.ts';
 import { summarizeJob, type UpscaleJobSummary } from '../../jobs/job-summary.ts';
@@ -25,7 +26,7 @@ export interface DispatchUpscaleOptions {
   attempts: number;
   /** Stops following the batch. `cancelled` also takes its unstarted files out of the queue; `interrupted` leaves the workers at it. */
   signal?: AbortSignal;
-  abortStatus?: 'interrupted' | 'cancelled';
+  abortStatus?: AbortStatus;
   onEvent?: UpscaleJobListener;
   progressIntervalMs?: number;
 }
@@ -120,7 +121,7 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
   }
 
   const stop = mirror.stopped;
-  const status: JobStatus = stop?.kind === 'aborted' ? (options.abortStatus ?? 'interrupted') : stop ? 'interrupted' : 'done';
+  const status: JobStatus = stop?.kind === 'aborted' ? statusOnAbort(options.abortStatus, options.signal) : stop ? 'interrupted' : 'done';
   jobs.setStatus(jobId, status, stop?.kind === 'disk-full' ? describe(stop.error) : null);
   mirror.reportAll();
   emit({ type: 'job-end', jobId, status });
@@ -140,7 +141,7 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
 async function leaveQueue(options: DispatchUpscaleOptions, mirror: JournalMirror): Promise<void> {
   const stop = mirror.stopped;
   await removeFiles(options.link.queue, options.batch, mirror.diskFull);
-  if (stop?.kind === 'disk-full' || (stop?.kind === 'aborted' && options.abortStatus === 'cancelled')) {
+  if (stop?.kind === 'disk-full' || (stop?.kind === 'aborted' && statusOnAbort(options.abortStatus, options.signal) === 'cancelled')) {
     await removeUnstarted(options.link.queue, options.batch, [...mirror.open.keys()]);
   }
 }

@@ -1,4 +1,5 @@
 import { SrError } from '../../errors.ts';
+import type { AbortStatus } from '../../jobs/abort-status.ts';
 import { createUpscaleJob, type UpscaleJobParams } from '../../jobs/create-upscale-job.ts';
 import type { UpscaleJobListener } from '../../jobs/job-events.ts';
 import type { UpscaleJobSummary } from '../../jobs/job-summary.ts';
@@ -23,7 +24,7 @@ interface Common {
   jobs: JobsRepo;
   model: LoadedModel;
   signal?: AbortSignal;
-  abortStatus?: 'interrupted' | 'cancelled';
+  abortStatus?: AbortStatus;
   onEvent?: UpscaleJobListener;
   progressIntervalMs?: number;
 }
