@@ -23,8 +23,17 @@ try {
   console.error(`engine-host: could not check for interrupted jobs: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+/** How long the work in hand may take to stop once the parent is gone: a tile batch or a training step, normally. */
+const STOP_GRACE_MS = 10_000;
+
 transport.onDisconnect(() => {
-  // The parent is gone: stop work and exit instead of lingering as an orphan.
-  host.stop();
-  process.exit(0);
+  // The parent is gone: stop the work, then exit instead of lingering as an orphan. Not at once: a process that exits
+  // while ONNX Runtime is inside a run or an opening in a worker thread aborts ("terminate called after throwing an
+  // instance of 'Napi::Error'", SIGABRT), and a job stopped first records itself as interrupted. Should the work not
+  // stop in time, the process ends by a signal, which tears nothing down (the next engine marks the job interrupted).
+  const giveUp = setTimeout(() => process.kill(process.pid, 'SIGKILL'), STOP_GRACE_MS);
+  void host.stop().finally(() => {
+    clearTimeout(giveUp);
+    process.exit(0);
+  });
 });

@@ -33,6 +33,8 @@ export interface EngineHostOptions {
  */
 export class EngineHost {
   private readonly inFlight = new Map<string, AbortController>();
+  /** The requests being handled, until they have answered. */
+  private readonly running = new Set<Promise<void>>();
   private readonly outbox: EventOutbox;
 
   constructor(private readonly options: EngineHostOptions) {
@@ -45,11 +47,15 @@ export class EngineHost {
     void this.post({ type: 'hello', contractVersion: CONTRACT_VERSION, pid: process.pid });
   }
 
-  /** Cancels everything in flight, e.g. before exiting. */
-  stop(): void {
+  /**
+   * Cancels everything in flight and the running job, and settles once they have stopped and the store is closed: what
+   * to wait for before exiting (a process that exits while ONNX Runtime runs in one of its worker threads aborts).
+   */
+  async stop(): Promise<void> {
     for (const controller of this.inFlight.values()) controller.abort();
+    await Promise.allSettled(this.running);
+    await this.options.services.close();
     this.outbox.dispose();
-    this.options.services.close();
   }
 
   private post(message: HostMessage): Promise<void> {
@@ -101,7 +107,9 @@ export class EngineHost {
       });
       return;
     }
-    void this.run(message.id, message.method, message.params);
+    const handled = this.run(message.id, message.method, message.params);
+    this.running.add(handled);
+    void handled.finally(() => this.running.delete(handled));
   }
 
   private async run(id: string, method: Method, rawParams: unknown): Promise<void> {

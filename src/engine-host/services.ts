@@ -30,8 +30,9 @@ export class EngineServices {
     this.emitter = emit;
   }
 
-  close(): void {
-    this.queue.shutdown();
+  /** Stops the running job and waits for it to record how it ended, then closes the store. */
+  async close(): Promise<void> {
+    await this.queue.shutdown();
     this.openedStore?.close();
     this.openedStore = undefined;
   }

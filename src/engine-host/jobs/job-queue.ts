@@ -74,10 +74,14 @@ export class JobQueue {
     }
   }
 
-  /** Stops the running job as the host shuts down; queued jobs stay queued for the next engine. */
-  shutdown(): void {
+  /**
+   * Stops the running job as the host shuts down, and settles once it has stopped (its runner records it as
+   * interrupted); queued jobs stay queued for the next engine.
+   */
+  shutdown(): Promise<void> {
     this.shutDown = true;
     this.active?.controller.abort('shutdown' satisfies StopReason);
+    return this.active?.finished ?? Promise.resolve();
   }
 
   private kindOf(jobId: number) {

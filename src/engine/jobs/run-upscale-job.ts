@@ -63,13 +63,17 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
     }
     const pipeline = options.pipeline ?? pipelineSettings();
     const { modelOpen, modelReady } = startWarmUp(model, request, pipeline, options);
-    // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
-    const job = createUpscaleJob(jobs, request, model, { claim: true });
-    options.startup?.lap('plan');
-    if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
-    announceJob(jobs, job.id, request, model, false, options.onEvent);
-    const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
-    return executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId: job.id, model, request, resumed: false });
+    try {
+      // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
+      const job = createUpscaleJob(jobs, request, model, { claim: true });
+      options.startup?.lap('plan');
+      if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
+      announceJob(jobs, job.id, request, model, false, options.onEvent);
+      const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
+      return await executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId: job.id, model, request, resumed: false });
+    } finally {
+      await warmUpSettled(modelReady);
+    }
   }
   if (options.resume === undefined)
     throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
@@ -87,22 +91,36 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
   // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
   const job = claimResumableJob(jobs, target.id);
   const { modelOpen, modelReady } = startWarmUp(model, params.request, pipeline, options);
-  // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
-  removeLeftoverTempFiles(params.request.outDir);
-  options.startup?.lap('plan');
-  announceJob(jobs, job.id, params.request, model, true, options.onEvent);
-  const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
-  return executeUpscaleJob({
-    ...options,
-    pipeline,
-    modelOpen,
-    modelReady,
-    jobs,
-    jobId: job.id,
-    model,
-    request: params.request,
-    resumed: true,
-  });
+  try {
+    // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
+    removeLeftoverTempFiles(params.request.outDir);
+    options.startup?.lap('plan');
+    announceJob(jobs, job.id, params.request, model, true, options.onEvent);
+    const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
+    return await executeUpscaleJob({
+      ...options,
+      pipeline,
+      modelOpen,
+      modelReady,
+      jobs,
+      jobId: job.id,
+      model,
+      request: params.request,
+      resumed: true,
+    });
+  } finally {
+    await warmUpSettled(modelReady);
+  }
+}
+
+/**
+ * A batch that ends before its model was ready (stopped, or failed to start) leaves the model opening or warming up in
+ * its worker: the batch returns only once that is over, so that a caller exiting next does not exit while ONNX Runtime
+ * runs in the worker, which aborts the process (the engine host exits once its parent is gone). The warm-up never
+ * rejects: a model that cannot be opened fails the files, with the reason.
+ */
+async function warmUpSettled(modelReady: Promise<unknown>): Promise<void> {
+  await modelReady;
 }
 
 /**
