@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { appRoot } from '../engine/app-root.ts';
 import type { ClientMessage } from '../shared/contract/index.ts';
@@ -25,6 +25,8 @@ export interface ForkSpawnerOptions {
   stateDir?: string;
   diagnostics?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Each engine process as it is forked, with its stdout and stderr piped instead of shared (tests read them). */
+  onFork?: (child: ChildProcess) => void;
 }
 
 // From the checkout's root (app-root.ts), so the CLI bundle forks the same host as the sources do.
@@ -44,8 +46,9 @@ export function forkSpawner(options: ForkSpawnerOptions = {}): EngineSpawner {
         ...(options.diagnostics ? { SRSTUDIO_DIAGNOSTICS: '1' } : {}),
       },
       serialization: 'json',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: options.onFork ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    options.onFork?.(child);
     return {
       get pid() {
         return child.pid;

@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsRepo } from '../../src/engine/store/jobs-repo.ts';
 import { openStore } from '../../src/engine/store/store.ts';
-import { DEFAULT_ENTRY, type EngineProcess } from '../../src/engine-host/engine-process.ts';
+import { forkSpawner } from '../../src/engine-host/engine-process.ts';
 import { EngineSupervisor } from '../../src/engine-host/supervisor.ts';
 import type { EventPayload } from '../../src/shared/contract/index.ts';
 
@@ -28,30 +28,17 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The engine host as `forkSpawner` starts it, keeping the child (to cut its channel) and its stderr. */
-function spawnKept(stateDir: string, started: { child: ChildProcess; stderr: string[] }[]): () => EngineProcess {
-  return () => {
-    const child = fork(DEFAULT_ENTRY, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
-      env: { ...process.env, SRSTUDIO_HOME: stateDir },
-      serialization: 'json',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    const kept = { child, stderr: [] as string[] };
-    child.stderr?.on('data', (chunk) => kept.stderr.push(String(chunk)));
-    started.push(kept);
-    return {
-      get pid() {
-        return child.pid;
-      },
-      send: (message) => {
-        if (child.connected) child.send(message);
-      },
-      onMessage: (listener) => child.on('message', listener),
-      onExit: (listener) => child.once('exit', (code, signal) => listener({ code, signal })),
-      kill: () => child.kill('SIGKILL'),
-    };
-  };
+/** The engine host as the app starts it, keeping each child (to cut its channel) and what it writes to stderr. */
+function spawnKept(stateDir: string, started: { child: ChildProcess; stderr: string[] }[]) {
+  return forkSpawner({
+    stateDir,
+    onFork: (child) => {
+      const kept = { child, stderr: [] as string[] };
+      child.stdout?.resume();
+      child.stderr?.on('data', (chunk) => kept.stderr.push(String(chunk)));
+      started.push(kept);
+    },
+  });
 }
 
 describe('an engine host whose parent is gone (the app killed or crashed)', () => {
