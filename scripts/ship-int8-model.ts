@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '../src/engine/imaging/atomic-write.ts';
-import { readModelMeta, withModelMeta } from '../src/engine/models/model-meta-io.ts';
+import { withModelMeta } from '../src/engine/models/model-bytes.ts';
+import { readModelMeta } from '../src/engine/models/model-meta-io.ts';
 import type { ModelMeta } from '../src/shared/model-meta.ts';
 import { scoresFromEval } from './eval-scores.ts';
 

@@ -46,8 +46,8 @@ beforeAll(() => {
   fs.writeFileSync(filesReporter, FILES_REPORTER);
 });
 
-function runWith(preload: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['-r', preload, CLI, ...args]);
+function runWith(preload: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ['-r', preload, CLI, ...args], { env });
 }
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -80,7 +80,7 @@ describe('CLI start-up', () => {
     expect(upscale).toContain(`(default: "${DEFAULT_NAME_TEMPLATE}")`);
   });
 
-  it('a batch whose model was measured before loads no ONNX Runtime on its main thread: the model runs in its worker', {
+  it('a batch whose model was measured before loads no ONNX Runtime on its main thread (the model runs in its worker), nor the reflection of protobufjs', {
     timeout: 120_000,
   }, async () => {
     const input = path.join(dir, 'photo.png');
@@ -88,17 +88,24 @@ describe('CLI start-up', () => {
       .png()
       .toFile(input);
     const state = path.join(dir, 'state');
-    // The files of the main thread's module cache (worker threads keep their own) that are the runtime's code.
-    const runtimeFiles = async (run: number): Promise<string[]> => {
+    // The files of the main thread's module cache (worker threads keep their own).
+    const loadedFiles = async (run: number, env?: NodeJS.ProcessEnv): Promise<string[]> => {
       const args = [input, '-o', path.join(dir, `out-${run}`), '--state', state, '--json'];
-      const { stderr } = await runWith(filesReporter, ['upscale', ...args]);
+      const { stderr } = await runWith(filesReporter, ['upscale', ...args], env);
       const line = stderr.split('\n').find((l) => l.startsWith('FILES '));
       if (!line) throw new Error(`no FILES line from srstudio upscale; stderr: ${stderr}`);
-      return (JSON.parse(line.slice('FILES '.length)) as string[]).filter((f) => /onnxruntime-(common|node)[\\/](dist|lib|bin)/.test(f));
+      return JSON.parse(line.slice('FILES '.length)) as string[];
     };
+    const runtime = (files: string[]) => files.filter((f) => /onnxruntime-(common|node)[\\/](dist|lib|bin)/.test(f));
     // The first run on a machine measures the model's geometry with a session of its own: the runtime loads here.
-    expect(await runtimeFiles(1)).not.toEqual([]);
+    expect(runtime(await loadedFiles(1))).not.toEqual([]);
     // Then the geometry is known (geometry-cache.ts) and only the worker opens the model.
-    expect(await runtimeFiles(2)).toEqual([]);
+    expect(runtime(await loadedFiles(2))).toEqual([]);
+    // From the sources every package shows: protobufjs's reader only (the model list's metadata), never its reflection,
+    // which only building a photo graph needs (kept across runs: photo-graph-cache.ts).
+    const fromSource = await loadedFiles(3, FROM_SOURCE);
+    expect(runtime(fromSource)).toEqual([]);
+    expect(fromSource.some((f) => /protobufjs[\\/]minimal\.js$/.test(f))).toBe(true);
+    expect(fromSource.filter((f) => /protobufjs[\\/](index\.js|src[\\/](index|root|type)\.js)$/.test(f))).toEqual([]);
   });
 });

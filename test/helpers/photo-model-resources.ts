@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { preset } from '../../src/engine/degrade/index.ts';
-import { withModelMeta } from '../../src/engine/models/model-meta-io.ts';
+import { withModelMeta } from '../../src/engine/models/model-bytes.ts';
 import { exportedModel } from './models-exported.ts';
 
 const FSRCNN = 'fsrcnn-8-4-1-res-relu';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readModelMeta, withModelMeta } from '../../src/engine/models/model-meta-io.ts';
+import { withModelMeta } from '../../src/engine/models/model-bytes.ts';
+import { readModelMeta } from '../../src/engine/models/model-meta-io.ts';
 import { writeTinyModel } from '../helpers/models-tiny.ts';
 import { useUiApp } from './harness.ts';
 

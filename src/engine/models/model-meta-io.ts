@@ -1,7 +1,6 @@
 import { MODEL_META_KEY, ModelMeta } from '../../shared/model-meta.ts';
 import { SrError } from '../errors.ts';
-import { readMetadataProps, setMetadataProp } from '../onnx/metadata-props.ts';
-import { decodeModel } from '../onnx/proto.ts';
+import { readMetadataProps } from '../onnx/metadata-props.ts';
 
 /**
  * Reads the SR Studio metadata stored in an ONNX file's metadata_props. Returns undefined when the file
@@ -44,24 +43,8 @@ export function readModelMeta(bytes: Uint8Array, path?: string): ModelMeta | und
   return parsed.data;
 }
 
-/** Returns a copy of the ONNX bytes with `meta` stored under metadata_props[srstudio], replacing any previous value. */
-export function withModelMeta(bytes: Uint8Array, meta: ModelMeta, path?: string): Uint8Array {
-  const valid = ModelMeta.parse(meta);
-  decodeOnnx(bytes, path); // refuses a file that is not an ONNX model, with a clear error
-  return setMetadataProp(bytes, MODEL_META_KEY, JSON.stringify(valid));
-}
-
-export function decodeOnnx(bytes: Uint8Array, path?: string): ReturnType<typeof decodeModel> {
-  try {
-    const model = decodeModel(bytes);
-    if (!model.graph || model.graph.node.length === 0) throw new Error('it has no graph nodes');
-    return model;
-  } catch (error) {
-    throw notOnnx(error, path);
-  }
-}
-
-function notOnnx(error: unknown, path: string | undefined): SrError {
+/** The error for bytes that are not a readable ONNX model. */
+export function notOnnx(error: unknown, path: string | undefined): SrError {
   return new SrError(
     'BAD_MODEL',
     `${path ?? 'The file'} is not a readable ONNX model: ${(error as Error).message}`,

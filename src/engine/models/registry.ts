@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { fileIdentity } from '../file-identity.ts';
-import { inferModelMeta } from './import-model.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
 import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
 import { readModelMeta } from './model-meta-io.ts';
@@ -102,7 +101,8 @@ export async function loadModel(idOrPath: string, dirs: ModelDirs): Promise<Load
   if (looksLikePath(idOrPath)) {
     const file = path.resolve(idOrPath);
     const bytes = await readFile(file);
-    const meta = readModelMeta(bytes, file) ?? (await inferModelMeta(bytes, file, {}));
+    // Measuring a foreign model needs a session and the full ONNX schema: loaded only for one.
+    const meta = readModelMeta(bytes, file) ?? (await (await import('./import-model.ts')).inferModelMeta(bytes, file, {}));
     return { meta, path: file, source: 'file' };
   }
   const models = await listModels(dirs);

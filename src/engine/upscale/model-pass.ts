@@ -8,9 +8,9 @@ import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
 import { cachedPhotoGraph } from './photo-graph-cache.ts';
+import { YCBCR_GRAPH_CROP } from './photo-graph-spec.ts';
 import { rgbSink, ycbcrSink, ySink } from './tile-sinks.ts';
 import { lrPhotoSource, lrPlaneSource, lrRgbSource, mirroredPlanesSource, upsampledSource, type ValueMap } from './tile-sources.ts';
-import { YCBCR_GRAPH_CROP } from './ycbcr-graph.ts';
 
 export interface PassOptions {
   tile?: number;

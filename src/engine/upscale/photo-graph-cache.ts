@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hashBytes } from '../hash-file.ts';
 import { modelCacheDir } from '../models/graph-cache.ts';
+import { PHOTO_GRAPH_VERSION } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
-import { PHOTO_GRAPH_VERSION, ycbcrPhotoGraph } from './ycbcr-graph.ts';
 
 /**
  * Photo graphs (ycbcr-graph.ts) kept across runs. Building one decodes and re-encodes the whole model through
  * protobufjs: 40 ms of a batch's start on 2 cores, most of it protobufjs preparing its decoders, and on the way to the
- * model's opening. Reading one back takes a millisecond or two.
+ * model's opening; loading the builder (with protobufjs's reflection) takes 10–15 ms more. Reading a kept graph back
+ * takes a millisecond or two.
  *
  * An entry is keyed by the model's bytes (sha256), the graph's parameters and PHOTO_GRAPH_VERSION, so it is the graph
  * of these very bytes as today's builder makes it (a test pins what the builder makes, so that a change to it cannot
@@ -16,22 +17,23 @@ import { PHOTO_GRAPH_VERSION, ycbcrPhotoGraph } from './ycbcr-graph.ts';
  * is used only if its own sha256 still matches the one written beside it; anything else is built again and rewritten.
  * Entries are written to temp names and renamed. On while the graph cache is (`useGraphCache`); off, the graph is built.
  */
-export function cachedPhotoGraph(
+export async function cachedPhotoGraph(
   modelBytes: Uint8Array,
   scale: number,
   range: ValueMap,
   inputKind: 'upsampled' | 'lr',
-): Uint8Array | undefined {
-  const build = () => ycbcrPhotoGraph(modelBytes, scale, range, inputKind);
+): Promise<Uint8Array | undefined> {
+  // The builder loads only when a graph is built.
+  const build = async () => (await import('./ycbcr-graph.ts')).ycbcrPhotoGraph(modelBytes, scale, range, inputKind);
   const dir = modelCacheDir('photo-graphs');
-  if (!dir) return build();
+  if (!dir) return await build();
   const identity = [hashBytes(modelBytes), scale, range.lo, range.hi, inputKind, PHOTO_GRAPH_VERSION].join('\n');
   const file = path.join(dir, `${hashBytes(new TextEncoder().encode(identity)).slice(0, 32)}.onnx`);
   const none = `${file}.none`;
   const kept = readIntact(file);
   if (kept) return kept;
   if (fs.existsSync(none)) return undefined;
-  const graph = build();
+  const graph = await build();
   try {
     fs.mkdirSync(dir, { recursive: true });
     if (graph) writeWithHash(file, graph);

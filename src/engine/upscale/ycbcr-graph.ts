@@ -1,7 +1,8 @@
-import { BICUBIC_REACH, BICUBIC_TAPS, bicubicPhaseWeights } from '../imaging/bicubic-phases.ts';
+import { BICUBIC_TAPS, bicubicPhaseWeights } from '../imaging/bicubic-phases.ts';
 import { tensorProto } from '../onnx/graph-builder.ts';
 import { intAttr as int, intsAttr as ints, node, stringAttr } from '../onnx/node-proto.ts';
 import { DataType, decodeModelAsWritten, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.ts';
+import { YCBCR_GRAPH_CROP } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
 
 /**
@@ -28,16 +29,6 @@ import type { ValueMap } from './tile-sources.ts';
  * subset could drop what it does not list) with an opset that has the operators used here; others keep the
  * main-thread path.
  */
-
-/**
- * The version of the graph `ycbcrPhotoGraph` builds. Built graphs are kept across runs (photo-graph-cache.ts), so any
- * change to what it builds needs a new number; test/engine/upscale/photo-graph-cache.test.ts pins the bytes it builds
- * for the tiny models with this number, and fails until both are updated together.
- */
-export const PHOTO_GRAPH_VERSION = 1;
-
-/** LR pixels each side that the bicubic reads beyond the pixels it upsamples: the window's crop. */
-export const YCBCR_GRAPH_CROP = BICUBIC_REACH;
 
 const PREFIX = 'srstudio_photo/';
 const INPUT = `${PREFIX}lr_ycbcr`;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SrError } from '../../../src/engine/errors.ts';
 import { hasInt8DotProduct } from '../../../src/engine/models/cpu-int8.ts';
 import type { LoadedModel } from '../../../src/engine/models/loaded-model.ts';
-import { withModelMeta } from '../../../src/engine/models/model-meta-io.ts';
+import { withModelMeta } from '../../../src/engine/models/model-bytes.ts';
 import { modelAtPrecision } from '../../../src/engine/models/precision.ts';
 import { loadModel } from '../../../src/engine/models/registry.ts';
 import { releaseSessions } from '../../../src/engine/models/session.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { withModelMeta } from '../../../src/engine/models/model-meta-io.ts';
+import { withModelMeta } from '../../../src/engine/models/model-bytes.ts';
 import { loadModel } from '../../../src/engine/models/registry.ts';
 import { modelAtStrength, strengthPartner } from '../../../src/engine/models/strength.ts';
 import { parseArch } from '../../../src/engine/training/architectures.ts';

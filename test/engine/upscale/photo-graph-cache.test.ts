@@ -5,7 +5,8 @@ import { hashBytes } from '../../../src/engine/hash-file.ts';
 import { useGraphCache } from '../../../src/engine/models/graph-cache.ts';
 import { decodeModelAsWritten, encodeModel } from '../../../src/engine/onnx/proto.ts';
 import { cachedPhotoGraph } from '../../../src/engine/upscale/photo-graph-cache.ts';
-import { PHOTO_GRAPH_VERSION, ycbcrPhotoGraph } from '../../../src/engine/upscale/ycbcr-graph.ts';
+import { PHOTO_GRAPH_VERSION } from '../../../src/engine/upscale/photo-graph-spec.ts';
+import { ycbcrPhotoGraph } from '../../../src/engine/upscale/ycbcr-graph.ts';
 import { tempDir } from '../../helpers/models-photo.ts';
 import { tinyModelBytes } from '../../helpers/models-tiny.ts';
 
@@ -42,9 +43,9 @@ describe('the photo graph cache', () => {
   const model = tinyModelBytes('y-lr', { scale: 3 });
   const built = ycbcrPhotoGraph(model, 3, UNIT, 'lr') as Uint8Array;
 
-  it('keeps a built graph with its hash, and gives back what it keeps from then on', () => {
+  it('keeps a built graph with its hash, and gives back what it keeps from then on', async () => {
     useGraphCache(state);
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
     const [graphFile, hashFile] = entries();
     expect(hashFile).toBe(`${graphFile}.sha256`);
     expect(fs.readFileSync(path.join(folder(), graphFile))).toEqual(Buffer.from(built));
@@ -53,48 +54,48 @@ describe('the photo graph cache', () => {
     const stand = Buffer.from('a graph kept by an earlier run');
     fs.writeFileSync(path.join(folder(), graphFile), stand);
     fs.writeFileSync(path.join(folder(), hashFile), hashBytes(stand));
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(stand);
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(stand);
   });
 
-  it('keys entries by the model bytes and the graph parameters', () => {
+  it('keys entries by the model bytes and the graph parameters', async () => {
     useGraphCache(state);
-    cachedPhotoGraph(model, 3, UNIT, 'lr');
-    expect(cachedPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr')).toEqual(ycbcrPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr'));
+    await cachedPhotoGraph(model, 3, UNIT, 'lr');
+    expect(await cachedPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr')).toEqual(ycbcrPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr'));
     const other = tinyModelBytes('y-lr', { scale: 3, seed: 2 });
-    expect(cachedPhotoGraph(other, 3, UNIT, 'lr')).toEqual(ycbcrPhotoGraph(other, 3, UNIT, 'lr'));
+    expect(await cachedPhotoGraph(other, 3, UNIT, 'lr')).toEqual(ycbcrPhotoGraph(other, 3, UNIT, 'lr'));
     expect(entries()).toHaveLength(6);
   });
 
-  it('builds again over an entry that does not match its hash, or has none, and rewrites it', () => {
+  it('builds again over an entry that does not match its hash, or has none, and rewrites it', async () => {
     useGraphCache(state);
-    cachedPhotoGraph(model, 3, UNIT, 'lr');
+    await cachedPhotoGraph(model, 3, UNIT, 'lr');
     const [graphFile, hashFile] = entries();
     fs.writeFileSync(path.join(folder(), graphFile), Buffer.from(built).subarray(0, 100)); // a torn write
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
     expect(fs.readFileSync(path.join(folder(), graphFile))).toEqual(Buffer.from(built));
     fs.rmSync(path.join(folder(), hashFile));
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
     expect(entries()).toEqual([graphFile, hashFile]);
   });
 
-  it('remembers a model that has no photo graph (one SR Studio did not write)', () => {
+  it('remembers a model that has no photo graph (one SR Studio did not write)', async () => {
     useGraphCache(state);
     const foreign = decodeModelAsWritten(model);
     foreign.producerName = 'pytorch';
     const bytes = encodeModel(foreign);
-    expect(cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
+    expect(await cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
     expect(entries()).toHaveLength(1);
     expect(entries()[0]).toMatch(/\.onnx\.none$/);
-    expect(cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
+    expect(await cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
   });
 
-  it('builds without keeping anything while the caches are off, or where the state cannot be written', () => {
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+  it('builds without keeping anything while the caches are off, or where the state cannot be written', async () => {
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
     expect(fs.existsSync(path.join(state, 'cache'))).toBe(false);
     fs.mkdirSync(path.dirname(state), { recursive: true });
     fs.writeFileSync(state, 'a file where the state folder should be');
     useGraphCache(state);
-    expect(cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
     fs.rmSync(state);
   });
 });

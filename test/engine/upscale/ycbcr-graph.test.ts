@@ -9,9 +9,10 @@ import { openSession, releaseSessions } from '../../../src/engine/models/session
 import { decodeModelAsWritten, encodeModel } from '../../../src/engine/onnx/proto.ts';
 import { runTiled } from '../../../src/engine/tiling/run-tiled.ts';
 import { openModelPass, passTiling } from '../../../src/engine/upscale/model-pass.ts';
+import { YCBCR_GRAPH_CROP } from '../../../src/engine/upscale/photo-graph-spec.ts';
 import { mirroredPlanesSource, symmetricIndex } from '../../../src/engine/upscale/tile-sources.ts';
 import { upscalePhoto } from '../../../src/engine/upscale/upscale-photo.ts';
-import { YCBCR_GRAPH_CROP, ycbcrPhotoGraph } from '../../../src/engine/upscale/ycbcr-graph.ts';
+import { ycbcrPhotoGraph } from '../../../src/engine/upscale/ycbcr-graph.ts';
 import { floatSink } from '../../helpers/float-sink.ts';
 import { decodedPhotoLike, tempDir } from '../../helpers/models-photo.ts';
 import { type TinyModelKind, tinyModelBytes, tinyModelMeta, writeTinyModel } from '../../helpers/models-tiny.ts';
