@@ -1,5 +1,5 @@
 // The reader and writer alone (protobufjs/minimal): reading a model's metadata needs no schema, and every batch does it.
-import protobuf from 'protobufjs/minimal';
+import protobuf from 'protobufjs/minimal.js';
 
 // ModelProto field numbers (official onnx.proto): graph = 7, metadata_props = 14; StringStringEntryProto key = 1, value = 2.
 const GRAPH = 7;
