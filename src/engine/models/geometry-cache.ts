@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { fileIdentity } from '../file-identity.ts';
-import { hashBytes } from '../hash-file.ts';
+import { hashBytes, hashFileOnce } from '../hash-file.ts';
 import { modelCacheDir } from './graph-cache.ts';
 import { ortVersion } from './ort-runtime.ts';
 import type { ModelGeometry } from './probe.ts';
@@ -21,24 +20,13 @@ const StoredGeometry = z.object({
   maxBatch: z.number().int().min(1),
 });
 
-/**
- * Each model file's key, while the file stays the same one: a batch opens its model pass for every photo, and the
- * model's bytes need reading and hashing once, not once per photo.
- */
-const keys = new Map<string, { identity: string; key: string }>();
-
 function entryFile(modelPath: string): string | undefined {
   const dir = modelCacheDir('geometry');
   if (!dir) return undefined;
   try {
-    const identity = fileIdentity(fs.statSync(modelPath));
-    let known = keys.get(modelPath);
-    if (known?.identity !== identity) {
-      const key = hashBytes(new TextEncoder().encode(`${hashBytes(fs.readFileSync(modelPath))}\n${ortVersion()}`));
-      known = { identity, key: key.slice(0, 32) };
-      keys.set(modelPath, known);
-    }
-    return path.join(dir, `${known.key}.json`);
+    // The model's hash is kept while its file stays the same: a batch opens its model pass for every photo.
+    const key = hashBytes(new TextEncoder().encode(`${hashFileOnce(modelPath)}\n${ortVersion()}`));
+    return path.join(dir, `${key.slice(0, 32)}.json`);
   } catch {
     return undefined;
   }

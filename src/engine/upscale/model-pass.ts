@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { SrError } from '../errors.ts';
 import { rgbToYcbcr } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
@@ -64,7 +63,7 @@ function photoGraphOf(modelPath: string, scale: number, range: ValueMap, inputKi
   const key = `${modelPath}|${scale}|${range.lo}|${range.hi}|${inputKind}`;
   let graph = photoGraphs.get(key);
   if (!graph) {
-    graph = fs.readFile(modelPath).then((bytes) => cachedPhotoGraph(bytes, scale, range, inputKind));
+    graph = cachedPhotoGraph(modelPath, scale, range, inputKind);
     // A failed read is not remembered: the next photo tries again.
     graph.catch(() => photoGraphs.delete(key));
     photoGraphs.set(key, graph);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashBytes } from '../hash-file.ts';
+import { hashBytes, hashFileOnce } from '../hash-file.ts';
 import { modelCacheDir } from '../models/graph-cache.ts';
 import { PHOTO_GRAPH_VERSION } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
@@ -18,16 +18,17 @@ import type { ValueMap } from './tile-sources.ts';
  * Entries are written to temp names and renamed. On while the graph cache is (`useGraphCache`); off, the graph is built.
  */
 export async function cachedPhotoGraph(
-  modelBytes: Uint8Array,
+  modelPath: string,
   scale: number,
   range: ValueMap,
   inputKind: 'upsampled' | 'lr',
 ): Promise<Uint8Array | undefined> {
-  // The builder loads only when a graph is built.
-  const build = async () => (await import('./ycbcr-graph.ts')).ycbcrPhotoGraph(modelBytes, scale, range, inputKind);
+  // The builder, and the model's bytes, load only when a graph is built.
+  const build = async () =>
+    (await import('./ycbcr-graph.ts')).ycbcrPhotoGraph(await fs.promises.readFile(modelPath), scale, range, inputKind);
   const dir = modelCacheDir('photo-graphs');
   if (!dir) return await build();
-  const identity = [hashBytes(modelBytes), scale, range.lo, range.hi, inputKind, PHOTO_GRAPH_VERSION].join('\n');
+  const identity = [hashFileOnce(modelPath), scale, range.lo, range.hi, inputKind, PHOTO_GRAPH_VERSION].join('\n');
   const file = path.join(dir, `${hashBytes(new TextEncoder().encode(identity)).slice(0, 32)}.onnx`);
   const none = `${file}.none`;
   const kept = readIntact(file);

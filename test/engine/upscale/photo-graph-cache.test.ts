@@ -42,10 +42,20 @@ describe('PHOTO_GRAPH_VERSION', () => {
 describe('the photo graph cache', () => {
   const model = tinyModelBytes('y-lr', { scale: 3 });
   const built = ycbcrPhotoGraph(model, 3, UNIT, 'lr') as Uint8Array;
+  /** A model file, as the cache reads them. */
+  const modelFile = (name: string, bytes: Uint8Array): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  };
+  let modelPath: string;
+  beforeAll(() => {
+    modelPath = modelFile('y-lr.onnx', model);
+  });
 
   it('keeps a built graph with its hash, and gives back what it keeps from then on', async () => {
     useGraphCache(state);
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(built);
     const [graphFile, hashFile] = entries();
     expect(hashFile).toBe(`${graphFile}.sha256`);
     expect(fs.readFileSync(path.join(folder(), graphFile))).toEqual(Buffer.from(built));
@@ -54,27 +64,27 @@ describe('the photo graph cache', () => {
     const stand = Buffer.from('a graph kept by an earlier run');
     fs.writeFileSync(path.join(folder(), graphFile), stand);
     fs.writeFileSync(path.join(folder(), hashFile), hashBytes(stand));
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(stand);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(stand);
   });
 
   it('keys entries by the model bytes and the graph parameters', async () => {
     useGraphCache(state);
-    await cachedPhotoGraph(model, 3, UNIT, 'lr');
-    expect(await cachedPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr')).toEqual(ycbcrPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr'));
+    await cachedPhotoGraph(modelPath, 3, UNIT, 'lr');
+    expect(await cachedPhotoGraph(modelPath, 3, { lo: 0, hi: 255 }, 'lr')).toEqual(ycbcrPhotoGraph(model, 3, { lo: 0, hi: 255 }, 'lr'));
     const other = tinyModelBytes('y-lr', { scale: 3, seed: 2 });
-    expect(await cachedPhotoGraph(other, 3, UNIT, 'lr')).toEqual(ycbcrPhotoGraph(other, 3, UNIT, 'lr'));
+    expect(await cachedPhotoGraph(modelFile('other.onnx', other), 3, UNIT, 'lr')).toEqual(ycbcrPhotoGraph(other, 3, UNIT, 'lr'));
     expect(entries()).toHaveLength(6);
   });
 
   it('builds again over an entry that does not match its hash, or has none, and rewrites it', async () => {
     useGraphCache(state);
-    await cachedPhotoGraph(model, 3, UNIT, 'lr');
+    await cachedPhotoGraph(modelPath, 3, UNIT, 'lr');
     const [graphFile, hashFile] = entries();
     fs.writeFileSync(path.join(folder(), graphFile), Buffer.from(built).subarray(0, 100)); // a torn write
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(built);
     expect(fs.readFileSync(path.join(folder(), graphFile))).toEqual(Buffer.from(built));
     fs.rmSync(path.join(folder(), hashFile));
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(built);
     expect(entries()).toEqual([graphFile, hashFile]);
   });
 
@@ -82,20 +92,20 @@ describe('the photo graph cache', () => {
     useGraphCache(state);
     const foreign = decodeModelAsWritten(model);
     foreign.producerName = 'pytorch';
-    const bytes = encodeModel(foreign);
-    expect(await cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
+    const foreignPath = modelFile('foreign.onnx', encodeModel(foreign));
+    expect(await cachedPhotoGraph(foreignPath, 3, UNIT, 'lr')).toBeUndefined();
     expect(entries()).toHaveLength(1);
     expect(entries()[0]).toMatch(/\.onnx\.none$/);
-    expect(await cachedPhotoGraph(bytes, 3, UNIT, 'lr')).toBeUndefined();
+    expect(await cachedPhotoGraph(foreignPath, 3, UNIT, 'lr')).toBeUndefined();
   });
 
   it('builds without keeping anything while the caches are off, or where the state cannot be written', async () => {
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(built);
     expect(fs.existsSync(path.join(state, 'cache'))).toBe(false);
     fs.mkdirSync(path.dirname(state), { recursive: true });
     fs.writeFileSync(state, 'a file where the state folder should be');
     useGraphCache(state);
-    expect(await cachedPhotoGraph(model, 3, UNIT, 'lr')).toEqual(built);
+    expect(await cachedPhotoGraph(modelPath, 3, UNIT, 'lr')).toEqual(built);
     fs.rmSync(state);
   });
 });
