@@ -61,19 +61,17 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
       const { startQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
       return startQueuedUpscale({ ...options, jobs, request, model, queue: options.queue });
     }
-    const pipeline = options.pipeline ?? pipelineSettings();
-    const { modelOpen, modelReady } = startWarmUp(model, request, pipeline, options);
-    try {
-      // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
-      const job = createUpscaleJob(jobs, request, model, { claim: true });
-      options.startup?.lap('plan');
-      if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
-      announceJob(jobs, job.id, request, model, false, options.onEvent);
-      const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
-      return await executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId: job.id, model, request, resumed: false });
-    } finally {
-      await warmUpSettled(modelReady);
-    }
+    return runHere(options, jobs, {
+      model,
+      request,
+      resumed: false,
+      plan: () => {
+        // Written already claimed: another process's job queue never sees this batch as 'queued' and waiting.
+        const job = createUpscaleJob(jobs, request, model, { claim: true });
+        if (note) options.onEvent?.({ type: 'notice', jobId: job.id, message: note });
+        return job.id;
+      },
+    });
   }
   if (options.resume === undefined)
     throw new SrError('BAD_ARGUMENT', 'Nothing to do: give inputs for a new batch, or resume one', undefined);
@@ -87,40 +85,47 @@ export async function runUpscaleJob(options: RunUpscaleJobOptions): Promise<Upsc
     const { resumeQueuedUpscale } = await import('../queue/dispatch/queued-upscale.ts');
     return resumeQueuedUpscale({ ...options, jobs, model, target, params: { ...params, queue: params.queue } });
   }
-  const pipeline = options.pipeline ?? pipelineSettings();
   // Atomic: of two processes resuming this job at once, only the winner goes on to touch the output folder.
   const job = claimResumableJob(jobs, target.id);
-  const { modelOpen, modelReady } = startWarmUp(model, params.request, pipeline, options);
-  try {
-    // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
-    removeLeftoverTempFiles(params.request.outDir);
-    options.startup?.lap('plan');
-    announceJob(jobs, job.id, params.request, model, true, options.onEvent);
-    const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
-    return await executeUpscaleJob({
-      ...options,
-      pipeline,
-      modelOpen,
-      modelReady,
-      jobs,
-      jobId: job.id,
-      model,
-      request: params.request,
-      resumed: true,
-    });
-  } finally {
-    await warmUpSettled(modelReady);
-  }
+  return runHere(options, jobs, {
+    model,
+    request: params.request,
+    resumed: true,
+    plan: () => {
+      // A kill -9 between the encoder's temp write and its rename leaves a hidden temp file behind.
+      removeLeftoverTempFiles(params.request.outDir);
+      return job.id;
+    },
+  });
 }
 
-/**
- * A batch that ends before its model was ready (stopped, or failed to start) leaves the model opening or warming up in
- * its worker: the batch returns only once that is over, so that a caller exiting next does not exit while ONNX Runtime
- * runs in the worker, which aborts the process (the engine host exits once its parent is gone). The warm-up never
- * rejects: a model that cannot be opened fails the files, with the reason.
- */
-async function warmUpSettled(modelReady: Promise<unknown>): Promise<void> {
-  await modelReady;
+/** A batch this process runs itself, new or resumed. */
+interface LocalBatch {
+  model: LoadedModel;
+  request: UpscaleRequest;
+  resumed: boolean;
+  /** Makes the job ready in the journal, beside the model's opening; returns its id. */
+  plan: () => number;
+}
+
+/** Runs a local batch from its model's warm-up to its summary. */
+async function runHere(options: RunUpscaleJobOptions, jobs: JobsRepo, batch: LocalBatch): Promise<UpscaleJobSummary> {
+  const { model, request, resumed } = batch;
+  const pipeline = options.pipeline ?? pipelineSettings();
+  const { modelOpen, modelReady } = startWarmUp(model, request, pipeline, options);
+  try {
+    const jobId = batch.plan();
+    options.startup?.lap('plan');
+    announceJob(jobs, jobId, request, model, resumed, options.onEvent);
+    const { executeUpscaleJob } = await photoMachinery(modelOpen, options.startup);
+    return await executeUpscaleJob({ ...options, pipeline, modelOpen, modelReady, jobs, jobId, model, request, resumed });
+  } finally {
+    // A batch that ends before its model was ready (stopped, or failed to start) leaves the model opening or warming up
+    // in its worker: it returns only once that is over, so that a caller exiting next does not exit while ONNX Runtime
+    // runs in the worker, which aborts the process (the engine host exits once its parent is gone). The warm-up never
+    // rejects: a model that cannot be opened fails the files, with the reason.
+    await modelReady;
+  }
 }
 
 /**
