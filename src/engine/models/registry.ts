@@ -5,7 +5,7 @@ import { fromFsError, SrError } from '../errors.ts';
 import { fileIdentity } from '../file-identity.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
 import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
-import { readModelMeta } from './model-meta-io.ts';
+import { readModelMetaFile } from './model-meta-io.ts';
 import { releaseSessionsFor } from './session.ts';
 
 export interface ModelProblem {
@@ -49,7 +49,7 @@ async function readModelFile(file: string, source: ModelSource): Promise<LoadedM
     throw fromFsError(error, file, 'read');
   }
   const known = readBefore.get(file);
-  const meta = known?.identity === identity ? known.meta : readModelMeta(await readFile(file), file);
+  const meta = known?.identity === identity ? known.meta : await readModelMetaFile(file);
   readBefore.set(file, { identity, meta });
   return meta ? { meta, path: file, source } : undefined;
 }
@@ -100,10 +100,11 @@ function looksLikePath(idOrPath: string): boolean {
 export async function loadModel(idOrPath: string, dirs: ModelDirs): Promise<LoadedModel> {
   if (looksLikePath(idOrPath)) {
     const file = path.resolve(idOrPath);
-    const bytes = await readFile(file);
-    // Measuring a foreign model needs a session and the full ONNX schema: loaded only for one.
-    const meta = readModelMeta(bytes, file) ?? (await (await import('./import-model.ts')).inferModelMeta(bytes, file, {}));
-    return { meta, path: file, source: 'file' };
+    const meta = await readModelMetaFile(file);
+    if (meta) return { meta, path: file, source: 'file' };
+    // Measuring a foreign model needs its bytes, a session and the full ONNX schema: loaded only for one.
+    const { inferModelMeta } = await import('./import-model.ts');
+    return { meta: await inferModelMeta(await readFile(file), file, {}), path: file, source: 'file' };
   }
   const models = await listModels(dirs);
   const found = models.find((m) => m.meta.id === idOrPath);

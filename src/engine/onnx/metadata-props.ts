@@ -4,7 +4,10 @@ import protobuf from 'protobufjs/minimal.js';
 // ModelProto field numbers (official onnx.proto): graph = 7, metadata_props = 14; StringStringEntryProto key = 1, value = 2.
 const GRAPH = 7;
 const METADATA_PROPS = 14;
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
 
 /**
  * Sets one metadata_props entry of an ONNX model without re-encoding the model. Decoding and re-encoding through
@@ -48,28 +51,75 @@ export function setMetadataProp(model: Uint8Array, key: string, value: string): 
 }
 
 /**
- * A model's metadata_props, read from its top-level fields alone: the graph (nearly all of the file) is skipped by its
- * length, never decoded. `hasGraph`: the model has a non-empty graph field. Throws on bytes that are not protobuf.
+ * Some of a model file's bytes at their offsets: all of them, or only its head and tail (a large model's graph, between
+ * them, left unread). Asking for bytes outside throws {@link OutsideWindow}.
  */
-export function readMetadataProps(model: Uint8Array): { entries: { key: string; value: string }[]; hasGraph: boolean } {
-  const reader = protobuf.Reader.create(model);
+export interface ModelWindow {
+  /** The whole file's length. */
+  size: number;
+  slice(start: number, end: number): Uint8Array;
+}
+
+/** The bytes asked for are not in the window: the caller reads the whole file instead. */
+export class OutsideWindow extends Error {}
+
+/** A window that holds the whole model. */
+export function wholeModel(model: Uint8Array): ModelWindow {
+  return { size: model.length, slice: (start, end) => model.subarray(start, end) };
+}
+
+/**
+ * A model's metadata_props, read from its top-level fields alone: the graph (nearly all of the file) is skipped by its
+ * length, never decoded nor even read when the window leaves it out. `hasGraph`: the model has a non-empty graph field.
+ * Throws on bytes that are not protobuf, and {@link OutsideWindow} when a field other than the graph is not in the
+ * window.
+ */
+export function readMetadataProps(model: Uint8Array | ModelWindow): { entries: { key: string; value: string }[]; hasGraph: boolean } {
+  const window = model instanceof Uint8Array ? wholeModel(model) : model;
   const entries: { key: string; value: string }[] = [];
   let hasGraph = false;
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    const field = tag >>> 3;
-    const wireType = tag & 7;
-    if (field === METADATA_PROPS && wireType === WIRE_LENGTH_DELIMITED) {
-      entries.push(readEntry(reader.bytes()));
-    } else if (field === GRAPH && wireType === WIRE_LENGTH_DELIMITED) {
-      const length = reader.uint32();
-      hasGraph ||= length > 0;
-      reader.skip(length);
+  let pos = 0;
+  while (pos < window.size) {
+    const tag = varintAt(window, pos);
+    const field = tag.value >>> 3;
+    const wireType = tag.value & 7;
+    pos = tag.end;
+    if (wireType === WIRE_LENGTH_DELIMITED) {
+      const length = varintAt(window, pos);
+      const end = length.end + length.value;
+      if (end > window.size) throw new Error(`field ${field} runs past the end of the file (truncated?)`);
+      if (field === METADATA_PROPS) entries.push(readEntry(window.slice(length.end, end)));
+      else if (field === GRAPH) hasGraph ||= length.value > 0;
+      pos = end;
+    } else if (wireType === WIRE_VARINT) {
+      pos = varintEnd(window, pos);
+    } else if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
+      pos += wireType === WIRE_FIXED64 ? 8 : 4;
     } else {
-      reader.skipType(wireType);
+      throw new Error(`invalid wire type ${wireType} at offset ${tag.end - 1}`);
     }
   }
+  if (pos > window.size) throw new Error('the last field runs past the end of the file (truncated?)');
   return { entries, hasGraph };
+}
+
+/** A base-128 varint at `pos` (a tag or a length, so at most 32 bits), and where it ends. */
+function varintAt(window: ModelWindow, pos: number): { value: number; end: number } {
+  const end = varintEnd(window, pos);
+  const bytes = window.slice(pos, end);
+  if (bytes.length > 5) throw new Error(`a tag or length at offset ${pos} is too large`);
+  let value = 0;
+  for (const [i, byte] of bytes.entries()) value += (byte & 0x7f) * 2 ** (7 * i);
+  if (value > 0xffffffff) throw new Error(`a tag or length at offset ${pos} is too large`);
+  return { value, end };
+}
+
+/** Where the varint at `pos` ends (protobuf allows 10 bytes). */
+function varintEnd(window: ModelWindow, pos: number): number {
+  for (let i = 0; i < 10 && pos + i < window.size; i++) {
+    if ((window.slice(pos + i, pos + i + 1)[0] & 0x80) === 0) return pos + i + 1;
+  }
+  throw new Error(`truncated or malformed varint at offset ${pos}`);
 }
 
 function readEntry(entry: Uint8Array): { key: string; value: string } {
