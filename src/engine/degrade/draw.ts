@@ -2,7 +2,8 @@ import type { Rng } from '../seeded-random.ts';
 import type { JpegSpec } from './jpeg.ts';
 import { type BlurKernel, drawKernel, weightedChoice } from './kernels.ts';
 import type { NoiseSpec } from './noise.ts';
-import type { NoiseRecipe, Recipe, RecipeStage, ResizeFilter } from './recipe.ts';
+import type { NoiseRecipe, Recipe, RecipeStage, ResizeFilter, SharpenRecipe } from './recipe.ts';
+import type { SharpenSpec } from './sharpen.ts';
 
 /** One stage's concrete settings for one image: what the recipe's ranges came out as. */
 export interface StagePlan {
@@ -16,6 +17,7 @@ export interface StagePlan {
   /** Last stage only: the filter of the final resize to the target size, when the stage ends at another size. */
   finish: ResizeFilter | null;
   noise: NoiseSpec | null;
+  sharpen: SharpenSpec | null;
   jpeg: JpegSpec | null;
 }
 
@@ -41,6 +43,14 @@ function drawNoise(rng: Rng, noise: NoiseRecipe): NoiseSpec {
   return gaussian ? { kind: 'gaussian', sigma, grey } : { kind: 'poisson', scale, grey };
 }
 
+/** The unsharp mask's settings, or null when the step does not run (its values are drawn either way). */
+function drawSharpen(rng: Rng, sharpen: SharpenRecipe): SharpenSpec | null {
+  const on = rng.next() < sharpen.p;
+  const amount = uniform(rng, sharpen.amount);
+  const radius = uniform(rng, sharpen.radius);
+  return on ? { amount, radius } : null;
+}
+
 function drawStage(rng: Rng, stage: RecipeStage, index: number, last: boolean, target: { width: number; height: number }): StagePlan {
   // Every draw happens whether or not its step runs, so one step's probability never shifts another step's values.
   const blurOn = rng.next() < (stage.blur?.p ?? 0);
@@ -53,6 +63,8 @@ function drawStage(rng: Rng, stage: RecipeStage, index: number, last: boolean, t
   const jpegOn = rng.next() < (stage.jpeg?.p ?? 0);
   const quality = stage.jpeg ? Math.round(uniform(rng, stage.jpeg.quality)) : 0;
   const chroma = stage.jpeg ? weightedChoice(rng, stage.jpeg.chroma) : '4:2:0';
+  // Drawn last, and only when the stage has the step: a recipe without it degrades to the bytes it always gave.
+  const sharpen = stage.sharpen ? drawSharpen(rng, stage.sharpen) : null;
   const width = Math.max(1, Math.round(target.width * factor));
   const height = Math.max(1, Math.round(target.height * factor));
   const resized = width !== target.width || height !== target.height;
@@ -64,6 +76,7 @@ function drawStage(rng: Rng, stage: RecipeStage, index: number, last: boolean, t
     filter,
     finish: last && resized ? finish : null,
     noise: noiseOn && noise && !(noise.kind === 'gaussian' && noise.sigma === 0) ? noise : null,
+    sharpen: sharpen && sharpen.amount > 0 ? sharpen : null,
     jpeg: jpegOn ? { quality: Math.min(100, Math.max(1, quality)), chroma } : null,
   };
 }

@@ -17,6 +17,11 @@ export function blurPlanes(image: RgbPlanes, kernel: BlurKernel): RgbPlanes {
   return { width, height, planes };
 }
 
+/** One plane blurred by an isotropic Gaussian of σ `sigma` (cut at 3σ, within the largest kernel), border mirrored. */
+export function gaussianBlurPlane(plane: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  return separable(plane, width, height, gaussianLine(sigma, Math.min(MAX_KERNEL_RADIUS, Math.max(1, Math.ceil(3 * sigma)))));
+}
+
 /**
  * A 1-D Gaussian along direction θ: each pixel sums samples at t·(cos θ, sin θ), read by bilinear interpolation.
  * The weights are the Gaussian at those distances, so the result is the kernel's line part up to the interpolation's

@@ -9,9 +9,10 @@ import { separableTerms } from './low-rank.ts';
 import { addNoise } from './noise.ts';
 import type { RgbPlanes } from './planes.ts';
 import type { ResizeFilter } from './recipe.ts';
+import { sharpenPlanes } from './sharpen.ts';
 
 /**
- * Runs a degradation plan: per stage, blur → resize → noise → JPEG. Pixels stay float between steps and become
+ * Runs a degradation plan: per stage, blur → resize → noise → sharpen → JPEG. Pixels stay float between steps and become
  * bytes only for a JPEG (and when the caller takes the result as an image).
  */
 
@@ -65,6 +66,7 @@ function stageBeforeJpeg(image: RgbPlanes, stage: StagePlan, plan: DegradePlan, 
     if (current === image) current = { ...image, planes: image.planes.map((p) => p.slice()) as RgbPlanes['planes'] };
     addNoise(current, stage.noise, rng);
   }
+  if (stage.sharpen) current = sharpenPlanes(current, stage.sharpen);
   return current;
 }
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * real photo. It is data (JSON, validated here), so a run, a checkpoint and a model card can record exactly what a
  * model was trained on, and a user can write their own (or have `datasets profile` write one for their photos).
  *
- * A recipe is one or two stages, each: blur → resize → noise → JPEG (Real-ESRGAN's order; see docs/degradation.md).
+ * A recipe is one or two stages, each: blur → resize → noise → sharpen → JPEG (Real-ESRGAN's order, with a camera's
+ * sharpening before its JPEG; see docs/degradation.md).
  * Every step has a probability `p` and ranges that values are drawn from uniformly, per sample.
  * Units: blur σ in pixels of the image the stage blurs (HR pixels in stage 1); noise σ in 8-bit levels (0–255);
  * JPEG quality on libjpeg's 1–100 scale.
@@ -74,6 +75,16 @@ const NoiseStep = z
   })
   .strict();
 
+const SharpenStep = z
+  .object({
+    p: probability,
+    /** How many times the detail (the image minus its blur) is added back: 0.5 is mild, 1.5 a phone's strong setting. */
+    amount: range(0, 4, 'sharpen.amount'),
+    /** σ of the unsharp mask's Gaussian, in pixels of the image sharpened (the stage's output). */
+    radius: range(0.3, 3, 'sharpen.radius'),
+  })
+  .strict();
+
 export const CHROMA_SUBSAMPLING = ['4:2:0', '4:4:4'] as const;
 export type ChromaSubsampling = (typeof CHROMA_SUBSAMPLING)[number];
 
@@ -97,6 +108,8 @@ const Stage = z
     blur: BlurStep.optional(),
     resize: ResizeStep,
     noise: NoiseStep.optional(),
+    /** Unsharp masking of the luminance after the noise, before the JPEG, as phones and cameras do. */
+    sharpen: SharpenStep.optional(),
     jpeg: JpegStep.optional(),
   })
   .strict();
@@ -130,6 +143,7 @@ export type Recipe = z.infer<typeof RecipeSchema>;
 export type RecipeStage = Recipe['stages'][number];
 export type BlurRecipe = NonNullable<RecipeStage['blur']>;
 export type NoiseRecipe = NonNullable<RecipeStage['noise']>;
+export type SharpenRecipe = NonNullable<RecipeStage['sharpen']>;
 export type JpegRecipe = NonNullable<RecipeStage['jpeg']>;
 
 /** A zod issue as one line a person can act on: where in the JSON, and what is wrong. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyPlans, cropPlanes, degradeImage, drawPlan, imageToPlanes, planesToImage, preset } from '../../../src/engine/degrade/index.ts';
 import { jpegRoundTrip, jpegRoundTripMany } from '../../../src/engine/degrade/jpeg.ts';
@@ -103,5 +104,44 @@ describe('the degradation pipeline', () => {
     );
     const degradedY = rgbToY(planesToImage(batch[0]));
     expect(meanAbsDiff(degradedY.data, rgbToY(clean).data)).toBeGreaterThan(0.5);
+  });
+
+  it('a recipe without a sharpen step degrades to the bytes it gave before the step existed', async () => {
+    // Pinned before the step was added (JPEG left out, so the pin does not depend on libjpeg's build): its draws come
+    // after all the others, and only in a recipe that has it.
+    const pinned = {
+      photo: 'be7fda0e6a5efe0a8e90c0061ba4a417b653b4a287b8a74527df983ebd205c06',
+      heavy: '2c90047602a21a531f55cf69b2bece16c8f52d2014877ebf89bb42c9ecf9c81b',
+    };
+    for (const name of ['photo', 'heavy'] as const) {
+      const { recipe } = preset(name);
+      const noJpeg = { ...recipe, stages: recipe.stages.map((s) => ({ ...s, jpeg: s.jpeg && { ...s.jpeg, p: 0 } })) };
+      const out = await degradeImage(photo, 2, noJpeg, 1, 'a.png');
+      expect(createHash('sha256').update(out.data).digest('hex'), name).toBe(pinned[name]);
+    }
+  });
+
+  it('a sharpen step rings every edge, the same way for the same seed', async () => {
+    const bare = {
+      version: 1 as const,
+      stages: [{ p: 1, resize: { filters: ['bicubic' as const], factor: [1, 1] as [number, number] } }],
+      target: { jpegSourceDownscale: 1 },
+    };
+    const sharpened = {
+      ...bare,
+      stages: [{ ...bare.stages[0], sharpen: { p: 1, amount: [1.2, 1.2] as [number, number], radius: [1, 1] as [number, number] } }],
+    };
+    const plain = await degradeImage(photo, 2, bare, 3, 'a.png');
+    const a = await degradeImage(photo, 2, sharpened, 3, 'a.png');
+    const again = await degradeImage(photo, 2, sharpened, 3, 'a.png');
+    expect(Buffer.from(again.data).equals(Buffer.from(a.data))).toBe(true);
+    // The sum of the jumps between neighbours along each row of Y: halos add jumps on both sides of every edge.
+    const contrast = (image: typeof a) => {
+      const { data, width } = rgbToY(image);
+      let sum = 0;
+      for (let i = 1; i < data.length; i++) if (i % width !== 0) sum += Math.abs(data[i] - data[i - 1]);
+      return sum;
+    };
+    expect(contrast(a)).toBeGreaterThan(1.3 * contrast(plain));
   });
 });

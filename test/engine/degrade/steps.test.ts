@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { blurPlanes } from '../../../src/engine/degrade/filter.ts';
 import { resizePlanes } from '../../../src/engine/degrade/index.ts';
-import { buildKernel, type KernelShape } from '../../../src/engine/degrade/kernels.ts';
+import { buildKernel, gaussianLine, type KernelShape } from '../../../src/engine/degrade/kernels.ts';
 import { LOW_RANK_TOLERANCE, separableTerms } from '../../../src/engine/degrade/low-rank.ts';
 import { addNoise, poisson } from '../../../src/engine/degrade/noise.ts';
 import { applyPlan } from '../../../src/engine/degrade/pipeline.ts';
 import { emptyPlanes, type RgbPlanes } from '../../../src/engine/degrade/planes.ts';
+import { sharpenPlanes } from '../../../src/engine/degrade/sharpen.ts';
 import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
 
 function filled(width: number, height: number, value: (x: number, y: number, c: number) => number): RgbPlanes {
@@ -102,7 +103,7 @@ describe('degradation steps', () => {
         [29, 19, 'area'],
         [50, 47, 'bilinear'],
       ] as const) {
-        const stage = { index: 0, blur: kernel, width, height, filter, finish: null, noise: null, jpeg: null };
+        const stage = { index: 0, blur: kernel, width, height, filter, finish: null, noise: null, sharpen: null, jpeg: null };
         const plan = { stages: [stage], target: { width, height } };
         const folded = await applyPlan(rough, plan, Rng.keyed(1, Stream.degrade));
         const first = resizePlanes(blurPlanes(rough, kernel), width, height, filter);
@@ -157,5 +158,41 @@ describe('degradation steps', () => {
     const { mean, sd } = stats(draws);
     expect(mean).toBeCloseTo(3.5, 1);
     expect(sd * sd).toBeCloseTo(3.5, 0);
+  });
+
+  it('unsharp masking adds the detail back: known halos on both sides of an edge, flat parts and colour untouched', () => {
+    // A vertical edge 40 → 160 (grey), the same in every row: the mask's vertical pass leaves it as it is.
+    const edge = filled(24, 6, (x) => (x < 12 ? 40 : 160));
+    const amount = 0.8;
+    const radius = 1.1;
+    const out = sharpenPlanes(edge, { amount, radius }).planes;
+    const line = gaussianLine(radius, Math.ceil(3 * radius));
+    const r = (line.length - 1) / 2;
+    const value = (x: number) => (Math.min(23, Math.max(0, x)) < 12 ? 40 : 160);
+    for (let x = 0; x < 24; x++) {
+      let blurred = 0;
+      for (let k = -r; k <= r; k++) blurred += line[k + r] * value(x + k);
+      const expected = value(x) + amount * (value(x) - blurred);
+      for (const plane of out) expect(plane[3 * 24 + x]).toBeCloseTo(expected, 3);
+    }
+    expect(out[0][3 * 24 + 11]).toBeLessThan(40 - 10); // the dark halo
+    expect(out[0][3 * 24 + 12]).toBeGreaterThan(160 + 10); // the bright one
+    expect(out[0][3 * 24 + 2]).toBeCloseTo(40, 4);
+
+    // On a colour image the same detail goes into R, G and B: Y changes, Cb and Cr do not.
+    const colour = filled(32, 32, (x, y, c) => 100 + 50 * Math.sin(x / 2 + c) + 30 * Math.cos(y / 3 - c));
+    const sharpened = sharpenPlanes(colour, { amount: 1.5, radius: 0.8 });
+    let lumaChange = 0;
+    for (let i = 0; i < 32 * 32; i++) {
+      const [r0, g0, b0] = colour.planes.map((p) => p[i]);
+      const [r1, g1, b1] = sharpened.planes.map((p) => p[i]);
+      const cb = (rr: number, gg: number, bb: number) => -0.168736 * rr - 0.331264 * gg + 0.5 * bb;
+      const cr = (rr: number, gg: number, bb: number) => 0.5 * rr - 0.418688 * gg - 0.081312 * bb;
+      expect(cb(r1, g1, b1)).toBeCloseTo(cb(r0, g0, b0), 3);
+      expect(cr(r1, g1, b1)).toBeCloseTo(cr(r0, g0, b0), 3);
+      lumaChange += Math.abs(0.299 * (r1 - r0) + 0.587 * (g1 - g0) + 0.114 * (b1 - b0));
+    }
+    expect(lumaChange / (32 * 32)).toBeGreaterThan(1);
+    expect(sharpenPlanes(colour, { amount: 0, radius: 1 }).planes).toEqual(colour.planes);
   });
 });
