@@ -161,6 +161,9 @@ async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata): Pr
   const carrier = await rawInput(image).png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
   const withChunks = embedInPng(carrier, embedded);
   let pipeline = sharp(withChunks, { limitInputPixels: false, failOn: 'error' });
+  // As in rawInput: sharp converts a grey input to sRGB unless told to keep it grey, and then drops the grey profile,
+  // which no longer fits. WebP and AVIF still convert (they store colour only), so for them the profile is left out.
+  if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
   if (metadata.icc) pipeline = pipeline.keepIccProfile();
   if (metadata.exif) pipeline = pipeline.keepExif();
   return pipeline;

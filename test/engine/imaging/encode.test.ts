@@ -5,9 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
-import { embedInPng } from '../../../src/engine/imaging/embed-metadata.ts';
+import { embedInJpeg, embedInPng } from '../../../src/engine/imaging/embed-metadata.ts';
 import { encodePhoto, encodeToBuffer, formatFromExtension, type OutputFormat } from '../../../src/engine/imaging/encode.ts';
-import { readCameraModel, readOrientation } from '../../../src/engine/imaging/exif.ts';
+import { exifTiffPayload, readCameraModel, readOrientation, withOrientation } from '../../../src/engine/imaging/exif.ts';
 import type { DecodedPhoto, RgbImage } from '../../../src/engine/imaging/image.ts';
 import { type BrokenFile, CAMERA_MODEL, type UnusualFile, writeBadFiles, XMP_MARKER } from '../../helpers/imaging-bad-files.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
@@ -133,12 +133,45 @@ describe('greyscale', () => {
     writeFileSync(source, embedInPng(readFileSync(files.grayPng), { icc: greyIcc }));
     const decoded = await decodePhoto(source);
     expect(decoded.metadata.grey).toBe(true);
-    for (const format of ['png', 'jpeg'] as const) {
+    // TIFF goes through the PNG carrier (withProfileAndExif), which must stay grey too.
+    for (const format of ['png', 'jpeg', 'tiff'] as const) {
       const out = join(dir, `grey-icc-out.${format}`);
       await encodePhoto(decoded.image, decoded.metadata, out, { format });
       const meta = await sharp(out).metadata();
-      expect(meta.channels).toBe(1);
+      expect({ format, channels: meta.channels, space: meta.space }).toEqual({ format, channels: 1, space: 'b-w' });
       expect(Array.from(meta.icc ?? [])).toEqual(Array.from(greyIcc));
+    }
+    // WebP and AVIF store colour only: a grey profile cannot describe those pixels, so it is left out, not mislabelled.
+    for (const format of ['webp', 'avif'] as const) {
+      const out = join(dir, `grey-icc-out.${format}`);
+      await encodePhoto(decoded.image, decoded.metadata, out, { format });
+      const meta = await sharp(out).metadata();
+      expect({ format, channels: meta.channels, icc: meta.icc }).toEqual({ format, channels: 3, icc: undefined });
+    }
+  });
+
+  it('a grey JPEG with an EXIF orientation stays grey in every format that stores grey, EXIF kept at orientation 1', async () => {
+    const plain = await sharp(files.grayPng)
+      .toColourspace('b-w')
+      .withExif({ IFD0: { Model: CAMERA_MODEL } })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const exif = (await sharp(plain).metadata()).exif;
+    if (!exif) throw new Error('sharp wrote no EXIF');
+    // libvips writes its own orientation over withExif's, so the tag is set to 6 in the block it wrote.
+    const source = join(dir, 'grey-rotated.jpg');
+    writeFileSync(source, embedInJpeg(plain, { exifTiff: exifTiffPayload(withOrientation(exif, 6)) }));
+    const decoded = await decodePhoto(source);
+    expect(decoded.metadata.grey).toBe(true);
+    expect([decoded.image.width, decoded.image.height]).toEqual([48, 64]);
+    for (const format of ['png', 'jpeg', 'tiff'] as const) {
+      const out = join(dir, `grey-rotated-out.${format}`);
+      await encodePhoto(decoded.image, decoded.metadata, out, { format });
+      const meta = await sharp(out).metadata();
+      expect({ format, channels: meta.channels, space: meta.space }).toEqual({ format, channels: 1, space: 'b-w' });
+      // libvips writes no EXIF block into TIFF, only its own Orientation tag.
+      expect({ format, orientation: meta.orientation ?? 1 }).toEqual({ format, orientation: 1 });
+      if (format !== 'tiff') expect(readCameraModel(meta.exif ?? new Uint8Array())).toBe(CAMERA_MODEL);
     }
   });
 
