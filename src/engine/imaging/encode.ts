@@ -5,8 +5,9 @@ import { OUTPUT_DEFAULTS } from '../../shared/contract/common.ts';
 import { SrError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata.ts';
-import { exifTiffPayload, withOrientation, withResolution } from './exif.ts';
+import { exifTiffPayload, readOrientation, withOrientation, withResolution } from './exif.ts';
 import type { PhotoMetadata, RgbImage } from './image.ts';
+import { withXmpOrientation, xmpText } from './xmp.ts';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
 
@@ -45,8 +46,9 @@ export function formatFromExtension(path: string): OutputFormat | undefined {
 
 /**
  * Encodes and writes atomically (see writeFileAtomic), carrying over the source's ICC profile, EXIF
- * (orientation reset to 1, since the pixels are already upright) and XMP. Limits of the formats, not ours:
- * TIFF output gets no EXIF (libvips does not write it), and JPEG has no alpha (flattened, see below).
+ * (orientation reset to 1, since the pixels are already upright) and XMP (its orientation reset likewise, see
+ * outputXmp). Limits of the formats, not ours: TIFF output gets no EXIF (libvips does not write it), and JPEG has no
+ * alpha (flattened, see below).
  */
 export async function encodePhoto(
   image: RgbImage,
@@ -83,7 +85,7 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
     const direct = opts.format === 'jpeg' || opts.format === 'png';
     const pixels = metadata.grey ? greyPixels(image) : image;
     let pipeline = direct || !embedded ? rawInput(pixels) : await withProfileAndExif(pixels, metadata);
-    const xmp = xmpText(metadata.xmp);
+    const xmp = outputXmp(metadata);
     if (xmp) pipeline = pipeline.withXmp(xmp);
     if (metadata.density && metadata.density > 0) pipeline = pipeline.withDensity(metadata.density);
     pipeline = applyFormat(pipeline, pixels, opts.format, quality, pngCompression);
@@ -148,6 +150,18 @@ function embeddedMetadata(metadata: PhotoMetadata): EmbeddedMetadata | undefined
   const density = metadata.density && metadata.density > 0 ? metadata.density : undefined;
   const resolved = density === undefined ? upright : withResolution(upright, density);
   return { icc, exifTiff: exifTiffPayload(resolved ?? upright), jfifDensity: resolved ? undefined : density };
+}
+
+/**
+ * The source's XMP, with its tiff:Orientation reset to 1 when the decoder turned the pixels upright by the EXIF
+ * orientation (2-8), as the EXIF's is. libvips turns them by the EXIF tag only, so an XMP orientation without one still
+ * describes the pixels as they are and is kept.
+ */
+function outputXmp(metadata: PhotoMetadata): string | undefined {
+  const text = xmpText(metadata.xmp);
+  if (!text || !metadata.exif) return text;
+  const turned = readOrientation(metadata.exif);
+  return turned !== undefined && turned >= 2 && turned <= 8 ? withXmpOrientation(text, 1) : text;
 }
 
 /**
@@ -228,15 +242,5 @@ function checkImage(image: RgbImage, label: string): void {
       undefined,
       label,
     );
-  }
-}
-
-/** XMP is UTF-8 by spec; a block that is not is dropped rather than written garbled. */
-function xmpText(xmp: Uint8Array | undefined): string | undefined {
-  if (!xmp || xmp.length === 0) return undefined;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(xmp);
-  } catch {
-    return undefined;
   }
 }

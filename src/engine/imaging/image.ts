@@ -20,6 +20,7 @@ export interface PhotoMetadata {
   icc?: Uint8Array;
   /** Raw EXIF block; its orientation tag is reset to 1 at encode time. */
   exif?: Uint8Array;
+  /** Raw XMP packet; its tiff:Orientation is reset to 1 at encode time when the EXIF orientation turned the pixels. */
   xmp?: Uint8Array;
   density?: number;
   /**
