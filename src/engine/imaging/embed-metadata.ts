@@ -5,7 +5,8 @@ import { exifChunk, iccpChunk, insertPngChunks } from './png-chunks.ts';
  * profile only by colour-converting into it (encode.ts), so the other formats go through an uncompressed PNG carrier
  * that holds them; for a 24 MP photo ×2 that carrier is 288 MB, copied once more to insert the chunks, then decoded
  * again, which took the batch's peak memory from 0.9 to 2.3 GB (bench:batch). JPEG and PNG are encoded from the pixels
- * alone and get their metadata here instead: same pixels, same profile bytes, the same EXIF (orientation already 1).
+ * alone and get their metadata here instead: same pixels, same profile bytes, the same EXIF
+ * (orientation already 1, pixel dimensions the output's).
  */
 export interface EmbeddedMetadata {
   icc?: Uint8Array;

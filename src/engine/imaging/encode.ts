@@ -5,9 +5,9 @@ import { OUTPUT_DEFAULTS } from '../../shared/contract/common.ts';
 import { SrError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata.ts';
-import { exifTiffPayload, readOrientation, withOrientation, withResolution } from './exif.ts';
+import { exifTiffPayload, readOrientation, withDimensions, withOrientation, withResolution } from './exif.ts';
 import type { PhotoMetadata, RgbImage } from './image.ts';
-import { withXmpOrientation, xmpText } from './xmp.ts';
+import { withXmpDimensions, withXmpOrientation, xmpText } from './xmp.ts';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
 
@@ -46,7 +46,7 @@ export function formatFromExtension(path: string): OutputFormat | undefined {
 
 /**
  * Encodes and writes atomically (see writeFileAtomic), carrying over the source's ICC profile, EXIF
- * (orientation reset to 1, since the pixels are already upright) and XMP (its orientation reset likewise, see
+ * (orientation reset to 1, since the pixels are already upright; pixel dimensions the output's) and XMP (the same, see
  * outputXmp). Limits of the formats, not ours: TIFF output gets no EXIF (libvips does not write it), and JPEG has no
  * alpha (flattened, see below).
  */
@@ -81,11 +81,11 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
   try {
     // JPEG and PNG get their ICC profile and EXIF written into the encoded bytes (embed-metadata.ts); the other formats
     // through the PNG carrier below.
-    const embedded = embeddedMetadata(metadata);
+    const embedded = embeddedMetadata(metadata, image);
     const direct = opts.format === 'jpeg' || opts.format === 'png';
     const pixels = metadata.grey ? greyPixels(image) : image;
     let pipeline = direct || !embedded ? rawInput(pixels) : await withProfileAndExif(pixels, metadata);
-    const xmp = outputXmp(metadata);
+    const xmp = outputXmp(metadata, image);
     if (xmp) pipeline = pipeline.withXmp(xmp);
     if (metadata.density && metadata.density > 0) pipeline = pipeline.withDensity(metadata.density);
     pipeline = applyFormat(pipeline, pixels, opts.format, quality, pngCompression);
@@ -140,28 +140,30 @@ function rawInput(image: RawPixels): Sharp {
 }
 
 /**
- * The ICC profile, and the EXIF block with its orientation reset to 1 (the pixels are upright) and its resolution set to
- * the photo's density (as libvips updates the EXIF it writes); undefined when there is neither.
+ * The ICC profile, and the EXIF block with its orientation reset to 1 (the pixels are upright), its pixel dimensions set
+ * to the output's and its resolution set to the photo's density (as libvips updates the EXIF it writes); undefined when
+ * there is neither.
  */
-function embeddedMetadata(metadata: PhotoMetadata): EmbeddedMetadata | undefined {
+function embeddedMetadata(metadata: PhotoMetadata, size: { width: number; height: number }): EmbeddedMetadata | undefined {
   const icc = metadata.icc && metadata.icc.length > 0 ? metadata.icc : undefined;
   if (!metadata.exif || metadata.exif.length === 0) return icc ? { icc } : undefined;
-  const upright = withOrientation(metadata.exif, 1);
+  const upright = withDimensions(withOrientation(metadata.exif, 1), size.width, size.height);
   const density = metadata.density && metadata.density > 0 ? metadata.density : undefined;
   const resolved = density === undefined ? upright : withResolution(upright, density);
   return { icc, exifTiff: exifTiffPayload(resolved ?? upright), jfifDensity: resolved ? undefined : density };
 }
 
 /**
- * The source's XMP, with its tiff:Orientation reset to 1 when the decoder turned the pixels upright by the EXIF
- * orientation (2-8), as the EXIF's is. libvips turns them by the EXIF tag only, so an XMP orientation without one still
- * describes the pixels as they are and is kept.
+ * The source's XMP, with its pixel dimensions set to the output's and its tiff:Orientation reset to 1 when the decoder
+ * turned the pixels upright by the EXIF orientation (2-8), as the EXIF's are. libvips turns them by the EXIF tag only,
+ * so an XMP orientation without one still describes the pixels as they are and is kept.
  */
-function outputXmp(metadata: PhotoMetadata): string | undefined {
+function outputXmp(metadata: PhotoMetadata, size: { width: number; height: number }): string | undefined {
   const text = xmpText(metadata.xmp);
-  if (!text || !metadata.exif) return text;
-  const turned = readOrientation(metadata.exif);
-  return turned !== undefined && turned >= 2 && turned <= 8 ? withXmpOrientation(text, 1) : text;
+  if (!text) return undefined;
+  const sized = withXmpDimensions(text, size.width, size.height);
+  const turned = metadata.exif ? readOrientation(metadata.exif) : undefined;
+  return turned !== undefined && turned >= 2 && turned <= 8 ? withXmpOrientation(sized, 1) : sized;
 }
 
 /**
@@ -170,7 +172,7 @@ function outputXmp(metadata: PhotoMetadata): string | undefined {
  * is told to keep what its input carries, which it does without touching the pixels.
  */
 async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata): Promise<Sharp> {
-  const embedded = embeddedMetadata(metadata);
+  const embedded = embeddedMetadata(metadata, image);
   if (!embedded) return rawInput(image);
   const carrier = await rawInput(image).png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
   const withChunks = embedInPng(carrier, embedded);

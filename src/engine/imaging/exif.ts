@@ -9,9 +9,14 @@ const TAG_ORIENTATION = 0x0112;
 const TAG_X_RESOLUTION = 0x011a;
 const TAG_Y_RESOLUTION = 0x011b;
 const TAG_RESOLUTION_UNIT = 0x0128;
+const TAG_EXIF_IFD = 0x8769;
+const TAG_PIXEL_X_DIMENSION = 0xa002;
+const TAG_PIXEL_Y_DIMENSION = 0xa003;
 const TYPE_ASCII = 2;
 const TYPE_SHORT = 3;
+const TYPE_LONG = 4;
 const TYPE_RATIONAL = 5;
+const TYPE_IFD = 13;
 const UNIT_INCH = 2;
 
 interface IfdEntry {
@@ -40,8 +45,13 @@ function tiffView(bytes: Uint8Array): TiffView | undefined {
 }
 
 function ifd0Entries(t: TiffView): IfdEntry[] {
+  return ifdEntries(t, t.view.getUint32(t.base + 4, t.little));
+}
+
+/** The entries of the IFD at `offset` (from the TIFF header, as EXIF offsets count). */
+function ifdEntries(t: TiffView, offset: number): IfdEntry[] {
   const { view, base, little } = t;
-  const ifdStart = base + view.getUint32(base + 4, little);
+  const ifdStart = base + offset;
   if (ifdStart + 2 > view.byteLength) return [];
   const count = view.getUint16(ifdStart, little);
   const entries: IfdEntry[] = [];
@@ -121,4 +131,49 @@ export function withResolution(exif: Uint8Array, dpi: number): Uint8Array | unde
 export function exifTiffPayload(exif: Uint8Array): Uint8Array {
   const t = tiffView(exif);
   return t ? exif.subarray(t.base) : exif;
+}
+
+/**
+ * A copy of the block whose Exif IFD PixelXDimension and PixelYDimension say `width`×`height`, the size of the image it
+ * is written with (libvips updates them so in the EXIF it saves; ours, written into JPEG and PNG, must match). In place:
+ * tags the block does not have are not added; a SHORT too small for the new size becomes a LONG, which the same
+ * 4-byte field holds (EXIF allows either type).
+ */
+export function withDimensions(exif: Uint8Array, width: number, height: number): Uint8Array {
+  const copy = new Uint8Array(exif);
+  const t = tiffView(copy);
+  if (!t) return copy;
+  const pointer = ifd0Entries(t).find((e) => e.tag === TAG_EXIF_IFD && (e.type === TYPE_LONG || e.type === TYPE_IFD) && e.count === 1);
+  if (!pointer) return copy;
+  const entries = ifdEntries(t, t.view.getUint32(pointer.valueField, t.little));
+  for (const [tag, value] of [
+    [TAG_PIXEL_X_DIMENSION, width],
+    [TAG_PIXEL_Y_DIMENSION, height],
+  ] as const) {
+    const entry = entries.find((e) => e.tag === tag && (e.type === TYPE_SHORT || e.type === TYPE_LONG) && e.count === 1);
+    if (!entry) continue;
+    if (entry.type === TYPE_SHORT && value <= 0xffff) {
+      t.view.setUint16(entry.valueField, value, t.little);
+    } else {
+      t.view.setUint16(entry.valueField - 6, TYPE_LONG, t.little);
+      t.view.setUint32(entry.valueField, value, t.little);
+    }
+  }
+  return copy;
+}
+
+/** The Exif IFD PixelXDimension and PixelYDimension, where the block has them. */
+export function readDimensions(exif: Uint8Array): { width?: number; height?: number } {
+  const t = tiffView(exif);
+  if (!t) return {};
+  const pointer = ifd0Entries(t).find((e) => e.tag === TAG_EXIF_IFD && (e.type === TYPE_LONG || e.type === TYPE_IFD) && e.count === 1);
+  if (!pointer) return {};
+  const entries = ifdEntries(t, t.view.getUint32(pointer.valueField, t.little));
+  const read = (tag: number): number | undefined => {
+    const entry = entries.find((e) => e.tag === tag && e.count === 1);
+    if (entry?.type === TYPE_SHORT) return t.view.getUint16(entry.valueField, t.little);
+    if (entry?.type === TYPE_LONG) return t.view.getUint32(entry.valueField, t.little);
+    return undefined;
+  };
+  return { width: read(TAG_PIXEL_X_DIMENSION), height: read(TAG_PIXEL_Y_DIMENSION) };
 }

@@ -7,7 +7,7 @@ import { isSrError } from '../../../src/engine/errors.ts';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { embedInJpeg, embedInPng } from '../../../src/engine/imaging/embed-metadata.ts';
 import { encodePhoto, encodeToBuffer, formatFromExtension, type OutputFormat } from '../../../src/engine/imaging/encode.ts';
-import { exifTiffPayload, readCameraModel, readOrientation, withOrientation } from '../../../src/engine/imaging/exif.ts';
+import { exifTiffPayload, readCameraModel, readDimensions, readOrientation, withOrientation } from '../../../src/engine/imaging/exif.ts';
 import type { DecodedPhoto, RgbImage } from '../../../src/engine/imaging/image.ts';
 import { type BrokenFile, CAMERA_MODEL, type UnusualFile, writeBadFiles, XMP_MARKER } from '../../helpers/imaging-bad-files.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
@@ -66,6 +66,14 @@ describe('encodePhoto keeps what the source carried', () => {
       expect(readCameraModel(back.metadata.exif!)).toBe(CAMERA_MODEL);
       // re-decoding does not rotate a second time
       expect([back.image.width, back.image.height]).toEqual([32, 48]);
+    });
+
+    it(`${format}: EXIF pixel dimensions are the size written, not the source size before upscaling and turning`, async () => {
+      expect(readDimensions(rotated.metadata.exif!)).toEqual({ width: 48, height: 32 });
+      const upscaled = makePhoto({ width: 64, height: 96, seed: 11 });
+      const out = join(dir, `exif-size.${format}`);
+      await encodePhoto(upscaled, rotated.metadata, out, { format });
+      expect(readDimensions((await sharp(out).metadata()).exif!)).toEqual({ width: 64, height: 96 });
     });
   }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { encodePhoto, type OutputFormat } from '../../../src/engine/imaging/encode.ts';
 import { readOrientation } from '../../../src/engine/imaging/exif.ts';
-import { withXmpOrientation, xmpText } from '../../../src/engine/imaging/xmp.ts';
+import { withXmpDimensions, withXmpOrientation, xmpText } from '../../../src/engine/imaging/xmp.ts';
 import { CAMERA_MODEL } from '../../helpers/imaging-bad-files.ts';
 import { makePhoto, rawSharp } from '../../helpers/imaging-photo.ts';
 
@@ -35,6 +35,17 @@ describe('withXmpOrientation', () => {
       expect(after.length).toBe(before.length);
     });
   }
+
+  it('withXmpDimensions sets exif:PixelXDimension and PixelYDimension in either form, and nothing else', () => {
+    const exifNs = 'http://ns.adobe.com/exif/1.0/';
+    const element = (w: number, h: number) =>
+      `<rdf:Description xmlns:exif="${exifNs}">\n <exif:PixelXDimension>${w}</exif:PixelXDimension>\n <exif:PixelYDimension>${h}</exif:PixelYDimension>\n <exif:ExposureProgram>2</exif:ExposureProgram>\n</rdf:Description>`;
+    expect(withXmpDimensions(element(48, 32), 64, 96)).toBe(element(64, 96));
+    const attribute = (w: number, h: number) =>
+      `<rdf:Description xmlns:exif='${exifNs}' exif:PixelXDimension='${w}' exif:PixelYDimension='${h}' exif:ExposureProgram='2'/>`;
+    expect(withXmpDimensions(attribute(48, 32), 6000, 4000)).toBe(attribute(6000, 4000));
+    expect(withXmpDimensions(packet('element', 6), 64, 96)).toBe(packet('element', 6));
+  });
 
   it('finds the TIFF namespace under another prefix', () => {
     expect(withXmpOrientation(packet('element', 8, 'tf'), 1)).toBe(packet('element', 1, 'tf'));
@@ -87,6 +98,19 @@ describe('encodePhoto resets the XMP orientation of pixels it turned upright', (
       }
     });
   }
+
+  it('XMP pixel dimensions become the size written, in every format', async () => {
+    const exifNs = 'http://ns.adobe.com/exif/1.0/';
+    const sized = (w: number, h: number) =>
+      `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="${RDF_NS}"><rdf:Description rdf:about="" xmlns:exif="${exifNs}" exif:PixelXDimension="${w}" exif:PixelYDimension="${h}"/></rdf:RDF></x:xmpmeta>`;
+    const source = await decodePhoto(await sideways('sized.jpg', sized(48, 32), 6));
+    const upscaled = makePhoto({ width: 64, height: 96, seed: 5 });
+    for (const format of FORMATS) {
+      const out = join(dir, `sized.${format}`);
+      await encodePhoto(upscaled, source.metadata, out, { format });
+      expect({ format, xmp: (await sharp(out).metadata()).xmp?.toString('utf8') }).toEqual({ format, xmp: sized(64, 96) });
+    }
+  });
 
   it('an XMP orientation without an EXIF one is kept: the decoder did not turn those pixels', async () => {
     const source = await decodePhoto(await sideways('xmp-only.jpg', packet('element', 6), undefined));
