@@ -15,6 +15,8 @@ export const BROKEN_FILE_CODES = {
   randomBytes: 'NOT_AN_IMAGE',
   text: 'NOT_AN_IMAGE',
   truncatedJpeg: 'CORRUPT_IMAGE',
+  halfJpegWithEoi: 'CORRUPT_IMAGE',
+  overwrittenJpeg: 'CORRUPT_IMAGE',
   badCrcPng: 'CORRUPT_IMAGE',
   hugePng: 'TOO_LARGE',
 } as const satisfies Record<string, ErrorCode>;
@@ -33,6 +35,7 @@ export type UnusualFile =
   | 'avif'
   | 'tiff'
   | 'orientation6Jpeg' // stored 48×32 with a red 8×8 top-left block; EXIF Make/Model, orientation 6
+  | 'strayBytesJpeg' // the photo JPEG with 3 stray bytes before its frame header: libjpeg warns, pixels are intact
   | 'p3Jpeg'; // Display-P3 ICC profile + EXIF + XMP (see XMP_MARKER)
 
 export const XMP_MARKER = 'srstudio-xmp-marker-7f3a';
@@ -47,6 +50,8 @@ export const FILE_NAMES: Record<BrokenFile | UnusualFile, string> = {
   randomBytes: 'random-bytes.jpg',
   text: 'notes.png',
   truncatedJpeg: 'truncated.jpg',
+  halfJpegWithEoi: 'half-with-eoi.jpg',
+  overwrittenJpeg: 'overwritten.jpg',
   badCrcPng: 'bad-crc.png',
   hugePng: 'huge-header.png',
   tinyPng: 'tiny-1x1.png',
@@ -59,6 +64,7 @@ export const FILE_NAMES: Record<BrokenFile | UnusualFile, string> = {
   avif: 'photo.avif',
   tiff: 'photo.tiff',
   orientation6Jpeg: 'orientation-6.jpg',
+  strayBytesJpeg: 'stray-bytes.jpg',
   p3Jpeg: 'display-p3.jpg',
 };
 
@@ -89,6 +95,10 @@ export async function writeBadFiles(dir: string): Promise<Record<BrokenFile | Un
   writeFileSync(paths.text, 'These are notes, not a picture.\n');
   const jpeg = await rawSharp(photo).jpeg({ quality: 90 }).toBuffer();
   writeFileSync(paths.truncatedJpeg, jpeg.subarray(0, Math.floor(jpeg.length * 0.6)));
+  // Cut in half but closed with an EOI marker: libjpeg only warns, and paints the missing half grey.
+  writeFileSync(paths.halfJpegWithEoi, Buffer.concat([jpeg.subarray(0, Math.floor(jpeg.length / 2)), Buffer.from([0xff, 0xd9])]));
+  writeFileSync(paths.overwrittenJpeg, await overwrittenJpeg());
+  writeFileSync(paths.strayBytesJpeg, withStrayBytesBeforeFrame(jpeg));
   writeFileSync(paths.badCrcPng, corruptIdatCrc(await rawSharp(photo).png().toBuffer()));
   writeFileSync(paths.hugePng, hugeHeaderPng(HUGE_SIZE, HUGE_SIZE));
 
@@ -122,6 +132,28 @@ export async function writeBadFiles(dir: string): Promise<Record<BrokenFile | Un
       .toBuffer(),
   );
   return paths;
+}
+
+/**
+ * A 240×160 JPEG with 200 bytes in the middle of its scan data overwritten. The pattern holds 0xFF bytes, so libjpeg
+ * meets a marker mid-scan ("premature end of data segment"); bytes without one would decode as plausible garbage.
+ */
+async function overwrittenJpeg(): Promise<Buffer> {
+  const out = Buffer.from(
+    await rawSharp(makePhoto({ width: 240, height: 160, seed: 21 }))
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  );
+  const middle = Math.floor(out.length / 2);
+  for (let i = 0; i < 200; i++) out[middle + i] = (i * 73) & 0xff;
+  return out;
+}
+
+/** Three bytes between two header segments, as some cameras and editors write: "3 extraneous bytes before marker 0xc0". */
+function withStrayBytesBeforeFrame(jpeg: Buffer): Buffer {
+  const frame = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  if (frame < 0) throw new Error('no baseline frame header (SOF0) in the test JPEG');
+  return Buffer.concat([jpeg.subarray(0, frame), Buffer.from([1, 2, 3]), jpeg.subarray(frame)]);
 }
 
 /** Stored 48 wide × 32 high, red 8×8 block at the stored top-left; displayed upright it is 32×48 with red top-right. */

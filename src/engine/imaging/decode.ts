@@ -1,10 +1,11 @@
 import type { Metadata, OutputInfo } from 'sharp';
 import sharp from 'sharp';
 import { dropAlpha } from './alpha-channel.ts';
+import { isDataDamage } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
 import { assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
-import { fromSharpError } from './sharp-errors.ts';
+import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
 import { emptyFileError, readSourceFile } from './source-file.ts';
 
 export interface DecodeOptions {
@@ -50,24 +51,29 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   assertWithinPixelLimit(header.width, header.pageHeight ?? header.height, maxPixels, label);
 
   const isCmyk = header.space === 'cmyk';
-  let pipeline = sharp(bytes, {
-    // 'error' also implies 'truncated': a cut-off JPEG fails instead of coming out half grey.
-    // Not 'warning': many real camera files carry harmless libjpeg warnings.
-    failOn: 'error',
-    limitInputPixels: maxPixels,
-    autoOrient,
-    pages: 1,
-  });
-  // keepIccProfile makes sharp skip its convert-to-sRGB step and hand us the pixels as stored.
-  if (!isCmyk) pipeline = pipeline.keepIccProfile();
-  pipeline = pipeline.toColourspace('srgb');
-  if (!header.hasAlpha) pipeline = pipeline.removeAlpha();
+  const decode = (failOn: 'warning' | 'error') => {
+    let pipeline = sharp(bytes, { failOn, limitInputPixels: maxPixels, autoOrient, pages: 1 });
+    // keepIccProfile makes sharp skip its convert-to-sRGB step and hand us the pixels as stored.
+    if (!isCmyk) pipeline = pipeline.keepIccProfile();
+    pipeline = pipeline.toColourspace('srgb');
+    if (!header.hasAlpha) pipeline = pipeline.removeAlpha();
+    return pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  };
 
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw fromSharpError(error, label);
+    // Strict first: libjpeg only *warns* about scan data cut short by a marker or overwritten, and then paints the
+    // rest grey, so failOn 'error' would hand back a half-grey photo as if it were fine. A clean file (nearly all of
+    // them) is decoded once, here.
+    decoded = await decode('warning');
+  } catch (strictError) {
+    if (isDataDamage(messageOf(strictError))) throw damagedDataError(strictError, label);
+    // A harmless warning (many camera and editor files carry some): decode again, failing only on real errors.
+    try {
+      decoded = await decode('error');
+    } catch (error) {
+      throw fromSharpError(error, label);
+    }
   }
   const { data, info } = decoded;
   const channels = info.channels === 4 ? 4 : 3;

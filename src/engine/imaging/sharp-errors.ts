@@ -7,7 +7,7 @@ import { SrError } from '../errors.ts';
  */
 export function fromSharpError(error: unknown, label: string): SrError {
   if (error instanceof SrError) return error;
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = messageOf(error);
   const reason = raw.split('\n')[0].trim();
   const lower = raw.toLowerCase();
   if (lower.includes('unsupported image format')) {
@@ -46,4 +46,28 @@ export function fromSharpError(error: unknown, label: string): SrError {
     label,
     { cause: error },
   );
+}
+
+/**
+ * Image data that is cut short or overwritten (decode-warnings.ts): the decoder would fill the gap with grey, so the
+ * file is refused rather than upscaled into a half-grey photo.
+ */
+export function damagedDataError(error: unknown, label: string): SrError {
+  // libvips prefixes its loader's name and repeats the warning once per line; the first line, bare, says it all.
+  const reason = messageOf(error)
+    .split('\n')[0]
+    .replace(/^Vips\w+:\s*/, '')
+    .trim();
+  return new SrError(
+    'CORRUPT_IMAGE',
+    `${label} is damaged: part of its image data is missing or overwritten (${reason})`,
+    'Re-export or re-download the file; decoded as it is, part of the photo would come out flat grey.',
+    label,
+    { cause: error },
+  );
+}
+
+/** sharp rejects with Errors, but a message is all that is needed, whatever was thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
