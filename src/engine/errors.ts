@@ -59,6 +59,15 @@ export function fromFsError(error: unknown, path: string, action: 'read' | 'writ
       return action === 'read'
         ? new SrError('NOT_READABLE', `Permission denied reading ${path}`, 'Check the file permissions.', path, { cause: error })
         : new SrError('NOT_WRITABLE', `Permission denied writing ${path}`, 'Choose a folder you can write to.', path, { cause: error });
+    case 'EROFS':
+      // Can only come from a write (create, rename, mkdir); a read-only disk never fails a read with it.
+      return new SrError(
+        'NOT_WRITABLE',
+        `Cannot write ${path}: it is on a read-only file system`,
+        'Choose an output folder on a writable disk, or remount that disk read-write.',
+        path,
+        { cause: error },
+      );
     case 'ENOSPC':
     case 'EDQUOT':
       return new SrError('DISK_FULL', `The disk is full while writing ${path}`, 'Free some space, then resume.', path, { cause: error });

@@ -8,7 +8,7 @@ import { readTree, writeBatchModel, writePhotos } from '../helpers/jobs-batch.ts
 import { readJournal, runCli, startCli, waitForJournal } from '../helpers/jobs-cli.ts';
 import { listTree, makeJobsTempDir, touchFile } from '../helpers/jobs-fs.ts';
 import { NOBODY, nobodySkipNote, nobodyUnavailable } from '../helpers/nobody.ts';
-import { fullDiskSkipNote, fullDiskUnavailable, withFullDisk } from '../helpers/private-tmpfs.ts';
+import { fullDiskSkipNote, fullDiskUnavailable, withFullDisk, withReadOnlyDisk } from '../helpers/private-tmpfs.ts';
 
 /** Each test starts 1-3 CLI processes (tsx + ORT start-up), slow on a busy 2-core machine. */
 const CLI_TIMEOUT = 180_000;
@@ -216,6 +216,25 @@ describe('srstudio upscale (real CLI, child processes)', () => {
 
       expect(readJournal(at('state')).job).toBeUndefined();
       expect(listTree(at('out'))).toEqual([]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it.skipIf(fullDiskUnavailable)(
+    `refuses a read-only output folder before upscaling anything: exit 2, the folder named, no job${fullDiskSkipNote}`,
+    async () => {
+      await writePhotos(at('in'), 2);
+      fs.mkdirSync(at('out'));
+      // The existing folder itself, and one to be made inside it: both on the child's read-only tmpfs.
+      for (const out of [at('out'), at('out', 'new')]) {
+        const result = await runCli(['upscale', at('in'), '-o', out, '--model', model, '--state', at('state')], {
+          wrapper: withReadOnlyDisk(at('out')),
+        });
+        expect(result.code, result.stderr).toBe(2);
+        expect(result.stderr).toContain(`Cannot write ${out}: it is on a read-only file system`);
+        expect(result.stderr).not.toMatch(/No such file|srs-tmp/);
+        expect(readJournal(at('state')).job).toBeUndefined();
+      }
     },
     CLI_TIMEOUT,
   );

@@ -48,3 +48,12 @@ function probe(): string | undefined {
 export function listAsSeenBy(pid: number, dir: string): string[] {
   return fs.readdirSync(path.join(`/proc/${pid}/root`, dir)).sort();
 }
+
+/**
+ * The `wrapper` for a child that must meet a read-only file system at `dir` (EROFS, which root meets too): an empty
+ * tmpfs mounted read-only over it, private to the child like withFullDisk's. It needs what withFullDisk needs, so
+ * fullDiskUnavailable says whether it can run here.
+ */
+export function withReadOnlyDisk(dir: string): string[] {
+  return [...unshareArgs(), 'sh', '-c', `mount -t tmpfs -o ro tmpfs '${dir}' && exec "$@"`, 'sh'];
+}

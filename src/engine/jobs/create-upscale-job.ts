@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { fromFsError, SrError } from '../errors.ts';
+import { SrError } from '../errors.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import type { JobRecord, JobsRepo } from '../store/jobs-repo.ts';
 import { compareText, type Discovery, discoverInputs } from './discover-inputs.ts';
+import { ensureOutputFolder } from './output-folder.ts';
 import { validateNameTemplate } from './output-naming.ts';
 import { outputExistsError, planOutputs } from './plan-outputs.ts';
 import { scaleLabel, sizingOf, UpscaleRequest, type UpscaleRequestInput } from './upscale-request.ts';
@@ -45,9 +45,10 @@ export function parseUpscaleRequest(input: UpscaleRequestInput): UpscaleRequest 
 /**
  * Plans a batch and writes its journal: one row per input, with its output path fixed now (so a resume maps every
  * file the same way) and the skipped and failed inputs already recorded with their reasons. Nothing is written
- * to the output folder except the folder itself. Throws (and creates no job) when the batch cannot start:
- * no images at all, or outputs that exist under the default `refuse` policy. The job is 'queued', or with `claim`
- * already 'running' in this process (see `JobsRepo.claim`).
+ * to the output folder except the folder itself (proved writable with a temp file that is
+ * removed at once). Throws (and creates no job) when the batch cannot start: no images at all, an output
+ * folder it cannot make or write, or outputs that exist under the default `refuse` policy. The job is 'queued', or
+ * with `claim` already 'running' in this process (see `JobsRepo.claim`).
  */
 export function createUpscaleJob(
   jobs: JobsRepo,
@@ -133,20 +134,6 @@ export function readUpscaleJobParams(job: JobRecord): UpscaleJobParams {
     throw new SrError('INTERNAL', `Upscale job ${job.id} has settings this version cannot read`, 'Start the batch again as a new job.');
   }
   return parsed.data;
-}
-
-function ensureOutputFolder(outDir: string): void {
-  try {
-    fs.mkdirSync(outDir, { recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new SrError('BAD_ARGUMENT', `The output path ${outDir} is a file, not a folder`, 'Pass a folder with -o.', outDir);
-    }
-    throw fromFsError(error, outDir, 'write');
-  }
-  if (!fs.statSync(outDir).isDirectory()) {
-    throw new SrError('BAD_ARGUMENT', `The output path ${outDir} is a file, not a folder`, 'Pass a folder with -o.', outDir);
-  }
 }
 
 function nothingToDo(discovery: Discovery): SrError {
