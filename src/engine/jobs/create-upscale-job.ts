@@ -45,8 +45,8 @@ export function parseUpscaleRequest(input: UpscaleRequestInput): UpscaleRequest 
 /**
  * Plans a batch and writes its journal: one row per input, with its output path fixed now (so a resume maps every
  * file the same way) and the skipped and failed inputs already recorded with their reasons. Nothing is written
- * to the output folder except the folder itself (proved writable with a temp file that is
- * removed at once). Throws (and creates no job) when the batch cannot start: no images at all, an output
+ * to the output folder except the folder itself (made only once there are inputs, and proved writable with a temp
+ * file that is removed at once). Throws (and creates no job) when the batch cannot start: no images at all, an output
  * folder it cannot make or write, or outputs that exist under the default `refuse` policy. The job is 'queued', or
  * with `claim` already 'running' in this process (see `JobsRepo.claim`).
  */
@@ -56,9 +56,10 @@ export function createUpscaleJob(
   model: LoadedModel,
   options: { claim?: boolean; queue?: UpscaleJobParams['queue'] } = {},
 ): JobRecord {
-  ensureOutputFolder(request.outDir);
   const discovery = discoverInputs(request.inputs, { recursive: request.recursive, excludeDir: request.outDir });
   if (discovery.files.length === 0) throw nothingToDo(discovery);
+  // Only now: a batch that cannot start leaves no folder behind.
+  ensureOutputFolder(request.outDir);
 
   const plan = planOutputs(discovery.files, {
     outDir: request.outDir,

@@ -207,6 +207,14 @@ describe('runUpscaleJob', () => {
     expect(new JobsRepo(store).get(summary.job)?.status).toBe('cancelled');
   });
 
+  it('a batch that cannot start (a missing input, no images) leaves no output folder behind', async () => {
+    touchFile(at('in', 'notes.txt'), 'not a photo');
+    await expect(run({ inputs: [at('missing.jpg')], outDir: at('out', 'a'), model })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run({ inputs: [at('in')], outDir: at('out', 'b'), model })).rejects.toMatchObject({ code: 'NO_IMAGES' });
+    expect(fs.existsSync(at('out'))).toBe(false);
+    expect(new JobsRepo(store).list().length).toBe(0);
+  });
+
   it('refuses a resume of a finished job and of a job still running in a live process', async () => {
     await writePhotos(at('in'), 1);
     const { summary } = await run({ inputs: [at('in')], outDir: at('out'), model });
