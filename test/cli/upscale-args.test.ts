@@ -33,6 +33,9 @@ describe('srstudio upscale arguments', () => {
     [['in', '-o', 'out', '--pipeline', 'off', '--threads', '2:1'], /--threads sets the pipeline/],
     [['in', '-o', 'out', '--png-compression', '10'], /--png-compression takes a whole number from 0 to 9/],
     [['in', '-o', 'out', '--png-compression', '-1'], /--png-compression takes a whole number from 0 to 9/],
+    [['in', '-o', 'out', '--max-pixels', '0'], /--max-pixels must be a positive whole number/],
+    [['in', '-o', 'out', '--max-pixels', '1.5'], /--max-pixels must be a positive whole number/],
+    [['--resume', '--max-pixels', '5000'], /--max-pixels alone cannot be matched or changed/],
   ])('refuses %j with a clear message', async (args, message) => {
     const error = await parseUpscale(args);
     expect(error).toMatchObject({ name: 'SrError', code: 'BAD_ARGUMENT', message: expect.stringMatching(message) });

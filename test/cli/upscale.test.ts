@@ -220,6 +220,33 @@ describe('srstudio upscale (real CLI, child processes)', () => {
     CLI_TIMEOUT,
   );
 
+  it(
+    '--max-pixels sets the pixel limit: a photo above it is TOO_LARGE, one below it is upscaled',
+    async () => {
+      await writePhotos(at('in'), 1, { prefix: 'small', width: 40, height: 20 }); // 800 pixels
+      await writePhotos(at('in'), 1, { prefix: 'large', width: 64, height: 48 }); // 3072 pixels
+      const result = await runCli([
+        'upscale',
+        at('in'),
+        '-o',
+        at('out'),
+        '--model',
+        model,
+        '--state',
+        at('state'),
+        '--max-pixels',
+        '1000',
+        '--json',
+      ]);
+      expect(result.code, result.stderr).toBe(1);
+      const doc = JSON.parse(result.stdout);
+      expect(doc.ok).toBe(1);
+      expect(doc.failed).toEqual([expect.objectContaining({ input: at('in', 'large00.png'), code: 'TOO_LARGE' })]);
+      expect(doc.failed[0].error).toContain('1000 pixels');
+    },
+    CLI_TIMEOUT,
+  );
+
   it.skipIf(fullDiskUnavailable)(
     `refuses a read-only output folder before upscaling anything: exit 2, the folder named, no job${fullDiskSkipNote}`,
     async () => {

@@ -34,6 +34,7 @@ export interface UpscaleCliOptions {
   skipExisting?: boolean;
   overwrite?: boolean;
   tile?: string;
+  maxPixels?: string;
   device?: string;
   precision?: string;
   strength?: string;
@@ -214,6 +215,7 @@ function batchSettingsGiven(inputs: string[], opts: UpscaleCliOptions): string[]
         'skipExisting',
         'overwrite',
         'tile',
+        'maxPixels',
         'device',
         'precision',
         'strength',
@@ -259,6 +261,7 @@ function toRequest(inputs: string[], opts: UpscaleCliOptions): UpscaleRequestInp
     nameTemplate: opts.name,
     existing,
     tile: parseNumber(opts.tile, '--tile', { integer: true }),
+    maxPixels: parseNumber(opts.maxPixels, '--max-pixels', { integer: true }),
     device: opts.device as UpscaleRequestInput['device'],
     precision: opts.precision as UpscaleRequestInput['precision'],
     strength: opts.strength === undefined ? undefined : parseStrength(opts.strength),

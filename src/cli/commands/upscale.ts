@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_MAX_PIXELS } from '../../engine/imaging/limits.ts';
 import type { DEFAULT_NAME_TEMPLATE } from '../../engine/jobs/upscale-request.ts';
 import { PRECISIONS } from '../../shared/model-meta.ts';
 import { DEVICE_NAMES } from '../device-names.ts';
@@ -34,6 +35,10 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--skip-existing', 'keep outputs that already exist and skip their inputs')
     .option('--overwrite', 'replace outputs that already exist (default: refuse to start)')
     .option('--tile <n>', 'tile size in model pixels (smaller uses less memory)')
+    .option(
+      '--max-pixels <n>',
+      `refuse inputs whose header claims more pixels than this, before decoding them (default ${DEFAULT_MAX_PIXELS} = 16383×16383)`,
+    )
     .option('--device <d>', DEVICE_NAMES.join('|'))
     .option(
       '--queue <url>',

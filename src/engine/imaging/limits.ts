@@ -22,7 +22,8 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
     throw new SrError(
       'TOO_LARGE',
       `${label} is ${width}×${height} (${formatMegapixels(pixels)}), above the limit of ${formatMegapixels(maxPixels)} (${maxPixels} pixels)`,
-      `If you trust this file, raise the pixel limit (maxPixels) above ${pixels}; otherwise downscale it first.`,
+      // The limit is a setting only of `upscale`; elsewhere (training, profiling, the preview) the default holds.
+      `If you trust this file, raise the limit to at least its size (srstudio upscale --max-pixels ${pixels}); otherwise downscale it first.`,
       label,
     );
   }

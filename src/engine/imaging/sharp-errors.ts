@@ -32,7 +32,7 @@ export function fromSharpError(error: unknown, label: string): SrError {
     return new SrError(
       'TOO_LARGE',
       `${label} is larger than the pixel limit`,
-      'Raise the pixel limit (maxPixels) or downscale it first.',
+      'If you trust this file, raise the limit (srstudio upscale --max-pixels N); otherwise downscale it first.',
       label,
       {
         cause: error,
