@@ -17,6 +17,7 @@ export const BROKEN_FILE_CODES = {
   truncatedJpeg: 'CORRUPT_IMAGE',
   halfJpegWithEoi: 'CORRUPT_IMAGE',
   overwrittenJpeg: 'CORRUPT_IMAGE',
+  truncatedTiff: 'CORRUPT_IMAGE',
   badCrcPng: 'CORRUPT_IMAGE',
   hugePng: 'TOO_LARGE',
 } as const satisfies Record<string, ErrorCode>;
@@ -52,6 +53,7 @@ export const FILE_NAMES: Record<BrokenFile | UnusualFile, string> = {
   truncatedJpeg: 'truncated.jpg',
   halfJpegWithEoi: 'half-with-eoi.jpg',
   overwrittenJpeg: 'overwritten.jpg',
+  truncatedTiff: 'truncated.tiff',
   badCrcPng: 'bad-crc.png',
   hugePng: 'huge-header.png',
   tinyPng: 'tiny-1x1.png',
@@ -98,6 +100,9 @@ export async function writeBadFiles(dir: string): Promise<Record<BrokenFile | Un
   // Cut in half but closed with an EOI marker: libjpeg only warns, and paints the missing half grey.
   writeFileSync(paths.halfJpegWithEoi, Buffer.concat([jpeg.subarray(0, Math.floor(jpeg.length / 2)), Buffer.from([0xff, 0xd9])]));
   writeFileSync(paths.overwrittenJpeg, await overwrittenJpeg());
+  // libvips writes a TIFF's directory after the pixels, so a cut-off file has no readable header at all.
+  const tiff = await rawSharp(photo).tiff({ compression: 'lzw' }).toBuffer();
+  writeFileSync(paths.truncatedTiff, tiff.subarray(0, Math.floor(tiff.length * 0.6)));
   writeFileSync(paths.strayBytesJpeg, withStrayBytesBeforeFrame(jpeg));
   writeFileSync(paths.badCrcPng, corruptIdatCrc(await rawSharp(photo).png().toBuffer()));
   writeFileSync(paths.hugePng, hugeHeaderPng(HUGE_SIZE, HUGE_SIZE));

@@ -1,6 +1,7 @@
 import type { JpegSpec } from '../degrade/jpeg.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { formatName, readHeader } from '../imaging/header.ts';
+import { checkSourceFile } from '../imaging/source-file.ts';
 import { analysisTiles } from './analysis-tiles.ts';
 import { blurTable, hiddenNoise, invert, type JpegLook, lookUp, noiseFromReading, noiseTables } from './calibration.ts';
 import { measureBlur } from './edge-blur.ts';
@@ -101,6 +102,8 @@ async function noiseFrom({ noise: raw, texture }: NoiseReading, look: JpegLook):
  * skips it with that reason.
  */
 export async function profilePhoto(path: string): Promise<PhotoProfile> {
+  // First, so an empty, missing or unreadable file is named as such rather than as "not an image" by the header read.
+  await checkSourceFile(path);
   const header = await readHeader(path, path);
   const format = formatName(header);
   const jpeg = format === 'jpeg' ? await jpegFacts(path) : null;

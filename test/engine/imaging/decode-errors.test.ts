@@ -98,7 +98,7 @@ describe('decodeBuffer', () => {
 
 describe('probePhoto on broken files', () => {
   // Header-level problems are caught by the cheap probe too; pixel damage (truncation, bad CRC) needs a decode.
-  for (const name of ['missing', 'empty', 'randomBytes', 'text', 'hugePng'] as const) {
+  for (const name of ['missing', 'empty', 'randomBytes', 'text', 'hugePng', 'truncatedTiff'] as const) {
     it(`${name} → ${BROKEN_FILE_CODES[name]}`, async () => {
       const error = await caught(probePhoto(files[name]));
       expect(error.code).toBe(BROKEN_FILE_CODES[name]);

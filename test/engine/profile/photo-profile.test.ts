@@ -34,4 +34,16 @@ describe('profilePhoto on files it cannot measure', () => {
       expect(error.message).toContain(files[name]);
     });
   }
+
+  it('a 0-byte file is EMPTY_FILE, not "not an image"', async () => {
+    const error = await caught(profilePhoto(files.empty));
+    expect(error.code).toBe('EMPTY_FILE');
+    expect(error.message).toBe(`${files.empty} is empty (0 bytes)`);
+  });
+
+  it('a cut-off TIFF is CORRUPT_IMAGE naming its format', async () => {
+    const error = await caught(profilePhoto(files.truncatedTiff));
+    expect(error.code).toBe('CORRUPT_IMAGE');
+    expect(error.message).toContain(`${files.truncatedTiff} starts like a TIFF file`);
+  });
 });
