@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fromFsError } from '../errors.ts';
+import { fromFsError, isSrError } from '../errors.ts';
+import { commitWithoutReplacing } from './no-replace-commit.ts';
 
 /** Every temp file we write ends with this, so a resumed batch can find and delete leftovers of a crash. */
 export const TEMP_SUFFIX = '.srs-tmp';
@@ -32,8 +33,11 @@ export function isTempFileName(name: string): boolean {
  * Writes `data` so that `path` is either the old file or the complete new one, never a torn write:
  * temp file, fsync, rename. The temp file is removed on any failure. Errors name `path` (the file the
  * user asked for), not the temp name: ENOSPC → DISK_FULL, EACCES → NOT_WRITABLE.
+ *
+ * With `replace: false` (a batch's outputs under the refuse and skip policies) a file already at `path` is never
+ * replaced, not even one that appeared a moment ago: the write fails with OUTPUT_EXISTS instead (no-replace-commit.ts).
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { replace?: boolean } = {}): Promise<void> {
   const tempPath = tempPathFor(path);
   let created = false;
   try {
@@ -46,10 +50,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     } finally {
       await handle.close();
     }
-    await rename(tempPath, path);
+    if (options.replace === false) await commitWithoutReplacing(tempPath, path);
+    else await rename(tempPath, path);
   } catch (error) {
     if (created) await rm(tempPath, { force: true }).catch(() => undefined);
-    throw fromFsError(error, path, 'write');
+    throw isSrError(error) ? error : fromFsError(error, path, 'write');
   }
 }
 

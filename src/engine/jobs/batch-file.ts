@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fromFsError } from '../errors.ts';
+import { fromFsError, isSrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { encodePhotoBytes } from '../imaging/encode.ts';
@@ -9,6 +9,7 @@ import type { LoadedModel } from '../models/loaded-model.ts';
 import type { ScalePlan } from '../upscale/scale-plan.ts';
 import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
 import { keptFormat } from './output-naming.ts';
+import { outputAppearedError } from './plan-outputs.ts';
 import type { UpscaleSettings } from './upscale-request.ts';
 
 /** The stages of one file, in order. A batch's pipeline runs each file through them, different files in different stages. */
@@ -18,6 +19,11 @@ export type Stage = (typeof STAGES)[number];
 export interface FileWork {
   input: string;
   output: string;
+  /**
+   * Whether the write may replace a file already at `output` (the overwrite policy). Otherwise the output appears only
+   * where nothing is, checked at the very moment it is committed, and a file found there is kept: OUTPUT_EXISTS.
+   */
+  replace: boolean;
   model: LoadedModel;
   /** The batch's settings (sizing, tile, device, quality, pixel limit): a whole request, or what a queue job carries. */
   request: UpscaleSettings;
@@ -51,7 +57,7 @@ export interface FileResult {
  * 2. prepare: plan the size, open the model (cached), convert the colours for the first pass;
  * 3. infer: the model, tile by tile, in the session's worker thread;
  * 4. encode: the exact target size and alpha (assemble), then the output format's bytes, metadata included;
- * 5. write: a temp file beside the output, fsync, rename.
+ * 5. write: a temp file beside the output, fsync, rename (or, unless `replace`, a commit that never replaces a file).
  * Each stage keeps only what the next one needs, so a file waiting between two stages holds no more memory than it
  * must. The sequential path (`upscaleFile`) and the pipeline run the very same stages, so their bytes are the same.
  */
@@ -129,6 +135,8 @@ export class BatchFile {
   }
 
   // Not cancellable on purpose: it is short, and it writes through a temp file + rename, so a kill leaves no torn output.
+  // Without `replace`, a file that appeared at the output after planning (another batch into the same folder, a file
+  // dropped in before a resume) is kept and this file fails with OUTPUT_EXISTS; the batch decides what that means.
   private async write(): Promise<void> {
     const bytes = required(this.bytes, 'write');
     const folder = path.dirname(this.work.output);
@@ -137,7 +145,11 @@ export class BatchFile {
     } catch (error) {
       throw fromFsError(error, folder, 'write');
     }
-    await writeFileAtomic(this.work.output, bytes);
+    try {
+      await writeFileAtomic(this.work.output, bytes, { replace: this.work.replace });
+    } catch (error) {
+      throw isSrError(error) && error.code === 'OUTPUT_EXISTS' ? outputAppearedError(this.work.output) : error;
+    }
     this.bytes = undefined;
   }
 

@@ -9,6 +9,7 @@ import { summarizeJob, type UpscaleJobSummary } from './job-summary.ts';
 import { type FileOutcome, PhotoPipeline, type StageListener } from './pipeline/photo-pipeline.ts';
 import { type PipelineSettings, pipelineSettings } from './pipeline/pipeline-settings.ts';
 import { applySharpThreads } from './pipeline/sharp-threads.ts';
+import { skippedExistingReason } from './plan-outputs.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import type { StartupClock } from './startup-clock.ts';
 import { ThroughputMeter } from './throughput-meter.ts';
@@ -97,6 +98,8 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
     const workFor = (item: JobItemRecord): FileWork => ({
       input: item.input,
       output: item.output as string,
+      // The job's own policy, stored with it: a resume honours it too, so a file put at a pending output meanwhile is kept.
+      replace: request.existing === 'overwrite',
       model: options.model,
       request,
       signal,
@@ -135,6 +138,12 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
           jobs.markItem(item.id, 'pending');
           stop ??= { kind: 'disk-full', error: result.error as SrError };
           stopper.abort(result.error);
+        } else if (itemError.code === 'OUTPUT_EXISTS' && request.existing === 'skip') {
+          // Its output appeared after planning (another batch, a file put there before a resume): kept, as planned ones are.
+          const reason = skippedExistingReason(output);
+          jobs.markItem(item.id, 'skipped', { reason });
+          counts.skipped++;
+          emit({ type: 'item-skipped', jobId, itemId: item.id, input: item.input, reason });
         } else {
           jobs.markItem(item.id, 'failed', { error: itemError.message, reason: itemError.code });
           counts.failed++;

@@ -53,7 +53,7 @@ export function planOutputs(
     } else if (options.existing === 'overwrite') {
       items.push({ input: file.input, output, status: 'pending' });
     } else if (options.existing === 'skip') {
-      items.push({ input: file.input, output, status: 'skipped', reason: `output already exists: ${output} (--skip-existing)` });
+      items.push({ input: file.input, output, status: 'skipped', reason: skippedExistingReason(output) });
     } else {
       conflicts.push(output);
       items.push({ input: file.input, output, status: 'pending' });
@@ -75,6 +75,11 @@ function collisionKey(p: string): string {
   return path.resolve(p).normalize('NFC').toLowerCase();
 }
 
+/** Why an input is skipped under `existing: 'skip'`, whether its output existed at planning or appeared later. */
+export function skippedExistingReason(output: string): string {
+  return `output already exists: ${output} (--skip-existing)`;
+}
+
 /** The refusal for `existing: 'refuse'`, naming a few of the files and the two ways on. */
 export function outputExistsError(conflicts: readonly string[]): SrError {
   const shown = conflicts.slice(0, 5).join(', ');
@@ -85,5 +90,18 @@ export function outputExistsError(conflicts: readonly string[]): SrError {
     `${noun}: ${shown}${more}`,
     'Nothing was written. Pass --skip-existing to keep those files, or --overwrite to replace them (or choose another -o folder).',
     conflicts[0],
+  );
+}
+
+/**
+ * One file's refusal when its output appeared after planning (the plan found nothing there): another batch writing to
+ * the same folder, or a file put there before a resume. The file found is kept; the rest of the batch goes on.
+ */
+export function outputAppearedError(output: string): SrError {
+  return new SrError(
+    'OUTPUT_EXISTS',
+    `${output} already exists (it appeared after this batch was planned, e.g. written by another batch); it was left as it is`,
+    'Pass --skip-existing to keep such files, or --overwrite to replace them (or choose another -o folder).',
+    output,
   );
 }

@@ -37,6 +37,9 @@ export async function runUpscaleFileJob(
     const work = {
       input: data.input,
       output: data.output,
+      // Queued files keep rename semantics: the job data carries no policy, and a retry must be able to finish the
+      // output its killed attempt may have renamed into place (recognised above only once recorded).
+      replace: true,
       model,
       request: { ...data.settings, device: context.device ?? data.settings.device },
       signal,
