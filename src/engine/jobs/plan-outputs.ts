@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SrError } from '../errors.ts';
 import type { DiscoveredFile } from './discover-inputs.ts';
 import { nameValuesFor, outputFormatFor, renderName, withCollisionSuffix } from './output-naming.ts';
+import { RealLocations } from './real-location.ts';
 import type { ExistingPolicy, FormatChoice } from './upscale-request.ts';
 
 export interface NamingOptions {
@@ -35,19 +36,23 @@ export interface OutputPlan {
  *
  * Collisions: two inputs whose names render the same (`a/photo.jpg`, `b/photo.jpg` into one folder) never share an
  * output; the later one in sorted input order gets " (2)", then " (3)"… Paths are compared case-insensitively, as
- * on macOS and Windows, so the plan is valid on any file system. An output never lands on one of the inputs.
+ * on macOS and Windows, so the plan is valid on any file system, and by where they really lead (symlinked folders
+ * resolved), so an output never lands on one of the inputs, whatever the policy: an output folder reached through a
+ * symlink to the input folder included.
  */
 export function planOutputs(
   files: readonly DiscoveredFile[],
   options: NamingOptions,
   exists: (p: string) => boolean = fs.existsSync,
 ): OutputPlan {
-  const taken = new Set(files.map((f) => collisionKey(f.input)));
+  const real = new RealLocations();
+  const keyOf = (p: string): string => collisionKey(real.location(p));
+  const taken = new Set(files.flatMap((f) => inputKeys(f.input, real)));
   const items: PlannedOutput[] = [];
   const conflicts: string[] = [];
   for (const file of files) {
-    const output = uniqueOutput(file, options, taken);
-    taken.add(collisionKey(output));
+    const output = uniqueOutput(file, options, (candidate) => taken.has(keyOf(candidate)));
+    taken.add(keyOf(output));
     if (!exists(output)) {
       items.push({ input: file.input, output, status: 'pending' });
     } else if (options.existing === 'overwrite') {
@@ -62,17 +67,22 @@ export function planOutputs(
   return { items, conflicts };
 }
 
-function uniqueOutput(file: DiscoveredFile, options: NamingOptions, taken: ReadonlySet<string>): string {
+/** An input is taken both where it is (a symlink there is an entry of that name) and as the file it leads to. */
+function inputKeys(input: string, real: RealLocations): string[] {
+  return [collisionKey(real.location(input)), collisionKey(real.file(input))];
+}
+
+function uniqueOutput(file: DiscoveredFile, options: NamingOptions, isTaken: (candidate: string) => boolean): string {
   const { extension } = outputFormatFor(file.input, options.format);
   const base = renderName(options.nameTemplate, nameValuesFor(file.input, options.scaleLabel, options.modelId)) + extension;
   const dir = path.join(options.outDir, ...file.relativeDir.split('/').filter(Boolean));
   let candidate = path.join(dir, base);
-  for (let n = 2; taken.has(collisionKey(candidate)); n++) candidate = path.join(dir, withCollisionSuffix(base, n, extension));
+  for (let n = 2; isTaken(candidate); n++) candidate = path.join(dir, withCollisionSuffix(base, n, extension));
   return candidate;
 }
 
 function collisionKey(p: string): string {
-  return path.resolve(p).normalize('NFC').toLowerCase();
+  return p.normalize('NFC').toLowerCase();
 }
 
 /** Why an input is skipped under `existing: 'skip'`, whether its output existed at planning or appeared later. */

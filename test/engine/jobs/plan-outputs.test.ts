@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type NamingOptions, outputExistsError, planOutputs } from '../../../src/engine/jobs/plan-outputs.ts';
+import { makeJobsTempDir, touchFile } from '../../helpers/jobs-fs.ts';
 
 const out = path.resolve('/out');
 const options: NamingOptions = {
@@ -30,6 +32,39 @@ describe('planOutputs', () => {
     ];
     const plan = planOutputs(files, { ...options, nameTemplate: '{name}' }, nothingExists);
     expect(plan.items.map((i) => i.output)).toEqual([path.join(out, 'p (2).png'), path.join(out, 'trip', 'day1', 'q.png')]);
+  });
+
+  it('never plans an output on an input reached through a symlinked output folder, whatever the policy', () => {
+    const tmp = makeJobsTempDir('srstudio-plan-links-');
+    try {
+      const input = touchFile(path.join(tmp.dir, 'in', 'photo.jpg'));
+      fs.symlinkSync(path.join(tmp.dir, 'in'), path.join(tmp.dir, 'out_sym'));
+      const files = [{ input, relativeDir: '' }];
+      for (const existing of ['refuse', 'skip', 'overwrite'] as const) {
+        const plan = planOutputs(files, {
+          ...options,
+          outDir: path.join(tmp.dir, 'out_sym'),
+          nameTemplate: '{name}',
+          format: 'keep',
+          existing,
+        });
+        expect(plan.items).toEqual([{ input, output: path.join(tmp.dir, 'out_sym', 'photo (2).jpg'), status: 'pending' }]);
+      }
+      // An input that is itself a link to a photo in that folder: the photo it leads to is kept free too.
+      const link = path.join(tmp.dir, 'other', 'photo.jpg');
+      fs.mkdirSync(path.dirname(link));
+      fs.symlinkSync(input, link);
+      const viaLink = planOutputs([{ input: link, relativeDir: '' }], {
+        ...options,
+        outDir: path.join(tmp.dir, 'out_sym'),
+        nameTemplate: '{name}',
+        format: 'keep',
+        existing: 'overwrite',
+      });
+      expect(viaLink.items[0].output).toBe(path.join(tmp.dir, 'out_sym', 'photo (2).jpg'));
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('applies the existing-file policy: refuse lists conflicts, skip skips with a reason, overwrite plans them', () => {

@@ -119,6 +119,19 @@ describe('runUpscaleJob', () => {
     expect(tree.get('photo00_x2.png')?.equals(tree.get('photo00_x2 (2).png') as Buffer)).toBe(false);
   });
 
+  it('never writes over an input photo through an output folder that is a symlink to its folder, even with overwrite', async () => {
+    const [photo] = await writePhotos(at('in_sym'), 1);
+    const original = fs.readFileSync(photo);
+    fs.symlinkSync(at('in_sym'), at('out_sym'));
+
+    const { summary } = await run({ inputs: [at('in_sym')], outDir: at('out_sym'), model, nameTemplate: '{name}', existing: 'overwrite' });
+
+    expect(summary).toMatchObject({ ok: 1, failed: [] });
+    expect(summary.outputs.map((o) => o.output)).toEqual([at('out_sym', 'photo00 (2).png')]);
+    expect(fs.readFileSync(photo).equals(original)).toBe(true);
+    expect(listTree(at('in_sym'))).toEqual(['photo00 (2).png', 'photo00.png']);
+  });
+
   it('with --recursive mirrors the folders, and keeps the input format unless told otherwise', async () => {
     await writePhotos(at('in', 'trip', 'day1'), 1, { ext: 'jpg' });
     await writePhotos(at('in'), 1, { ext: 'gif' });
