@@ -17,7 +17,7 @@ export function registerUpscaleCommand(program: Command): void {
     .argument('[inputs...]', 'image files and folders (any mix)')
     .option(
       '-o, --out <dir>',
-      'output folder, created if needed (default: <folder>-upscaled beside a single input folder, else ./upscaled)',
+      'output folder, created if needed (default: <folder>-upscaled beside a single input folder, else ./upscaled); if it is an input folder, a file there named as another input’s output (photo_x2.jpg beside photo.jpg) is an earlier output, not an input',
     )
     .option('--recursive', 'include sub-folders, mirroring them under the output folder')
     .option('--scale <n>', 'upscaling factor: 2, 3, 4 or any factor such as 1.5 (default: the model’s own)')
@@ -32,8 +32,11 @@ export function registerUpscaleCommand(program: Command): void {
       'output name from {name} (input name), {scale}, {ext} (input extension), {model}; the output extension is added',
       NAME_TEMPLATE,
     )
-    .option('--skip-existing', 'keep outputs that already exist and skip their inputs')
-    .option('--overwrite', 'replace outputs that already exist (default: refuse to start)')
+    .option('--skip-existing', 'keep outputs that already exist (or appear while the batch runs) and skip their inputs')
+    .option(
+      '--overwrite',
+      'replace outputs that already exist (default: refuse to start; a photo whose output appears while the batch runs fails)',
+    )
     .option('--tile <n>', 'tile size in model pixels (smaller uses less memory)')
     .option(
       '--max-pixels <n>',

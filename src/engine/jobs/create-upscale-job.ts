@@ -73,6 +73,7 @@ export function createUpscaleJob(
 
   const rows: PlannedRow[] = [
     ...plan.items.map((i): PlannedRow => ({ input: i.input, output: i.output, status: i.status, reason: i.reason ?? null })),
+    ...plan.earlierOutputs.map((s): PlannedRow => ({ input: s.input, output: null, status: 'skipped', reason: s.reason })),
     ...discovery.skipped.map((s): PlannedRow => ({ input: s.input, output: null, status: 'skipped', reason: s.reason })),
     ...discovery.failed.map(
       (f): PlannedRow => ({ input: f.input, output: null, status: 'failed', reason: f.error.code, error: f.error.message }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SrError } from '../errors.ts';
-import type { DiscoveredFile } from './discover-inputs.ts';
+import type { DiscoveredFile, SkippedInput } from './discover-inputs.ts';
 import { nameValuesFor, outputFormatFor, renderName, withCollisionSuffix } from './output-naming.ts';
 import { RealLocations } from './real-location.ts';
 import type { ExistingPolicy, FormatChoice } from './upscale-request.ts';
@@ -28,6 +28,8 @@ export interface OutputPlan {
   items: PlannedOutput[];
   /** Outputs that already exist, with `existing: 'refuse'`: the batch must not start. */
   conflicts: string[];
+  /** Inputs left out as earlier outputs of this batch's other inputs (see `planOutputs`), with the reason. */
+  earlierOutputs: SkippedInput[];
 }
 
 /**
@@ -39,6 +41,11 @@ export interface OutputPlan {
  * on macOS and Windows, so the plan is valid on any file system, and by where they really lead (symlinked folders
  * resolved), so an output never lands on one of the inputs, whatever the policy: an output folder reached through a
  * symlink to the input folder included.
+ *
+ * Earlier outputs: when the output folder holds inputs (`-o` is an input folder), an input that sits exactly where
+ * another input's output goes (`photo_x2.jpg` beside `photo.jpg`) is taken for that input's output from an earlier run.
+ * It is not upscaled again (no `photo_x2_x2.jpg`), and the policy applies to it as to any existing output: refuse,
+ * skip, or (--overwrite) replace it.
  */
 export function planOutputs(
   files: readonly DiscoveredFile[],
@@ -47,10 +54,11 @@ export function planOutputs(
 ): OutputPlan {
   const real = new RealLocations();
   const keyOf = (p: string): string => collisionKey(real.location(p));
-  const taken = new Set(files.flatMap((f) => inputKeys(f.input, real)));
+  const { inputs, earlierOutputs } = withoutEarlierOutputs(files, options, real);
+  const taken = new Set(inputs.flatMap((f) => inputKeys(f.input, real)));
   const items: PlannedOutput[] = [];
   const conflicts: string[] = [];
-  for (const file of files) {
+  for (const file of inputs) {
     const output = uniqueOutput(file, options, (candidate) => taken.has(keyOf(candidate)));
     taken.add(keyOf(output));
     if (!exists(output)) {
@@ -64,7 +72,33 @@ export function planOutputs(
       items.push({ input: file.input, output, status: 'pending' });
     }
   }
-  return { items, conflicts };
+  return { items, conflicts, earlierOutputs };
+}
+
+/**
+ * Splits off the inputs that sit where another input's own output goes: see `planOutputs`. Every input that is such an
+ * output goes, chains included (`photo_x2_x2.jpg` of `photo_x2.jpg` of `photo.jpg`). Some input always stays: a name
+ * only grows under a template with {name}, or is one constant name, so no two inputs are each other's outputs.
+ */
+function withoutEarlierOutputs(
+  files: readonly DiscoveredFile[],
+  options: NamingOptions,
+  real: RealLocations,
+): { inputs: DiscoveredFile[]; earlierOutputs: SkippedInput[] } {
+  const byKey = new Map<string, DiscoveredFile>();
+  for (const file of files) for (const key of inputKeys(file.input, real)) byKey.set(key, file);
+  const earlier = new Map<DiscoveredFile, string>();
+  for (const file of files) {
+    const output = uniqueOutput(file, options, () => false);
+    const found = byKey.get(collisionKey(real.location(output)));
+    // Its own name (`--name "{name}"` into its own folder) is not an earlier output: that input gets " (2)" instead.
+    if (found === undefined || found === file || earlier.has(found)) continue;
+    earlier.set(found, `an earlier output of ${file.input} (it has the name of that photo's output); not upscaled again`);
+  }
+  return {
+    inputs: files.filter((f) => !earlier.has(f)),
+    earlierOutputs: [...earlier].map(([file, reason]) => ({ input: file.input, reason })),
+  };
 }
 
 /** An input is taken both where it is (a symlink there is an entry of that name) and as the file it leads to. */

@@ -78,6 +78,37 @@ describe('planOutputs', () => {
     expect(replaced.conflicts).toEqual([]);
   });
 
+  it('takes an input named as another input output for an earlier output: left out, and the policy applies to it', () => {
+    const s = path.resolve('/s');
+    const files = ['photo.jpg', 'photo_x2.jpg', 'photo_x2_x2.jpg'].map((name) => ({ input: path.join(s, name), relativeDir: '' }));
+    const exists = (p: string) => files.some((f) => f.input === p);
+    const same = { ...options, outDir: s, format: 'keep' as const };
+
+    const refused = planOutputs(files, same, exists);
+    expect(refused.conflicts).toEqual([path.join(s, 'photo_x2.jpg')]);
+    expect(refused.earlierOutputs).toEqual([
+      {
+        input: path.join(s, 'photo_x2.jpg'),
+        reason: `an earlier output of ${path.join(s, 'photo.jpg')} (it has the name of that photo's output); not upscaled again`,
+      },
+      { input: path.join(s, 'photo_x2_x2.jpg'), reason: expect.stringContaining(`an earlier output of ${path.join(s, 'photo_x2.jpg')}`) },
+    ]);
+    expect(planOutputs(files, { ...same, existing: 'skip' }, exists).items).toEqual([
+      {
+        input: path.join(s, 'photo.jpg'),
+        output: path.join(s, 'photo_x2.jpg'),
+        status: 'skipped',
+        reason: expect.stringMatching(/already exists/),
+      },
+    ]);
+    expect(planOutputs(files, { ...same, existing: 'overwrite' }, exists).items).toEqual([
+      { input: path.join(s, 'photo.jpg'), output: path.join(s, 'photo_x2.jpg'), status: 'pending' },
+    ]);
+    // Another folder, or its own name (`{name}`), is no earlier output: those stay inputs.
+    expect(planOutputs(files, { ...same, outDir: out }, () => false).earlierOutputs).toEqual([]);
+    expect(planOutputs(files, { ...same, nameTemplate: '{name}' }, exists).earlierOutputs).toEqual([]);
+  });
+
   it('explains a refusal with the files and both ways on', () => {
     const error = outputExistsError(['/o/1.png', '/o/2.png', '/o/3.png', '/o/4.png', '/o/5.png', '/o/6.png']);
     expect(error.code).toBe('OUTPUT_EXISTS');

@@ -132,6 +132,29 @@ describe('runUpscaleJob', () => {
     expect(listTree(at('in_sym'))).toEqual(['photo00 (2).png', 'photo00.png']);
   });
 
+  it('into its own input folder, a second run does not upscale its earlier outputs and applies the policy to them', async () => {
+    const [photo] = await writePhotos(at('s'), 1);
+    const output = at('s', 'photo00_x2.png');
+    const request = { inputs: [at('s')], outDir: at('s'), model };
+    const first = await run(request);
+    expect(first.summary.outputs.map((o) => o.output)).toEqual([output]);
+    const written = fs.readFileSync(output);
+
+    await expect(run(request)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: `1 output file already exists: ${output}` });
+
+    const skipped = await run({ ...request, existing: 'skip' });
+    expect(skipped.summary).toMatchObject({ ok: 0, failed: [] });
+    expect(skipped.summary.skipped).toEqual([
+      { input: photo, reason: expect.stringMatching(/already exists/) },
+      { input: output, reason: expect.stringContaining(`an earlier output of ${photo}`) },
+    ]);
+    expect(fs.readFileSync(output).equals(written)).toBe(true);
+
+    const redone = await run({ ...request, existing: 'overwrite' });
+    expect(redone.summary.outputs.map((o) => [o.input, o.output])).toEqual([[photo, output]]);
+    expect(listTree(at('s'))).toEqual(['photo00.png', 'photo00_x2.png']);
+  });
+
   it('with --recursive mirrors the folders, and keeps the input format unless told otherwise', async () => {
     await writePhotos(at('in', 'trip', 'day1'), 1, { ext: 'jpg' });
     await writePhotos(at('in'), 1, { ext: 'gif' });
