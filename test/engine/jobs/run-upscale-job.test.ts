@@ -185,13 +185,16 @@ describe('runUpscaleJob', () => {
   });
 
   it('stops cleanly when aborted, and a resume finishes with outputs identical to an uninterrupted run', async () => {
-    await writePhotos(at('in'), 5);
-    const reference = await run({ inputs: [at('in')], outDir: at('reference'), model });
+    // Several tiles a photo: tiles go to the model a few at a time, with a check for a stop between them, so a stop
+    // after the first photo is done always finds photos left. (With one tile a photo, a loaded machine could run all
+    // five before the stop arrived.)
+    await writePhotos(at('in'), 5, { width: 128, height: 128 });
+    const reference = await run({ inputs: [at('in')], outDir: at('reference'), model, tile: 48 });
     expect(reference.summary.ok).toBe(5);
 
     const controller = new AbortController();
     const first = await run(
-      { inputs: [at('in')], outDir: at('out'), model },
+      { inputs: [at('in')], outDir: at('out'), model, tile: 48 },
       {
         signal: controller.signal,
         onEvent: (e) => {
