@@ -1,49 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSrError, type SrError } from '../../../src/engine/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { profilePhoto } from '../../../src/engine/profile/photo-profile.ts';
-import { type BrokenFile, type UnusualFile, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
+import { useBadFiles } from '../../helpers/bad-files-fixture.ts';
+import { caughtSrError } from '../../helpers/sr-error-caught.ts';
 
-let dir: string;
-let files: Record<BrokenFile | UnusualFile, string>;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'srs-photo-profile-'));
-  files = await writeBadFiles(dir);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function caught(promise: Promise<unknown>): Promise<SrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (!isSrError(error)) throw error;
-    return error;
-  }
-  throw new Error('expected an SrError');
-}
+const fixture = useBadFiles('srs-photo-profile-');
 
 describe('profilePhoto on files it cannot measure', () => {
   // A half-grey decode would be measured as a clean, soft photo and skew a dataset's profile.
   for (const name of ['halfJpegWithEoi', 'overwrittenJpeg'] as const) {
     it(`${name} is CORRUPT_IMAGE instead of a measured photo`, async () => {
-      const error = await caught(profilePhoto(files[name]));
+      const error = await caughtSrError(profilePhoto(fixture.files[name]));
       expect(error.code).toBe('CORRUPT_IMAGE');
-      expect(error.message).toContain(files[name]);
+      expect(error.message).toContain(fixture.files[name]);
     });
   }
 
   it('a 0-byte file is EMPTY_FILE, not "not an image"', async () => {
-    const error = await caught(profilePhoto(files.empty));
+    const error = await caughtSrError(profilePhoto(fixture.files.empty));
     expect(error.code).toBe('EMPTY_FILE');
-    expect(error.message).toBe(`${files.empty} is empty (0 bytes)`);
+    expect(error.message).toBe(`${fixture.files.empty} is empty (0 bytes)`);
   });
 
   it('a cut-off TIFF is CORRUPT_IMAGE naming its format', async () => {
-    const error = await caught(profilePhoto(files.truncatedTiff));
+    const error = await caughtSrError(profilePhoto(fixture.files.truncatedTiff));
     expect(error.code).toBe('CORRUPT_IMAGE');
-    expect(error.message).toContain(`${files.truncatedTiff} starts like a TIFF file`);
+    expect(error.message).toContain(`${fixture.files.truncatedTiff} starts like a TIFF file`);
   });
 });
