@@ -144,20 +144,21 @@ def r_poisson(hr, s, rng, out):
     return dict(blur=1.0, peak=peak, read=0.001, jpeg=q, resize="IM Triangle", sub="4:2:0")
 
 
-def r_oversharp(hr, s, rng, out):
-    lr = magick(hr.astype(float), ["-gaussian-blur", "0x1.0", "-resize", f"{100 / s}%", "-unsharp", "0x1.0+1.2+0"])
-    lr = lr + rng.normal(0, 2.0, lr.shape[:2])[..., None]  # grey noise
-    q = 85
-    cjpeg(q8(lr), out, q)
-    return dict(blur=1.0, unsharp="0x1+1.2+0", noise_grey=2.0, jpeg=q, resize="IM default", sub="4:2:0")
+def sharpened(unsharp):
+    """Blur, resize, an unsharp mask at the low resolution (a phone's sharpening), grey noise σ 2, cjpeg 85."""
+
+    def recipe(hr, s, rng, out):
+        lr = magick(hr.astype(float), ["-gaussian-blur", "0x1.0", "-resize", f"{100 / s}%", "-unsharp", unsharp])
+        lr = lr + rng.normal(0, 2.0, lr.shape[:2])[..., None]  # grey noise
+        q = 85
+        cjpeg(q8(lr), out, q)
+        return dict(blur=1.0, unsharp=unsharp, noise_grey=2.0, jpeg=q, resize="IM default", sub="4:2:0")
+
+    return recipe
 
 
-def r_oversharp_mild(hr, s, rng, out):
-    lr = magick(hr.astype(float), ["-gaussian-blur", "0x1.0", "-resize", f"{100 / s}%", "-unsharp", "0x0.8+0.5+0"])
-    lr = lr + rng.normal(0, 2.0, lr.shape[:2])[..., None]  # grey noise
-    q = 85
-    cjpeg(q8(lr), out, q)
-    return dict(blur=1.0, unsharp="0x0.8+0.5+0", noise_grey=2.0, jpeg=q, resize="IM default", sub="4:2:0")
+r_oversharp = sharpened("0x1.0+1.2+0")
+r_oversharp_mild = sharpened("0x0.8+0.5+0")
 
 
 RECIPES = {
