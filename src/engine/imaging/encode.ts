@@ -6,6 +6,7 @@ import { SrError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata.ts';
 import { exifTiffPayload, readOrientation, withDimensions, withOrientation, withResolution } from './exif.ts';
+import { assertFitsFormat } from './format-limits.ts';
 import type { PhotoMetadata, RgbImage } from './image.ts';
 import { withXmpDimensions, withXmpOrientation, xmpText } from './xmp.ts';
 
@@ -76,6 +77,8 @@ export async function encodeToBuffer(image: RgbImage, opts: EncodeOptions): Prom
 
 async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOptions, label: string): Promise<Uint8Array> {
   checkImage(image, label);
+  // Callers that know the size earlier check it there (batch-file.ts); this keeps any other caller from INTERNAL.
+  assertFitsFormat(image.width, image.height, opts.format, label);
   const quality = resolveQuality(opts);
   const pngCompression = resolvePngCompression(opts);
   try {

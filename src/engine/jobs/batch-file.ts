@@ -4,9 +4,10 @@ import { fromFsError, isSrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { encodePhotoBytes } from '../imaging/encode.ts';
+import { assertFitsFormat } from '../imaging/format-limits.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage } from '../imaging/image.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
-import type { ScalePlan } from '../upscale/scale-plan.ts';
+import { type ScalePlan, targetSize } from '../upscale/scale-plan.ts';
 import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
 import { keptFormat } from './output-naming.ts';
 import { outputAppearedError } from './plan-outputs.ts';
@@ -104,7 +105,13 @@ export class BatchFile {
   }
 
   private async decode(): Promise<void> {
-    this.photo = await decodePhoto(this.work.input, { maxPixels: this.work.request.maxPixels });
+    const { input, output, request, model } = this.work;
+    const photo = await decodePhoto(input, { maxPixels: request.maxPixels });
+    // The output size is known now (the plan in prepare computes the same): a size its format cannot hold fails here,
+    // before the model runs, not after the whole upscale when the encoder refuses it.
+    const size = targetSize(photo.image.width, photo.image.height, request, model.meta.scale);
+    assertFitsFormat(size.width, size.height, keptFormat(output), input);
+    this.photo = photo;
   }
 
   private async prepare(): Promise<void> {
