@@ -64,7 +64,7 @@ describe('srstudio datasets profile', () => {
     expect(Math.abs(profile.blur.sigma.median - 1)).toBeLessThanOrEqual(0.25);
     expect(profile.size).toMatchObject({ width: 640, height: 480 });
     expect(profile.summary).toMatch(
-      /^Your 6 photos look like JPEGs from a camera or phone: quality about 90 \(standard tables\), 4:2:0 chroma/,
+      /^Your 5 photos look like JPEGs from a camera or phone: quality about 90 \(standard tables\), 4:2:0 chroma/,
     );
     expect(profile.perPhoto.map((p: { jpeg: { quality: number } }) => p.jpeg.quality)).toEqual(CAMERA.map((c) => c.quality));
 
@@ -92,8 +92,8 @@ describe('srstudio datasets profile', () => {
     expect(srstudio(['datasets', 'create', 'camera', photos, '--json', '--state', state]).code).toBe(0);
     const run = srstudio(['datasets', 'profile', '1', '--sample', '3', '--scale', '4', '--state', state]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Read 3 of 5 photo\(s\)\./m);
-    expect(run.stdout).toMatch(/Your 5 photos \(judged from 3 of them\) look like JPEGs/);
+    expect(run.stdout).toMatch(/^Profiled 3 photo\(s\) \(an even sample of the 5 found\)\./m);
+    expect(run.stdout).toMatch(/Your photos \(judged from 3 of the 5 found\) look like JPEGs/);
     expect(run.stdout).toMatch(/JPEG quality\s+90/);
     const recipeFile = path.join(state, 'recipes', 'dataset-1-x4.json');
     expect(run.stdout).toContain(`for ×4 training: ${recipeFile}`);

@@ -95,8 +95,10 @@ export async function runProfile(ref: string, opts: ProfileCliOptions): Promise<
 
     if (opts.json) return printJson({ ...report, scale, recipe, recipeFile });
     const { photos } = report;
-    const sampled = photos.read < photos.found ? `${photos.read} of ${photos.found}` : `${photos.read}`;
-    process.stdout.write(`Read ${sampled} photo(s)${photos.skipped.length ? `; skipped ${photos.skipped.length}:` : '.'}\n`);
+    // Photos profiled, not files read: one that could not be read is among the skipped, never counted as a photo.
+    const sampled = photos.read < photos.found ? ` (an even sample of the ${photos.found} found)` : '';
+    const skipped = photos.skipped.length ? `; skipped ${photos.skipped.length} file(s):` : '.';
+    process.stdout.write(`Profiled ${photos.profiled} photo(s)${sampled}${skipped}\n`);
     for (const s of photos.skipped) process.stdout.write(`  skipped: ${s.path} — ${s.reason}\n`);
     process.stdout.write(`\n${report.summary}\n\n`);
     printTable(report);

@@ -4,7 +4,8 @@ import type { Spread } from './summarise.ts';
 /**
  * A profile in plain words, for the CLI and the Datasets screen, e.g. "Your 120 photos look like JPEGs from a
  * camera or phone: quality about 88 (standard tables), 4:2:0 chroma (colour at half resolution), noise about σ 3
- * (stronger in colour: σ 5), slightly soft (like a blur of σ 0.9), about 12 MP (4000×3000)."
+ * (stronger in colour: σ 5), slightly soft (like a blur of σ 0.9), about 12 MP (4000×3000)." A mixed set says how
+ * many of each: "Of your 25 photos, 13 are lossless and 12 are JPEGs. The JPEGs: quality about 90 …. All of them: …".
  */
 
 function round1(value: number): string {
@@ -60,14 +61,31 @@ function blurWords(profile: PhotosProfile): string[] {
   return [blur.sharpness === 'sharp' ? 'sharp' : `${blur.sharpness} (like a blur of σ ${sigma.toFixed(1)})`];
 }
 
+/**
+ * The photos the summary speaks of: only those profiled (a file that could not be read is listed as skipped, never
+ * counted as a photo), and, when only a sample was read, how many of how many.
+ */
+function subject(photos: PhotosProfile['photos']): { words: string; one: boolean } {
+  if (photos.read < photos.found) return { words: `photos (judged from ${photos.profiled} of the ${photos.found} found)`, one: false };
+  return photos.profiled === 1 ? { words: 'photo', one: true } : { words: `${photos.profiled} photos`, one: false };
+}
+
 export function describeProfile(profile: PhotosProfile): string {
   const { photos, jpeg, size } = profile;
-  const count = photos.found === 1 ? 'Your photo' : `Your ${photos.found} photos`;
-  const sampled = photos.read < photos.found ? ` (judged from ${photos.profiled} of them)` : '';
-  const others = jpeg && jpeg.photos < photos.profiled ? ` (${photos.profiled - jpeg.photos} of ${photos.profiled} read are lossless)` : '';
-  const lead = jpeg && jpeg.photos * 2 >= photos.profiled ? `look like JPEGs from a camera or phone${others}` : 'are lossless (not JPEGs)';
+  const { words, one } = subject(photos);
+  const jpegs = jpeg?.photos ?? 0;
+  const lossless = photos.profiled - jpegs;
   const megapixels = size.megapixels.median;
   const sizeWords = `about ${megapixels >= 1 ? `${round1(megapixels)} MP` : `${(megapixels * 1000).toFixed(0)} thousand pixels`} (${size.width}×${size.height})`;
-  const parts = [...jpegWords(profile), ...noiseWords(profile), ...blurWords(profile), sizeWords];
-  return `${count}${sampled} ${lead}: ${parts.join(', ')}.`;
+  const common = [...noiseWords(profile), ...blurWords(profile), sizeWords].join(', ');
+  if (lossless === 0) {
+    return `Your ${words} ${one ? 'looks like a JPEG' : 'look like JPEGs'} from a camera or phone: ${[...jpegWords(profile), common].join(', ')}.`;
+  }
+  if (jpegs === 0) return `Your ${words} ${one ? 'is lossless (not a JPEG)' : 'are lossless (not JPEGs)'}: ${common}.`;
+  // A mix: the JPEG numbers describe the JPEGs only, so they are said of them, and each kind is counted, the larger first.
+  const jpegCount = `${jpegs} ${jpegs === 1 ? 'is a JPEG' : 'are JPEGs'}`;
+  const losslessCount = `${lossless} ${lossless === 1 ? 'is' : 'are'} lossless`;
+  const counts = jpegs >= lossless ? `${jpegCount} and ${losslessCount}` : `${losslessCount} and ${jpegCount}`;
+  const theJpegs = jpegs === 1 ? 'The JPEG' : 'The JPEGs';
+  return `Of your ${words}, ${counts}. ${theJpegs}: ${jpegWords(profile).join(', ')}. All of them: ${common}.`;
 }

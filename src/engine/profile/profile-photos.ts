@@ -81,9 +81,11 @@ export async function profilePhotos(
     options.onProgress?.(done + 1, chosen.length);
   }
   if (perPhoto.length === 0) {
+    // The first photo that failed, in the order read: `left` begins with the files the caller skipped before reading.
+    const firstFailed = left[skipped.length];
     throw new SrError(
       'NO_IMAGES',
-      `None of the ${chosen.length} photo(s) read could be profiled (first: ${left.at(-1)?.path}: ${left.at(-1)?.reason})`,
+      `None of the ${chosen.length} photo(s) read could be profiled (first: ${firstFailed.path}: ${firstFailed.reason})`,
       'Check that the files are photos that open in an image viewer.',
     );
   }
