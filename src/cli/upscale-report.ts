@@ -78,6 +78,7 @@ export function toJson(summary: UpscaleJobSummary): unknown {
     outputs: summary.outputs,
     remaining: summary.remaining,
     seconds: summary.seconds,
+    ...(summary.notices ? { notices: summary.notices } : {}),
     ...(summary.startup ? { startup: summary.startup } : {}),
     ...(summary.queue ? { batch: summary.queue.batch, queue: summary.queue.url, workers: summary.queue.workers } : {}),
   };

@@ -32,7 +32,7 @@ export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promi
  * - Pixels stay in the file's own colour space and its ICC profile is kept, so a Display-P3 photo is
  *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
  *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
- * - Animated/multi-page images: the first frame only.
+ * - Animated/multi-page images: the first frame only; `pages` says how many the file holds.
  */
 export async function decodeBuffer(bytes: Uint8Array, label: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
@@ -88,7 +88,9 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   };
   // libvips gives every GIF an alpha band, even one without a transparent colour; drop it when it is all opaque.
   if (header.format === 'gif' && channels === 4 && isFullyOpaque(image)) image = dropAlpha(image);
-  return { image, metadata: photoMetadata(header, isCmyk) };
+  const photo: DecodedPhoto = { image, metadata: photoMetadata(header, isCmyk) };
+  if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
+  return photo;
 }
 
 function isFullyOpaque(image: RgbImage): boolean {

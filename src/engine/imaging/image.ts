@@ -33,4 +33,9 @@ export interface PhotoMetadata {
 export interface DecodedPhoto {
   image: RgbImage;
   metadata: PhotoMetadata;
+  /**
+   * How many frames (an animated GIF or WebP) or pages (a multi-page TIFF) the file holds, when more than one: only
+   * the first is decoded, and the caller says so (a batch tells the user; see firstFrameNotice).
+   */
+  pages?: number;
 }

@@ -193,6 +193,7 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
     seconds,
     megapixelsPerSecond: writtenMp > 0 && activeSeconds > 0 ? writtenMp / activeSeconds : null,
     startup: options.startup?.report(),
+    notices: [...noticed],
   });
 }
 

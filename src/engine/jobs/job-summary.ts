@@ -24,6 +24,11 @@ export interface UpscaleJobSummary {
   error?: string;
   /** What ran before the batch (CLI runs): module loading, store, model, planning, and the model's warm-up. */
   startup?: StartupReport;
+  /**
+   * What this run had to say besides each file's outcome, in order, each once (the `notice` events): e.g. that only the
+   * first frame of an animated GIF was upscaled, or that `--device auto` ran on the CPU. Absent when there was nothing.
+   */
+  notices?: string[];
   /** Queued batches: the batch's number and Redis URL (no password), and each worker's part in this run. */
   queue?: { batch: number; url: string; workers: WorkerThroughput[] };
 }
@@ -31,7 +36,7 @@ export interface UpscaleJobSummary {
 export function summarizeJob(
   job: { id: number; status: JobStatus; error: string | null },
   items: readonly JobItemRecord[],
-  run: { seconds: number; megapixelsPerSecond: number | null; startup?: StartupReport },
+  run: { seconds: number; megapixelsPerSecond: number | null; startup?: StartupReport; notices?: readonly string[] },
 ): UpscaleJobSummary {
   const summary: UpscaleJobSummary = {
     job: job.id,
@@ -68,5 +73,6 @@ export function summarizeJob(
   }
   if (job.error) summary.error = job.error;
   if (run.startup) summary.startup = run.startup;
+  if (run.notices && run.notices.length > 0) summary.notices = [...run.notices];
   return summary;
 }

@@ -73,10 +73,13 @@ describe('decodePhoto normalises to 8-bit RGB(A)', () => {
   });
 
   it('animated GIF → the first frame only (red, not blue), no needless alpha', async () => {
-    const { image, metadata } = await decodePhoto(files.animatedGif);
+    const { image, metadata, pages } = await decodePhoto(files.animatedGif);
     expect([image.width, image.height, image.channels]).toEqual([16, 12, 3]);
     expect(pixel(image, 8, 11)).toEqual([255, 0, 0]);
     expect(metadata.format).toBe('gif');
+    // How many it held, so that a batch can say only the first was upscaled; a file of one image has none.
+    expect(pages).toBe(2);
+    expect((await decodePhoto(files.tinyPng)).pages).toBeUndefined();
   });
 
   it('keeps alpha when the image has one', async () => {

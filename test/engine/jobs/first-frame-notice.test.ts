@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
+import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
+import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import { makePhoto } from '../../helpers/imaging-photo.ts';
+import { writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
+import { listTree, makeJobsTempDir } from '../../helpers/jobs-fs.ts';
+
+let tmp: { dir: string; cleanup(): void };
+let store: Store;
+let model: string;
+let shared: { dir: string; cleanup(): void };
+
+beforeAll(async () => {
+  shared = makeJobsTempDir('srstudio-frames-model-');
+  model = await writeBatchModel(shared.dir);
+  return () => shared.cleanup();
+});
+beforeEach(() => {
+  tmp = makeJobsTempDir('srstudio-frames-');
+  store = openStore(path.join(tmp.dir, 'state'));
+});
+afterEach(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+
+/** `pages` photo-like frames of 40×32 stacked, written as one animated GIF or multi-page TIFF (by extension). */
+async function writeStack(file: string, pages: number): Promise<string> {
+  const frame = makePhoto({ width: 40, height: 32 * pages, seed: 7 });
+  const stacked = sharp(frame.data, { raw: { width: 40, height: 32 * pages, channels: 3, pageHeight: 32 } });
+  const bytes = file.endsWith('.gif') ? await stacked.gif().toBuffer() : await stacked.tiff().toBuffer();
+  expect((await sharp(bytes).metadata()).pages).toBe(pages);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+describe('a batch with animated or multi-page files', () => {
+  for (const pipeline of ['off', undefined] as const) {
+    it(`says that only the first frame or page is upscaled, in a notice and the summary (pipeline ${pipeline ?? 'on'})`, async () => {
+      fs.mkdirSync(at('in'));
+      const gif = await writeStack(at('in', 'anim.gif'), 3);
+      const tiff = await writeStack(at('in', 'scan.tif'), 2);
+      await writePhotos(at('in'), 1);
+      const events: UpscaleJobEvent[] = [];
+
+      const summary = await runUpscaleJob({
+        store,
+        request: { inputs: [at('in')], outDir: at('out'), model },
+        pipeline,
+        onEvent: (e) => events.push(e),
+      });
+
+      expect(summary).toMatchObject({ ok: 3, failed: [] });
+      expect(listTree(at('out'))).toEqual(['anim_x2.png', 'photo00_x2.png', 'scan_x2.tif']);
+      expect(summary.outputs.find((o) => o.input === gif)).toMatchObject({ width: 80, height: 64 });
+      const gifNotice = `${gif} is animated (3 frames): only its first frame is upscaled`;
+      const tiffNotice = `${tiff} has 2 pages: only its first page is upscaled`;
+      const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+      expect(notices).toEqual(expect.arrayContaining([gifNotice, tiffNotice]));
+      expect(notices.filter((n) => n.includes('photo00'))).toEqual([]);
+      expect(summary.notices).toEqual(expect.arrayContaining([gifNotice, tiffNotice]));
+    });
+  }
+});
