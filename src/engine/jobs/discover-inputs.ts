@@ -42,6 +42,7 @@ export interface DiscoverOptions {
 export function discoverInputs(inputs: readonly string[], options: DiscoverOptions): Discovery {
   const walk = new Walk(options);
   for (const raw of inputs) walk.topLevel(path.resolve(raw));
+  walk.linkedFolders();
   walk.files.sort((a, b) => compareText(a.input, b.input));
   return { files: walk.files, skipped: walk.skipped, failed: walk.failed };
 }
@@ -50,8 +51,11 @@ class Walk {
   readonly files: DiscoveredFile[] = [];
   readonly skipped: SkippedInput[] = [];
   readonly failed: FailedInput[] = [];
-  private readonly seenFiles = new Set<string>();
+  /** Each photo taken, by the file it really is: its place in `files` and the root it was found under. */
+  private readonly taken = new Map<string, { index: number; root: string }>();
   private readonly seenDirs = new Set<string>();
+  /** Sub-folders reached through a link, walked after everything else: see `linkedFolders`. */
+  private readonly deferred: { dir: string; root: string }[] = [];
   private readonly excludeDir: string | undefined;
 
   constructor(private readonly options: DiscoverOptions) {
@@ -98,11 +102,20 @@ class Walk {
       if (stat.isDirectory()) {
         const reason = folderSkipReason(name, entry, this.excludeDir, this.options.recursive);
         if (reason) this.skipped.push({ input: entry, reason });
+        else if (isLink(entry)) this.deferred.push({ dir: entry, root });
         else this.folder(entry, root);
       } else {
         this.file(entry, root, stat, { explicit: false });
       }
     }
+  }
+
+  /**
+   * Walks the sub-folders met as links, once every folder reached without one has been walked: a folder that is both
+   * (`in/a-link` → `in/photos`) is then walked as itself, and its photos' outputs mirror where they really are.
+   */
+  linkedFolders(): void {
+    for (let next = this.deferred.shift(); next !== undefined; next = this.deferred.shift()) this.folder(next.dir, next.root);
   }
 
   private file(file: string, root: string, stat: fs.Stats, opts: { explicit: boolean }): void {
@@ -112,15 +125,58 @@ class Walk {
       this.skipped.push({ input: file, reason });
       return;
     }
+    const relativeDir = file === root ? '' : path.relative(root, path.dirname(file));
+    const found: DiscoveredFile = { input: file, relativeDir: relativeDir.split(path.sep).join('/') };
     const real = realpathOr(file);
-    if (this.seenFiles.has(real)) {
-      this.skipped.push({ input: file, reason: 'already included (listed twice)' });
+    const kept = this.taken.get(real);
+    if (kept === undefined) {
+      this.taken.set(real, { index: this.files.length, root });
+      this.files.push(found);
       return;
     }
-    this.seenFiles.add(real);
-    const relativeDir = file === root ? '' : path.relative(root, path.dirname(file));
-    this.files.push({ input: file, relativeDir: relativeDir.split(path.sep).join('/') });
+    // The same photo reached twice. The walk meets entries in name order, so a link (`a/link.jpg` → `../photo.jpg`)
+    // may come before the file itself; the file reached without a link is the one kept, so its output is named and
+    // placed after the photo, not after the link. Otherwise the first one met stays.
+    const keptFile = this.files[kept.index];
+    const keptByLink = throughLink(keptFile.input, kept.root);
+    const foundByLink = throughLink(file, root);
+    if (keptByLink && !foundByLink) {
+      this.files[kept.index] = found;
+      this.taken.set(real, { index: kept.index, root });
+      this.skipped.push({ input: keptFile.input, reason: linkReason(file) });
+    } else {
+      this.skipped.push({
+        input: file,
+        reason: foundByLink && !keptByLink ? linkReason(keptFile.input) : 'already included (listed twice)',
+      });
+    }
   }
+}
+
+function isLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function linkReason(included: string): string {
+  return `reached through a link to ${included}, which is included itself`;
+}
+
+/** Whether `file` was reached through a symlink: it is one, or a folder between its walk's root and it is one. */
+function throughLink(file: string, root: string): boolean {
+  try {
+    if (fs.lstatSync(file).isSymbolicLink()) return true;
+  } catch {
+    return false;
+  }
+  const dir = path.dirname(file);
+  // A file named on its own: through a link if its folder's path has one. Under a walked folder: if a folder between
+  // that root and it is one (the root may itself be reached through a link, as the user named it).
+  if (file === root) return realpathOr(dir) !== dir;
+  return realpathOr(dir) !== path.join(realpathOr(root), path.relative(root, dir));
 }
 
 function folderSkipReason(name: string, dir: string, excludeDir: string | undefined, recursive: boolean): string | undefined {

@@ -79,6 +79,40 @@ describe('discoverInputs', () => {
     expect(found.skipped.map((s) => s.input)).toEqual([text]);
   });
 
+  it('prefers the real file to a link met first that leads to it, in a walk and among explicit files', () => {
+    const root = path.join(tmp.dir, 'in');
+    const normal = touchFile(path.join(root, 'normal.jpg'));
+    const link = path.join(root, 'a', 'link.jpg');
+    fs.mkdirSync(path.dirname(link));
+    fs.symlinkSync(path.join('..', 'normal.jpg'), link);
+    const skippedLink = [{ input: link, reason: `reached through a link to ${normal}, which is included itself` }];
+
+    const walked = discoverInputs([root], { recursive: true });
+    expect(walked.files).toEqual([{ input: normal, relativeDir: '' }]);
+    expect(walked.skipped).toEqual(skippedLink);
+
+    const listed = discoverInputs([link, normal], { recursive: false });
+    expect(listed.files).toEqual([{ input: normal, relativeDir: '' }]);
+    expect(listed.skipped).toEqual(skippedLink);
+  });
+
+  it('prefers the real folder to a linked folder met first, in a walk and among explicit files', () => {
+    const root = path.join(tmp.dir, 'in');
+    const photo = touchFile(path.join(root, 'z-real', 'p.jpg'));
+    fs.symlinkSync('z-real', path.join(root, 'a-link'));
+    const viaLink = path.join(root, 'a-link', 'p.jpg');
+
+    const walked = discoverInputs([root], { recursive: true });
+    expect(walked.files).toEqual([{ input: photo, relativeDir: 'z-real' }]);
+    expect(walked.skipped).toEqual([
+      { input: path.join(root, 'a-link'), reason: 'folder already included (listed twice, or a link loop)' },
+    ]);
+
+    const listed = discoverInputs([viaLink, photo], { recursive: false });
+    expect(listed.files).toEqual([{ input: photo, relativeDir: '' }]);
+    expect(listed.skipped).toEqual([{ input: viaLink, reason: `reached through a link to ${photo}, which is included itself` }]);
+  });
+
   it('survives a folder link loop', () => {
     const root = path.join(tmp.dir, 'loop');
     touchFile(path.join(root, 'a.jpg'));
