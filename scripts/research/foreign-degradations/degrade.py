@@ -174,7 +174,8 @@ RECIPES = {
 
 def sets():
     out = {}
-    for s in ["set5", "set14"]:
+    # $FOREIGN_SETS: which folders of $SHARED_DATASETS (default Set5 and Set14; e.g. "val" for a validation split).
+    for s in os.environ.get("FOREIGN_SETS", "set5 set14").split():
         out[s] = {os.path.basename(p)[:-4]: load(p) for p in sorted(glob.glob(f"{SHARED}/{s}/*.png"))}
     cam = {}
     for n in ["coffee", "chelsea"]:  # CC0 samples: JPEGs, shrunk by 2 (area) to clean them

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="${FOREIGN_ROOT:-/tmp/foreign}"
 tag=$1 model=$2 s=$3
 shift 3
-for set in set5 set14 cam; do
+for set in ${FOREIGN_SETS:-set5 set14} cam; do
   for recipe in magick-camera corrnoise jpegonly light poisson oversharp oversharp-mild; do
     out="$root/out/$set/${recipe}_x$s/$tag"
     rm -rf "$out" && mkdir -p "$out"

@@ -12,7 +12,7 @@ s = int(sys.argv[1])
 tags = sorted({os.path.basename(p) for p in glob.glob(f"{ROOT}/out/*/*_x{s}/*") if os.path.isdir(p)})
 print(f"{'recipe':15s} {'set':6s} {'bicubic':>8s} " + " ".join(f"{t:>14s}" for t in tags) + "   (dB over bicubic)")
 for recipe in RECIPES:
-    for st in ["set5", "set14", "cam"]:
+    for st in os.environ.get("FOREIGN_SETS", "set5 set14").split() + ["cam"]:
         key = f"{st}/{recipe}_x{s}"
         rows = []
         for lr_path in sorted(glob.glob(f"{ROOT}/data/{key}/*.jpg")):
