@@ -5,8 +5,8 @@ Deterministic: the seeds come from the recipe, the scale and the image's name.
 Usage: /usr/bin/python3 degrade.py [RECIPE...]
   -> $FOREIGN_ROOT/data/{set}/hr_x{s}/NAME.png (the HR, cropped to a multiple of the scale)
      $FOREIGN_ROOT/data/{set}/{recipe}_x{s}/NAME.jpg (its degraded low-resolution input)
-Sets: Set5 and Set14 from $SHARED_DATASETS (default /work/shared/datasets), and "cam": the repository's two CC0
-sample JPEGs, shrunk by 2 (area) to clean them.
+Scales: $FOREIGN_SCALES (default "2 4"). Sets: $FOREIGN_SETS (default "set5 set14") from $SHARED_DATASETS (default
+/work/shared/datasets), and "cam": the repository's two CC0 sample JPEGs, shrunk by 2 (area) to clean them.
 Needs (Debian): imagemagick libjpeg-turbo-progs python3-pil python3-scipy python3-numpy.
 """
 import glob, os, subprocess, sys, tempfile, zlib, json
@@ -191,7 +191,7 @@ if __name__ == "__main__":
     only = sys.argv[1:] or list(RECIPES)
     log = {}
     for setname, imgs in sets().items():
-        for s in [2, 4]:
+        for s in [int(x) for x in os.environ.get("FOREIGN_SCALES", "2 4").split()]:
             hd = f"{ROOT}/{setname}/hr_x{s}"
             os.makedirs(hd, exist_ok=True)
             for name, hr in imgs.items():
