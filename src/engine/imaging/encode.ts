@@ -8,9 +8,10 @@ import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata
 import { exifTiffPayload, readOrientation, withDimensions, withOrientation, withResolution } from './exif.ts';
 import { assertFitsFormat } from './format-limits.ts';
 import type { PhotoMetadata, RgbImage } from './image.ts';
+import type { OutputFormat } from './output-format.ts';
 import { withXmpDimensions, withXmpOrientation, xmpText } from './xmp.ts';
 
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+export type { OutputFormat } from './output-format.ts';
 
 export interface EncodeOptions {
   format: OutputFormat;

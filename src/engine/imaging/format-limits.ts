@@ -1,5 +1,5 @@
 import { SrError } from '../errors.ts';
-import type { OutputFormat } from './encode.ts';
+import type { OutputFormat } from './output-format.ts';
 
 /**
  * The largest side each output format can hold, as this build's encoders enforce it (measured with sharp 0.35):
