@@ -68,6 +68,12 @@ function ifdEntries(t: TiffView, offset: number): IfdEntry[] {
   return entries;
 }
 
+/** The entries of the Exif sub-IFD (where PixelXDimension and PixelYDimension live); none when IFD0 points to none. */
+function exifIfdEntries(t: TiffView): IfdEntry[] {
+  const pointer = ifd0Entries(t).find((e) => e.tag === TAG_EXIF_IFD && (e.type === TYPE_LONG || e.type === TYPE_IFD) && e.count === 1);
+  return pointer ? ifdEntries(t, t.view.getUint32(pointer.valueField, t.little)) : [];
+}
+
 /** The IFD0 "Model" string (e.g. "iPhone 15 Pro"), if present. */
 export function readCameraModel(exif: Uint8Array): string | undefined {
   const t = tiffView(exif);
@@ -143,9 +149,7 @@ export function withDimensions(exif: Uint8Array, width: number, height: number):
   const copy = new Uint8Array(exif);
   const t = tiffView(copy);
   if (!t) return copy;
-  const pointer = ifd0Entries(t).find((e) => e.tag === TAG_EXIF_IFD && (e.type === TYPE_LONG || e.type === TYPE_IFD) && e.count === 1);
-  if (!pointer) return copy;
-  const entries = ifdEntries(t, t.view.getUint32(pointer.valueField, t.little));
+  const entries = exifIfdEntries(t);
   for (const [tag, value] of [
     [TAG_PIXEL_X_DIMENSION, width],
     [TAG_PIXEL_Y_DIMENSION, height],
@@ -166,9 +170,7 @@ export function withDimensions(exif: Uint8Array, width: number, height: number):
 export function readDimensions(exif: Uint8Array): { width?: number; height?: number } {
   const t = tiffView(exif);
   if (!t) return {};
-  const pointer = ifd0Entries(t).find((e) => e.tag === TAG_EXIF_IFD && (e.type === TYPE_LONG || e.type === TYPE_IFD) && e.count === 1);
-  if (!pointer) return {};
-  const entries = ifdEntries(t, t.view.getUint32(pointer.valueField, t.little));
+  const entries = exifIfdEntries(t);
   const read = (tag: number): number | undefined => {
     const entry = entries.find((e) => e.tag === tag && e.count === 1);
     if (entry?.type === TYPE_SHORT) return t.view.getUint16(entry.valueField, t.little);
