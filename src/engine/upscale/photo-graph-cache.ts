@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashBytes, hashFileOnce } from '../hash-file.ts';
+import { writeFileAtomicSync } from '../imaging/atomic-write.ts';
 import { modelCacheDir } from '../models/graph-cache.ts';
 import { PHOTO_GRAPH_VERSION } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
@@ -15,7 +16,7 @@ import type { ValueMap } from './tile-sources.ts';
  * of these very bytes as today's builder makes it (a test pins what the builder makes, so that a change to it cannot
  * go out without a new version). A model that has no photo graph is remembered too, as an empty `.none` entry. An entry
  * is used only if its own sha256 still matches the one written beside it; anything else is built again and rewritten.
- * Entries are written to temp names and renamed. On while the graph cache is (`useGraphCache`); off, the graph is built.
+ * Entries are written atomically (atomic-write.ts). On while the graph cache is (`useGraphCache`); off, the graph is built.
  */
 export async function cachedPhotoGraph(
   modelPath: string,
@@ -54,15 +55,8 @@ function readIntact(file: string): Uint8Array | undefined {
   }
 }
 
-/** The hash first, then the graph: a graph under its real name always has its hash beside it. */
+/** The hash first, then the graph (each written atomically): a graph under its real name always has its hash beside it. */
 function writeWithHash(file: string, bytes: Uint8Array): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temp, hashBytes(bytes));
-    fs.renameSync(temp, `${file}.sha256`);
-    fs.writeFileSync(temp, bytes);
-    fs.renameSync(temp, file);
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
+  writeFileAtomicSync(`${file}.sha256`, [new TextEncoder().encode(hashBytes(bytes))]);
+  writeFileAtomicSync(file, [bytes]);
 }
