@@ -16,20 +16,11 @@ const WIRE_FIXED32 = 5;
  * any foreign model exactly as it was.
  */
 export function setMetadataProp(model: Uint8Array, key: string, value: string): Uint8Array {
-  const reader = protobuf.Reader.create(model);
   const kept: Uint8Array[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const field = tag >>> 3;
-    const wireType = tag & 7;
-    if (field === METADATA_PROPS && wireType === WIRE_LENGTH_DELIMITED) {
-      const entry = reader.bytes();
-      if (entryKey(entry) === key) continue;
-    } else {
-      reader.skipType(wireType);
-    }
-    kept.push(model.subarray(start, reader.pos));
+  for (const f of topLevelFields(wholeModel(model))) {
+    const isEntry = f.field === METADATA_PROPS && f.wireType === WIRE_LENGTH_DELIMITED;
+    if (isEntry && entryKey(model.subarray(f.valueStart, f.end)) === key) continue;
+    kept.push(model.subarray(f.start, f.end));
   }
   const entry = protobuf.Writer.create()
     .uint32((1 << 3) | WIRE_LENGTH_DELIMITED)
@@ -78,29 +69,51 @@ export function readMetadataProps(model: Uint8Array | ModelWindow): { entries: {
   const window = model instanceof Uint8Array ? wholeModel(model) : model;
   const entries: { key: string; value: string }[] = [];
   let hasGraph = false;
+  for (const f of topLevelFields(window)) {
+    if (f.wireType !== WIRE_LENGTH_DELIMITED) continue;
+    if (f.field === METADATA_PROPS) entries.push(readEntry(window.slice(f.valueStart, f.end)));
+    else if (f.field === GRAPH) hasGraph ||= f.end > f.valueStart;
+  }
+  return { entries, hasGraph };
+}
+
+/** One top-level field of a ModelProto: its number and wire type, where it starts and ends, and (length-delimited) where its value starts. */
+interface TopLevelField {
+  field: number;
+  wireType: number;
+  start: number;
+  valueStart: number;
+  end: number;
+}
+
+/**
+ * The model's top-level fields in file order, each found by its tag and skipped by its length, never decoded: only the
+ * tags and lengths are read from the window. Throws on bytes that are not protobuf, and {@link OutsideWindow} when a
+ * tag or length is not in the window.
+ */
+function* topLevelFields(window: ModelWindow): Generator<TopLevelField> {
   let pos = 0;
   while (pos < window.size) {
+    const start = pos;
     const tag = varintAt(window, pos);
     const field = tag.value >>> 3;
     const wireType = tag.value & 7;
-    pos = tag.end;
+    let valueStart = tag.end;
     if (wireType === WIRE_LENGTH_DELIMITED) {
-      const length = varintAt(window, pos);
-      const end = length.end + length.value;
-      if (end > window.size) throw new Error(`field ${field} runs past the end of the file (truncated?)`);
-      if (field === METADATA_PROPS) entries.push(readEntry(window.slice(length.end, end)));
-      else if (field === GRAPH) hasGraph ||= length.value > 0;
-      pos = end;
+      const length = varintAt(window, tag.end);
+      valueStart = length.end;
+      pos = length.end + length.value;
+      if (pos > window.size) throw new Error(`field ${field} runs past the end of the file (truncated?)`);
     } else if (wireType === WIRE_VARINT) {
-      pos = varintEnd(window, pos);
+      pos = varintEnd(window, tag.end);
     } else if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
-      pos += wireType === WIRE_FIXED64 ? 8 : 4;
+      pos = tag.end + (wireType === WIRE_FIXED64 ? 8 : 4);
+      if (pos > window.size) throw new Error('the last field runs past the end of the file (truncated?)');
     } else {
       throw new Error(`invalid wire type ${wireType} at offset ${tag.end - 1}`);
     }
+    yield { field, wireType, start, valueStart, end: pos };
   }
-  if (pos > window.size) throw new Error('the last field runs past the end of the file (truncated?)');
-  return { entries, hasGraph };
 }
 
 /** A base-128 varint at `pos` (a tag or a length, so at most 32 bits), and where it ends. */
