@@ -77,7 +77,7 @@ export function readMetadataProps(model: Uint8Array | ModelWindow): { entries: {
   return { entries, hasGraph };
 }
 
-/** One top-level field of a ModelProto: its number and wire type, where it starts and ends, and (length-delimited) where its value starts. */
+/** One top-level field of a ModelProto: number, wire type, where it starts and ends, where its value starts. */
 interface TopLevelField {
   field: number;
   wireType: number;
