@@ -1,35 +1,19 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
 import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
 import type { ExistingPolicy, UpscaleRequestInput } from '../../../src/engine/jobs/upscale-request.ts';
 import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
 import { openStore, type Store } from '../../../src/engine/store/store.ts';
-import { writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
-import { listTree, makeJobsTempDir, touchFile } from '../../helpers/jobs-fs.ts';
+import { writePhotos } from '../../helpers/jobs-batch.ts';
+import { useBatchFixture } from '../../helpers/jobs-batch-fixture.ts';
+import { listTree, touchFile } from '../../helpers/jobs-fs.ts';
 import { runInterruptedBatch } from '../../helpers/jobs-interrupted.ts';
 
-let tmp: { dir: string; cleanup(): void };
 let store: Store;
 let model: string;
-let shared: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  shared = makeJobsTempDir('srstudio-exec-model-');
-  model = await writeBatchModel(shared.dir);
-  return () => shared.cleanup();
-});
-beforeEach(() => {
-  tmp = makeJobsTempDir('srstudio-exec-');
-  store = openStore(path.join(tmp.dir, 'state'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
-
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+let at: (...parts: string[]) => string;
+useBatchFixture('srstudio-exec-', (f) => ({ store, model, at } = f));
 
 /** Runs a batch; `planned` runs once it is planned (job-start), before any file is written, as another writer would. */
 async function runWith(request: UpscaleRequestInput | undefined, options: { resume?: number; planned?: () => void } = {}) {

@@ -1,34 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
 import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import type { Store } from '../../../src/engine/store/store.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
-import { writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
-import { listTree, makeJobsTempDir } from '../../helpers/jobs-fs.ts';
+import { writePhotos } from '../../helpers/jobs-batch.ts';
+import { useBatchFixture } from '../../helpers/jobs-batch-fixture.ts';
+import { listTree } from '../../helpers/jobs-fs.ts';
 
-let tmp: { dir: string; cleanup(): void };
 let store: Store;
 let model: string;
-let shared: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  shared = makeJobsTempDir('srstudio-frames-model-');
-  model = await writeBatchModel(shared.dir);
-  return () => shared.cleanup();
-});
-beforeEach(() => {
-  tmp = makeJobsTempDir('srstudio-frames-');
-  store = openStore(path.join(tmp.dir, 'state'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
-
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+let at: (...parts: string[]) => string;
+useBatchFixture('srstudio-frames-', (f) => ({ store, model, at } = f));
 
 /** `pages` photo-like frames of 40×32 stacked, written as one animated GIF or multi-page TIFF (by extension). */
 async function writeStack(file: string, pages: number): Promise<string> {

@@ -1,36 +1,20 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
 import type { PipelineSettings } from '../../../src/engine/jobs/pipeline/pipeline-settings.ts';
 import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
 import type { UpscaleRequestInput } from '../../../src/engine/jobs/upscale-request.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import type { Store } from '../../../src/engine/store/store.ts';
 import { writePhoto } from '../../helpers/imaging-photo.ts';
-import { writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
-import { listTree, makeJobsTempDir } from '../../helpers/jobs-fs.ts';
+import { writePhotos } from '../../helpers/jobs-batch.ts';
+import { useBatchFixture } from '../../helpers/jobs-batch-fixture.ts';
+import { listTree } from '../../helpers/jobs-fs.ts';
 
-let tmp: { dir: string; cleanup(): void };
 let store: Store;
 let model: string;
-let shared: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  shared = makeJobsTempDir('srstudio-too-large-model-');
-  model = await writeBatchModel(shared.dir);
-  return () => shared.cleanup();
-});
-beforeEach(() => {
-  tmp = makeJobsTempDir('srstudio-too-large-');
-  fs.mkdirSync(path.join(tmp.dir, 'in'));
-  store = openStore(path.join(tmp.dir, 'state'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
-
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+let at: (...parts: string[]) => string;
+useBatchFixture('srstudio-too-large-', (f) => ({ store, model, at } = f));
+beforeEach(() => fs.mkdirSync(at('in')));
 
 async function run(request: UpscaleRequestInput, pipeline?: 'off' | PipelineSettings) {
   const events: UpscaleJobEvent[] = [];

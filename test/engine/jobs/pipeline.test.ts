@@ -1,36 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
 import { pipelineSettings } from '../../../src/engine/jobs/pipeline/pipeline-settings.ts';
 import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
 import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import type { Store } from '../../../src/engine/store/store.ts';
 import { BROKEN_FILE_CODES, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
 import { writePhoto } from '../../helpers/imaging-photo.ts';
-import { readTree, writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
-import { makeJobsTempDir } from '../../helpers/jobs-fs.ts';
+import { readTree, writePhotos } from '../../helpers/jobs-batch.ts';
+import { useBatchFixture } from '../../helpers/jobs-batch-fixture.ts';
 
-let tmp: { dir: string; cleanup(): void };
 let store: Store;
 let model: string;
-let shared: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  shared = makeJobsTempDir('srstudio-pipeline-model-');
-  model = await writeBatchModel(shared.dir);
-  return () => shared.cleanup();
-});
-beforeEach(() => {
-  tmp = makeJobsTempDir('srstudio-pipeline-');
-  store = openStore(path.join(tmp.dir, 'state'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
-
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+let at: (...parts: string[]) => string;
+useBatchFixture('srstudio-pipeline-', (f) => ({ store, model, at } = f));
 
 type Options = Parameters<typeof runUpscaleJob>[0];
 

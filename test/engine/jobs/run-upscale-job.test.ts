@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { readUpscaleJobParams } from '../../../src/engine/jobs/create-upscale-job.ts';
 import type { UpscaleJobEvent } from '../../../src/engine/jobs/job-events.ts';
@@ -9,32 +9,18 @@ import { runUpscaleJob } from '../../../src/engine/jobs/run-upscale-job.ts';
 import { readModelMeta } from '../../../src/engine/models/model-meta-io.ts';
 import { JobsRepo } from '../../../src/engine/store/jobs-repo.ts';
 import { ModelsRepo } from '../../../src/engine/store/models-repo.ts';
-import { openStore, type Store } from '../../../src/engine/store/store.ts';
+import type { Store } from '../../../src/engine/store/store.ts';
 import { BROKEN_FILE_CODES, writeBadFiles } from '../../helpers/imaging-bad-files.ts';
-import { readTree, writeBatchModel, writePhotos } from '../../helpers/jobs-batch.ts';
-import { listTree, makeJobsTempDir, touchFile } from '../../helpers/jobs-fs.ts';
+import { readTree, writePhotos } from '../../helpers/jobs-batch.ts';
+import { useBatchFixture } from '../../helpers/jobs-batch-fixture.ts';
+import { listTree, touchFile } from '../../helpers/jobs-fs.ts';
 import { runInterruptedBatch } from '../../helpers/jobs-interrupted.ts';
 
-let tmp: { dir: string; cleanup(): void };
 let store: Store;
 let model: string;
-let shared: { dir: string; cleanup(): void };
-
-beforeAll(async () => {
-  shared = makeJobsTempDir('srstudio-jobs-model-');
-  model = await writeBatchModel(shared.dir);
-  return () => shared.cleanup();
-});
-beforeEach(() => {
-  tmp = makeJobsTempDir();
-  store = openStore(path.join(tmp.dir, 'state'));
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
-
-const at = (...parts: string[]) => path.join(tmp.dir, ...parts);
+let at: (...parts: string[]) => string;
+let dir: string;
+useBatchFixture('srstudio-jobs-', (f) => ({ store, model, at, dir } = f));
 
 async function run(request: Parameters<typeof runUpscaleJob>[0]['request'], extra: Partial<Parameters<typeof runUpscaleJob>[0]> = {}) {
   const events: UpscaleJobEvent[] = [];
@@ -110,7 +96,7 @@ describe('runUpscaleJob', () => {
 
     const { summary } = await run({ inputs: [at('b'), at('a')], outDir: at('out'), model });
 
-    expect(summary.outputs.map((o) => [path.relative(tmp.dir, o.input), path.basename(o.output)])).toEqual([
+    expect(summary.outputs.map((o) => [path.relative(dir, o.input), path.basename(o.output)])).toEqual([
       [path.join('a', 'photo00.png'), 'photo00_x2.png'],
       [path.join('b', 'photo00.png'), 'photo00_x2 (2).png'],
     ]);
