@@ -11,6 +11,7 @@ import { type ScalePlan, targetSize } from '../upscale/scale-plan.ts';
 import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
 import { firstFrameNotice } from './first-frame-notice.ts';
 import { keptFormat } from './output-naming.ts';
+import { isOwnOutput } from './own-output.ts';
 import { outputAppearedError } from './plan-outputs.ts';
 import type { UpscaleSettings } from './upscale-request.ts';
 
@@ -26,6 +27,13 @@ export interface FileWork {
    * where nothing is, checked at the very moment it is committed, and a file found there is kept: OUTPUT_EXISTS.
    */
   replace: boolean;
+  /**
+   * Without `replace`: an earlier run of this very file may have committed its output and been killed before anyone
+   * recorded it (a kill -9 between the commit and the journal, or a queue worker dying before its report), so a file
+   * found at `output` with exactly the bytes this run produced is taken as that output and the file is done, not
+   * OUTPUT_EXISTS. Set on a resume and for queued files; a fresh local batch cannot have written the file before.
+   */
+  mayFindOwnOutput?: boolean;
   model: LoadedModel;
   /** The batch's settings (sizing, tile, device, quality, pixel limit): a whole request, or what a queue job carries. */
   request: UpscaleSettings;
@@ -147,6 +155,8 @@ export class BatchFile {
   // Not cancellable on purpose: it is short, and it writes through a temp file + rename, so a kill leaves no torn output.
   // Without `replace`, a file that appeared at the output after planning (another batch into the same folder, a file
   // dropped in before a resume) is kept and this file fails with OUTPUT_EXISTS; the batch decides what that means.
+  // Unless it is this file's own output, byte for byte, left by an earlier run killed before it was recorded
+  // (`mayFindOwnOutput`): then the file is done, and this run's temp file is already gone (writeFileAtomic removes it).
   private async write(): Promise<void> {
     const bytes = required(this.bytes, 'write');
     const folder = path.dirname(this.work.output);
@@ -158,7 +168,8 @@ export class BatchFile {
     try {
       await writeFileAtomic(this.work.output, bytes, { replace: this.work.replace });
     } catch (error) {
-      throw isSrError(error) && error.code === 'OUTPUT_EXISTS' ? outputAppearedError(this.work.output) : error;
+      if (!isSrError(error) || error.code !== 'OUTPUT_EXISTS') throw error;
+      if (!(this.work.mayFindOwnOutput && (await isOwnOutput(this.work.output, bytes)))) throw outputAppearedError(this.work.output);
     }
     this.bytes = undefined;
   }

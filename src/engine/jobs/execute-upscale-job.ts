@@ -100,6 +100,10 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       output: item.output as string,
       // The job's own policy, stored with it: a resume honours it too, so a file put at a pending output meanwhile is kept.
       replace: request.existing === 'overwrite',
+      // A resumed job's earlier process may have committed a photo's output and been killed before journaling it (its
+      // row is then pending again): that file, byte for byte what this run produces, is the photo's output, not a
+      // file that appeared meanwhile. Comparing bytes needs no extra journal write per photo; a fresh batch skips it.
+      mayFindOwnOutput: options.resumed,
       model: options.model,
       request,
       signal,
