@@ -4,6 +4,7 @@ import type { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src/engine/hash-file.ts';
 import { removeTempFilesOf } from '../../src/engine/jobs/leftover-temp-files.ts';
+import type { ExistingPolicy } from '../../src/engine/jobs/upscale-request.ts';
 import { loadModel } from '../../src/engine/models/registry.ts';
 import { enqueueFiles } from '../../src/engine/queue/dispatch/enqueue.ts';
 import { openQueueLink, type QueueLink } from '../../src/engine/queue/dispatch/queue-link.ts';
@@ -48,11 +49,15 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-/** Queues one file as batch `batch` and waits for the worker's result. */
-async function upscaleOnQueue(batch: number, output: string, written?: UpscaleFileResult): Promise<UpscaleFileResult> {
+/** Queues one file as batch `batch` (under the default policy unless `existing` says otherwise) and waits for the worker's result. */
+async function upscaleOnQueue(
+  batch: number,
+  output: string,
+  { written, existing = 'refuse' }: { written?: UpscaleFileResult; existing?: ExistingPolicy } = {},
+): Promise<UpscaleFileResult> {
   const model = await describeModel(await loadModel(modelPath, { stateDir: at('state') }));
   await publishModel(link.redis, model);
-  const data: UpscaleFileJob = { batch, seq: 0, input, output, model, settings: {}, ...(written ? { written } : {}) };
+  const data: UpscaleFileJob = { batch, seq: 0, input, output, model, settings: {}, existing, ...(written ? { written } : {}) };
   await enqueueFiles(link.queue, batch, 1, [{ name: JOB_NAMES.upscale, seq: 0, data }]);
   const job = await link.queue.getJob(fileJobId(batch, 0));
   return UpscaleFileResult.parse(await job?.waitUntilFinished(events, 60_000));
@@ -67,7 +72,7 @@ describe('a queued file is written once', () => {
     const bytes = fs.readFileSync(output);
 
     // The next attempt of the same file, as BullMQ hands it out after the first worker died between rename and ack.
-    const again = await upscaleOnQueue(102, output, first);
+    const again = await upscaleOnQueue(102, output, { written: first });
     expect(again).toEqual(first);
     const after = fs.statSync(output);
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
@@ -75,15 +80,28 @@ describe('a queued file is written once', () => {
     expect(log.some((line) => line.startsWith(`already written: ${output}`))).toBe(true);
   }, 120_000);
 
-  it('a file at the output path that is not the recorded one is written anew, with the same bytes as the first time', async () => {
+  it('with --overwrite, a file at the output path that is not the recorded one is written anew, with the same bytes as the first time', async () => {
     const output = at('out', 'photo00_x2.png');
     const reference = fs.readFileSync(output);
     const first = await upscaleOnQueue(103, at('out', 'other_x2.png'));
     fs.writeFileSync(output, 'not the upscaled photo');
-    const redone = await upscaleOnQueue(104, output, { ...first, ino: String(fs.statSync(output).ino) });
+    const redone = await upscaleOnQueue(104, output, {
+      written: { ...first, ino: String(fs.statSync(output).ino) },
+      existing: 'overwrite',
+    });
     expect(redone.ino).not.toBe(first.ino);
     expect(fs.readFileSync(output).equals(reference)).toBe(true);
     expect(log.filter((line) => line.startsWith(`wrote ${output}`))).toHaveLength(2);
+  }, 120_000);
+
+  it('a retry after the writer died between its commit and recording it finds its own output by its bytes and keeps it', async () => {
+    // What the killed try left: the complete output (committed), and no `written` record in the job.
+    const output = at('out', 'photo00_x2.png');
+    const before = fs.statSync(output);
+    const again = await upscaleOnQueue(105, output);
+    expect(again).toMatchObject({ width: 192, height: 128, bytes: before.size, ino: String(before.ino) });
+    const after = fs.statSync(output);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   }, 120_000);
 
   it('a retry removes the temp file its killed predecessor left for that output, and only that one', () => {

@@ -11,15 +11,16 @@ export function toFailureReason(error: ItemError): string {
 }
 
 /**
- * Failures that are the file's own (its bytes are not a usable image): another try, on this worker or another, would
- * read the same bytes and fail the same way. Anything else (a share that went away, a full disk, a crash) may pass.
+ * Failures another try cannot change, on this worker or another: the file's own (its bytes are not a usable image:
+ * the same bytes fail the same way), and OUTPUT_EXISTS (the batch's policy keeps the file found at the output, so it
+ * is the file's final outcome). Anything else (a share that went away, a full disk, a crash) may pass.
  */
-const THE_FILES_FAULT: readonly ErrorCode[] = ['EMPTY_FILE', 'NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'TOO_LARGE', 'TOO_SMALL'];
+const FINAL: readonly ErrorCode[] = ['EMPTY_FILE', 'NOT_AN_IMAGE', 'CORRUPT_IMAGE', 'TOO_LARGE', 'TOO_SMALL', 'OUTPUT_EXISTS'];
 
 /** What a worker throws for a failed file: BullMQ tries it again up to the batch's attempts, unless retrying cannot help. */
 export function failedFileError(error: ItemError): Error {
   const reason = toFailureReason(error);
-  return THE_FILES_FAULT.includes(error.code) ? new UnrecoverableError(reason) : new Error(reason);
+  return FINAL.includes(error.code) ? new UnrecoverableError(reason) : new Error(reason);
 }
 
 const KNOWN = /^([A-Z][A-Z_]+): ([\s\S]*)$/;

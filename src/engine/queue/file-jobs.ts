@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RecipeSchema } from '../degrade/recipe.ts';
-import { UpscaleSettings } from '../jobs/upscale-request.ts';
+import { ExistingPolicy, UpscaleSettings } from '../jobs/upscale-request.ts';
 import { DEVICES, type Device } from '../models/execution-providers.ts';
 
 /**
@@ -47,6 +47,12 @@ export const UpscaleFileJob = z.object({
   output: z.string().min(1),
   model: ModelRef,
   settings: UpscaleSettings,
+  /**
+   * The batch's output policy, which the worker applies when the output appears, as a local batch does: only
+   * `overwrite` replaces a file found there; otherwise that file is kept and the job fails with OUTPUT_EXISTS (the
+   * dispatcher records it as skipped under `skip`). Required: a worker must never guess a policy that loses a file.
+   */
+  existing: ExistingPolicy,
   /**
    * Recorded by the attempt that wrote the output, just before it reports back. If that worker dies in between, the
    * next attempt finds this, checks that the file is still that one, and reports it instead of writing it again.

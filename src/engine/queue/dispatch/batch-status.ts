@@ -1,4 +1,6 @@
 import { summarizeJob, type UpscaleJobSummary } from '../../jobs/job-summary.ts';
+import { skippedExistingReason } from '../../jobs/plan-outputs.ts';
+import type { ExistingPolicy } from '../../jobs/upscale-request.ts';
 import type { JobItemRecord } from '../../store/jobs-repo.ts';
 import { type EvalBatchManifest, readManifest, type UpscaleBatchManifest } from '../batch-manifest.ts';
 import { type FileOutcome, readOutcomes } from '../batch-outcomes.ts';
@@ -40,7 +42,7 @@ async function upscaleStatus(link: QueueLink, manifest: UpscaleBatchManifest, wo
     if (planned.status !== 'pending') return base;
     const outcome = outcomes.get(planned.seq) ?? { state: 'missing' };
     if (outcome.state === 'active') active++;
-    return withOutcome(base, outcome);
+    return withOutcome(base, outcome, manifest.request.existing);
   });
   const remaining = items.filter((i) => i.status === 'pending' || i.status === 'running').length;
   const summary = summarizeJob({ id: manifest.batch, status: remaining === 0 ? 'done' : 'running', error: null }, items, {
@@ -50,7 +52,7 @@ async function upscaleStatus(link: QueueLink, manifest: UpscaleBatchManifest, wo
   return { ...summary, kind: 'upscale', batch: manifest.batch, url: link.target.display, active, workersOnline };
 }
 
-function withOutcome(item: JobItemRecord, outcome: FileOutcome): JobItemRecord {
+function withOutcome(item: JobItemRecord, outcome: FileOutcome, existing: ExistingPolicy): JobItemRecord {
   if (outcome.state === 'done') {
     const result = UpscaleFileResult.safeParse(outcome.result);
     if (result.success)
@@ -58,6 +60,9 @@ function withOutcome(item: JobItemRecord, outcome: FileOutcome): JobItemRecord {
   }
   if (outcome.state === 'failed') {
     const error = parseFailureReason(outcome.reason);
+    // As the journal records it (journal-mirror.ts): under skip, an output that appeared after planning skips the file.
+    if (error.code === 'OUTPUT_EXISTS' && existing === 'skip' && item.output)
+      return { ...item, status: 'skipped', reason: skippedExistingReason(item.output) };
     return { ...item, status: 'failed', error: error.message, reason: error.code };
   }
   return { ...item, status: outcome.state === 'active' ? 'running' : 'pending' };

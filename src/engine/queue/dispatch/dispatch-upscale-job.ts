@@ -43,7 +43,7 @@ export async function dispatchUpscaleJob(options: DispatchUpscaleOptions): Promi
   const startedAt = performance.now();
   const emit = (event: UpscaleJobEvent): void => options.onEvent?.(event);
   const all = jobs.items(jobId);
-  const mirror = new JournalMirror(jobs, jobId, all, emit, options.progressIntervalMs ?? 250);
+  const mirror = new JournalMirror(jobs, jobId, all, options.request.existing, emit, options.progressIntervalMs ?? 250);
   const manifest = await loadOrPlanManifest(options, all);
   /**
    * Reads the state of every open file once: outcomes missed while away are applied, lost jobs are added again, and
@@ -175,7 +175,8 @@ function fileJobs(manifest: UpscaleBatchManifest, seqs: readonly number[]): { na
   return seqs.flatMap((seq) => {
     const item = bySeq.get(seq);
     if (!item?.output) return [];
-    const data: UpscaleFileJob = { batch: manifest.batch, seq, input: item.input, output: item.output, model: manifest.model, settings };
+    const { batch, model, request } = manifest;
+    const data: UpscaleFileJob = { batch, seq, input: item.input, output: item.output, model, settings, existing: request.existing };
     return [{ name: JOB_NAMES.upscale, seq, data }];
   });
 }

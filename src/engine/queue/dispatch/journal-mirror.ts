@@ -1,5 +1,7 @@
 import type { ItemError, UpscaleJobEvent } from '../../jobs/job-events.ts';
+import { skippedExistingReason } from '../../jobs/plan-outputs.ts';
 import { ProgressReporter } from '../../jobs/progress-reporter.ts';
+import type { ExistingPolicy } from '../../jobs/upscale-request.ts';
 import type { JobItemRecord, JobsRepo } from '../../store/jobs-repo.ts';
 import { UpscaleFileResult } from '../file-jobs.ts';
 import { FleetMeter } from './fleet-meter.ts';
@@ -31,6 +33,8 @@ export class JournalMirror {
     private readonly jobs: JobsRepo,
     private readonly jobId: number,
     items: readonly JobItemRecord[],
+    /** The batch's output policy: under `skip`, a file whose output appeared after planning is skipped, not failed. */
+    private readonly existing: ExistingPolicy,
     private readonly emit: (event: UpscaleJobEvent) => void,
     /** The workers' table is told at most once per interval; progress at every file boundary. */
     private readonly intervalMs: number,
@@ -88,7 +92,10 @@ export class JournalMirror {
     this.settleIfDone();
   }
 
-  /** The file failed its last attempt. A full disk stops the batch instead, as in a local one. */
+  /**
+   * The file failed its last attempt. A full disk stops the batch instead, and under `skip` an output that appeared
+   * after planning (kept by the worker) skips the file, as in a local batch.
+   */
   failed(seq: number, error: ItemError): void {
     const item = this.open.get(seq);
     if (!item) return;
@@ -99,6 +106,15 @@ export class JournalMirror {
       this.jobs.markItem(item.id, 'pending');
       this.diskFull.push(seq);
       this.stop({ kind: 'disk-full', error });
+      return;
+    }
+    if (error.code === 'OUTPUT_EXISTS' && this.existing === 'skip') {
+      const reason = skippedExistingReason(item.output as string);
+      this.jobs.markItem(item.id, 'skipped', { reason });
+      this.counts.skipped++;
+      this.emit({ type: 'item-skipped', jobId: this.jobId, itemId: item.id, input: item.input, reason });
+      this.report(true);
+      this.settleIfDone();
       return;
     }
     this.jobs.markItem(item.id, 'failed', { error: error.message, reason: error.code });

@@ -9,10 +9,12 @@ import { attemptOf, handBack, parseJobData, progressReporter, type WorkerContext
 
 /**
  * One file of a queued batch, through the very stages a local batch uses (the worker's pipeline, or `upscaleFile` with
- * `--pipeline off`), so the bytes match a local run. "Written once": the output appears by one atomic rename; the attempt that renamed it records the file's
- * size, inode and modification time in the job before it reports back, so if its worker dies in between, the next
- * attempt recognises the finished file and reports it instead of writing it again. An attempt that follows a killed one first removes the
- * temp file the killed write may have left.
+ * `--pipeline off`), so the bytes match a local run. The output appears at once and complete, under the batch's
+ * policy (`existing`): replacing a file found there only under overwrite, otherwise keeping it (OUTPUT_EXISTS).
+ * "Written once": the attempt that wrote it records the file's size, inode and modification time in the job before
+ * it reports back, so if its worker dies in between, the next attempt recognises the finished file and reports it
+ * instead of writing it again; one that died before recording is recognised by the output's bytes. An attempt that
+ * follows a killed one first removes the temp file the killed write may have left.
  */
 export async function runUpscaleFileJob(
   job: Job,
@@ -37,9 +39,11 @@ export async function runUpscaleFileJob(
     const work = {
       input: data.input,
       output: data.output,
-      // Queued files keep rename semantics: the job data carries no policy, and a retry must be able to finish the
-      // output its killed attempt may have renamed into place (recognised above only once recorded).
-      replace: true,
+      // The batch's policy, as a local batch applies it: only overwrite replaces a file found at the output.
+      replace: data.existing === 'overwrite',
+      // Any queued file may be a re-run of itself (a retry after its worker died between the commit and recording
+      // `written`, a job lost with Redis and added again): its own output, byte for byte, is then taken as done.
+      mayFindOwnOutput: true,
       model,
       request: { ...data.settings, device: context.device ?? data.settings.device },
       signal,
