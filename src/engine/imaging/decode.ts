@@ -4,7 +4,7 @@ import { dropAlpha } from './alpha-channel.ts';
 import { isDataDamage } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
-import { assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
+import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
 import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
 import { emptyFileError, readSourceFile } from './source-file.ts';
 
@@ -49,6 +49,8 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   const header = await readHeader(bytes, label);
   // Checked on the header's claim before decoding anything (pageHeight: a GIF's frames are stacked).
   assertWithinPixelLimit(header.width, header.pageHeight ?? header.height, maxPixels, label);
+  // With the pixel limit raised (--max-pixels), a photo can be larger than one array of its pixels can hold.
+  assertHoldable({ width: header.width, height: header.pageHeight ?? header.height }, header.hasAlpha ? 4 : 3, `${label}, decoded,`);
 
   const isCmyk = header.space === 'cmyk';
   const decode = (failOn: 'warning' | 'error') => {

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { SrError } from '../errors.ts';
 
 /** Same default as sharp/libvips (0x3FFF × 0x3FFF): big enough for any camera, small enough to refuse decompression bombs. */
@@ -32,4 +33,21 @@ export function assertWithinPixelLimit(width: number, height: number, maxPixels:
 /** A pixel count as people read it, e.g. "12.0 MP". */
 export function formatMegapixels(pixels: number): string {
   return `${(pixels / 1e6).toFixed(1)} MP`;
+}
+
+/**
+ * The most elements one typed array holds in this Node (2³² on 64-bit Node 20: `buffer.constants.MAX_LENGTH`). An
+ * image is one array of its pixels' channels, so at 3 channels about 1,430 MP is the largest image SR Studio can hold.
+ */
+const MAX_ARRAY_LENGTH = constants.MAX_LENGTH;
+
+/** Refuses an image that one array cannot hold (V8 would throw "Invalid typed array length" midway), before any of it is made. */
+export function assertHoldable(size: { width: number; height: number }, channels: number, what = 'The output'): void {
+  const pixels = size.width * size.height;
+  if (pixels * channels <= MAX_ARRAY_LENGTH) return;
+  throw new SrError(
+    'TOO_LARGE',
+    `${what} would be ${size.width}×${size.height} (${formatMegapixels(pixels)}), more than one image can hold here (${formatMegapixels(Math.floor(MAX_ARRAY_LENGTH / channels))} at ${channels} channels)`,
+    'Ask for a smaller output (a lower --scale, or --width/--height), or cut the photo into parts and upscale those.',
+  );
 }

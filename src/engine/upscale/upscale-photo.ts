@@ -1,10 +1,12 @@
 import { SrError } from '../errors.ts';
 import { dropAlpha } from '../imaging/alpha-channel.ts';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
+import { assertHoldable } from '../imaging/limits.ts';
 import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { attachAlpha, resizeAlpha } from './alpha.ts';
+import { assertFitsMemory } from './memory-needs.ts';
 import {
   inferModelPass,
   type ModelPass,
@@ -63,6 +65,10 @@ export interface PreparedUpscale {
 export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions): Promise<PreparedUpscale> {
   const source = photo.image;
   const plan = planScale(source.width, source.height, opts, opts.model, opts.alternatives);
+  const modelOutput = { width: plan.modelWidth, height: plan.modelHeight };
+  assertHoldable(plan, source.channels);
+  assertHoldable(modelOutput, source.channels, `The model's output, before the resize to ${plan.width}×${plan.height},`);
+  assertFitsMemory(source, plan, { modelOutput });
   const pass = await openModelPass(plan.model, {
     device: opts.device,
     threads: opts.threads,

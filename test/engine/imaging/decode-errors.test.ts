@@ -31,6 +31,15 @@ describe('decodePhoto on broken files', () => {
     expect(error.hint).toContain(`--max-pixels ${HUGE_SIZE * HUGE_SIZE}`);
   });
 
+  it('with the limit raised past it, refuses a photo larger than one array of its pixels can hold, from the header', async () => {
+    const claimed = HUGE_SIZE * HUGE_SIZE;
+    const error = await caughtSrError(decodePhoto(fixture.files.hugePng, { maxPixels: claimed }));
+    expect(error.code).toBe('TOO_LARGE');
+    expect(error.message).toBe(
+      `${fixture.files.hugePng}, decoded, would be ${HUGE_SIZE}×${HUGE_SIZE} (${(claimed / 1e6).toFixed(1)} MP), more than one image can hold here (1431.7 MP at 3 channels)`,
+    );
+  });
+
   it('honours a custom maxPixels', async () => {
     // the 64×48 webp is fine by default but not under a 1000-pixel limit
     await expect(decodePhoto(fixture.files.webp)).resolves.toBeDefined();

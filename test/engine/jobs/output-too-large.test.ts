@@ -66,4 +66,24 @@ describe('an output too large for its format', () => {
     expect(png.summary).toMatchObject({ ok: 1, failed: [] });
     expect(listTree(at('out'))).toEqual(['long_x2.png']);
   });
+
+  it('fails a file whose output one image cannot hold with TOO_LARGE before the model runs, and the batch goes on', async () => {
+    // ×16 of 3000×2000 is 1,536 MP: 4.6 G bytes of RGB, over the 2³² elements one typed array holds in Node 20.
+    const big = at('in', 'big.png');
+    await writePhoto(big, { width: 3000, height: 2000, seed: 5 });
+    await writePhotos(at('in'), 1, { width: 12, height: 10 });
+
+    const { summary, events } = await run({ inputs: [at('in')], outDir: at('out'), model, scale: 16 });
+
+    expect(summary.ok).toBe(1);
+    expect(summary.failed).toEqual([
+      {
+        input: big,
+        code: 'TOO_LARGE',
+        error: 'The output would be 48000×32000 (1536.0 MP), more than one image can hold here (1431.7 MP at 3 channels)',
+      },
+    ]);
+    expect(upscaled(events, big)).toBe(false);
+    expect(listTree(at('out'))).toEqual(['photo00_x16.png']);
+  });
 });
