@@ -39,6 +39,17 @@ export function fromSharpError(error: unknown, label: string): SrError {
       },
     );
   }
+  // libvips' allocator says "out of memory --- size == NMB", sharp's C++ "std::bad_alloc": the file may be fine, the
+  // machine is not big enough for it (assertFitsMemory refuses most such photos before they get here).
+  if (lower.includes('out of memory') || lower.includes('bad_alloc')) {
+    return new SrError(
+      'TOO_LARGE',
+      `${label} needs more memory than is free: ${reason}`,
+      'Close other programs, ask for a smaller output (a lower --scale, or --width/--height), or lower --max-pixels.',
+      label,
+      { cause: error },
+    );
+  }
   return new SrError(
     'CORRUPT_IMAGE',
     `${label} is damaged or incomplete: ${reason}`,
