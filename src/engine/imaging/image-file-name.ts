@@ -11,3 +11,35 @@ const READABLE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '
 export function isImageFileName(name: string): boolean {
   return READABLE_EXTENSIONS.has(extname(name).toLowerCase());
 }
+
+/** Camera RAW files: sensor data that a raw developer turns into a photo first (libvips has no raw loader). */
+const RAW_EXTENSIONS = new Set([
+  '.dng',
+  '.cr2',
+  '.cr3',
+  '.nef',
+  '.nrw',
+  '.arw',
+  '.srf',
+  '.sr2',
+  '.raf',
+  '.orf',
+  '.rw2',
+  '.pef',
+  '.srw',
+  '.raw',
+  '.3fr',
+  '.iiq',
+]);
+
+/**
+ * Why a photo people commonly have cannot be read, in words that say what to do, or undefined for any other
+ * extension (which gets the generic "not a supported image type").
+ */
+export function unreadablePhotoReason(name: string): string | undefined {
+  const ext = extname(name).toLowerCase();
+  if (ext === '.heic' || ext === '.heif' || ext === '.hif')
+    return 'a HEIC photo, which this build cannot decode (it has no HEVC decoder): export it as JPEG first (iPhone: Settings → Camera → Formats → Most Compatible)';
+  if (RAW_EXTENSIONS.has(ext)) return 'a camera RAW file: develop it to JPEG, PNG or TIFF first, in your raw developer';
+  return undefined;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fromFsError, type SrError } from '../errors.ts';
 import { TEMP_SUFFIX } from '../imaging/atomic-write.ts';
-import { isImageFileName } from '../imaging/image-file-name.ts';
+import { isImageFileName, unreadablePhotoReason } from '../imaging/image-file-name.ts';
 
 /** An image to upscale, and the folder (relative to the output root) its output goes to. */
 export interface DiscoveredFile {
@@ -191,6 +191,8 @@ function skipReason(name: string, stat: fs.Stats, explicit: boolean): string | u
   if (!explicit && name.startsWith('.')) return 'hidden file';
   if (!stat.isFile()) return 'not a regular file';
   if (!isImageFileName(name)) {
+    const known = unreadablePhotoReason(name);
+    if (known) return known;
     const ext = path.extname(name);
     return ext ? `not an image (${ext.toLowerCase()} is not a supported image type)` : 'not an image (no file extension)';
   }

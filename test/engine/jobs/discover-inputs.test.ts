@@ -36,6 +36,24 @@ describe('discoverInputs', () => {
     expect(found.failed).toEqual([]);
   });
 
+  it('says what to do with the photos people have that it cannot read: iPhone HEIC and camera RAW', () => {
+    const root = path.join(tmp.dir, 'phone');
+    for (const name of ['IMG_0001.HEIC', 'IMG_0002.heif', 'DSC_0003.NEF', 'IMG_0004.CR3', 'P0005.dng', 'scan.bmp'])
+      touchFile(path.join(root, name));
+
+    const found = discoverInputs([root], { recursive: false });
+
+    expect(found.files).toEqual([]);
+    const reasons = Object.fromEntries(found.skipped.map((s) => [rel(s.input), s.reason]));
+    for (const heic of ['phone/IMG_0001.HEIC', 'phone/IMG_0002.heif']) {
+      expect(reasons[heic]).toMatch(/^a HEIC photo, which this build cannot decode .*: export it as JPEG first/);
+    }
+    for (const raw of ['phone/DSC_0003.NEF', 'phone/IMG_0004.CR3', 'phone/P0005.dng']) {
+      expect(reasons[raw]).toBe('a camera RAW file: develop it to JPEG, PNG or TIFF first, in your raw developer');
+    }
+    expect(reasons['phone/scan.bmp']).toBe('not an image (.bmp is not a supported image type)');
+  });
+
   it('with --recursive mirrors sub-folders and skips hidden folders and the output folder inside the input', () => {
     const root = path.join(tmp.dir, 'in');
     touchFile(path.join(root, 'top.jpg'));
