@@ -1,7 +1,8 @@
 #!/bin/bash
 # Per-photo restoration strength for photo-x2 (x2): measure, fit a rule on the validation split only, score it.
 # Usage (from the repository root): scripts/research/auto-strength/run.sh   -> $STUDY/fit.out (default /tmp/strength-study)
-# Needs: imagemagick libjpeg-turbo-progs python3-pil python3-scipy python3-numpy (degrade.py). About 10 min on 2 cores.
+# Needs: imagemagick libjpeg-turbo-progs python3-pil python3-scipy python3-numpy (degrade.py). 30+ min on 2 cores
+# (much of it CLI start-up: `npm run build:cli` first where the bundle is stale).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
