@@ -25,9 +25,11 @@ async function int8Variants(parent: LoadedModel, dirs: ModelDirs): Promise<Loade
 
 function lossText(model: LoadedModel): string {
   const q = model.meta.quantizedFrom;
-  return q
-    ? `${quantisationLoss(q) >= 0 ? '−' : '+'}${Math.abs(quantisationLoss(q)).toFixed(3)} dB against ${q.id} on ${q.calibration}`
-    : '';
+  if (!q) return '';
+  const loss = quantisationLoss(q);
+  // Below half a thousandth the difference would print as "−0.000 dB", which reads like a glitch.
+  const difference = Math.abs(loss) < 0.0005 ? 'within 0.001 dB of' : `${loss >= 0 ? '−' : '+'}${Math.abs(loss).toFixed(3)} dB against`;
+  return `${difference} ${q.id} on ${q.calibration}`;
 }
 
 /**

@@ -71,6 +71,23 @@ describe('--precision', () => {
     }
   });
 
+  it('says "within 0.001 dB" of a variant whose difference would print as 0.000', async () => {
+    const q = variant.meta.quantizedFrom;
+    if (!q) throw new Error('the variant has no lineage');
+    const close = { ...variant.meta, id: 'tiny-x2-close', quantizedFrom: { ...q, psnr: q.parentPsnr - 0.0002 } };
+    const file = path.join(dirs.stateDir, 'models', 'tiny-x2-close.onnx');
+    fs.writeFileSync(file, withModelMeta(fs.readFileSync(variant.path), close));
+    fs.renameSync(variant.path, `${variant.path}.away`);
+    try {
+      const chosen = await modelAtPrecision(parent, 'auto', dirs, true);
+      expect(chosen.model.meta.id).toBe('tiny-x2-close');
+      expect(chosen.note).toMatch(/^Using tiny-x2-close, the int8 variant of tiny-x2 \(within 0\.001 dB of tiny-x2 on .*photos\)/);
+    } finally {
+      fs.renameSync(`${variant.path}.away`, variant.path);
+      fs.rmSync(file);
+    }
+  });
+
   it('fp32 runs the parent of an int8 model; int8 without a variant says how to make one', async () => {
     const back = await modelAtPrecision(variant, 'fp32', dirs);
     expect(back.model.path).toBe(parent.path);
