@@ -41,6 +41,27 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * Runs `check` with tiny-x2's only int8 variant being a copy of the real one, named `id`, whose recorded PSNR is `loss`
+ * dB below its parent's; the real variant is put back after.
+ */
+async function withOnlyVariant(id: string, loss: number, check: () => Promise<void>): Promise<void> {
+  const q = variant.meta.quantizedFrom;
+  if (!q) throw new Error('the variant has no lineage');
+  const file = path.join(dirs.stateDir, 'models', `${id}.onnx`);
+  fs.writeFileSync(
+    file,
+    withModelMeta(fs.readFileSync(variant.path), { ...variant.meta, id, quantizedFrom: { ...q, psnr: q.parentPsnr - loss } }),
+  );
+  fs.renameSync(variant.path, `${variant.path}.away`);
+  try {
+    await check();
+  } finally {
+    fs.renameSync(`${variant.path}.away`, variant.path);
+    fs.rmSync(file);
+  }
+}
+
 describe('--precision', () => {
   it('auto: the int8 variant where the CPU has int8 dot products, else the model as named', async () => {
     const fast = await modelAtPrecision(parent, 'auto', dirs, true);
@@ -53,39 +74,21 @@ describe('--precision', () => {
   });
 
   it('auto leaves out a variant that lost more than the quality budget', async () => {
-    const q = variant.meta.quantizedFrom;
-    if (!q) throw new Error('the variant has no lineage');
-    const lossy = { ...variant.meta, id: 'tiny-x2-lossy', quantizedFrom: { ...q, psnr: q.parentPsnr - 0.5 } };
-    const file = path.join(dirs.stateDir, 'models', 'tiny-x2-lossy.onnx');
-    fs.writeFileSync(file, withModelMeta(fs.readFileSync(variant.path), lossy));
-    fs.renameSync(variant.path, `${variant.path}.away`);
-    try {
+    await withOnlyVariant('tiny-x2-lossy', 0.5, async () => {
       expect((await modelAtPrecision(parent, 'auto', dirs, true)).model.meta.id).toBe('tiny-x2');
       // Asked for explicitly, it is used, the note saying what it loses.
       const forced = await modelAtPrecision(parent, 'int8', dirs, true);
       expect(forced.model.meta.id).toBe('tiny-x2-lossy');
       expect(forced.note).toContain('−0.500 dB against tiny-x2');
-    } finally {
-      fs.renameSync(`${variant.path}.away`, variant.path);
-      fs.rmSync(file);
-    }
+    });
   });
 
   it('says "within 0.001 dB" of a variant whose difference would print as 0.000', async () => {
-    const q = variant.meta.quantizedFrom;
-    if (!q) throw new Error('the variant has no lineage');
-    const close = { ...variant.meta, id: 'tiny-x2-close', quantizedFrom: { ...q, psnr: q.parentPsnr - 0.0002 } };
-    const file = path.join(dirs.stateDir, 'models', 'tiny-x2-close.onnx');
-    fs.writeFileSync(file, withModelMeta(fs.readFileSync(variant.path), close));
-    fs.renameSync(variant.path, `${variant.path}.away`);
-    try {
+    await withOnlyVariant('tiny-x2-close', 0.0002, async () => {
       const chosen = await modelAtPrecision(parent, 'auto', dirs, true);
       expect(chosen.model.meta.id).toBe('tiny-x2-close');
       expect(chosen.note).toMatch(/^Using tiny-x2-close, the int8 variant of tiny-x2 \(within 0\.001 dB of tiny-x2 on .*photos\)/);
-    } finally {
-      fs.renameSync(`${variant.path}.away`, variant.path);
-      fs.rmSync(file);
-    }
+    });
   });
 
   it('fp32 runs the parent of an int8 model; int8 without a variant says how to make one', async () => {
