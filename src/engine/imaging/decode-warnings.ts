@@ -24,3 +24,40 @@ export function isDataDamage(message: string): boolean {
   const lower = message.toLowerCase();
   return DAMAGE_PHRASES.some((phrase) => lower.includes(phrase));
 }
+
+/*
+ * libvips keeps warnings and errors in process-wide queues, and sharp hands every queued warning to whichever operation
+ * finishes next. Side by side, one decode's warning can turn up in another's failure (a harmless file refused with its
+ * neighbour's damage) or in none (sharp's bare "Warning treated as error"): with 48 damaged and 48 harmless JPEGs
+ * decoded at once, both happened. So decodes run one at a time (a pipelined batch decodes one file at a time anyway,
+ * beside encodes, which do not warn), and a strict decode whose warning text was taken by a finishing encode is tried
+ * again: libjpeg says the same warning again.
+ */
+
+let lastDecode: Promise<unknown> = Promise.resolve();
+
+/** Runs `decode` once every decode started before it in this thread has finished. */
+export function oneDecodeAtATime<T>(decode: () => Promise<T>): Promise<T> {
+  const run = lastDecode.then(decode, decode);
+  lastDecode = run.catch(() => undefined);
+  return run;
+}
+
+/** sharp's whole message when a failOn 'warning' stop found no warning text left to report. */
+export function isTextlessWarning(message: string): boolean {
+  return message.trim() === 'Warning treated as error due to failOn setting';
+}
+
+const TEXTLESS_TRIES = 8;
+
+/** `strict`, tried again (up to 8 times, a little later each time) while its failure comes back without its warning. */
+export async function untilWarningText<T>(strict: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await strict();
+    } catch (error) {
+      if (!isTextlessWarning(error instanceof Error ? error.message : String(error)) || attempt === TEXTLESS_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 5));
+    }
+  }
+}

@@ -1,7 +1,7 @@
-import type { Metadata, OutputInfo } from 'sharp';
+import type { Metadata } from 'sharp';
 import sharp from 'sharp';
 import { dropAlpha } from './alpha-channel.ts';
-import { isDataDamage } from './decode-warnings.ts';
+import { isDataDamage, isTextlessWarning, oneDecodeAtATime, untilWarningText } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
 import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
@@ -62,21 +62,25 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
     return pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   };
 
-  let decoded: { data: Buffer; info: OutputInfo };
-  try {
-    // Strict first: libjpeg only *warns* about scan data cut short by a marker or overwritten, and then paints the
-    // rest grey, so failOn 'error' would hand back a half-grey photo as if it were fine. A clean file (nearly all of
-    // them) is decoded once, here.
-    decoded = await decode('warning');
-  } catch (strictError) {
-    if (isDataDamage(messageOf(strictError))) throw damagedDataError(strictError, label);
-    // A harmless warning (many camera and editor files carry some): decode again, failing only on real errors.
+  // One decode at a time, so that the warnings libvips reports are this file's own (decode-warnings.ts).
+  const decoded = await oneDecodeAtATime(async () => {
     try {
-      decoded = await decode('error');
-    } catch (error) {
-      throw fromSharpError(error, label);
+      // Strict first: libjpeg only *warns* about scan data cut short by a marker or overwritten, and then paints the
+      // rest grey, so failOn 'error' would hand back a half-grey photo as if it were fine. A clean file (nearly all of
+      // them) is decoded once, here.
+      return await untilWarningText(() => decode('warning'));
+    } catch (strictError) {
+      const message = messageOf(strictError);
+      // A warning whose text never came back cannot be told harmless: refused rather than risk a half-grey photo.
+      if (isDataDamage(message) || isTextlessWarning(message)) throw damagedDataError(strictError, label);
+      // A harmless warning (many camera and editor files carry some): decode again, failing only on real errors.
+      try {
+        return await decode('error');
+      } catch (error) {
+        throw fromSharpError(error, label);
+      }
     }
-  }
+  });
   const { data, info } = decoded;
   const channels = info.channels === 4 ? 4 : 3;
   if (info.channels !== channels) {
