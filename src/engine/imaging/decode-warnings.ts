@@ -1,3 +1,5 @@
+import { messageOf } from './sharp-errors.ts';
+
 /**
  * Decoding runs with sharp's failOn 'warning', so every libjpeg warning ends the decode. Most of those warnings mean
  * the pixels are fine (camera and editor quirks: stray bytes between segments, an odd JFIF version, a bad ICC
@@ -56,7 +58,7 @@ export async function untilWarningText<T>(strict: () => Promise<T>): Promise<T> 
     try {
       return await strict();
     } catch (error) {
-      if (!isTextlessWarning(error instanceof Error ? error.message : String(error)) || attempt === TEXTLESS_TRIES) throw error;
+      if (!isTextlessWarning(messageOf(error)) || attempt === TEXTLESS_TRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, attempt * 5));
     }
   }

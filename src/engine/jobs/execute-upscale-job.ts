@@ -9,7 +9,7 @@ import { summarizeJob, type UpscaleJobSummary } from './job-summary.ts';
 import { type FileOutcome, PhotoPipeline, type StageListener } from './pipeline/photo-pipeline.ts';
 import { type PipelineSettings, pipelineSettings } from './pipeline/pipeline-settings.ts';
 import { applySharpThreads } from './pipeline/sharp-threads.ts';
-import { skippedExistingReason } from './plan-outputs.ts';
+import { skipForAppearedOutput } from './plan-outputs.ts';
 import { ProgressReporter } from './progress-reporter.ts';
 import type { StartupClock } from './startup-clock.ts';
 import { ThroughputMeter } from './throughput-meter.ts';
@@ -133,6 +133,7 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
       } else {
         activeMeter.itemFinished(item.id, 0);
         const itemError = toItemError(result.error);
+        const skipReason = skipForAppearedOutput(itemError.code, request.existing, output);
         if (signal.aborted || itemError.code === 'CANCELLED') {
           // Cancelled inside the file: nothing was written (the encoder only renames a complete file).
           jobs.markItem(item.id, 'pending');
@@ -142,12 +143,11 @@ export async function executeUpscaleJob(options: ExecuteOptions): Promise<Upscal
           jobs.markItem(item.id, 'pending');
           stop ??= { kind: 'disk-full', error: result.error as SrError };
           stopper.abort(result.error);
-        } else if (itemError.code === 'OUTPUT_EXISTS' && request.existing === 'skip') {
+        } else if (skipReason !== undefined) {
           // Its output appeared after planning (another batch, a file put there before a resume): kept, as planned ones are.
-          const reason = skippedExistingReason(output);
-          jobs.markItem(item.id, 'skipped', { reason });
+          jobs.markItem(item.id, 'skipped', { reason: skipReason });
           counts.skipped++;
-          emit({ type: 'item-skipped', jobId, itemId: item.id, input: item.input, reason });
+          emit({ type: 'item-skipped', jobId, itemId: item.id, input: item.input, reason: skipReason });
         } else {
           jobs.markItem(item.id, 'failed', { error: itemError.message, reason: itemError.code });
           counts.failed++;

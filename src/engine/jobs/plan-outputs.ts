@@ -124,6 +124,15 @@ export function skippedExistingReason(output: string): string {
   return `output already exists: ${output} (--skip-existing)`;
 }
 
+/**
+ * How a file that failed with `code` is recorded under the batch's policy: under `skip`, an output that appeared after
+ * planning (kept by the no-replace commit, OUTPUT_EXISTS) skips the file, as one found at planning does; the reason to
+ * record then, else undefined (the failure stands). One rule for local batches, the queue's journal and its status.
+ */
+export function skipForAppearedOutput(code: string, existing: ExistingPolicy, output: string | null): string | undefined {
+  return code === 'OUTPUT_EXISTS' && existing === 'skip' && output ? skippedExistingReason(output) : undefined;
+}
+
 /** The refusal for `existing: 'refuse'`, naming a few of the files and the two ways on. */
 export function outputExistsError(conflicts: readonly string[]): SrError {
   const shown = conflicts.slice(0, 5).join(', ');

@@ -1,5 +1,5 @@
 import { summarizeJob, type UpscaleJobSummary } from '../../jobs/job-summary.ts';
-import { skippedExistingReason } from '../../jobs/plan-outputs.ts';
+import { skipForAppearedOutput } from '../../jobs/plan-outputs.ts';
 import type { ExistingPolicy } from '../../jobs/upscale-request.ts';
 import type { JobItemRecord } from '../../store/jobs-repo.ts';
 import { type EvalBatchManifest, readManifest, type UpscaleBatchManifest } from '../batch-manifest.ts';
@@ -61,8 +61,8 @@ function withOutcome(item: JobItemRecord, outcome: FileOutcome, existing: Existi
   if (outcome.state === 'failed') {
     const error = parseFailureReason(outcome.reason);
     // As the journal records it (journal-mirror.ts): under skip, an output that appeared after planning skips the file.
-    if (error.code === 'OUTPUT_EXISTS' && existing === 'skip' && item.output)
-      return { ...item, status: 'skipped', reason: skippedExistingReason(item.output) };
+    const reason = skipForAppearedOutput(error.code, existing, item.output);
+    if (reason !== undefined) return { ...item, status: 'skipped', reason };
     return { ...item, status: 'failed', error: error.message, reason: error.code };
   }
   return { ...item, status: outcome.state === 'active' ? 'running' : 'pending' };

@@ -1,5 +1,5 @@
 import type { ItemError, UpscaleJobEvent } from '../../jobs/job-events.ts';
-import { skippedExistingReason } from '../../jobs/plan-outputs.ts';
+import { skipForAppearedOutput } from '../../jobs/plan-outputs.ts';
 import { ProgressReporter } from '../../jobs/progress-reporter.ts';
 import type { ExistingPolicy } from '../../jobs/upscale-request.ts';
 import type { JobItemRecord, JobsRepo } from '../../store/jobs-repo.ts';
@@ -108,8 +108,8 @@ export class JournalMirror {
       this.stop({ kind: 'disk-full', error });
       return;
     }
-    if (error.code === 'OUTPUT_EXISTS' && this.existing === 'skip') {
-      const reason = skippedExistingReason(item.output as string);
+    const reason = skipForAppearedOutput(error.code, this.existing, item.output);
+    if (reason !== undefined) {
       this.jobs.markItem(item.id, 'skipped', { reason });
       this.counts.skipped++;
       this.emit({ type: 'item-skipped', jobId: this.jobId, itemId: item.id, input: item.input, reason });
