@@ -21,6 +21,7 @@ import { parseArch } from '../src/engine/training/architectures.ts';
 import { buildInferenceModel } from '../src/engine/training/graph/index.ts';
 import { readModelWeights } from '../src/engine/training/model-weights.ts';
 import type { ModelMeta } from '../src/shared/model-meta.ts';
+import { isForPhotos } from '../src/shared/model-title.ts';
 import { scoresFromEval } from './eval-scores.ts';
 
 const { values } = parseArgs({
@@ -53,7 +54,7 @@ const id = values.id ?? `srcnn-x${scale}`;
 const architecture = source.architecture.split('-')[0].toUpperCase();
 /** A model trained on real-photo degradations is named for them: "FSRCNN for photos". */
 const family = source.degradation
-  ? `${architecture} for ${source.degradation.name === 'photo' ? 'photos' : `'${source.degradation.name}' photos`}`
+  ? `${architecture} for ${isForPhotos(source.degradation.name) ? 'photos' : `'${source.degradation.name}' photos`}`
   : architecture;
 const where = values.run ? ` (run ${values.run}${values.state ? ` in ${values.state}` : ''})` : '';
 const meta: ModelMeta = {

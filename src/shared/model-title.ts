@@ -15,10 +15,19 @@ export function modelPurpose(meta: TitledMeta, source: 'builtin' | 'user' | 'fil
   return meta.architecture.startsWith('srcnn') ? 'reference' : 'clean';
 }
 
+const PHOTO_WORDS = 'Photos (JPEG, phone, camera)';
+
 const DEGRADATION_WORDS: Record<string, string> = {
-  photo: 'Photos (JPEG, phone, camera)',
+  photo: PHOTO_WORDS,
+  // The photo preset plus a phone's unsharp mask (docs/recipes/photo-sharpened.json): what photo-x2 and photo-x4 learned.
+  'photo-sharpened': PHOTO_WORDS,
   heavy: 'Old, scanned or web-recompressed photos',
 };
+
+/** Whether a training recipe made a model for phone and camera photos: the `photo` preset or a bundled variant of it. */
+export function isForPhotos(degradationName: string | undefined): boolean {
+  return degradationName !== undefined && DEGRADATION_WORDS[degradationName] === PHOTO_WORDS;
+}
 
 /** "Photos (JPEG, phone, camera) ×2", "Clean sources (PNG, renders, scans) ×2", "SRCNN ×2 (the classic, for reference)". */
 export function modelTitle(meta: TitledMeta, source: 'builtin' | 'user' | 'file'): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../../src/engine/degrade/index.ts';
 import { ModelSummary, requests } from '../../src/shared/contract/index.ts';
 import { EvaluationDegradation } from '../../src/shared/contract/requests/evaluation.ts';
-import { modelPurpose } from '../../src/shared/model-title.ts';
+import { isForPhotos, modelPurpose, modelTitle } from '../../src/shared/model-title.ts';
 
 /** The request fields of model choice, restoration strength and real-photo evaluation, as zod checks them at every boundary. */
 const ok = (method: keyof typeof requests, params: unknown) => requests[method].params.safeParse(params).success;
@@ -91,5 +91,24 @@ describe('models in plain words in the contract', () => {
       modelPurpose(meta, 'user'),
     ];
     expect([...ModelSummary.shape.purpose.options].sort()).toEqual([...new Set(purposes)].sort());
+  });
+
+  it('names the photo preset and its sharpened variant alike, and any other recipe by its name', () => {
+    const meta = { name: 'run-3 model', architecture: 'fsrcnn-56-48-8-res-relu', scale: 2 };
+    const titled = (name: string, source: 'builtin' | 'user' = 'builtin') =>
+      modelTitle({ ...meta, degradation: { name, recipe: {} } }, source);
+    expect(titled('photo')).toBe('Photos (JPEG, phone, camera) ×2');
+    expect(titled('photo-sharpened')).toBe('Photos (JPEG, phone, camera) ×2');
+    expect(titled('heavy')).toBe('Old, scanned or web-recompressed photos ×2');
+    expect(titled('dataset-4-photos-x2')).toBe('Photos like “dataset-4-photos-x2” ×2');
+    // A user's own model keeps its own name, whatever it was trained on.
+    expect(titled('photo', 'user')).toBe('run-3 model');
+    expect([
+      isForPhotos('photo'),
+      isForPhotos('photo-sharpened'),
+      isForPhotos('heavy'),
+      isForPhotos('photo-mine'),
+      isForPhotos(undefined),
+    ]).toEqual([true, true, false, false, false]);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMeta } from '../../shared/model-meta.ts';
+import { isForPhotos } from '../../shared/model-title.ts';
 import { fromFsError, SrError } from '../errors.ts';
 import { fileIdentity } from '../file-identity.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
@@ -145,7 +146,7 @@ export async function deleteModel(id: string, dirs: ModelDirs): Promise<LoadedMo
  * without a photo model), then any other bundled float32 model.
  */
 const DEFAULT_ORDER: ((m: LoadedModel) => boolean)[] = [
-  (m) => m.meta.degradation?.name === 'photo',
+  (m) => isForPhotos(m.meta.degradation?.name),
   (m) => m.meta.architecture.startsWith('srcnn-9-5-5'),
   (m) => m.meta.architecture.startsWith('srcnn'),
   () => true,

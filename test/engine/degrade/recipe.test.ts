@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isClean, PRESET_NAMES, preset, resolveDegradation } from '../../../src/engine/degrade/index.ts';
 import { RecipeSchema } from '../../../src/engine/degrade/recipe.ts';
 import { isSrError } from '../../../src/engine/errors.ts';
+import { REPO_ROOT } from '../../helpers/electron-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'srstudio-recipe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,6 +47,17 @@ describe('degradation recipes', () => {
     expect(high((s) => s.noise?.sigma)).toBeGreaterThanOrEqual(15);
     expect(low((s) => s.jpeg?.quality)).toBeLessThanOrEqual(40);
     expect(high((s) => s.jpeg?.quality)).toBeGreaterThanOrEqual(95);
+  });
+
+  it('the recipes the docs and the models use (docs/recipes) all validate, each under its own file name', async () => {
+    const folder = join(REPO_ROOT, 'docs', 'recipes');
+    const names = readdirSync(folder).filter((n) => n.endsWith('.json'));
+    expect(names).toEqual(expect.arrayContaining(['camera-check.json', 'photo-sharpened.json', 'phone-sharpened.json']));
+    for (const fileName of names) {
+      const { name, recipe } = await resolveDegradation(join(folder, fileName));
+      expect(name, fileName).toBe(fileName.replace(/\.json$/, ''));
+      expect(isClean(recipe), fileName).toBe(false);
+    }
   });
 
   it('reads a recipe file, named by its own name or else its file name', async () => {
