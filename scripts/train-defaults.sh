@@ -30,10 +30,10 @@
 #   FSRCNN ×2, ×3, ×4, stage 1 (PReLU, fsrcnn-56-32-4-res): runs 13, 15 and 14 (run 15 continued from 30,000 to 34,000
 #   steps); stage 2 (ReLU, the shipped fsrcnn-56-32-4-res-relu): runs 8, 9 and 10 of the later state folder (`train-relu N`
 #   from the stage-1 model, then `resume RUN 26000`; 2026-12-05, 35–38 min each).
-#   Photo ×2, ×3, ×4: runs 2, 6, 12 and 16; 14; 5, 13 and 17 of the default state folder (2026-12-06/07; ×2 and ×4
+#   Photo ×2, ×3, ×4: runs 2, 6, 12 and 16; 14 and 18; 5, 13 and 17 of the default state folder (2026-12-06/07; all
 #   grown wider and deeper on the way, and last trained on docs/recipes/photo-sharpened.json); each card gives the
-#   exact commands (×3: `train-photo 3` with --steps 5000, 13 min) and how each step was chosen. ×2 and ×4 then ship
-#   their 0.75 blend with the clean model (`ship-photo N RUN BLEND.onnx`, the blend `--strength 0.75` writes to the
+#   exact commands (×3's first stage: `train-photo 3` with --steps 5000, 13 min) and how each step was chosen. All three
+#   ship their 0.75 blend with the clean model (`ship-photo N RUN BLEND.onnx`, the blend `--strength 0.75` writes to the
 #   cache), chosen on the validation split under degradations no model trains on (docs/photo-models.md).
 # Each model card gives its run's exact commands, segments and wall time. All trained with one ORT thread; the older ones
 # two at a time, which halves each run's samples per second. Train one at a time: the 2-hour budget then buys 20,000

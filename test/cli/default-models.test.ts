@@ -27,13 +27,8 @@ const SET5_BICUBIC = { 2: 33.65, 3: 30.39, 4: 28.42 } as const;
 /** The scales with a bundled photo model, and bicubic on Set5 degraded by `photo` (seed 1; the model cards). */
 const PHOTO_SCALES = [2, 3, 4] as const;
 const SET5_PHOTO_BICUBIC = { 2: 29.22, 3: 27.36, 4: 25.95 } as const;
-/** What each photo model was last trained on: ×2 and ×4 also learned phones' sharpening (docs/photo-models.md). */
-const PHOTO_RECIPE = { 2: 'photo-sharpened', 3: 'photo', 4: 'photo-sharpened' } as const;
-
-function recipeNamed(name: 'photo' | 'photo-sharpened'): unknown {
-  if (name === 'photo') return preset('photo').recipe;
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'recipes', `${name}.json`), 'utf8'));
-}
+/** What the photo models were last trained on: the photo preset with phones' sharpening (docs/photo-models.md). */
+const PHOTO_RECIPE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'recipes', 'photo-sharpened.json'), 'utf8'));
 
 let root = '';
 let dataDir = '';
@@ -85,8 +80,8 @@ describe('bundled default models', () => {
       const model = await defaultModelFor(scale, { stateDir: root });
       expect(model.source).toBe('builtin');
       expect(model.meta).toMatchObject({ id: `photo-x${scale}`, scale, colorMode: 'y', inputKind: 'lr' });
-      expect(model.meta.degradation?.name).toBe(PHOTO_RECIPE[scale]);
-      expect(model.meta.degradation?.recipe).toEqual(JSON.parse(JSON.stringify(recipeNamed(PHOTO_RECIPE[scale]))));
+      expect(model.meta.degradation?.name).toBe('photo-sharpened');
+      expect(model.meta.degradation?.recipe).toEqual(PHOTO_RECIPE);
       expect(model.meta.lineage?.map((a) => a.id)).toContain(`fsrcnn-x${scale}`);
       // Strength blends it with the clean model it was fine-tuned from.
       expect((await strengthPartner(model, { stateDir: root }))?.meta.id).toBe(`fsrcnn-x${scale}`);
