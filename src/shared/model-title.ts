@@ -19,7 +19,7 @@ const PHOTO_WORDS = 'Photos (JPEG, phone, camera)';
 
 const DEGRADATION_WORDS: Record<string, string> = {
   photo: PHOTO_WORDS,
-  // The photo preset plus a phone's unsharp mask (docs/recipes/photo-sharpened.json): what photo-x2 and photo-x4 learned.
+  // The photo preset plus a phone's unsharp mask (docs/recipes/photo-sharpened.json): what the bundled photo models learned last.
   'photo-sharpened': PHOTO_WORDS,
   heavy: 'Old, scanned or web-recompressed photos',
 };
