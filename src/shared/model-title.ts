@@ -15,19 +15,21 @@ export function modelPurpose(meta: TitledMeta, source: 'builtin' | 'user' | 'fil
   return meta.architecture.startsWith('srcnn') ? 'reference' : 'clean';
 }
 
-const PHOTO_WORDS = 'Photos (JPEG, phone, camera)';
+/**
+ * The recipes that make a model for phone and camera photos: the `photo` preset, and the same with a phone's unsharp
+ * mask (docs/recipes/photo-sharpened.json), which the bundled photo models learned last.
+ */
+const PHOTO_RECIPES: ReadonlySet<string> = new Set(['photo', 'photo-sharpened']);
 
+/** Whether a training recipe made a model for phone and camera photos. */
+export function isForPhotos(degradationName: string | undefined): boolean {
+  return degradationName !== undefined && PHOTO_RECIPES.has(degradationName);
+}
+
+/** The other recipes a bundled model may be named for. */
 const DEGRADATION_WORDS: Record<string, string> = {
-  photo: PHOTO_WORDS,
-  // The photo preset plus a phone's unsharp mask (docs/recipes/photo-sharpened.json): what the bundled photo models learned last.
-  'photo-sharpened': PHOTO_WORDS,
   heavy: 'Old, scanned or web-recompressed photos',
 };
-
-/** Whether a training recipe made a model for phone and camera photos: the `photo` preset or a bundled variant of it. */
-export function isForPhotos(degradationName: string | undefined): boolean {
-  return degradationName !== undefined && DEGRADATION_WORDS[degradationName] === PHOTO_WORDS;
-}
 
 /** "Photos (JPEG, phone, camera) ×2", "Clean sources (PNG, renders, scans) ×2", "SRCNN ×2 (the classic, for reference)". */
 export function modelTitle(meta: TitledMeta, source: 'builtin' | 'user' | 'file'): string {
@@ -35,7 +37,8 @@ export function modelTitle(meta: TitledMeta, source: 'builtin' | 'user' | 'file'
   switch (modelPurpose(meta, source)) {
     case 'photos': {
       const name = meta.degradation?.name ?? 'photo';
-      return `${DEGRADATION_WORDS[name] ?? `Photos like “${name}”`} ×${meta.scale}${int8}`;
+      const words = isForPhotos(name) ? 'Photos (JPEG, phone, camera)' : (DEGRADATION_WORDS[name] ?? `Photos like “${name}”`);
+      return `${words} ×${meta.scale}${int8}`;
     }
     case 'clean':
       return `Clean sources (PNG, renders, scans) ×${meta.scale}${int8}`;
