@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fromFsError, type SrError } from '../errors.ts';
 import { TEMP_SUFFIX } from '../imaging/atomic-write.ts';
 import { isImageFileName, unreadablePhotoReason } from '../imaging/image-file-name.ts';
+import { RealLocations } from './real-location.ts';
 
 /** An image to upscale, and the folder (relative to the output root) its output goes to. */
 export interface DiscoveredFile {
@@ -57,9 +58,10 @@ class Walk {
   /** Sub-folders reached through a link, walked after everything else: see `linkedFolders`. */
   private readonly deferred: { dir: string; root: string }[] = [];
   private readonly excludeDir: string | undefined;
+  private readonly real = new RealLocations();
 
   constructor(private readonly options: DiscoverOptions) {
-    this.excludeDir = options.excludeDir ? realpathOr(path.resolve(options.excludeDir)) : undefined;
+    this.excludeDir = options.excludeDir ? this.real.file(options.excludeDir) : undefined;
   }
 
   topLevel(input: string): void {
@@ -76,7 +78,7 @@ class Walk {
   }
 
   private folder(dir: string, root: string): void {
-    const real = realpathOr(dir);
+    const real = this.real.file(dir);
     if (this.seenDirs.has(real)) {
       this.skipped.push({ input: dir, reason: 'folder already included (listed twice, or a link loop)' });
       return;
@@ -100,7 +102,7 @@ class Walk {
         continue;
       }
       if (stat.isDirectory()) {
-        const reason = folderSkipReason(name, entry, this.excludeDir, this.options.recursive);
+        const reason = this.folderSkipReason(name, entry);
         if (reason) this.skipped.push({ input: entry, reason });
         else if (isLink(entry)) this.deferred.push({ dir: entry, root });
         else this.folder(entry, root);
@@ -127,7 +129,7 @@ class Walk {
     }
     const relativeDir = file === root ? '' : path.relative(root, path.dirname(file));
     const found: DiscoveredFile = { input: file, relativeDir: relativeDir.split(path.sep).join('/') };
-    const real = realpathOr(file);
+    const real = this.real.file(file);
     const kept = this.taken.get(real);
     if (kept === undefined) {
       this.taken.set(real, { index: this.files.length, root });
@@ -138,8 +140,8 @@ class Walk {
     // may come before the file itself; the file reached without a link is the one kept, so its output is named and
     // placed after the photo, not after the link. Otherwise the first one met stays.
     const keptFile = this.files[kept.index];
-    const keptByLink = throughLink(keptFile.input, kept.root);
-    const foundByLink = throughLink(file, root);
+    const keptByLink = this.throughLink(keptFile.input, kept.root);
+    const foundByLink = this.throughLink(file, root);
     if (keptByLink && !foundByLink) {
       this.files[kept.index] = found;
       this.taken.set(real, { index: kept.index, root });
@@ -150,6 +152,26 @@ class Walk {
         reason: foundByLink && !keptByLink ? linkReason(keptFile.input) : 'already included (listed twice)',
       });
     }
+  }
+  /** Whether `file` was reached through a symlink: it is one, or a folder between its walk's root and it is one. */
+  private throughLink(file: string, root: string): boolean {
+    try {
+      if (fs.lstatSync(file).isSymbolicLink()) return true;
+    } catch {
+      return false;
+    }
+    const dir = path.dirname(file);
+    // A file named on its own: through a link if its folder's path has one. Under a walked folder: if a folder between
+    // that root and it is one (the root may itself be reached through a link, as the user named it).
+    if (file === root) return this.real.file(dir) !== dir;
+    return this.real.file(dir) !== path.join(this.real.file(root), path.relative(root, dir));
+  }
+
+  private folderSkipReason(name: string, dir: string): string | undefined {
+    if (name.startsWith('.')) return 'hidden folder';
+    if (this.excludeDir !== undefined && this.real.file(dir) === this.excludeDir) return 'this is the output folder';
+    if (!this.options.recursive) return 'sub-folder (pass --recursive to include it)';
+    return undefined;
   }
 }
 
@@ -165,27 +187,6 @@ function linkReason(included: string): string {
   return `reached through a link to ${included}, which is included itself`;
 }
 
-/** Whether `file` was reached through a symlink: it is one, or a folder between its walk's root and it is one. */
-function throughLink(file: string, root: string): boolean {
-  try {
-    if (fs.lstatSync(file).isSymbolicLink()) return true;
-  } catch {
-    return false;
-  }
-  const dir = path.dirname(file);
-  // A file named on its own: through a link if its folder's path has one. Under a walked folder: if a folder between
-  // that root and it is one (the root may itself be reached through a link, as the user named it).
-  if (file === root) return realpathOr(dir) !== dir;
-  return realpathOr(dir) !== path.join(realpathOr(root), path.relative(root, dir));
-}
-
-function folderSkipReason(name: string, dir: string, excludeDir: string | undefined, recursive: boolean): string | undefined {
-  if (name.startsWith('.')) return 'hidden folder';
-  if (excludeDir !== undefined && realpathOr(dir) === excludeDir) return 'this is the output folder';
-  if (!recursive) return 'sub-folder (pass --recursive to include it)';
-  return undefined;
-}
-
 function skipReason(name: string, stat: fs.Stats, explicit: boolean): string | undefined {
   if (name.endsWith(TEMP_SUFFIX)) return 'temporary file left by an unfinished write';
   if (!explicit && name.startsWith('.')) return 'hidden file';
@@ -197,14 +198,6 @@ function skipReason(name: string, stat: fs.Stats, explicit: boolean): string | u
     return ext ? `not an image (${ext.toLowerCase()} is not a supported image type)` : 'not an image (no file extension)';
   }
   return undefined;
-}
-
-function realpathOr(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 /** Code-point order: the same on every machine and locale, so a resume plans the same names. */
