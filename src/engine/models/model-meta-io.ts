@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import { MODEL_META_KEY, ModelMeta } from '../../shared/model-meta.ts';
 import { fromFsError, SrError } from '../errors.ts';
@@ -15,6 +16,14 @@ const END_BYTES = 64 * 1024;
  * length. A file whose other fields do not fit there (a long doc string) is read whole.
  */
 export async function readModelMetaFile(file: string): Promise<ModelMeta | undefined> {
+  return withModelFile(file, (handle, stat) => readModelMetaFrom(handle, stat.size, file));
+}
+
+/**
+ * Runs `use` on the open file and its stat, then closes it. A reader that decides from the stat whether to read at
+ * all (a cache keyed by the file's identity) gets the stat of the very file it reads, from one call.
+ */
+export async function withModelFile<T>(file: string, use: (handle: fs.FileHandle, stat: Stats) => Promise<T>): Promise<T> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -22,21 +31,25 @@ export async function readModelMetaFile(file: string): Promise<ModelMeta | undef
     throw fromFsError(error, file, 'read');
   }
   try {
-    const { size } = await handle.stat();
-    if (size > 2 * END_BYTES) {
-      const [head, tail] = await Promise.all([readAt(handle, 0), readAt(handle, size - END_BYTES)]);
-      try {
-        return readModelMeta(headAndTail(size, head, tail), file);
-      } catch (error) {
-        if (!(error instanceof OutsideWindow)) throw error;
-      }
-    }
-    return readModelMeta(await handle.readFile(), file);
+    return await use(handle, await handle.stat());
   } catch (error) {
     throw error instanceof SrError ? error : fromFsError(error, file, 'read');
   } finally {
     await handle.close();
   }
+}
+
+/** {@link readModelMetaFile} of a file already open, `size` bytes long. */
+export async function readModelMetaFrom(handle: fs.FileHandle, size: number, file: string): Promise<ModelMeta | undefined> {
+  if (size > 2 * END_BYTES) {
+    const [head, tail] = await Promise.all([readAt(handle, 0), readAt(handle, size - END_BYTES)]);
+    try {
+      return readModelMeta(headAndTail(size, head, tail), file);
+    } catch (error) {
+      if (!(error instanceof OutsideWindow)) throw error;
+    }
+  }
+  return readModelMeta(await handle.readFile(), file);
 }
 
 async function readAt(handle: fs.FileHandle, position: number): Promise<Uint8Array> {

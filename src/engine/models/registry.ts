@@ -6,7 +6,7 @@ import { fromFsError, SrError } from '../errors.ts';
 import { fileIdentity } from '../file-identity.ts';
 import type { LoadedModel, ModelSource } from './loaded-model.ts';
 import { builtinDirOf, type ModelDirs, userModelsDir } from './model-dirs.ts';
-import { readModelMetaFile } from './model-meta-io.ts';
+import { readModelMetaFile, readModelMetaFrom, withModelFile } from './model-meta-io.ts';
 import { releaseSessionsFor } from './session.ts';
 
 export interface ModelProblem {
@@ -43,15 +43,13 @@ const readBefore = new Map<string, { identity: string; meta: ModelMeta | undefin
 
 /** Reads a model file's metadata; undefined meta when the file has none (a foreign ONNX file). */
 async function readModelFile(file: string, source: ModelSource): Promise<LoadedModel | undefined> {
-  let identity: string;
-  try {
-    identity = fileIdentity(await fs.stat(file));
-  } catch (error) {
-    throw fromFsError(error, file, 'read');
-  }
-  const known = readBefore.get(file);
-  const meta = known?.identity === identity ? known.meta : await readModelMetaFile(file);
-  readBefore.set(file, { identity, meta });
+  const meta = await withModelFile(file, async (handle, stat) => {
+    const identity = fileIdentity(stat);
+    const known = readBefore.get(file);
+    const read = known?.identity === identity ? known.meta : await readModelMetaFrom(handle, stat.size, file);
+    readBefore.set(file, { identity, meta: read });
+    return read;
+  });
   return meta ? { meta, path: file, source } : undefined;
 }
 
