@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, SrError } from '../errors.ts';
+import { shareDecodeLock } from '../imaging/decode-lock.ts';
 import type { Batch } from './patch-sampler.ts';
 import type { FromWorker, PrefetchInit, SerializedError } from './prefetch-protocol.ts';
 
@@ -73,6 +74,8 @@ export class BatchPrefetcher {
   /** Starts the worker and waits until every image is decoded and cached. */
   static async start(options: PrefetchOptions): Promise<BatchPrefetcher> {
     const { depth = DEFAULT_PREFETCH_DEPTH, onLoading, onSkipped, ...init } = options;
+    // The worker decodes: it must take turns with this thread's decodes, so it gets the lock before it starts.
+    shareDecodeLock();
     const worker = new Worker(new URL('./prefetch-worker-boot.mjs', import.meta.url));
     let detach = () => {};
     try {
