@@ -7,6 +7,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata.ts';
 import { exifTiffPayload, readOrientation, withDimensions, withOrientation, withResolution } from './exif.ts';
 import { assertFitsFormat } from './format-limits.ts';
+import { isGreyProfile } from './icc.ts';
 import type { PhotoMetadata, RgbImage } from './image.ts';
 import type { OutputFormat } from './output-format.ts';
 import { withXmpDimensions, withXmpOrientation, xmpText } from './xmp.ts';
@@ -49,8 +50,9 @@ export function formatFromExtension(path: string): OutputFormat | undefined {
 /**
  * Encodes and writes atomically (see writeFileAtomic), carrying over the source's ICC profile, EXIF
  * (orientation reset to 1, since the pixels are already upright; pixel dimensions the output's) and XMP (the same, see
- * outputXmp). Limits of the formats, not ours: TIFF output gets no EXIF (libvips does not write it), and JPEG has no
- * alpha (flattened, see below).
+ * outputXmp). Limits of the formats, not ours: TIFF output gets no EXIF (libvips does not write it), JPEG has no
+ * alpha (flattened, see below), and WebP and AVIF have no grey (a grey profile's pixels are converted to sRGB, see
+ * withProfileAndExif).
  */
 export async function encodePhoto(
   image: RgbImage,
@@ -88,7 +90,7 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
     const embedded = embeddedMetadata(metadata, image);
     const direct = opts.format === 'jpeg' || opts.format === 'png';
     const pixels = metadata.grey ? greyPixels(image) : image;
-    let pipeline = direct || !embedded ? rawInput(pixels) : await withProfileAndExif(pixels, metadata);
+    let pipeline = direct || !embedded ? rawInput(pixels) : await withProfileAndExif(pixels, metadata, opts.format);
     const xmp = outputXmp(metadata, image);
     if (xmp) pipeline = pipeline.withXmp(xmp);
     if (metadata.density && metadata.density > 0) pipeline = pipeline.withDensity(metadata.density);
@@ -173,20 +175,36 @@ function outputXmp(metadata: PhotoMetadata, size: { width: number; height: numbe
 /**
  * sharp can attach an ICC profile only by colour-converting into it, but our pixels are already in that
  * profile's space. So (for WebP, AVIF and TIFF) the profile and EXIF go into a fast uncompressed PNG first, and sharp
- * is told to keep what its input carries, which it does without touching the pixels.
+ * is told to keep what its input carries, which it does without touching the pixels (but for a grey profile in WebP
+ * or AVIF, see below).
  */
-async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata): Promise<Sharp> {
+async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata, format: OutputFormat): Promise<Sharp> {
   const embedded = embeddedMetadata(metadata, image);
   if (!embedded) return rawInput(image);
   const carrier = await rawInput(image).png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
   const withChunks = embedInPng(carrier, embedded);
   let pipeline = sharp(withChunks, { limitInputPixels: false, failOn: 'error' });
-  // As in rawInput: sharp converts a grey input to sRGB unless told to keep it grey, and then drops the grey profile,
-  // which no longer fits. WebP and AVIF still convert (they store colour only), so for them the profile is left out.
-  if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
-  if (metadata.icc) pipeline = pipeline.keepIccProfile();
+  if (greyToSrgb(image, metadata, format)) {
+    // WebP and AVIF store colour only, and a grey profile cannot describe colour pixels. Written as they are and
+    // unlabelled, the grey values would be read as sRGB, which shifts the tones of any grey profile whose curve is not
+    // sRGB's (gamma 2.2, dot gain, linear). So libvips converts them through the carrier's grey profile (lcms) and
+    // labels the result with its sRGB profile: the photo looks as it did. A profile lcms cannot use is skipped by
+    // libvips, the pixels then pass unconverted, labelled sRGB, as they would be read unlabelled.
+    pipeline = pipeline.withIccProfile('srgb');
+  } else {
+    // As in rawInput: sharp converts a grey input to sRGB unless told to keep it grey, and then drops the grey profile,
+    // which no longer fits.
+    if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
+    if (metadata.icc) pipeline = pipeline.keepIccProfile();
+  }
   if (metadata.exif) pipeline = pipeline.keepExif();
   return pipeline;
+}
+
+/** A grey photo with a grey profile, written in a format that stores colour only (see withProfileAndExif). */
+function greyToSrgb(image: RawPixels, metadata: PhotoMetadata, format: OutputFormat): boolean {
+  const colourOnly = format === 'webp' || format === 'avif';
+  return colourOnly && image.channels <= 2 && metadata.icc !== undefined && isGreyProfile(metadata.icc);
 }
 
 function applyFormat(pipeline: Sharp, image: RawPixels, format: OutputFormat, quality: number | undefined, pngCompression: number): Sharp {

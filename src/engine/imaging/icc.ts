@@ -42,3 +42,11 @@ function clean(text: string): string | undefined {
   const trimmed = text.replace(/\0+$/, '').trim();
   return trimmed.length > 0 ? trimmed : undefined;
 }
+
+/**
+ * Whether an ICC profile describes grey pixels: its header's data colour space (bytes 16..19) is 'GRAY'. Such a
+ * profile fits only a file that stores grey (see encode.ts for the formats that store colour only).
+ */
+export function isGreyProfile(icc: Uint8Array): boolean {
+  return icc.length >= 128 && String.fromCharCode(icc[16], icc[17], icc[18], icc[19]) === 'GRAY';
+}
