@@ -35,6 +35,15 @@ describe('contract round trips through a real forked engine host', () => {
     expect(info.engine.pid).not.toBe(process.pid);
     expect(info.providers.map((p) => p.name)).toContain('cpu');
     expect(info.providers.find((p) => p.name === 'cpu')?.usable).toBe(true);
+    // A provider SR Studio never runs models on (onnxruntime-node lists webgpu and tensorrt) is never shown usable.
+    const offered = new Set(['cpu', 'cuda', 'dml', 'coreml']);
+    for (const other of info.providers.filter((p) => !offered.has(p.name))) {
+      expect({ name: other.name, usable: other.usable, reason: other.reason }).toEqual({
+        name: other.name,
+        usable: false,
+        reason: expect.stringMatching(/SR Studio does not run models on it|does not bundle/),
+      });
+    }
     expect(info.cpu.logicalCores).toBeGreaterThanOrEqual(1);
     expect(info.memory.totalBytes).toBeGreaterThan(info.memory.freeBytes);
     expect(info.stateDir).toBe(engine.stateDir);

@@ -19,11 +19,12 @@ function onnxRuntimeVersion(): string | null {
 function providers(): ResultOf<'system.info'>['providers'] {
   const listed = typeof ort.listSupportedBackends === 'function' ? ort.listSupportedBackends() : [{ name: 'cpu', bundled: true }];
   return listed.map(({ name, bundled }) => {
-    // The engine can check the providers it knows; the others are usable only if this build bundles them.
+    // The engine can check the providers it runs models on; the others (webgpu, tensorrt) it never offers, so even a
+    // bundled one is not usable here: saying "yes" for webgpu on a machine without a GPU misled.
     const reason = KNOWN_PROVIDERS.includes(name)
       ? providerUnavailableReason(name as Provider)
       : bundled
-        ? undefined
+        ? `bundled with onnxruntime-node, but SR Studio does not run models on it (--device: ${KNOWN_PROVIDERS.join(', ')})`
         : `onnxruntime-node does not bundle ${name} on ${process.platform}/${process.arch}`;
     return { name, bundled, usable: reason === undefined, ...(reason ? { reason } : {}) };
   });
