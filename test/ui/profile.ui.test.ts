@@ -78,8 +78,35 @@ describe('Datasets profile and training for it (real engine, real training)', ()
     expect(await choice.locator('option:checked').textContent()).toBe("Matches data set 1's photos (profiled)");
     expect(await page.getByLabel('Data set').inputValue()).toBe('1');
     expect(await page.locator('#degradation-detail').textContent()).toMatch(/^Your 4 photos look like JPEGs/);
+    // Set up as a fine-tune of the bundled ×2 photo model, with its card's last stage: nothing left to choose.
+    const form = Object.fromEntries(
+      await Promise.all(
+        ['Start from', 'Architecture', 'Scale', 'Steps', 'Batch size', 'Patch (HR px)', 'Learning rate', 'Schedule', 'Patch sampling'].map(
+          async (label) => [label, await page.getByLabel(label, { exact: label === 'Steps' }).inputValue()],
+        ),
+      ),
+    );
+    expect(form).toEqual({
+      'Start from': 'photo-x2',
+      Architecture: 'fsrcnn-56-48-8-res-relu',
+      Scale: '2',
+      Steps: '4000',
+      'Batch size': '16',
+      'Patch (HR px)': '96',
+      'Learning rate': '0.0002',
+      Schedule: 'cosine',
+      'Patch sampling': 'uniform',
+    });
 
-    await runShortRun(1);
+    // A short run of that fine-tune (the same network and start, fewer and smaller steps).
+    await page.getByLabel('Steps', { exact: true }).fill('10');
+    await page.getByLabel('Batch size').fill('4');
+    await page.getByLabel('Patch (HR px)').fill('48');
+    await page.getByLabel('Validate every (steps)').fill('10');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const status = page.getByTestId('run-status');
+    await expect.poll(() => status.locator('strong').textContent(), { timeout: 30_000 }).toBe('Run 1');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
     expect(await page.getByTestId('run-degradation').textContent()).toBe("Trains for: Matches data set 1's photos (profiled)");
     await ui.screenshot('train-matching');
 
@@ -88,8 +115,9 @@ describe('Datasets profile and training for it (real engine, real training)', ()
     const store = openStore(ui.stateDir);
     try {
       const [run] = new RunsRepo(store).list();
-      const config = run.config as { scale: number; degrade: { name: string; recipe: unknown } };
+      const config = run.config as { scale: number; init: { id: string } | null; degrade: { name: string; recipe: unknown } };
       expect(config.scale).toBe(2);
+      expect(config.init?.id).toBe('photo-x2');
       expect(config.degrade.name).toBe('dataset-1-photos-x2');
       expect(config.degrade.recipe).toEqual(RecipeSchema.parse(stored.recipes['2']));
     } finally {

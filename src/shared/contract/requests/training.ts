@@ -95,6 +95,9 @@ export const TRAINING_PRESETS = [
   'fsrcnn',
   'fsrcnn-res',
   'fsrcnn-56-32-4-res-relu',
+  // The bundled photo models' networks (photo-x2 and -x3, photo-x4), so that one can be fine-tuned from the form.
+  'fsrcnn-56-48-8-res-relu',
+  'fsrcnn-56-64-8-res-relu',
   'espcn',
   'espcn-res',
 ] as const;

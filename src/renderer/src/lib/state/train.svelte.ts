@@ -5,7 +5,7 @@ import {
   type MetricPoint,
   type ModelSummary,
   type SrsClient,
-  type TRAINING_PRESETS,
+  TRAINING_PRESETS,
   type TrainingDegradation,
   type TrainingRunSummary,
   TrainingStartParams,
@@ -228,7 +228,12 @@ export class TrainState extends UserActions {
     return [...presets, ...profiled];
   }
 
-  /** Sets the form to train for a profiled data set's photos, on that data set ("Train a model that matches"). */
+  /**
+   * Sets the form to train for a profiled data set's photos, on that data set ("Train a model that matches"): a
+   * fine-tune of the bundled ×2 photo model (×2: the Upscale screen's default), with the settings of its card's last
+   * stage, so that Start is all a newcomer has to press. Without that model (or its network among the form's), only
+   * the photos and the degradation are set.
+   */
   matchProfile(datasetId: string): void {
     const profile = this.profiles.find((p) => p.datasetId === datasetId);
     if (!profile) {
@@ -237,7 +242,13 @@ export class TrainState extends UserActions {
     }
     this.form.degradation = `${PROFILE_KEY}${datasetId}`;
     if (this.datasets.some((d) => d.id === datasetId)) this.form.datasetId = datasetId;
-    this.notice = `Set to train a model that matches data set ${datasetId}'s photos: choose the architecture, scale and steps, then Start training.`;
+    const base = photoFineTune(this.parents, 2);
+    if (!base) {
+      this.notice = `Set to train a model that matches data set ${datasetId}'s photos: choose the architecture, scale and steps, then Start training.`;
+      return;
+    }
+    Object.assign(this.form, base.settings);
+    this.notice = `Set to fine-tune ${base.id} on data set ${datasetId}'s photos, degraded the way they were measured: press Start training, or change the settings first.`;
   }
 
   async load(): Promise<void> {
@@ -354,4 +365,32 @@ export class TrainState extends UserActions {
     this.followed = null;
     this.notice = `Model ${result.modelId} added to the model list.`;
   }
+}
+
+/**
+ * The form's settings for fine-tuning the bundled photo model of a scale on the user's photos: its network, started
+ * from its weights, with the last stage of its card (resources/models/photo-x2.md: batch 16, 96×96 patches, Adam
+ * 2·10⁻⁴ cosine over 4,000 steps; 128×128 at ×4); every patch is degraded afresh, so sampling stays uniform.
+ */
+export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
+  const id = `photo-x${scale}`;
+  const model = models.find((m) => m.meta.id === id);
+  const network = model?.meta.architecture.replace(new RegExp(`-x${scale}$`), '');
+  const preset = TRAINING_PRESETS.find((p) => p === network);
+  if (!preset) return undefined;
+  return {
+    id,
+    settings: {
+      architecture: preset,
+      scale,
+      initModelId: id,
+      steps: 4000,
+      batchSize: 16,
+      patch: scale === 4 ? 128 : 96,
+      learningRate: 2e-4,
+      schedule: 'cosine',
+      validateEvery: 500,
+      sampling: 'uniform',
+    },
+  };
 }
