@@ -97,6 +97,10 @@ describe('srstudio datasets profile', () => {
     expect(run.stdout).toMatch(/JPEG quality\s+90/);
     const recipeFile = path.join(state, 'recipes', 'dataset-1-x4.json');
     expect(run.stdout).toContain(`for ×4 training: ${recipeFile}`);
+    // And the command that fine-tunes the bundled ×4 photo model on the data set with it, ready to paste.
+    expect(run.stdout).toContain(
+      `srstudio train --arch fsrcnn-56-64-8-res-relu --scale 4 --init photo-x4 --data dataset:1 --val dataset:1 --degrade ${recipeFile} --steps 4000 --batch 16 --patch 128 --lr 0.0002 --schedule cosine`,
+    );
     const recipe = RecipeSchema.parse(JSON.parse(fs.readFileSync(recipeFile, 'utf8')));
     const stored = JSON.parse(fs.readFileSync(path.join(state, 'profiles', 'dataset-1.json'), 'utf8'));
     expect(stored.report.source).toEqual({ kind: 'dataset', id: 1, name: 'camera' });

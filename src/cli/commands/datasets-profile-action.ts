@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { SrError } from '../../engine/errors.ts';
+import { loadModel } from '../../engine/models/registry.ts';
 import {
   defaultRecipePath,
   PROFILE_SCALES,
   type ProfileReport,
+  type ProfileSource,
   profileSource,
   recipeFor,
   resolveProfileSource,
@@ -13,6 +15,7 @@ import {
 } from '../../engine/profile/index.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore, type Store } from '../../engine/store/store.ts';
+import { networkOf, PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../shared/photo-fine-tune.ts';
 import { printJson } from '../output.ts';
 
 export interface ProfileCliOptions {
@@ -103,8 +106,27 @@ export async function runProfile(ref: string, opts: ProfileCliOptions): Promise<
     process.stdout.write(`\n${report.summary}\n\n`);
     printTable(report);
     process.stdout.write(`\nWrote a recipe that matches them, for ×${scale} training: ${recipeFile}\n`);
-    process.stdout.write(`  Train with it: srstudio train --degrade ${recipeFile} --scale ${scale} …\n`);
+    process.stdout.write(`${await fineTuneHint(report.source, recipeFile, scale, stateDir)}\n`);
   } finally {
     store?.close();
   }
+}
+
+/**
+ * The command that fine-tunes the bundled photo model of the scale on these photos with the recipe (shared/
+ * photo-fine-tune.ts), ready to paste; a plainer line if that model cannot be read.
+ */
+async function fineTuneHint(source: ProfileSource, recipeFile: string, scale: number, stateDir: string): Promise<string> {
+  const id = photoModelId(scale);
+  const model = await loadModel(id, { stateDir }).catch(() => undefined);
+  if (!model) return `  Train with it: srstudio train --degrade ${recipeFile} --scale ${scale} …`;
+  // A data set validates on its own held-out split; a folder on itself (a data set with a split is better).
+  const data = source.kind === 'dataset' ? `dataset:${source.id}` : source.path;
+  const { steps, batch, learningRate, schedule } = PHOTO_FINE_TUNE;
+  const command = [
+    `srstudio train --arch ${networkOf(model.meta.architecture, scale)} --scale ${scale} --init ${id}`,
+    `--data ${data} --val ${data} --degrade ${recipeFile}`,
+    `--steps ${steps} --batch ${batch} --patch ${photoFineTunePatch(scale)} --lr ${learningRate} --schedule ${schedule}`,
+  ].join(' ');
+  return `  Fine-tune ${id} on them with it (20–30 minutes on 2 cores):\n    ${command}`;
 }

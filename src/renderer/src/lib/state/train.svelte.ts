@@ -11,6 +11,7 @@ import {
   TrainingStartParams,
   type ValidationSample,
 } from '../../../../shared/contract/index.ts';
+import { networkOf, PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../../../shared/photo-fine-tune.ts';
 import { PRESET_WORDS, profileLabel } from '../degradation-words.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
@@ -367,16 +368,11 @@ export class TrainState extends UserActions {
   }
 }
 
-/**
- * The form's settings for fine-tuning the bundled photo model of a scale on the user's photos: its network, started
- * from its weights, with the last stage of its card (resources/models/photo-x2.md: batch 16, 96×96 patches, Adam
- * 2·10⁻⁴ cosine over 4,000 steps; 128×128 at ×4); every patch is degraded afresh, so sampling stays uniform.
- */
+/** The form set to fine-tune the bundled photo model of a scale on the user's photos (shared/photo-fine-tune.ts). */
 export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
-  const id = `photo-x${scale}`;
+  const id = photoModelId(scale);
   const model = models.find((m) => m.meta.id === id);
-  const network = model?.meta.architecture.replace(new RegExp(`-x${scale}$`), '');
-  const preset = TRAINING_PRESETS.find((p) => p === network);
+  const preset = TRAINING_PRESETS.find((p) => model && p === networkOf(model.meta.architecture, scale));
   if (!preset) return undefined;
   return {
     id,
@@ -384,12 +380,13 @@ export function photoFineTune(models: readonly ModelSummary[], scale: number): {
       architecture: preset,
       scale,
       initModelId: id,
-      steps: 4000,
-      batchSize: 16,
-      patch: scale === 4 ? 128 : 96,
-      learningRate: 2e-4,
-      schedule: 'cosine',
-      validateEvery: 500,
+      steps: PHOTO_FINE_TUNE.steps,
+      batchSize: PHOTO_FINE_TUNE.batch,
+      patch: photoFineTunePatch(scale),
+      learningRate: PHOTO_FINE_TUNE.learningRate,
+      schedule: PHOTO_FINE_TUNE.schedule,
+      validateEvery: PHOTO_FINE_TUNE.validateEvery,
+      // Every patch is degraded afresh, which texture-weighted sampling cannot go with.
       sampling: 'uniform',
     },
   };
