@@ -48,3 +48,9 @@ export function modelTitle(meta: TitledMeta, source: 'builtin' | 'user' | 'file'
       return meta.name;
   }
 }
+
+/** A model's network as `train --arch` takes it and the Train screen lists it: its architecture without its `-xN`. */
+export function networkOf(architecture: string, scale: number): string {
+  const suffix = `-x${scale}`;
+  return architecture.endsWith(suffix) ? architecture.slice(0, -suffix.length) : architecture;
+}

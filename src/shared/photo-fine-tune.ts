@@ -15,9 +15,3 @@ export function photoModelId(scale: number): string {
 export function photoFineTunePatch(scale: number): number {
   return scale === 4 ? 128 : 96;
 }
-
-/** A model's network as `train --arch` takes it: its architecture without the `-xN` of its scale. */
-export function networkOf(architecture: string, scale: number): string {
-  const suffix = `-x${scale}`;
-  return architecture.endsWith(suffix) ? architecture.slice(0, -suffix.length) : architecture;
-}

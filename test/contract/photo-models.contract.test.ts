@@ -1,8 +1,11 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../../src/engine/degrade/index.ts';
-import { ModelSummary, requests } from '../../src/shared/contract/index.ts';
+import { readModelMetaFile } from '../../src/engine/models/model-meta-io.ts';
+import { ModelSummary, requests, TRAINING_PRESETS } from '../../src/shared/contract/index.ts';
 import { EvaluationDegradation } from '../../src/shared/contract/requests/evaluation.ts';
-import { isForPhotos, modelPurpose, modelTitle } from '../../src/shared/model-title.ts';
+import { isForPhotos, modelPurpose, modelTitle, networkOf } from '../../src/shared/model-title.ts';
+import { photoModelId } from '../../src/shared/photo-fine-tune.ts';
 
 /** The request fields of model choice, restoration strength and real-photo evaluation, as zod checks them at every boundary. */
 const ok = (method: keyof typeof requests, params: unknown) => requests[method].params.safeParse(params).success;
@@ -110,5 +113,19 @@ describe('models in plain words in the contract', () => {
       isForPhotos('photo-mine'),
       isForPhotos(undefined),
     ]).toEqual([true, true, false, false, false]);
+  });
+});
+
+describe('fine-tuning a bundled photo model from the Train form', () => {
+  it('names a network without its scale, and leaves any other architecture as it is', () => {
+    expect(networkOf('fsrcnn-56-48-8-res-relu-x2', 2)).toBe('fsrcnn-56-48-8-res-relu');
+    expect(networkOf('fsrcnn-56-48-8-res-relu-x2', 3)).toBe('fsrcnn-56-48-8-res-relu-x2');
+    expect(networkOf('srcnn-9-1-5', 3)).toBe('srcnn-9-1-5');
+  });
+
+  it.each([2, 3, 4])("offers the network of the bundled photo model ×%i among the form's architectures", async (scale) => {
+    const meta = await readModelMetaFile(path.resolve('resources/models', `${photoModelId(scale)}.onnx`));
+    expect(meta?.scale).toBe(scale);
+    expect(TRAINING_PRESETS).toContain(networkOf(meta?.architecture ?? '', scale));
   });
 });

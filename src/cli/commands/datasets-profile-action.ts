@@ -15,7 +15,8 @@ import {
 } from '../../engine/profile/index.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore, type Store } from '../../engine/store/store.ts';
-import { networkOf, PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../shared/photo-fine-tune.ts';
+import { networkOf } from '../../shared/model-title.ts';
+import { PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../shared/photo-fine-tune.ts';
 import { printJson } from '../output.ts';
 
 export interface ProfileCliOptions {

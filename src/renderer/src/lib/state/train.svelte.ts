@@ -11,7 +11,8 @@ import {
   TrainingStartParams,
   type ValidationSample,
 } from '../../../../shared/contract/index.ts';
-import { networkOf, PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../../../shared/photo-fine-tune.ts';
+import { networkOf } from '../../../../shared/model-title.ts';
+import { PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../../../shared/photo-fine-tune.ts';
 import { PRESET_WORDS, profileLabel } from '../degradation-words.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
