@@ -1,4 +1,5 @@
 import type { ModelMeta } from '../../shared/model-meta.ts';
+import { networkOf } from '../../shared/model-title.ts';
 import { writeFileAtomicSync } from '../imaging/atomic-write.ts';
 import { type ArchSpec, archName, inputKindOf, receptiveRadius } from './architectures.ts';
 import { buildInferenceModel } from './graph/index.ts';
@@ -44,7 +45,8 @@ export function exportRunModel(path: string, arch: ArchSpec, params: Map<string,
   const meta: ModelMeta = {
     ...archModelMeta(arch, {
       id: `run-${runId}-${modelStem(arch)}`.toLowerCase().slice(0, 64),
-      name: `${name} ×${arch.scale} (training run ${runId}, step ${step})`,
+      // The network once (not 'fsrcnn-…-x2 ×2'), and where it started when it was a fine-tune.
+      name: `${networkOf(name, arch.scale)} ×${arch.scale} (training run ${runId}, step ${step}${init ? `, from ${init.id}` : ''})`,
       provenance:
         `Trained by SR Studio run ${runId}: ${step} steps of batch ${config.batch}, ${config.patch}×${config.patch} patches, ` +
         `${config.loss} loss, Adam lr ${config.lr} (${config.schedule}), seed ${config.seed}, on ${config.data}` +

@@ -91,5 +91,8 @@ describe('warm starts', () => {
     expect(meta?.lineage?.map((a) => a.trainingSeconds)).toEqual([1500, 1000]);
     expect(meta?.lineage?.map((a) => a.sha256)).toEqual([parent.sha256, grandparent.sha256]);
     expect(meta?.provenance).toContain(`started from model ${parent.id}`);
+    // Named by its network once, with its run and where it started (the parent's own name has no "from").
+    expect(meta?.name).toBe(`srcnn-9-5-5-same-res ×4 (training run 7, step 10, from ${parent.id})`);
+    expect(readModelMeta(readFileSync(grandparentFile))?.name).toBe('srcnn-9-5-5-same-res ×2 (training run 7, step 10)');
   });
 });
