@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
+import { oneDecodeAtATime } from '../imaging/decode-warnings.ts';
 import type { Store } from '../store/store.ts';
 import { DatasetsRepo, type ImageRow, toImage } from './datasets-repo.ts';
 
@@ -28,11 +29,15 @@ export async function thumbnailPath(store: Store, datasetId: number, imageId: nu
   }
   let webp: Buffer;
   try {
-    webp = await sharp(image.path, { failOn: 'none' })
-      .rotate()
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer();
+    // It decodes the user's photo, so it takes its turn among decodes: a quirky JPEG's harmless warning must not reach a
+    // damaged JPEG's decode beside it (imaging/decode-warnings.ts).
+    webp = await oneDecodeAtATime(() =>
+      sharp(image.path, { failOn: 'none' })
+        .rotate()
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer(),
+    );
   } catch (error) {
     throw new SrError(
       'CORRUPT_IMAGE',

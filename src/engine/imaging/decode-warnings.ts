@@ -32,13 +32,15 @@ export function isDataDamage(message: string): boolean {
  * libvips keeps warnings and errors in process-wide queues, and sharp hands every queued warning to whichever operation
  * finishes next. Side by side, one decode's warning can turn up in another's failure (a harmless file refused with its
  * neighbour's damage) or in none (sharp's bare "Warning treated as error"): with 48 damaged and 48 harmless JPEGs
- * decoded at once, both happened. So decodes, and the header reads just before them, run one at a time in the whole
- * process (a pipelined batch decodes one file at a time anyway, beside encodes, which do not warn), and a strict decode
- * whose warning text was taken by a finishing encode is tried again: libjpeg says the same warning again. The whole
- * process means worker threads too (the training prefetch worker decodes beside a batch): within a thread a promise
- * chain keeps the order, and each turn also takes a lock in shared memory that every thread has (decode-lock.ts).
- * With header reads left out, the other thread's header reads still took a damaged JPEG's text now and then, and it
- * decoded as harmless (5 runs in 15 of test/engine/imaging/decode-threads.test.ts).
+ * decoded at once, both happened. So decodes, header reads (header.ts) and thumbnails, every operation that reads a
+ * user's JPEG and may warn, run one at a time in the whole process (a pipelined batch decodes one file at a time anyway,
+ * beside encodes, which do not warn), and a strict decode whose warning text was taken by a finishing encode is tried
+ * again: libjpeg says the same warning again. The whole process means worker threads too (the training prefetch worker
+ * decodes beside a batch): within a thread a promise chain keeps the order, and each turn also takes a lock in shared
+ * memory that every thread has (decode-lock.ts). With header reads left out, a damaged JPEG's decode now and then took
+ * a quirky JPEG's harmless header warning instead of its own, and passed as fine: from another thread (5 runs in 15 of
+ * decode-threads.test.ts), and from the same one, where a pipelined batch reads the next files' headers while it
+ * decodes (4 runs in 4 of header-reads-beside-decodes.test.ts).
  */
 
 let lastDecode: Promise<unknown> = Promise.resolve();

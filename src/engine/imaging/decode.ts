@@ -46,9 +46,8 @@ export async function decodeBuffer(bytes: Uint8Array, label: string, opts: Decod
 
 async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, autoOrient: boolean): Promise<DecodedPhoto> {
   if (bytes.length === 0) throw emptyFileError(label);
-  // A turn of its own too: a header read warns about a quirky JPEG, and takes every queued warning when it finishes, so
-  // beside a decode in another thread it could take that decode's damage and leave it a harmless text (decode-warnings.ts).
-  const header = await oneDecodeAtATime(() => readHeader(bytes, label));
+  // In a turn of its own, as every header read is (header.ts).
+  const header = await readHeader(bytes, label);
   // Checked on the header's claim before decoding anything (pageHeight: a GIF's frames are stacked).
   assertWithinPixelLimit(header.width, header.pageHeight ?? header.height, maxPixels, label);
   // With the pixel limit raised (--max-pixels), a photo can be larger than one array of its pixels can hold.

@@ -2,14 +2,19 @@ import { open } from 'node:fs/promises';
 import type { Metadata } from 'sharp';
 import sharp from 'sharp';
 import { SrError } from '../errors.ts';
+import { oneDecodeAtATime } from './decode-warnings.ts';
 import { SIGNATURE_BYTES, signatureFormat } from './image-signature.ts';
 import { fromSharpError } from './sharp-errors.ts';
 
-/** Reads only the header (dimensions, format, embedded profiles) of an image held in memory or on disk. */
+/**
+ * Reads only the header (dimensions, format, embedded profiles) of an image held in memory or on disk. In its own turn
+ * among decodes (decode-warnings.ts): reading a quirky JPEG's header queues libjpeg's harmless warning, and a damaged
+ * JPEG's decode finishing beside it in any thread could take that text instead of its own damage, and pass as fine.
+ */
 export async function readHeader(input: Buffer | string, label: string): Promise<Metadata> {
   try {
     // failOn 'none' here: the header read must not fail on pixel warnings; pixels are checked at decode.
-    return await sharp(input, { failOn: 'none', limitInputPixels: false }).metadata();
+    return await oneDecodeAtATime(() => sharp(input, { failOn: 'none', limitInputPixels: false }).metadata());
   } catch (error) {
     const refused = fromSharpError(error, label);
     if (refused.code !== 'NOT_AN_IMAGE') throw refused;
