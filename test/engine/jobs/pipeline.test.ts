@@ -100,4 +100,22 @@ describe('the batch pipeline', () => {
     expect(reference.summary.failed.map((f) => f.code)).toEqual(summary.failed.map((f) => f.code));
     expectSameTrees(at('out'), at('reference'));
   });
+
+  it("refuses every damaged JPEG among quirky ones, while the next files' headers are read beside its decode", async () => {
+    // A quirky JPEG's header read queues libjpeg's harmless warning; before header reads took their turn among decodes,
+    // the damaged JPEG decoding beside it now and then took that text, passed as fine and was written half grey (the
+    // first file, in about one run in six of this test; header-reads-beside-decodes.test.ts shows it every time).
+    fs.mkdirSync(at('bad'));
+    const bad = await writeBadFiles(at('bad'));
+    fs.mkdirSync(at('in'));
+    const names = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}-${i % 4 === 0 ? 'damaged' : 'quirky'}.jpg`);
+    for (const name of names) fs.copyFileSync(name.includes('damaged') ? bad.halfJpegWithEoi : bad.strayBytesJpeg, at('in', name));
+
+    const { summary } = await run({ inputs: [at('in')], outDir: at('out'), model });
+    expect(summary.failed.map((f) => [path.basename(f.input), f.code])).toEqual(
+      names.filter((n) => n.includes('damaged')).map((n) => [n, BROKEN_FILE_CODES.halfJpegWithEoi]),
+    );
+    expect(summary.ok).toBe(30);
+    expect(fs.readdirSync(at('out')).filter((n) => n.includes('damaged'))).toEqual([]);
+  });
 });
