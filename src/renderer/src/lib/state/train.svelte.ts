@@ -373,7 +373,8 @@ export class TrainState extends UserActions {
 export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
   const id = photoModelId(scale);
   const model = models.find((m) => m.meta.id === id);
-  const preset = TRAINING_PRESETS.find((p) => model && p === networkOf(model.meta.architecture, scale));
+  const network = model && networkOf(model.meta.architecture, scale);
+  const preset = TRAINING_PRESETS.find((p) => p === network);
   if (!preset) return undefined;
   return {
     id,
