@@ -62,12 +62,15 @@ export interface RunTiledOptions {
    * session has no worker). Nothing then overlaps: onnxruntime-node's run blocks the thread that calls it.
    */
   inThread?: boolean;
-  /** Asked before each batch: run it on the worker's narrow session (fewer threads; the same output bytes). */
+  /**
+   * Asked before each batch: run it on the worker's narrow session (fewer threads; the same output bytes). A narrow
+   * batch is one tile, so that the choice is made again soon after the work beside it ends.
+   */
   narrow?: () => boolean;
 }
 
-/** Runs one batch. The input's buffer may move to another thread; the result hands it back. */
-type BatchRunner = (input: Float32Array, dims: number[]) => Promise<BatchResult>;
+/** Runs one batch, on the narrow session if asked. The input's buffer may move to another thread; the result hands it back. */
+type BatchRunner = (input: Float32Array, dims: number[], narrow: boolean) => Promise<BatchResult>;
 
 function inThreadRunner(session: ModelSession): BatchRunner {
   return async (input, dims) => {
@@ -85,7 +88,7 @@ async function batchRunner(options: RunTiledOptions): Promise<BatchRunner> {
   if (options.inThread) return inThreadRunner(options.session);
   try {
     const worker = await inferenceWorker(options.session);
-    if (worker) return (input, dims) => worker.run(input, dims, options.narrow?.() ?? false);
+    if (worker) return (input, dims, narrow) => worker.run(input, dims, narrow);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     options.onProgress?.({ done: 0, total: 0, note: `Running inference on the main thread (slower): ${reason}` });
@@ -147,6 +150,11 @@ export async function runTiled(options: RunTiledOptions): Promise<number> {
  * tile work entirely. On a 2-core CPU the tile work competes with ORT's own 2 threads, so the gain is at most
  * half of it: bench:infer --compare-in-thread (2 MP photo, SRCNN 9-5-5/9-1-5 ×2/×3, 3 runs on a shared
  * 2-core machine) gave 196 s with the worker against 202 s in-thread over the same 10 rows, i.e. within noise.
+ *
+ * Batches are formed as they are queued: `batch` tiles, or one tile where the batch runs narrow. A narrow batch
+ * leaves a core to a decode or encode of the batch's pipeline; when that ends in the middle of a four-tile batch, its
+ * core stays idle until the batch does (docs/batch-throughput.md: 13–15% of the machine idle on the PNG folder with
+ * four-tile narrow batches, 8–9% with one-tile ones).
  */
 async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: number): Promise<void> {
   const { geometry, source, sink, signal } = options;
@@ -157,22 +165,27 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
   const batch = Math.max(1, Math.min(options.batch, geometry.maxBatch, tiles.length));
   const tileSize = channels * ww * wh;
   const free = [new Float32Array(batch * tileSize), new Float32Array(batch * tileSize)];
-  const batches: Tile[][] = [];
-  for (let i = 0; i < tiles.length; i += batch) batches.push(tiles.slice(i, i + batch));
 
   const outW = ratio * (ww - 2 * crop);
   const outH = ratio * (wh - 2 * crop);
-  const submit = (index: number): Promise<BatchResult> => {
-    const group = batches[index];
+  interface Queued {
+    group: Tile[];
+    running: Promise<BatchResult>;
+  }
+  let queuedTiles = 0;
+  const submit = (): Queued => {
+    const narrow = options.narrow?.() ?? false;
+    const group = tiles.slice(queuedTiles, queuedTiles + (narrow ? 1 : batch));
+    queuedTiles += group.length;
     const buffer = free.pop() ?? new Float32Array(batch * tileSize);
     group.forEach((t, i) => {
       source.fillWindow(t.x.windowStart, t.y.windowStart, ww, wh, buffer, i * tileSize);
     });
     const input = group.length === batch ? buffer : buffer.subarray(0, group.length * tileSize);
-    const running = runner(input, [group.length, channels, wh, ww]);
+    const running = runner(input, [group.length, channels, wh, ww], narrow);
     // A batch queued behind one that failed also fails; `finally` below collects it.
     running.catch(() => {});
-    return running;
+    return { group, running };
   };
   const stitch = (group: Tile[], result: BatchResult): void => {
     const [n, oc, oh, ow] = result.dims;
@@ -204,20 +217,21 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
   let done = 0;
   options.onProgress?.({ done, total: tiles.length });
   throwIfAborted(signal);
-  const inFlight: Promise<BatchResult>[] = [submit(0)];
+  const inFlight: Queued[] = [submit()];
   try {
-    for (let b = 0; b < batches.length; b++) {
-      if (b + 1 < batches.length) inFlight.push(submit(b + 1));
-      const result = await inFlight[0];
+    while (inFlight.length > 0) {
+      if (queuedTiles < tiles.length) inFlight.push(submit());
+      const { group, running } = inFlight[0];
+      const result = await running;
       inFlight.shift();
       free.push(new Float32Array(result.input.buffer as ArrayBuffer, 0, batch * tileSize));
-      stitch(batches[b], result);
-      done += batches[b].length;
+      stitch(group, result);
+      done += group.length;
       options.onProgress?.({ done, total: tiles.length });
       throwIfAborted(signal);
     }
   } finally {
     // On an error or a cancel, wait for the batch still queued so nothing runs on behind the caller's back.
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(inFlight.map((q) => q.running));
   }
 }

@@ -76,7 +76,9 @@ export class PhotoPipeline {
 
   private async stages(work: FileWork): Promise<FileResult> {
     const { ortThreads, narrowThreads } = this.settings;
-    const file = new BatchFile({ ...work, threads: ortThreads, narrowThreads, narrow: () => this.sharpAtWork > 0 });
+    // Without a narrow session (a fixed split) there is no choice to make, and batches keep their size (run-tiled.ts).
+    const narrow = narrowThreads < ortThreads ? () => this.sharpAtWork > 0 : undefined;
+    const file = new BatchFile({ ...work, threads: ortThreads, narrowThreads, narrow });
     let held: Slots | undefined;
     try {
       for (const stage of STAGES) {
