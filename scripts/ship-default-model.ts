@@ -9,7 +9,7 @@
  * attribute field and ONNX Runtime then rejects the Conv attributes ("type field and data field mismatch").
  *
  *   npx tsx scripts/ship-default-model.ts --from RUN_MODEL.onnx --scale N --out resources/models/srcnn-xN.onnx \
- *     [--id srcnn-xN] [--run ID] [--state DIR] [--eval set5.json] [--eval set14.json]
+ *     [--id srcnn-xN] [--run ID] [--eval set5.json] [--eval set14.json]
  *
  * Only metadata changes, so it can be re-run after measuring to store the scores (see scripts/train-defaults.sh).
  */
@@ -31,7 +31,6 @@ const { values } = parseArgs({
     out: { type: 'string' },
     id: { type: 'string' },
     run: { type: 'string' },
-    state: { type: 'string' },
     eval: { type: 'string', multiple: true },
   },
 });
@@ -56,7 +55,8 @@ const architecture = source.architecture.split('-')[0].toUpperCase();
 const family = source.degradation
   ? `${architecture} for ${isForPhotos(source.degradation.name) ? 'photos' : `'${source.degradation.name}' photos`}`
   : architecture;
-const where = values.run ? ` (run ${values.run}${values.state ? ` in ${values.state}` : ''})` : '';
+// The run's number only: the folder it was in is the training machine's, which means nothing to a user (the card has the commands).
+const where = values.run ? ` (run ${values.run} of the training machine)` : '';
 const meta: ModelMeta = {
   ...source,
   id,

@@ -140,7 +140,7 @@ case "${1:-}" in
     # A snapshot: a run still training rewrites its model whenever validation improves, and the scores must belong
     # to the weights that ship.
     cp "$model" "$scores/model.onnx"
-    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "$family-x$scale" --run "$run" --state "$STATE_DIR")
+    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "$family-x$scale" --run "$run")
     "${ship[@]}"
     for set in set5 set14; do
       "${SRSTUDIO[@]}" eval --data "/work/shared/datasets/$set" --scale "$scale" --method "$out" --device cpu --json >"$scores/$set.json"
@@ -156,7 +156,7 @@ case "${1:-}" in
     scores="$(mktemp -d)"
     trap 'rm -rf "$scores"' EXIT
     cp "$model" "$scores/model.onnx"
-    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "photo-x$scale" --run "$run" --state "$STATE_DIR")
+    ship=(npx tsx scripts/ship-default-model.ts --from "$scores/model.onnx" --scale "$scale" --out "$out" --id "photo-x$scale" --run "$run")
     "${ship[@]}"
     evals=()
     for set in set5 set14; do
