@@ -4,7 +4,7 @@ import type { Plane, RgbImage } from '../imaging/image.ts';
 import { knownGeometry, rememberGeometry } from '../models/geometry-cache.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
-import { inferenceWorker, type ModelSession, openSession, type SessionOptions } from '../models/session.ts';
+import { inferenceWorker, type ModelSession, openSession, releaseSessionsFor, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
 import { cachedPhotoGraph } from './photo-graph-cache.ts';
 import { YCBCR_GRAPH_CROP } from './photo-graph-spec.ts';
@@ -78,29 +78,29 @@ function fitsMetadata(geometry: ModelGeometry, model: LoadedModel): boolean {
 }
 
 /**
- * The model's geometry: measured before on these very bytes (geometry-cache.ts), else measured now on a session on
- * this thread, which is returned for the pass to reuse.
- */
-async function measuredGeometry(model: LoadedModel, options: OpenPassOptions): Promise<{ geometry: ModelGeometry; plain?: ModelSession }> {
-  const known = knownGeometry(model.path);
-  // One that contradicts the metadata is measured again rather than believed: only a measurement refuses a model.
-  if (known && fitsMetadata(known, model)) return { geometry: known };
-  const plain = await openSession(model.path, options);
-  const geometry = await modelGeometry(plain, model.path);
-  rememberGeometry(model.path, geometry);
-  return { geometry, plain };
-}
-
-/**
  * Opens a model for upscaling. Its geometry is measured, never trusted from metadata. A Y model that SR Studio
  * exported or quantised (same-padded, if 'upsampled') runs as its photo graph, so that ORT, not the main thread,
  * does the bicubic. The session that runs is opened in its inference worker: a batch's main thread creates no session
- * once the geometry is known (it is kept across runs), and finds the worker ready when its first tiles are.
+ * (the geometry is kept across runs), and finds the worker ready when its first tiles are.
+ *
+ * The first time a model with a photo graph is met, its geometry is measured on the photo graph in the worker
+ * (`checkedPhotoPass`) rather than on a session of the model on this thread: opening one cost a batch's first run on a
+ * machine 0.05 s before its first photo (docs/batch-throughput.md), and ONNX Runtime need not load here at all.
  */
 export async function openModelPass(model: LoadedModel, options: OpenPassOptions = {}): Promise<ModelPass> {
-  const { geometry, plain } = await measuredGeometry(model, options);
-  const { scale, inputKind, colorMode, valueRange } = model.meta;
+  const known = knownGeometry(model.path);
+  // One that contradicts the metadata is measured again rather than believed: only a measurement refuses a model.
+  if (known && fitsMetadata(known, model))
+    return (await photoPass(model, known, undefined, options)) ?? plainPass(model, known, undefined, options);
+  if (mayHavePhotoGraph(model, options)) {
+    const checked = await checkedPhotoPass(model, options);
+    if (checked) return checked;
+  }
+  const plain = await openSession(model.path, options);
+  const geometry = await modelGeometry(plain, model.path);
+  rememberGeometry(model.path, geometry);
   if (!fitsMetadata(geometry, model)) {
+    const { scale, inputKind, colorMode } = model.meta;
     throw new SrError(
       'BAD_MODEL',
       `${model.path} says it is a ×${scale} ${colorMode} '${inputKind}' model, but it maps ${geometry.channels} channel(s) to ${geometry.ratio}× the input size`,
@@ -108,30 +108,112 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
       model.path,
     );
   }
-  if (options.photoGraph !== false && colorMode === 'y' && geometry.crop === 0) {
-    const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] }, inputKind);
-    if (graph) {
-      try {
-        // On the provider the model itself resolved to, if it was opened, so `auto` gives its fallback notice once.
-        const session = await openSession(
-          graph,
-          {
-            device: plain?.provider ?? options.device,
-            onNotice: plain ? undefined : options.onNotice,
-            threads: options.threads,
-            narrowThreads: options.narrowThreads,
-            openIn: 'worker',
-          },
-          `${model.path}#photo-graph`,
-        );
-        const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
-        return { model, session, geometry: photoGeometry, photoGraph: true };
-      } catch (error) {
-        // The model itself runs on this provider, so it still can, with the bicubic on this thread.
-        options.onNotice?.(`Upscaling with the bicubic on the main thread (slower): ${(error as Error).message.split('\n')[0]}`);
-      }
-    }
+  return (await photoPass(model, geometry, plain, options)) ?? plainPass(model, geometry, plain, options);
+}
+
+/** What its metadata promises a model SR Studio made: one channel (Y), the output ×scale ('lr') or the input's size, no crop. */
+function promisedGeometry(model: LoadedModel): ModelGeometry {
+  return { channels: 1, ratio: model.meta.inputKind === 'lr' ? model.meta.scale : 1, crop: 0, maxBatch: PROBED_MAX_BATCH };
+}
+
+/** The batch limit measuring gives a model whose batch axis is free (probe.ts). */
+const PROBED_MAX_BATCH = 64;
+
+function mayHavePhotoGraph(model: LoadedModel, options: OpenPassOptions): boolean {
+  return options.photoGraph !== false && model.meta.colorMode === 'y';
+}
+
+/**
+ * The photo graph's pass for a model not measured yet, built on the geometry its metadata promises; its first run in
+ * the worker (two windows of 24² and one of 32², as measuring runs the model) must then give exactly the output that
+ * geometry implies: the graph's Concat of the model's output with the bicubic chroma fails for any other size, and any
+ * channel count but one shows in the output's. Then the geometry counts as measured and is kept. undefined (with
+ * nothing kept) when the model has no photo graph or its runs say otherwise: the caller measures it the usual way.
+ */
+async function checkedPhotoPass(model: LoadedModel, options: OpenPassOptions): Promise<ModelPass | undefined> {
+  const promised = promisedGeometry(model);
+  let pass: ModelPass | undefined;
+  try {
+    pass = await photoPass(model, promised, undefined, options, false);
+  } catch {
+    return undefined;
   }
+  if (!pass) return undefined;
+  const checks = photoGraphChecks.get(pass.session) ?? new Map<number, Promise<boolean>>();
+  photoGraphChecks.set(pass.session, checks);
+  let verdict = checks.get(model.meta.scale);
+  if (!verdict) {
+    verdict = givesPromisedSizes(pass.session, model.meta.scale);
+    checks.set(model.meta.scale, verdict);
+  }
+  if (!(await verdict)) {
+    // Not the model its metadata describes: measured the usual way next, which says what is wrong or runs it alone.
+    await releaseSessionsFor(`${model.path}#photo-graph`);
+    return undefined;
+  }
+  rememberGeometry(model.path, promised);
+  return pass;
+}
+
+/**
+ * Photo graph sessions checked (`checkedPhotoPass`) for a scale, once per session like a measurement (probe.ts): a batch
+ * opens its pass per photo. By scale, since a session is cached by its model's path, and a model whose metadata lies
+ * about its scale finds the one its true scale opened.
+ */
+const photoGraphChecks = new WeakMap<ModelSession, Map<number, Promise<boolean>>>();
+
+async function givesPromisedSizes(session: ModelSession, scale: number): Promise<boolean> {
+  const worker = await inferenceWorker(session).catch(() => undefined);
+  if (!worker) return false;
+  const gives = async (n: number, side: number): Promise<boolean> => {
+    const out = await worker.run(new Float32Array(n * 3 * side * side).fill(128), [n, 3, side, side]).catch(() => undefined);
+    const edge = scale * (side - 2 * YCBCR_GRAPH_CROP);
+    return out?.dims.join() === [n, 3, edge, edge].join();
+  };
+  return (await gives(2, 24)) && (await gives(1, 32));
+}
+
+/** The photo graph's pass, or undefined when the model cannot have one (then it runs alone, `plainPass`). */
+async function photoPass(
+  model: LoadedModel,
+  geometry: ModelGeometry,
+  plain: ModelSession | undefined,
+  options: OpenPassOptions,
+  noticeFallback = true,
+): Promise<ModelPass | undefined> {
+  const { scale, inputKind, valueRange } = model.meta;
+  if (!mayHavePhotoGraph(model, options) || geometry.crop !== 0) return undefined;
+  const graph = await photoGraphOf(model.path, scale, { lo: valueRange[0], hi: valueRange[1] }, inputKind);
+  if (!graph) return undefined;
+  try {
+    // On the provider the model itself resolved to, if it was opened, so `auto` gives its fallback notice once.
+    const session = await openSession(
+      graph,
+      {
+        device: plain?.provider ?? options.device,
+        onNotice: plain ? undefined : options.onNotice,
+        threads: options.threads,
+        narrowThreads: options.narrowThreads,
+        openIn: 'worker',
+      },
+      `${model.path}#photo-graph`,
+    );
+    const photoGeometry = { channels: 3, ratio: scale, crop: YCBCR_GRAPH_CROP, maxBatch: geometry.maxBatch } as const;
+    return { model, session, geometry: photoGeometry, photoGraph: true };
+  } catch (error) {
+    if (!noticeFallback) throw error;
+    // The model itself runs on this provider, so it still can, with the bicubic on this thread.
+    options.onNotice?.(`Upscaling with the bicubic on the main thread (slower): ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+async function plainPass(
+  model: LoadedModel,
+  geometry: ModelGeometry,
+  plain: ModelSession | undefined,
+  options: OpenPassOptions,
+): Promise<ModelPass> {
   return { model, session: plain ?? (await openSession(model.path, { ...options, openIn: 'worker' })), geometry, photoGraph: false };
 }
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { knownGeometry } from '../../../src/engine/models/geometry-cache.ts';
 import { useGraphCache } from '../../../src/engine/models/graph-cache.ts';
 import type { LoadedModel } from '../../../src/engine/models/loaded-model.ts';
+import { withModelMeta } from '../../../src/engine/models/model-bytes.ts';
 import { loadModel } from '../../../src/engine/models/registry.ts';
 import { inferenceWorker, releaseSessions } from '../../../src/engine/models/session.ts';
 import { openModelPass } from '../../../src/engine/upscale/model-pass.ts';
@@ -100,5 +101,50 @@ describe('the geometry cache', () => {
     });
     await openModelPass(third, { device: 'cpu' });
     expect(entries()).toHaveLength(before + 2);
+  });
+});
+
+describe('a Y model met for the first time', () => {
+  // Measured on its photo graph in the worker (model-pass.ts), not on a session of the model on this thread.
+
+  it('is measured by its photo graph’s first runs in the worker, and what they found is kept like a measurement', async () => {
+    useGraphCache(state);
+    const yModel = await loadModel(await writeTinyModel(path.join(dir, 'y'), 'y-lr', { scale: 2, id: 'tiny-y-first' }), {
+      stateDir: state,
+    });
+    expect(knownGeometry(yModel.path)).toBeUndefined();
+    const pass = await openModelPass(yModel, { device: 'cpu' });
+    expect(pass.photoGraph).toBe(true);
+    expect(knownGeometry(yModel.path)).toEqual({ channels: 1, ratio: 2, crop: 0, maxBatch: 64 });
+    // The same as measuring the model alone on this thread gives.
+    const measured = await openModelPass(yModel, { device: 'cpu', photoGraph: false });
+    expect(measured.geometry).toEqual(knownGeometry(yModel.path));
+    const out = await (await inferenceWorker(pass.session))?.run(new Float32Array(3 * 9 * 11).fill(0.5), [1, 3, 9, 11]);
+    expect(out?.dims).toEqual([1, 3, 10, 14]);
+  });
+
+  it('whose runs contradict its metadata is measured the usual way: a cropping model runs alone, a wrong scale is refused', async () => {
+    useGraphCache(state);
+    // Its metadata says 'upsampled' with no word of a crop, but its valid convolutions lose 3 pixels each side.
+    const cropping = await loadModel(
+      await writeTinyModel(path.join(dir, 'valid'), 'y-upsampled-valid', { scale: 2, id: 'tiny-valid-first' }),
+      {
+        stateDir: state,
+      },
+    );
+    const pass = await openModelPass(cropping, { device: 'cpu' });
+    expect(pass.photoGraph).toBe(false);
+    expect(pass.geometry).toEqual({ channels: 1, ratio: 1, crop: 3, maxBatch: 64 });
+    expect(knownGeometry(cropping.path)).toEqual(pass.geometry);
+
+    // A ×2 network whose metadata says ×3.
+    const file = await writeTinyModel(path.join(dir, 'liar'), 'y-lr', { scale: 2, id: 'tiny-liar' });
+    const meta = (await loadModel(file, { stateDir: state })).meta;
+    fs.writeFileSync(file, withModelMeta(fs.readFileSync(file), { ...meta, scale: 3 }, file));
+    const liar = await loadModel(file, { stateDir: state });
+    await expect(openModelPass(liar, { device: 'cpu' })).rejects.toThrow(
+      /says it is a ×3 y 'lr' model, but it maps 1 channel\(s\) to 2× the input size/,
+    );
+    expect(knownGeometry(liar.path)).toEqual({ channels: 1, ratio: 2, crop: 0, maxBatch: 64 });
   });
 });
