@@ -196,7 +196,10 @@ interface Opening {
   openIn: 'thread' | 'worker';
 }
 
-function cached({ model, source, threads, openIn }: Opening, provider: Provider): Promise<ModelSession> {
+function cached({ model, source, threads: asked, openIn }: Opening, provider: Provider): Promise<ModelSession> {
+  // A narrow session leaves CPU cores to the pipeline's decodes and encodes; a GPU provider takes none of them, and a
+  // second GPU session would only hold the model's memory twice.
+  const threads: Threads = provider === 'cpu' ? asked : { wide: asked.wide };
   const key = cacheKey(source, provider, threads);
   let entry = cache.get(key);
   if (!entry) {

@@ -173,8 +173,10 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
     running: Promise<BatchResult>;
   }
   let queuedTiles = 0;
+  // Only the CPU provider has a narrow session (session.ts): a GPU runs whole batches whatever sharp does beside it.
+  const narrowNow = options.session.provider === 'cpu' ? options.narrow : undefined;
   const submit = (): Queued => {
-    const narrow = options.narrow?.() ?? false;
+    const narrow = narrowNow?.() ?? false;
     const group = tiles.slice(queuedTiles, queuedTiles + (narrow ? 1 : batch));
     queuedTiles += group.length;
     const buffer = free.pop() ?? new Float32Array(batch * tileSize);
