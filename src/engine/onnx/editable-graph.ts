@@ -1,4 +1,3 @@
-import { type TensorData, tensorProto } from './graph-builder.ts';
 import {
   DataType,
   decodeModelAsWritten,
@@ -8,6 +7,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from './proto.ts';
+import { type TensorData, tensorProto } from './tensor-proto.ts';
 
 /**
  * A decoded ONNX model that graph rewrites (the int8 quantiser, its phase convolutions) edit in place: look up

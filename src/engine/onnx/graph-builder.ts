@@ -1,22 +1,16 @@
 import {
   type AttributeProto,
   type AttributeValue,
-  DataType,
-  type DataTypeCode,
   type Dim,
   encodeModel,
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
 } from './proto.ts';
+import { DataType, type DataTypeCode, type FloatArray, type TensorData, tensorProto } from './tensor-proto.ts';
 
 /** A dimension: a fixed size, or a symbolic name for a size chosen at run time. */
 export type DimSpec = number | string;
-
-export type FloatArray = Float32Array | Float64Array;
-
-/** Typed arrays an initializer can hold: floats, int64 shapes, int32 biases and 8-bit quantised weights. */
-export type TensorData = FloatArray | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 
 /** The opset every SR Studio graph targets: supported by onnxruntime-node 1.2x+ on every provider. */
 export const OPSET = 17;
@@ -39,20 +33,6 @@ export function floatAttr(value: number): { __float: number } {
 
 function dimsOf(shape: DimSpec[]): Dim[] {
   return shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
-}
-
-function dataTypeOf(data: TensorData): DataTypeCode {
-  if (data instanceof Float64Array) return DataType.DOUBLE;
-  if (data instanceof BigInt64Array) return DataType.INT64;
-  if (data instanceof Int32Array) return DataType.INT32;
-  if (data instanceof Int8Array) return DataType.INT8;
-  if (data instanceof Uint8Array) return DataType.UINT8;
-  return DataType.FLOAT;
-}
-
-export function tensorProto(name: string, dims: number[], data: TensorData): TensorProto {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-  return { name, dims, dataType: dataTypeOf(data), rawData: bytes };
 }
 
 /**

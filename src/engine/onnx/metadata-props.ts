@@ -4,9 +4,9 @@ import protobuf from 'protobufjs/minimal.js';
 // ModelProto field numbers (official onnx.proto): graph = 7, metadata_props = 14; StringStringEntryProto key = 1, value = 2.
 const GRAPH = 7;
 const METADATA_PROPS = 14;
-const WIRE_VARINT = 0;
+export const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
-const WIRE_LENGTH_DELIMITED = 2;
+export const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
 /**
@@ -77,8 +77,8 @@ export function readMetadataProps(model: Uint8Array | ModelWindow): { entries: {
   return { entries, hasGraph };
 }
 
-/** One top-level field of a ModelProto: number, wire type, where it starts and ends, where its value starts. */
-interface TopLevelField {
+/** One top-level field of a message (a ModelProto here): number, wire type, where it starts and ends, where its value starts. */
+export interface TopLevelField {
   field: number;
   wireType: number;
   start: number;
@@ -91,7 +91,7 @@ interface TopLevelField {
  * tags and lengths are read from the window. Throws on bytes that are not protobuf, and {@link OutsideWindow} when a
  * tag or length is not in the window.
  */
-function* topLevelFields(window: ModelWindow): Generator<TopLevelField> {
+export function* topLevelFields(window: ModelWindow): Generator<TopLevelField> {
   let pos = 0;
   while (pos < window.size) {
     const start = pos;

@@ -1,19 +1,8 @@
 import protobuf from 'protobufjs';
 import { ONNX_SCHEMA } from './schema.ts';
+import type { TensorProto } from './tensor-proto.ts';
 
-/** ONNX element types SR Studio uses (values from TensorProto.DataType). */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11, BFLOAT16: 16 } as const;
-export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
-
-export interface TensorProto {
-  name?: string;
-  dims: number[];
-  dataType: DataTypeCode;
-  rawData?: Uint8Array;
-  floatData?: number[];
-  int64Data?: number[];
-  doubleData?: number[];
-}
+export { DataType, type DataTypeCode, type TensorProto } from './tensor-proto.ts';
 
 export type AttributeValue = number | string | number[] | TensorProto;
 

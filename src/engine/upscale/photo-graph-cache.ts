@@ -7,10 +7,10 @@ import { PHOTO_GRAPH_VERSION } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
 
 /**
- * Photo graphs (ycbcr-graph.ts) kept across runs. Building one decodes and re-encodes the whole model through
- * protobufjs: 40 ms of a batch's start on 2 cores, most of it protobufjs preparing its decoders, and on the way to the
- * model's opening; loading the builder (with protobufjs's reflection) takes 10–15 ms more. Reading a kept graph back
- * takes a millisecond or two.
+ * Photo graphs (ycbcr-graph.ts) kept across runs. Building one splices a few nodes into the model's bytes
+ * (onnx/graph-splice.ts), 5–10 ms on the first call of a process, on the way to the model's opening (it decoded and
+ * re-encoded the whole model through protobufjs' reflection until 2026-12-07: 30 ms, and 10–15 ms more to load it).
+ * Reading a kept graph back takes a millisecond or two.
  *
  * An entry is keyed by the model's bytes (sha256), the graph's parameters and PHOTO_GRAPH_VERSION, so it is the graph
  * of these very bytes as today's builder makes it (a test pins what the builder makes, so that a change to it cannot

@@ -1,7 +1,8 @@
 import { BICUBIC_TAPS, bicubicPhaseWeights } from '../imaging/bicubic-phases.ts';
-import { tensorProto } from '../onnx/graph-builder.ts';
+import { outlineOf, spliceGraph } from '../onnx/graph-splice.ts';
 import { intAttr as int, intsAttr as ints, node, stringAttr } from '../onnx/node-proto.ts';
-import { DataType, decodeModelAsWritten, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.ts';
+import type { NodeProto } from '../onnx/proto.ts';
+import { DataType, tensorProto } from '../onnx/tensor-proto.ts';
 import { YCBCR_GRAPH_CROP } from './photo-graph-spec.ts';
 import type { ValueMap } from './tile-sources.ts';
 
@@ -25,18 +26,14 @@ import type { ValueMap } from './tile-sources.ts';
  * the source mirrors the border as imresize does, and the phase weights do not depend on the position
  * (imaging/bicubic-phases.ts).
  *
- * Only for models SR Studio exported or quantised (decoding and re-encoding a foreign model through our schema
- * subset could drop what it does not list) with an opset that has the operators used here; others keep the
+ * Only for models SR Studio exported or quantised (whose one Y input and one output it knows how to wrap), with an
+ * opset that has the operators used here; others keep the
  * main-thread path.
  */
 
 const PREFIX = 'srstudio_photo/';
 const INPUT = `${PREFIX}lr_ycbcr`;
 const OUTPUT = `${PREFIX}hr_ycbcr`;
-
-function defaultOpset(model: ModelProto): number {
-  return model.opsetImport.find((o) => (o.domain ?? '') === '')?.version ?? 0;
-}
 
 /**
  * The photo graph of `modelBytes` (a ×scale Y model: 'upsampled', whose output has its input's size, or 'lr', whose
@@ -50,14 +47,13 @@ export function ycbcrPhotoGraph(
   range: ValueMap,
   inputKind: 'upsampled' | 'lr' = 'upsampled',
 ): Uint8Array | undefined {
-  const model = decodeModelAsWritten(modelBytes);
-  const graph = model.graph;
-  if (model.producerName !== 'sr-studio' || defaultOpset(model) < 13 || !graph || graph.output.length !== 1) return undefined;
-  const initializers = new Set(graph.initializer.map((t) => t.name));
-  const inputs = graph.input.filter((i) => !initializers.has(i.name));
+  const outline = outlineOf(modelBytes);
+  if (outline?.producerName !== 'sr-studio' || outline.opset < 13 || outline.outputs.length !== 1) return undefined;
+  const initializers = new Set(outline.initializers);
+  const inputs = outline.inputs.filter((name) => !initializers.has(name));
   if (inputs.length !== 1) return undefined;
-  const modelInput = inputs[0].name;
-  const modelOutput = graph.output[0].name;
+  const modelInput = inputs[0];
+  const modelOutput = outline.outputs[0];
 
   const planes = inputKind === 'lr' ? 2 : 3;
   const constants = [
@@ -108,14 +104,13 @@ export function ycbcrPhotoGraph(
   const tensor = (dims: (number | string)[]) => ({
     tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } },
   });
-  return encodeModel({
-    ...model,
-    graph: {
-      ...graph,
-      node: [...prologue, ...graph.node, ...epilogue],
-      initializer: [...graph.initializer, ...constants],
-      input: [...graph.input.filter((i) => i.name !== modelInput), { name: INPUT, type: tensor(['N', 3, 'H', 'W']) }],
-      output: [{ name: OUTPUT, type: tensor(['N', 3, 'OH', 'OW']) }],
-    },
+  // The model's own bytes stay as they are; only these nodes, constants, the new input and the output are written.
+  return spliceGraph(modelBytes, {
+    before: prologue,
+    after: epilogue,
+    initializers: constants,
+    dropInputs: [modelInput],
+    addInputs: [{ name: INPUT, type: tensor(['N', 3, 'H', 'W']) }],
+    outputs: [{ name: OUTPUT, type: tensor(['N', 3, 'OH', 'OW']) }],
   });
 }
