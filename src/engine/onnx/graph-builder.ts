@@ -7,7 +7,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from './proto.ts';
-import { DataType, type DataTypeCode, type FloatArray, type TensorData, tensorProto } from './tensor-proto.ts';
+import { DataType, type DataTypeCode, type TensorData, tensorProto } from './tensor-proto.ts';
 
 /** A dimension: a fixed size, or a symbolic name for a size chosen at run time. */
 export type DimSpec = number | string;

@@ -99,7 +99,11 @@ export function spliceGraph(model: Uint8Array, additions: GraphAdditions): Uint8
     write(w);
     return w.finish();
   };
-  const parts: Uint8Array[] = [written((w) => additions.before.forEach((n) => message(w, GRAPH.node, nodeBytes(n))))];
+  const parts: Uint8Array[] = [
+    written((w) => {
+      for (const n of additions.before) message(w, GRAPH.node, nodeBytes(n));
+    }),
+  ];
   for (const f of fieldsOf(graph)) {
     const value = graph.subarray(f.valueStart, f.end);
     if (f.wireType === WIRE_LENGTH_DELIMITED && f.field === GRAPH.output) continue;
