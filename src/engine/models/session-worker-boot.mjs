@@ -37,6 +37,7 @@ async function open({ model, options, narrowThreads }) {
     }
     port.postMessage({
       type: 'opened',
+      narrow: narrowSession !== undefined,
       inputNames: [...session.inputNames],
       outputNames: [...session.outputNames],
       inputMetadata: [...session.inputMetadata],

@@ -22,7 +22,8 @@ export interface SessionSignature {
 export type FromSessionWorker =
   /** The runtime is loaded (session-worker-boot.mjs opens a one-node model first): the worker may be stopped. */
   | { type: 'warmed' }
-  | ({ type: 'opened' } & SessionSignature)
+  /** `narrow`: the worker opened a narrow session beside the model's own (`narrowThreads` fewer than its threads). */
+  | ({ type: 'opened'; narrow: boolean } & SessionSignature)
   | { type: 'result'; id: number; output: Float32Array; dims: number[]; input: Float32Array }
   /** `id` is null when opening failed. */
   | { type: 'error'; id: number | null; message: string };

@@ -67,6 +67,8 @@ export class WorkerSession {
     readonly source: string,
     /** The session's inputs and outputs, as ORT reported them when the worker opened it. */
     readonly signature: SessionSignature,
+    /** The worker has a narrow session (fewer threads) for `run(…, narrow)`; without one, narrow runs are ordinary ones. */
+    readonly hasNarrow: boolean,
   ) {
     worker.on('message', (message: FromSessionWorker) => this.receive(message));
     worker.on('error', (error) => this.fail(`it crashed: ${error.message}`));
@@ -84,7 +86,7 @@ export class WorkerSession {
     const worker = takeWorker();
     let detach = () => {};
     try {
-      const signature = await new Promise<SessionSignature>((resolve, reject) => {
+      const opened = await new Promise<SessionSignature & { narrow: boolean }>((resolve, reject) => {
         const onMessage = (message: FromSessionWorker) => {
           if (message.type === 'opened') resolve(message);
           else if (message.type === 'error')
@@ -100,8 +102,8 @@ export class WorkerSession {
         worker.postMessage({ type: 'open', model, options, narrowThreads } satisfies ToSessionWorker);
       });
       detach();
-      const { inputNames, outputNames, inputMetadata, outputMetadata } = signature;
-      return new WorkerSession(worker, source, { inputNames, outputNames, inputMetadata, outputMetadata });
+      const { inputNames, outputNames, inputMetadata, outputMetadata, narrow } = opened;
+      return new WorkerSession(worker, source, { inputNames, outputNames, inputMetadata, outputMetadata }, narrow);
     } catch (error) {
       detach();
       await worker.terminate();

@@ -69,14 +69,21 @@ export interface RunTiledOptions {
   narrow?: () => boolean;
 }
 
-/** Runs one batch, on the narrow session if asked. The input's buffer may move to another thread; the result hands it back. */
-type BatchRunner = (input: Float32Array, dims: number[], narrow: boolean) => Promise<BatchResult>;
+interface BatchRunner {
+  /** Runs one batch, on the narrow session if asked. The input's buffer may move to another thread; the result hands it back. */
+  run(input: Float32Array, dims: number[], narrow: boolean): Promise<BatchResult>;
+  /** There is a narrow session to run on (the worker opened one): only then does a batch's narrowness matter. */
+  hasNarrow: boolean;
+}
 
 function inThreadRunner(session: ModelSession): BatchRunner {
-  return async (input, dims) => {
-    const result = await (await session.onThread()).run({ [session.inputName]: new (ortRuntime().Tensor)('float32', input, dims) });
-    const output = result[session.outputName] as ort.Tensor;
-    return { output: output.data as Float32Array, dims: output.dims, input };
+  return {
+    hasNarrow: false,
+    async run(input, dims) {
+      const result = await (await session.onThread()).run({ [session.inputName]: new (ortRuntime().Tensor)('float32', input, dims) });
+      const output = result[session.outputName] as ort.Tensor;
+      return { output: output.data as Float32Array, dims: output.dims, input };
+    },
   };
 }
 
@@ -88,7 +95,7 @@ async function batchRunner(options: RunTiledOptions): Promise<BatchRunner> {
   if (options.inThread) return inThreadRunner(options.session);
   try {
     const worker = await inferenceWorker(options.session);
-    if (worker) return (input, dims, narrow) => worker.run(input, dims, narrow);
+    if (worker) return { hasNarrow: worker.hasNarrow, run: (input, dims, narrow) => worker.run(input, dims, narrow) };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     options.onProgress?.({ done: 0, total: 0, note: `Running inference on the main thread (slower): ${reason}` });
@@ -173,8 +180,8 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
     running: Promise<BatchResult>;
   }
   let queuedTiles = 0;
-  // Only the CPU provider has a narrow session (session.ts): a GPU runs whole batches whatever sharp does beside it.
-  const narrowNow = options.session.provider === 'cpu' ? options.narrow : undefined;
+  // Without a narrow session (a fixed thread split, a GPU provider: session.ts) there is no choice, and batches keep their size.
+  const narrowNow = runner.hasNarrow ? options.narrow : undefined;
   const submit = (): Queued => {
     const narrow = narrowNow?.() ?? false;
     const group = tiles.slice(queuedTiles, queuedTiles + (narrow ? 1 : batch));
@@ -184,7 +191,7 @@ async function runPlan(options: RunTiledOptions, runner: BatchRunner, tile: numb
       source.fillWindow(t.x.windowStart, t.y.windowStart, ww, wh, buffer, i * tileSize);
     });
     const input = group.length === batch ? buffer : buffer.subarray(0, group.length * tileSize);
-    const running = runner(input, [group.length, channels, wh, ww], narrow);
+    const running = runner.run(input, [group.length, channels, wh, ww], narrow);
     // A batch queued behind one that failed also fails; `finally` below collects it.
     running.catch(() => {});
     return { group, running };

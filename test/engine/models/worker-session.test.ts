@@ -65,6 +65,7 @@ describe('WorkerSession', () => {
     const wide: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 2 };
     const worker = await WorkerSession.open(model3, wide, 'tiny-narrow', 1);
     opened.push(worker);
+    expect(worker.hasNarrow).toBe(true);
     const dims = [4, 1, 40, 36];
     const a = await worker.run(ramp(4 * 40 * 36), dims, false);
     const b = await worker.run(ramp(4 * 40 * 36), dims, true);
@@ -73,6 +74,8 @@ describe('WorkerSession', () => {
 
   it('runs a batch off the main thread with the same result as an in-thread session, and hands the input back', async () => {
     const worker = await openWorker();
+    // Opened without narrowThreads: a narrow run is an ordinary one.
+    expect(worker.hasNarrow).toBe(false);
     const dims = [2, 1, 9, 13];
     const data = ramp(2 * 9 * 13);
     const expected = (

@@ -76,9 +76,7 @@ export class PhotoPipeline {
 
   private async stages(work: FileWork): Promise<FileResult> {
     const { ortThreads, narrowThreads } = this.settings;
-    // Without a narrow session (a fixed split) there is no choice to make, and batches keep their size (run-tiled.ts).
-    const narrow = narrowThreads < ortThreads ? () => this.sharpAtWork > 0 : undefined;
-    const file = new BatchFile({ ...work, threads: ortThreads, narrowThreads, narrow });
+    const file = new BatchFile({ ...work, threads: ortThreads, narrowThreads, narrow: () => this.sharpAtWork > 0 });
     let held: Slots | undefined;
     try {
       for (const stage of STAGES) {
