@@ -23,6 +23,9 @@ export interface ProbedModel extends ModelGeometry {
   halo: number;
 }
 
+/** The batch limit of a model whose batch axis is free: more windows per run than any tiler asks for. */
+export const FREE_BATCH_LIMIT = 64;
+
 const geometryCache = new WeakMap<ModelSession, Promise<ModelGeometry>>();
 
 function bad(
@@ -81,7 +84,7 @@ function checkMetadata(s: ModelSession, source: string): { channels?: 1 | 3; max
     );
   }
   if (typeof c === 'number' && c !== 1 && c !== 3) throw bad(source, `it takes ${c} channels; only 1 (Y) or 3 (RGB) are supported`);
-  return { channels: typeof c === 'number' ? (c as 1 | 3) : undefined, maxBatch: typeof n === 'number' ? n : 64 };
+  return { channels: typeof c === 'number' ? (c as 1 | 3) : undefined, maxBatch: typeof n === 'number' ? n : FREE_BATCH_LIMIT };
 }
 
 async function measureGeometry(s: ModelSession, source: string): Promise<ModelGeometry> {

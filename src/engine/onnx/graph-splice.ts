@@ -101,7 +101,7 @@ export function spliceGraph(model: Uint8Array, additions: GraphAdditions): Uint8
   };
   const parts: Uint8Array[] = [
     written((w) => {
-      for (const n of additions.before) message(w, GRAPH.node, nodeBytes(n));
+      for (const n of additions.before) writeMessage(w, GRAPH.node, nodeBytes(n));
     }),
   ];
   for (const f of fieldsOf(graph)) {
@@ -112,10 +112,10 @@ export function spliceGraph(model: Uint8Array, additions: GraphAdditions): Uint8
   }
   parts.push(
     written((w) => {
-      for (const n of additions.after) message(w, GRAPH.node, nodeBytes(n));
-      for (const t of additions.initializers) message(w, GRAPH.initializer, tensorBytes(t));
-      for (const v of additions.addInputs) message(w, GRAPH.input, valueInfoBytes(v));
-      for (const v of additions.outputs) message(w, GRAPH.output, valueInfoBytes(v));
+      for (const n of additions.after) writeMessage(w, GRAPH.node, nodeBytes(n));
+      for (const t of additions.initializers) writeMessage(w, GRAPH.initializer, tensorBytes(t));
+      for (const v of additions.addInputs) writeMessage(w, GRAPH.input, valueInfoBytes(v));
+      for (const v of additions.outputs) writeMessage(w, GRAPH.output, valueInfoBytes(v));
     }),
   );
   const newGraph = Buffer.concat(parts);
@@ -128,47 +128,49 @@ export function spliceGraph(model: Uint8Array, additions: GraphAdditions): Uint8
   );
 }
 
-function message(w: protobuf.Writer, field: number, bytes: Uint8Array): void {
+/** A length-delimited field: an embedded message, or bytes. */
+function writeMessage(w: protobuf.Writer, field: number, bytes: Uint8Array): void {
   w.uint32((field << 3) | WIRE_LENGTH_DELIMITED).bytes(bytes);
 }
 
-function text1(w: protobuf.Writer, field: number, value: string): void {
+function writeString(w: protobuf.Writer, field: number, value: string): void {
   w.uint32((field << 3) | WIRE_LENGTH_DELIMITED).string(value);
 }
 
-function int64(w: protobuf.Writer, field: number, value: number): void {
+/** A varint field: int64 and int32 values encode alike unless negative, and ONNX's negative ones (Slice ends) are int64. */
+function writeVarint(w: protobuf.Writer, field: number, value: number): void {
   w.uint32((field << 3) | WIRE_VARINT).int64(value);
 }
 
 function nodeBytes(n: NodeProto): Uint8Array {
   const w = protobuf.Writer.create();
-  for (const i of n.input) text1(w, 1, i);
-  for (const o of n.output) text1(w, 2, o);
-  if (n.name) text1(w, 3, n.name);
-  text1(w, 4, n.opType);
-  for (const a of n.attribute ?? []) message(w, 5, attributeBytes(a));
-  if (n.domain) text1(w, 7, n.domain);
+  for (const i of n.input) writeString(w, 1, i);
+  for (const o of n.output) writeString(w, 2, o);
+  if (n.name) writeString(w, 3, n.name);
+  writeString(w, 4, n.opType);
+  for (const a of n.attribute ?? []) writeMessage(w, 5, attributeBytes(a));
+  if (n.domain) writeString(w, 7, n.domain);
   return w.finish();
 }
 
 function attributeBytes(a: AttributeProto): Uint8Array {
   const w = protobuf.Writer.create();
-  text1(w, 1, a.name);
-  if (a.type === AttributeType.INT) int64(w, 3, a.i ?? 0);
-  else if (a.type === AttributeType.STRING) w.uint32((4 << 3) | WIRE_LENGTH_DELIMITED).bytes(a.s ?? new Uint8Array());
-  else if (a.type === AttributeType.INTS) for (const v of a.ints ?? []) int64(w, 8, v);
+  writeString(w, 1, a.name);
+  if (a.type === AttributeType.INT) writeVarint(w, 3, a.i ?? 0);
+  else if (a.type === AttributeType.STRING) writeMessage(w, 4, a.s ?? new Uint8Array());
+  else if (a.type === AttributeType.INTS) for (const v of a.ints ?? []) writeVarint(w, 8, v);
   else throw new Error(`attribute ${a.name}: type ${a.type} is not written by the splice`);
-  w.uint32((20 << 3) | WIRE_VARINT).int32(a.type);
+  writeVarint(w, 20, a.type);
   return w.finish();
 }
 
 function tensorBytes(t: TensorProto): Uint8Array {
   if (!t.rawData) throw new Error(`initializer ${t.name}: only raw data is written by the splice`);
   const w = protobuf.Writer.create();
-  for (const d of t.dims) int64(w, 1, d);
-  w.uint32((2 << 3) | WIRE_VARINT).int32(t.dataType);
-  if (t.name) text1(w, 8, t.name);
-  w.uint32((9 << 3) | WIRE_LENGTH_DELIMITED).bytes(t.rawData);
+  for (const d of t.dims) writeVarint(w, 1, d);
+  writeVarint(w, 2, t.dataType);
+  if (t.name) writeString(w, 8, t.name);
+  writeMessage(w, 9, t.rawData);
   return w.finish();
 }
 
@@ -176,17 +178,17 @@ function valueInfoBytes(v: ValueInfoProto): Uint8Array {
   const shape = protobuf.Writer.create();
   for (const d of v.type.tensorType.shape.dim) {
     const dim = protobuf.Writer.create();
-    if (d.dimParam !== undefined) text1(dim, 2, d.dimParam);
-    else int64(dim, 1, d.dimValue ?? 0);
-    message(shape, 1, dim.finish());
+    if (d.dimParam !== undefined) writeString(dim, 2, d.dimParam);
+    else writeVarint(dim, 1, d.dimValue ?? 0);
+    writeMessage(shape, 1, dim.finish());
   }
   const tensor = protobuf.Writer.create();
-  tensor.uint32((1 << 3) | WIRE_VARINT).int32(v.type.tensorType.elemType);
-  message(tensor, 2, shape.finish());
+  writeVarint(tensor, 1, v.type.tensorType.elemType);
+  writeMessage(tensor, 2, shape.finish());
   const type = protobuf.Writer.create();
-  message(type, 1, tensor.finish());
+  writeMessage(type, 1, tensor.finish());
   const w = protobuf.Writer.create();
-  text1(w, 1, v.name);
-  message(w, 2, type.finish());
+  writeString(w, 1, v.name);
+  writeMessage(w, 2, type.finish());
   return w.finish();
 }

@@ -3,7 +3,7 @@ import { rgbToYcbcr } from '../imaging/colour.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
 import { knownGeometry, rememberGeometry } from '../models/geometry-cache.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
-import { type ModelGeometry, modelGeometry } from '../models/probe.ts';
+import { FREE_BATCH_LIMIT, type ModelGeometry, modelGeometry } from '../models/probe.ts';
 import { inferenceWorker, type ModelSession, openSession, releaseSessionsFor, type SessionOptions } from '../models/session.ts';
 import { runTiled, type TiledProgress, type TileSink, type TileSource } from '../tiling/run-tiled.ts';
 import { cachedPhotoGraph } from './photo-graph-cache.ts';
@@ -113,11 +113,8 @@ export async function openModelPass(model: LoadedModel, options: OpenPassOptions
 
 /** What its metadata promises a model SR Studio made: one channel (Y), the output ×scale ('lr') or the input's size, no crop. */
 function promisedGeometry(model: LoadedModel): ModelGeometry {
-  return { channels: 1, ratio: model.meta.inputKind === 'lr' ? model.meta.scale : 1, crop: 0, maxBatch: PROBED_MAX_BATCH };
+  return { channels: 1, ratio: model.meta.inputKind === 'lr' ? model.meta.scale : 1, crop: 0, maxBatch: FREE_BATCH_LIMIT };
 }
-
-/** The batch limit measuring gives a model whose batch axis is free (probe.ts). */
-const PROBED_MAX_BATCH = 64;
 
 function mayHavePhotoGraph(model: LoadedModel, options: OpenPassOptions): boolean {
   return options.photoGraph !== false && model.meta.colorMode === 'y';
