@@ -1,6 +1,6 @@
+import { resizeBaseline } from '../imaging/baseline-resize.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { imresizeRgb } from '../imaging/matlab-resize.ts';
-import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { upscalePhoto } from '../upscale/upscale-photo.ts';
 import { cropImage, padRegion, type Rect } from './region.ts';

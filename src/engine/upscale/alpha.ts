@@ -1,14 +1,19 @@
 import sharp from 'sharp';
+import { enlargePlaneCentred } from '../imaging/centred-enlarge.ts';
 import type { RgbImage } from '../imaging/image.ts';
 
 /**
- * The alpha channel resized on its own with lanczos3. A model never sees alpha (it was not trained on it,
- * and SR of a mask makes halos); a smooth resampling of the mask keeps edges clean.
+ * The alpha channel resized on its own. A model never sees alpha (it was not trained on it, and SR of a mask makes
+ * halos); a smooth resampling of the mask keeps edges clean. Enlarged by bicubic on the models' grid (libvips would
+ * sample it half an output pixel off the colour), shrunk by libvips' lanczos3.
  */
 export async function resizeAlpha(image: RgbImage, width: number, height: number): Promise<Uint8Array> {
   const n = image.width * image.height;
   const alpha = new Uint8Array(n);
   for (let i = 0, p = 3; i < n; i++, p += 4) alpha[i] = image.data[p];
+  if (width > image.width || height > image.height) {
+    return enlargePlaneCentred({ width: image.width, height: image.height, data: alpha }, width, height, 'bicubic');
+  }
   const resized = await sharp(alpha, { raw: { width: image.width, height: image.height, channels: 1 }, limitInputPixels: false })
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .extractChannel(0)

@@ -1,8 +1,8 @@
 import { SrError } from '../errors.ts';
 import { dropAlpha } from '../imaging/alpha-channel.ts';
+import { resizeBaseline } from '../imaging/baseline-resize.ts';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import { assertHoldable } from '../imaging/limits.ts';
-import { resizeBaseline } from '../imaging/sharp-resize.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { attachAlpha, resizeAlpha } from './alpha.ts';

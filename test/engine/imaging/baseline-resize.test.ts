@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
+import { type BaselineKernel, resizeBaseline } from '../../../src/engine/imaging/baseline-resize.ts';
 import type { RgbImage } from '../../../src/engine/imaging/image.ts';
-import { type BaselineKernel, resizeBaseline } from '../../../src/engine/imaging/sharp-resize.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 
 const KERNELS: BaselineKernel[] = ['nearest', 'bilinear', 'bicubic', 'lanczos3'];
@@ -23,6 +23,53 @@ describe('resizeBaseline', () => {
       }
     });
   }
+
+  it("enlarges on the models' grid: output pixel x samples input (x + 0.5)/s − 0.5, as imresize does", async () => {
+    // A ramp 20 + 4·x along x: every kernel reproduces it, so the value read back is where the pixel sampled.
+    const width = 40;
+    const ramp = new Uint8Array(width * 8 * 3);
+    for (let p = 0; p < width * 8; p++) ramp.fill(20 + 4 * (p % width), p * 3, p * 3 + 3);
+    for (const kernel of ['bilinear', 'bicubic', 'lanczos3'] as const) {
+      for (const s of [2, 3, 4]) {
+        const out = await resizeBaseline({ width, height: 8, channels: 3, data: ramp }, width * s, 8 * s, kernel);
+        const row = 4 * s * out.width;
+        for (let x = 8 * s; x < (width - 8) * s; x++) {
+          const sampled = (out.data[(row + x) * 3] - 20) / 4;
+          expect(Math.abs(sampled - ((x + 0.5) / s - 0.5))).toBeLessThanOrEqual(0.125);
+        }
+      }
+    }
+  });
+
+  it('lanczos3 enlarges with the Lanczos kernel, not bicubic: an impulse rings out to its second lobe', async () => {
+    // One bright column on grey, ×2. Output column x samples u = (x + 0.5)/2 − 0.5; its weight on the impulse at
+    // column 10 is K(u − 10) over the sum of K at its taps (imresize's normalisation).
+    const lanczos = (t: number) =>
+      t === 0 ? 1 : Math.abs(t) >= 3 ? 0 : (3 * Math.sin(Math.PI * t) * Math.sin((Math.PI * t) / 3)) / (Math.PI * Math.PI * t * t);
+    const keys = (t: number) => {
+      const a = Math.abs(t);
+      return a <= 1 ? 1.5 * a ** 3 - 2.5 * a ** 2 + 1 : a < 2 ? -0.5 * a ** 3 + 2.5 * a ** 2 - 4 * a + 2 : 0;
+    };
+    const impulse = new Uint8Array(21 * 4 * 3).fill(100);
+    for (let y = 0; y < 4; y++) impulse.fill(200, (y * 21 + 10) * 3, (y * 21 + 10) * 3 + 3);
+    const image: RgbImage = { width: 21, height: 4, channels: 3, data: impulse };
+    for (const [kernel, k] of [
+      ['lanczos3', lanczos],
+      ['bicubic', keys],
+    ] as const) {
+      const out = await resizeBaseline(image, 42, 8, kernel);
+      for (let x = 12; x < 30; x++) {
+        const u = (x + 0.5) / 2 - 0.5;
+        let sum = 0;
+        for (let j = Math.floor(u) - 3; j <= Math.floor(u) + 4; j++) sum += k(u - j);
+        const expected = 100 + (100 * k(u - 10)) / sum;
+        expect(Math.abs(out.data[(3 * 42 + x) * 3] - expected)).toBeLessThanOrEqual(0.5 + 1e-9);
+      }
+    }
+    const lanczos3 = await resizeBaseline(image, 42, 8, 'lanczos3');
+    // 2.25 input pixels out (output column 25): Lanczos' second lobe lifts it to 103; bicubic reaches no further than 2.
+    expect(lanczos3.data[(3 * 42 + 25) * 3]).toBe(103);
+  });
 
   it('nearest replicates every pixel exactly at integer scales', async () => {
     for (const alpha of [false, true]) {

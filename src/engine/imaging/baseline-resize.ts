@@ -1,24 +1,29 @@
 import type { KernelEnum } from 'sharp';
 import sharp from 'sharp';
 import { SrError } from '../errors.ts';
+import { enlargeCentred } from './centred-enlarge.ts';
 import type { RgbImage } from './image.ts';
 
 /**
- * The interpolation baselines shown next to model output. These are sharp/libvips resamplers, NOT the
- * SR protocol's MATLAB-style antialiased bicubic: use them for display and comparison, never for scoring.
+ * The interpolation baselines shown next to model output, and the resize to a size no model pass gives. A
+ * reduction is libvips' (fast, centre-aligned, antialiased); an enlargement is `enlargeCentred`, because libvips
+ * enlarges half an output pixel off the models' grid and has no Lanczos for it. Not the SR protocol's own
+ * bicubic (premultiplied alpha, libvips' reduction kernels): use them for display and comparison; the protocol
+ * scores with `imresizeRgb`.
  */
 export type BaselineKernel = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
 
+/** libvips' reduction kernels for each baseline. */
 const SHARP_KERNEL: Record<Exclude<BaselineKernel, 'nearest'>, keyof KernelEnum> = {
   bilinear: 'linear',
-  // libvips' "cubic" is Catmull-Rom (a = -0.5), the common "bicubic" of image editors.
+  // libvips' "cubic" is Catmull-Rom (a = -0.5), the common "bicubic" of image editors and MATLAB's.
   bicubic: 'cubic',
   lanczos3: 'lanczos3',
 };
 
 /**
- * Resizes to exactly width×height (aspect ratio not kept). RGBA is premultiplied by sharp before
- * filtering and unpremultiplied after, so transparent pixels' colours don't bleed into edges.
+ * Resizes to exactly width×height (aspect ratio not kept). RGBA is filtered premultiplied by alpha and divided
+ * after, so transparent pixels' colours don't bleed into edges.
  */
 export async function resizeBaseline(image: RgbImage, width: number, height: number, kernel: BaselineKernel): Promise<RgbImage> {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -29,6 +34,7 @@ export async function resizeBaseline(image: RgbImage, width: number, height: num
   if (!sharpKernel) {
     throw new SrError('BAD_ARGUMENT', `Unknown interpolation "${String(kernel)}"`, 'Use nearest, bilinear, bicubic or lanczos3.');
   }
+  if (width > image.width || height > image.height) return enlargeCentred(image, width, height, kernel);
   const { data, info } = await sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: image.channels },
     limitInputPixels: false,
