@@ -19,6 +19,22 @@ const ui = useUiApp({
   },
 });
 
+/**
+ * Sets the form to the SRCNN paper's run on clean inputs from new weights, the network these tests train (the screen
+ * opens set to fine-tune the bundled photo model instead).
+ */
+async function chooseCleanSrcnn() {
+  const page = ui.page;
+  // The models are listed (so the screen has set its starting form) before anything here is chosen.
+  await expect.poll(() => page.getByLabel('Start from').locator('option[value="photo-x2"]').count()).toBe(1);
+  await page.getByLabel('Train for').selectOption('clean');
+  await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
+  await page.getByLabel('Scale').selectOption('3');
+  await page.getByLabel('Start from').selectOption('');
+  await page.getByLabel('Learning rate').fill('0.001');
+  await page.getByLabel('Schedule').selectOption('constant');
+}
+
 /** Starts a 10-step run of small batches, validated at its end, and returns the list of the engine's notes on it. */
 async function startShortRun() {
   const page = ui.page;
@@ -44,6 +60,18 @@ describe('Datasets and Train screens (real engine, real training)', () => {
 
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
+    // It opens set to fine-tune the bundled ×2 photo model on inputs degraded like phone photos, with its card's
+    // last stage's settings.
+    await expect.poll(() => page.getByLabel('Start from').inputValue()).toBe('photo-x2');
+    expect(await page.getByLabel('Train for').inputValue()).toBe('photo');
+    expect(await page.getByLabel('Architecture').inputValue()).toBe('fsrcnn-56-48-8-res-relu');
+    expect(await page.getByLabel('Scale').inputValue()).toBe('2');
+    expect([await page.getByLabel('Patch (HR px)').inputValue(), await page.getByLabel('Learning rate').inputValue()]).toEqual([
+      '96',
+      '0.0002',
+    ]);
+    expect(await page.getByLabel('Patch sampling').inputValue()).toBe('uniform');
+    await chooseCleanSrcnn();
     // The form is checked with the contract's schema before anything is sent.
     await page.getByLabel('Steps', { exact: true }).fill('0');
     await page.getByRole('button', { name: 'Start training' }).click();
@@ -90,6 +118,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     const page = ui.page;
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').inputValue()).not.toBe('');
+    await chooseCleanSrcnn();
     const notice = () => page.locator('p.notice').textContent();
     // A first run that keeps the job line busy for a while: a few seconds, so that on a quiet machine it is still
     // running when the second is started (150 steps could end first).
@@ -134,6 +163,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await ui.open('train');
     await expect.poll(() => page.getByLabel('Data set').locator('option', { hasText: 'large (1 train / 1 val)' }).count()).toBe(1);
     await page.getByLabel('Data set').selectOption({ label: 'large (1 train / 1 val)' });
+    await chooseCleanSrcnn();
     const notes = await startShortRun();
     await expect
       .poll(() => notes.textContent(), { timeout: 120_000 })
@@ -147,6 +177,7 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     const page = ui.page;
     await ui.open('train');
     await page.getByLabel('Data set').selectOption({ label: 'photos (4 train / 2 val)' });
+    await chooseCleanSrcnn();
     const from = page.getByLabel('Start from');
     await expect.poll(() => from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).count()).toBe(1);
     const parent = (await from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).getAttribute('value')) ?? '';

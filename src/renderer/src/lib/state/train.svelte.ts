@@ -43,6 +43,11 @@ export interface DegradationChoice {
   detail: string;
 }
 
+/**
+ * The form before the models are listed, and where no bundled photo model is: the SRCNN paper's settings on clean
+ * inputs. Once the ×2 photo model is listed, the screen opens set to fine-tune it on phone-like inputs instead
+ * (`TrainState.load`), the run a photo enhancer's user most likely wants.
+ */
 export const DEFAULT_FORM: TrainForm = {
   architecture: 'srcnn-9-1-5',
   scale: 3,
@@ -126,6 +131,8 @@ export class TrainState extends UserActions {
    * photos, the device it fell back to. Live only (the engine logs them, it does not store them).
    */
   private notesByRun = $state.raw<Record<string, RunNote[]>>({});
+  /** Whether the form has been given its starting settings from the model list (once: later loads keep the user's). */
+  private formStarted = false;
 
   constructor(
     private readonly client: SrsClient,
@@ -259,6 +266,11 @@ export class TrainState extends UserActions {
       this.profiles = (await this.client.datasets.profiles({})).profiles;
       if (!this.form.datasetId && this.datasets[0]) this.form.datasetId = this.datasets[0].id;
       this.parents = (await this.client.models.list({})).models.filter((m) => m.meta.architecture !== 'imported');
+      if (!this.formStarted) {
+        this.formStarted = true;
+        const base = photoFineTune(this.parents, 2);
+        if (base) Object.assign(this.form, base.settings, { degradation: 'photo' });
+      }
       await this.loadRuns();
       const latest = this.runs[0];
       if (!this.selectedRunId && latest) await this.selectRun(latest.id);
