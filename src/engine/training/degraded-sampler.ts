@@ -39,6 +39,8 @@ export class DegradedSampler {
   private readonly tile: number;
   /** Side of the network's input patch in LR pixels. */
   private readonly lrPatch: number;
+  /** Photos smaller than one patch with its degradation margin: they give no position, so they do not train. */
+  readonly imagesWithoutPatches: number;
 
   constructor(
     private readonly photos: readonly RgbImage[],
@@ -60,6 +62,7 @@ export class DegradedSampler {
     this.tile = degradeTileSide(this.lrPatch);
     const side = this.tile * scale;
     const usable = photos.filter((p) => p.width >= side && p.height >= side);
+    this.imagesWithoutPatches = photos.length - usable.length;
     if (usable.length === 0) {
       throw new SrError(
         'TOO_SMALL',

@@ -84,6 +84,13 @@ export class PatchSampler {
     }
   }
 
+  /** Images smaller than one patch: they give no position, so they do not train. */
+  get imagesWithoutPatches(): number {
+    let count = 0;
+    for (let i = 0; i < this.pairs.length; i++) if (this.starts[i + 1] === this.starts[i]) count += 1;
+    return count;
+  }
+
   /** Distinct patch positions (sub-images in `stride` mode). */
   get positionCount(): number {
     return this.starts[this.pairs.length];

@@ -35,6 +35,8 @@ export type FromWorker =
       type: 'ready';
       images: number;
       positions: number;
+      /** Images smaller than one patch (with its degradation margin): read, but they give no patch. */
+      withoutPatches: number;
       pixels: number;
       cropped: number;
       windowPixels: number;

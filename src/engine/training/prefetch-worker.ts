@@ -28,6 +28,7 @@ function serialize(error: unknown): SerializedError {
 
 interface Sampler {
   readonly positionCount: number;
+  readonly imagesWithoutPatches: number;
   batch(step: number): Batch | Promise<Batch>;
 }
 
@@ -68,7 +69,7 @@ async function init(message: Init): Promise<void> {
     );
   }
   sampler = new PatchSampler(pairs, message.geometry, message.sampling, message.seed, message.batchSize);
-  post({ type: 'ready', images: pairs.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels, shrunk: 0 });
+  post({ type: 'ready', ...readyCounts(sampler, pairs.length), pixels, cropped, windowPixels: maxPixels, shrunk: 0 });
 }
 
 /** RGB photos take 3 bytes a pixel, against 1 for the Y planes the budget was set for. */
@@ -101,7 +102,11 @@ async function initDegraded(message: Init, recipe: NonNullable<Init['degradation
     );
   }
   sampler = new DegradedSampler(photos, message.geometry, recipe, message.seed, message.batchSize, message.sampling.augment);
-  post({ type: 'ready', images: photos.length, positions: sampler.positionCount, pixels, cropped, windowPixels: maxPixels, shrunk });
+  post({ type: 'ready', ...readyCounts(sampler, photos.length), pixels, cropped, windowPixels: maxPixels, shrunk });
+}
+
+function readyCounts(from: Sampler, images: number) {
+  return { images, positions: from.positionCount, withoutPatches: from.imagesWithoutPatches };
 }
 
 /** Batches are made one at a time, in the order asked: a degraded batch awaits JPEG encodes, and must not interleave. */

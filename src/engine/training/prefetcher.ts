@@ -57,6 +57,8 @@ export class BatchPrefetcher {
     readonly cropped: { photos: number; windowPixels: number },
     /** JPEG photos shrunk first to make cleaner targets (real-photo degradation only). */
     readonly shrunk: number,
+    /** Photos read but smaller than one patch: they give none. */
+    readonly withoutPatches: number,
   ) {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch') {
@@ -103,6 +105,7 @@ export class BatchPrefetcher {
           windowPixels: ready.windowPixels,
         },
         ready.shrunk,
+        ready.withoutPatches,
       );
     } catch (error) {
       await worker.terminate();

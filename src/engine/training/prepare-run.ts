@@ -60,6 +60,13 @@ export async function prepareRun(
         message: `${validation.cropped} validation photo(s) are larger than ${formatMegapixels(VALIDATION_WINDOW)}: each is scored on its centre ${formatMegapixels(VALIDATION_WINDOW)}`,
       });
     }
+    if (prefetcher.withoutPatches > 0) {
+      emit({
+        type: 'notice',
+        level: 'warn',
+        message: `${prefetcher.withoutPatches} training photo(s) are smaller than one ${config.patch}-pixel patch${degradation ? ' with its degradation margin' : ''}: they give no patches, so the run trains on the other ${prefetcher.images - prefetcher.withoutPatches}`,
+      });
+    }
     if (prefetcher.shrunk > 0 && degradation) {
       const factor = degradation.target.jpegSourceDownscale;
       emit({

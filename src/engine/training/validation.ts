@@ -6,7 +6,7 @@ import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { rgbToY, roundPlane } from '../imaging/colour.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
-import type { Plane } from '../imaging/image.ts';
+import type { Plane, RgbImage } from '../imaging/image.ts';
 import { imresize, imresizeRgb } from '../imaging/matlab-resize.ts';
 import { psnr, scoreImages, ssim } from '../metrics/index.ts';
 import { photoWindow, VALIDATION_WINDOW } from './photo-window.ts';
@@ -48,7 +48,10 @@ export class ValidationSet {
     readonly cropped: number,
   ) {}
 
-  /** Images the decoder rejects are left out and reported to `onSkipped`; none readable at all is an error. */
+  /**
+   * Images the decoder rejects, and images too small to score at this scale, are left out and reported to
+   * `onSkipped`; none usable at all is an error.
+   */
   static async load(
     paths: string[],
     scale: number,
@@ -60,28 +63,28 @@ export class ValidationSet {
     const images: ValidationImage[] = [];
     let cropped = 0;
     for (const path of paths) {
-      let decoded: Awaited<ReturnType<typeof decodePhoto>>;
+      let photo: RgbImage;
       try {
-        decoded = await decodePhoto(path);
+        photo = dropAlpha((await decodePhoto(path)).image);
       } catch (error) {
         if (!isSrError(error)) throw error;
         onSkipped(path, error.message);
         continue;
       }
-      const photo = dropAlpha(decoded.image);
-      // Whole camera photos would make each validation round slow and memory-hungry: score a centre window.
+      try {
+        images.push(await prepareImage(path, photo, scale, inputKind, degradation));
+      } catch (error) {
+        if (!isSrError(error) || error.code !== 'TOO_SMALL') throw error;
+        onSkipped(path, `${error.message} (scored at ×${scale})`);
+        continue;
+      }
+      // Whole camera photos would make each validation round slow and memory-hungry: their centre window is scored.
       if (photo.width * photo.height > VALIDATION_WINDOW) cropped += 1;
-      const hr = modcrop(cropImage(photo, photoWindow(photo.width, photo.height, VALIDATION_WINDOW, 'centre')), scale);
-      const lr = degradation ? await degradeImage(hr, scale, degradation.recipe, degradation.seed, basename(path)) : degrade(hr, scale);
-      const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
-      const lrY = roundPlane(rgbToY(lr));
-      const input = inputKind === 'lr' ? lrY : roundPlane(imresize(lrY, hr.width, hr.height, 'bicubic'));
-      images.push({ name: basename(path), input: scaled(input, 1 / 255), hrY: roundPlane(rgbToY(hr)), bicubic });
     }
     if (images.length === 0) {
       throw new SrError(
         'NO_IMAGES',
-        `None of the ${paths.length} validation image(s) could be read`,
+        `None of the ${paths.length} validation image(s) could be read and scored`,
         'Each was skipped for the reason given above; pass --val a folder or data set with readable photos.',
       );
     }
@@ -112,6 +115,23 @@ export class ValidationSet {
     }
     return mean(scores);
   }
+}
+
+/** The HR window to score, the model's input made from it as training makes it, and bicubic's score. */
+async function prepareImage(
+  path: string,
+  photo: RgbImage,
+  scale: number,
+  inputKind: 'upsampled' | 'lr',
+  degradation: { recipe: Recipe; seed: number } | undefined,
+): Promise<ValidationImage> {
+  const hr = modcrop(cropImage(photo, photoWindow(photo.width, photo.height, VALIDATION_WINDOW, 'centre')), scale);
+  const lr = degradation ? await degradeImage(hr, scale, degradation.recipe, degradation.seed, basename(path)) : degrade(hr, scale);
+  // Scoring shaves `scale` pixels per border: an image with nothing left is refused here (TOO_SMALL), not mid-run.
+  const bicubic = scoreImages(imresizeRgb(lr, hr.width, hr.height, 'bicubic'), hr, scale);
+  const lrY = roundPlane(rgbToY(lr));
+  const input = inputKind === 'lr' ? lrY : roundPlane(imresize(lrY, hr.width, hr.height, 'bicubic'));
+  return { name: basename(path), input: scaled(input, 1 / 255), hrY: roundPlane(rgbToY(hr)), bicubic };
 }
 
 function mean(scores: Score[]): Score {

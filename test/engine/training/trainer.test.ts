@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelMeta } from '../../../src/engine/models/model-meta-io.ts';
 import { RunsRepo } from '../../../src/engine/store/runs-repo.ts';
@@ -137,11 +138,15 @@ describe('training runs', () => {
     await expect(startTraining(store, tinyConfig(missing, null))).rejects.toThrow(`No such file or folder: ${missing}`);
   });
 
-  it('leaves out unreadable photos with a warning that names each, and trains on the rest', async () => {
+  it('leaves out unreadable photos, and validation photos too small to score, with a warning that names each, and trains on the rest', async () => {
     const mixed = await writeImageFolder(2, 48, 40, 3);
     try {
       writeFileSync(`${mixed.dir}/zz-broken.png`, 'not an image');
       writeFileSync(`${mixed.dir}/zz-empty.jpg`, '');
+      // 5×3: ×2 leaves 4×2, and scoring shaves 2 pixels per border. It used to stop the run before its first step.
+      await sharp({ create: { width: 5, height: 3, channels: 3, background: '#808080' } })
+        .png()
+        .toFile(`${mixed.dir}/zz-tiny.png`);
       const events: TrainEvent[] = [];
       const result = await startTraining(store, tinyConfig(mixed.dir, mixed.dir, { steps: 4, valEvery: 4 }), {
         onEvent: (e) => events.push(e),
@@ -151,10 +156,17 @@ describe('training runs', () => {
       expect(warnings).toEqual([
         expect.stringMatching(/^Skipped a validation image: .*zz-broken\.png is/),
         expect.stringMatching(/^Skipped a validation image: .*zz-empty\.jpg is empty \(0 bytes\)/),
+        expect.stringMatching(
+          /^Skipped a validation image: .*zz-tiny\.png: A 4×2 image has nothing left after shaving 2 pixels per border \(scored at ×2\)$/,
+        ),
         expect.stringMatching(/^Skipped a training image: .*zz-broken\.png is/),
         expect.stringMatching(/^Skipped a training image: .*zz-empty\.jpg is empty \(0 bytes\)/),
+        // Read, but it gives no patch: said once, with what is left to train on.
+        expect.stringMatching(
+          /^1 training photo\(s\) are smaller than one \d+-pixel patch: they give no patches, so the run trains on the other 2$/,
+        ),
       ]);
-      expect(events.find((e) => e.type === 'started')).toMatchObject({ images: 2 });
+      expect(events.find((e) => e.type === 'started')).toMatchObject({ images: 3 });
     } finally {
       mixed.cleanup();
     }
