@@ -1,8 +1,8 @@
 import { SrError } from '../errors.ts';
-import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { resizeBaseline } from '../imaging/baseline-resize.ts';
 import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
 import { assertHoldable } from '../imaging/limits.ts';
+import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import type { Device } from '../models/execution-providers.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { attachAlpha, resizeAlpha } from './alpha.ts';
@@ -77,7 +77,8 @@ export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions):
     onNotice: (note) => opts.onProgress?.({ done: 0, total: 0, note }),
   });
   if (opts.signal?.aborted) throw new SrError('CANCELLED', 'Upscaling was cancelled');
-  return { source, plan, pass, first: prepareModelPass(dropAlpha(source), pass, { inThread: opts.inThread }) };
+  // The model reads across a cutout's edge: transparent pixels get their visible neighbours' colours, not their own.
+  return { source, plan, pass, first: prepareModelPass(rgbWithTransparentFilled(source), pass, { inThread: opts.inThread }) };
 }
 
 /** Every model pass of the plan, tile by tile; the model's output before any resize to the exact target. */

@@ -123,6 +123,26 @@ describe('upscalePhoto', () => {
     expect(out.data[(32 * 100 + 60) * 4 + 3]).toBe(255);
   });
 
+  it("keeps a cutout's edge its own colour: transparent pixels stored black do not darken the enlarged rim", async () => {
+    // A disc of one colour on fully transparent black, as editors save logos and cutouts.
+    const width = 48;
+    const data = new Uint8Array(width * width * 4);
+    for (let i = 0; i < width * width; i++) {
+      if (Math.hypot((i % width) - 23.5, Math.floor(i / width) - 23.5) < 15) data.set([230, 180, 40, 255], i * 4);
+    }
+    const cutout: DecodedPhoto = { image: { width, height: width, channels: 4, data }, metadata: { format: 'png' } };
+    // The identity model (MATLAB bicubic) keeps a flat colour flat, so the rim's colour is the disc's, up to rounding.
+    const out = await upscalePhoto(cutout, { model: await model('y-identity'), device: 'cpu' });
+    let rim = 0;
+    for (let i = 0; i < out.data.length; i += 4) {
+      if (out.data[i + 3] === 0 || out.data[i + 3] === 255) continue;
+      rim += 1;
+      // Before: the rim took in the black under alpha 0 (about half as bright at alpha ≈ 128).
+      expect(Math.abs(out.data[i] - 230) + Math.abs(out.data[i + 1] - 180) + Math.abs(out.data[i + 2] - 40)).toBeLessThanOrEqual(3);
+    }
+    expect(rim).toBeGreaterThan(100);
+  });
+
   it('cancels with CANCELLED when the signal fires mid-way', async () => {
     const controller = new AbortController();
     const error = await upscalePhoto(photo, {
