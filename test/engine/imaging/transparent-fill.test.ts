@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dropAlpha } from '../../../src/engine/imaging/alpha-channel.ts';
 import type { RgbImage } from '../../../src/engine/imaging/image.ts';
 import { rgbWithTransparentFilled } from '../../../src/engine/imaging/transparent-fill.ts';
-import { mulberry32 } from '../../../src/engine/seeded-random.ts';
+import { seededRandom } from '../../../src/engine/seeded-random.ts';
 
 /** An RGBA image whose pixel (x, y) is `at(x, y)`: [r, g, b, a]. */
 function rgba(width: number, height: number, at: (x: number, y: number) => number[]): RgbImage {
@@ -59,7 +59,7 @@ describe('rgbWithTransparentFilled', () => {
     // About 3 % visible pixels, each with its own colour (its index written into R and G), the rest transparent.
     const width = 61;
     const height = 47;
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const visible = new Set<number>();
     while (visible.size < 90) visible.add(Math.floor(random() * width * height));
     const image = rgba(width, height, (x, y) => {
