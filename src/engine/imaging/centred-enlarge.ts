@@ -3,7 +3,7 @@ import { regionResizer } from './matlab-resize.ts';
 
 export type EnlargeKernel = 'bilinear' | 'bicubic' | 'lanczos3';
 
-/** Output rows computed at a time: a whole photo's plane (the alpha of a 24 MP ×2 batch) never has a float copy. */
+/** Output rows computed at a time, so a whole enlarged plane (the alpha of a 24 MP photo ×2) never exists as floats. */
 const BAND_ROWS = 64;
 
 /**
