@@ -12,7 +12,7 @@ import type { RgbImage } from './image.ts';
  */
 export function rgbWithTransparentFilled(image: RgbImage): RgbImage {
   const rgb = dropAlpha(image);
-  if (image.channels !== 4) return rgb;
+  if (image.channels !== 4 || !hasTransparent(image)) return rgb;
   const nearest = nearestVisible(image);
   if (!nearest) return rgb;
   for (let i = 0; i < nearest.length; i++) {
@@ -25,7 +25,13 @@ export function rgbWithTransparentFilled(image: RgbImage): RgbImage {
   return rgb;
 }
 
-/** For every pixel, the index of the (nearly) nearest pixel with alpha > 0; undefined when none is transparent or none visible. */
+/** Whether any pixel is fully transparent (many RGBA photos are opaque throughout: they need no search). */
+function hasTransparent({ data }: RgbImage): boolean {
+  for (let p = 3; p < data.length; p += 4) if (data[p] === 0) return true;
+  return false;
+}
+
+/** For every pixel, the index of the (nearly) nearest pixel with alpha > 0; undefined when none is visible. */
 function nearestVisible({ width, height, data }: RgbImage): Int32Array | undefined {
   const n = width * height;
   const nearest = new Int32Array(n).fill(-1);
@@ -36,7 +42,7 @@ function nearestVisible({ width, height, data }: RgbImage): Int32Array | undefin
       visible += 1;
     }
   }
-  if (visible === 0 || visible === n) return undefined;
+  if (visible === 0) return undefined;
   /** Takes the neighbour's nearest pixel for pixel (x, y) when it is closer than the one it has. */
   const offer = (x: number, y: number, neighbour: number): void => {
     const candidate = nearest[neighbour];
