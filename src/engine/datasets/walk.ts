@@ -16,7 +16,8 @@ export interface WalkResult {
  * Lists the image files under each root. A root may be a folder or a single file.
  * - Files with a non-image extension are skipped with a reason; hidden files (dotfiles such as .DS_Store and
  *   our own `.x.srs-tmp` temp files) are ignored silently, since they are never photos a person put there.
- * - Folder symlinks are not followed (no loops); file symlinks are.
+ * - Folder symlinks are not followed (no loops); file symlinks are, and one named like an image that leads nowhere
+ *   is skipped with a reason.
  */
 export async function walkRoots(roots: readonly { path: string; recursive: boolean }[]): Promise<WalkResult> {
   const files = new Set<string>();
@@ -48,8 +49,13 @@ export async function walkRoots(roots: readonly { path: string; recursive: boole
       } else if (entry.isFile()) {
         visitFile(full);
       } else if (entry.isSymbolicLink()) {
-        const target = await stat(full).catch(() => undefined);
-        if (target?.isFile()) visitFile(full);
+        const target = await stat(full).catch((error: NodeJS.ErrnoException) => error);
+        if (target instanceof Error) {
+          // A link to a photo that is gone (or a loop of links) is said, as a missing photo would be; other links are not.
+          if (isImageFileName(full)) skipped.push({ path: full, code: 'NOT_FOUND', reason: `a link to nothing (${linkProblem(target)})` });
+        } else if (target.isFile()) {
+          visitFile(full);
+        }
       }
     }
   };
@@ -66,6 +72,12 @@ export async function walkRoots(roots: readonly { path: string; recursive: boole
     }
   }
   return { files: [...files].sort(), skipped, missingRoots };
+}
+
+function linkProblem(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'its target does not exist';
+  if (error.code === 'ELOOP') return 'it leads back to itself';
+  return error.code ?? 'error';
 }
 
 function describeExtension(filePath: string): string {

@@ -54,6 +54,22 @@ describe('dataset import', () => {
     expect(skips.map((s) => s.code).sort()).toEqual(['DUPLICATE', 'NOT_AN_IMAGE', reasons.get(tree.corrupt)?.code, 'TOO_SMALL'].sort());
   });
 
+  it('follows links to photos, and skips a link named like a photo that leads nowhere, saying so', async () => {
+    const folder = path.join(temp.dir, 'links');
+    fs.mkdirSync(folder);
+    fs.symlinkSync(tree.images[0], path.join(folder, 'linked.png'));
+    fs.symlinkSync(path.join(temp.dir, 'gone.jpg'), path.join(folder, 'dangling.jpg'));
+    fs.symlinkSync(path.join(folder, 'loop.jpg'), path.join(folder, 'loop.jpg'));
+    fs.symlinkSync(tree.root, path.join(folder, 'a-folder'));
+    const { dataset, result } = await createDataset(store, 'links', [folder], { recursive: true });
+    expect(dataset.images).toBe(1);
+    const skipped = result.skipped.map(({ path: p, code, reason }) => [path.basename(p), code, reason]);
+    expect(skipped.sort()).toEqual([
+      ['dangling.jpg', 'NOT_FOUND', 'a link to nothing (its target does not exist)'],
+      ['loop.jpg', 'NOT_FOUND', 'a link to nothing (it leads back to itself)'],
+    ]);
+  });
+
   it('records size, format, camera model and colour profile', async () => {
     const { dataset } = await createDataset(store, 'meta', [tree.root], { recursive: true });
     const images = new DatasetsRepo(store).images(dataset.id);
