@@ -28,7 +28,8 @@ export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promi
 /**
  * Decodes encoded image bytes to 8-bit interleaved RGB, or RGBA when the image has alpha.
  * - EXIF orientation is applied to the pixels (metadata keeps the raw EXIF; the encoder resets the tag to 1).
- * - Grey becomes 3 equal channels (metadata.grey: the encoder writes it grey again); 16-bit becomes 8-bit.
+ * - Grey becomes 3 equal channels (metadata.grey: the encoder writes it grey again); 16-bit becomes 8-bit (`bitsPerChannel`
+ *   says so).
  * - Pixels stay in the file's own colour space and its ICC profile is kept, so a Display-P3 photo is
  *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
  *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
@@ -97,8 +98,22 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   if (header.format === 'gif' && channels === 4 && isFullyOpaque(image)) image = dropAlpha(image);
   const photo: DecodedPhoto = { image, metadata: photoMetadata(header, isCmyk) };
   if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
+  const bits = BITS_PER_CHANNEL[header.depth ?? 'uchar'];
+  if (bits !== undefined && bits > 8) photo.bitsPerChannel = bits;
   return photo;
 }
+
+/** libvips' sample formats by size; the decode above always makes 8-bit pixels of them. */
+const BITS_PER_CHANNEL: Partial<Record<string, number>> = {
+  uchar: 8,
+  char: 8,
+  ushort: 16,
+  short: 16,
+  uint: 32,
+  int: 32,
+  float: 32,
+  double: 64,
+};
 
 function isFullyOpaque(image: RgbImage): boolean {
   for (let i = 3; i < image.data.length; i += 4) if (image.data[i] !== 255) return false;

@@ -35,7 +35,9 @@ export interface DecodedPhoto {
   metadata: PhotoMetadata;
   /**
    * How many frames (an animated GIF or WebP) or pages (a multi-page TIFF) the file holds, when more than one: only
-   * the first is decoded, and the caller says so (a batch tells the user; see firstFrameNotice).
+   * the first is decoded, and the caller says so (a batch tells the user; see decodeNotices).
    */
   pages?: number;
+  /** Bits per channel the file stores, when more than 8 (16-bit PNG or TIFF): the pixels above are 8-bit. */
+  bitsPerChannel?: number;
 }

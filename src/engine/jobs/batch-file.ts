@@ -9,7 +9,7 @@ import type { DecodedPhoto, PhotoMetadata, RgbImage } from '../imaging/image.ts'
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { type ScalePlan, targetSize } from '../upscale/scale-plan.ts';
 import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
-import { firstFrameNotice } from './first-frame-notice.ts';
+import { decodeNotices } from './decode-notices.ts';
 import { keptFormat } from './output-naming.ts';
 import { isOwnOutput } from './own-output.ts';
 import { outputAppearedError } from './plan-outputs.ts';
@@ -120,8 +120,7 @@ export class BatchFile {
     // before the model runs, not after the whole upscale when the encoder refuses it.
     const size = targetSize(photo.image.width, photo.image.height, request, model.meta.scale);
     assertFitsFormat(size.width, size.height, keptFormat(output), input);
-    const notice = firstFrameNotice(input, photo);
-    if (notice) this.work.onNotice?.(notice);
+    for (const notice of decodeNotices(input, photo)) this.work.onNotice?.(notice);
     this.photo = photo;
   }
 

@@ -24,7 +24,7 @@ async function writeStack(file: string, pages: number): Promise<string> {
   return file;
 }
 
-describe('a batch with animated or multi-page files', () => {
+describe('a batch with files it decodes to less than they hold', () => {
   for (const pipeline of ['off', undefined] as const) {
     it(`says that only the first frame or page is upscaled, in a notice and the summary (pipeline ${pipeline ?? 'on'})`, async () => {
       fs.mkdirSync(at('in'));
@@ -51,4 +51,31 @@ describe('a batch with animated or multi-page files', () => {
       expect(summary.notices).toEqual(expect.arrayContaining([gifNotice, tiffNotice]));
     });
   }
+
+  it('says that a 16-bit PNG is upscaled and written with 8 bits per channel; an 8-bit one gets no notice', async () => {
+    fs.mkdirSync(at('in'));
+    const photo = makePhoto({ width: 40, height: 32, seed: 3 });
+    const deep = at('in', 'deep.png');
+    await sharp(photo.data, { raw: { width: 40, height: 32, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toFile(deep);
+    expect((await sharp(deep).metadata()).depth).toBe('ushort');
+    await writePhotos(at('in'), 1);
+    const events: UpscaleJobEvent[] = [];
+
+    const summary = await runUpscaleJob({
+      store,
+      request: { inputs: [at('in')], outDir: at('out'), model },
+      onEvent: (e) => events.push(e),
+    });
+
+    expect(summary).toMatchObject({ ok: 2, failed: [] });
+    const notice = `${deep} has 16 bits per channel: it is upscaled in 8, and its output has 8`;
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    expect(notices).toContain(notice);
+    expect(notices.filter((n) => n.includes('photo00'))).toEqual([]);
+    expect(summary.notices).toContain(notice);
+    expect((await sharp(at('out', 'deep_x2.png')).metadata()).depth).toBe('uchar');
+  });
 });
