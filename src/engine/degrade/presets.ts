@@ -136,6 +136,7 @@ export async function resolveDegradation(spec: string): Promise<Degradation> {
   } catch (error) {
     throw fromFsError(error, text, 'read');
   }
+  if (body.trim() === '') throw new SrError('BAD_ARGUMENT', `The degradation recipe ${text} is empty`, HINT, text);
   let raw: unknown;
   try {
     raw = JSON.parse(body);

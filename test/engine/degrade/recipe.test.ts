@@ -74,6 +74,8 @@ describe('degradation recipes', () => {
     const withStage = (patch: object) => JSON.stringify({ ...photo, stages: [{ ...photo.stages[0], ...patch }] });
     const cases: [string, string, RegExp][] = [
       ['broken.json', '{"version": 1, "stages": [', /not valid JSON/],
+      ['zero.json', '', /recipe .*zero\.json is empty$/],
+      ['blank.json', ' \n', /recipe .*blank\.json is empty$/],
       ['quality.json', withStage({ jpeg: { p: 1, quality: [40, 150] } }), /stages\.0\.jpeg\.quality\.1/],
       ['reversed.json', withStage({ blur: { ...photo.stages[0].blur, sigma: [3, 1] } }), /stages\.0\.blur\.sigma: .*low end/],
       ['probability.json', withStage({ noise: { ...photo.stages[0].noise, p: 1.5 } }), /stages\.0\.noise\.p/],
