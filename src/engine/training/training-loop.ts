@@ -179,7 +179,11 @@ export async function runTraining(
 
 function warmStartNotice(warm: WarmStart, { fresh, identity, widened }: InitialState): string {
   const behind =
-    warm.trainingSeconds === null ? 'its training time is unknown' : `${(warm.trainingSeconds / 60).toFixed(1)} min of training behind it`;
+    warm.trainingSeconds !== null
+      ? `${(warm.trainingSeconds / 60).toFixed(1)} min of training behind it`
+      : warm.bundled
+        ? `a bundled model: resources/models/${warm.id}.md says how it was trained`
+        : 'its training time is unknown';
   const which = fresh.length === 0 ? 'all weights' : `all weights but ${fresh.join(', ')} (not in the model, so freshly initialised)`;
   const deeper =
     identity.length === 0

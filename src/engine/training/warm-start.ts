@@ -24,6 +24,8 @@ export interface WarmStart {
   trainingSeconds: number | null;
   /** The parent's own ancestors, nearest first. */
   lineage: ModelAncestor[];
+  /** A model SR Studio ships: its card (resources/models/ID.md) says how it was trained. Absent in older runs. */
+  bundled?: boolean;
 }
 
 export async function resolveWarmStart(idOrPath: string, dirs: ModelDirs): Promise<WarmStart> {
@@ -34,6 +36,7 @@ export async function resolveWarmStart(idOrPath: string, dirs: ModelDirs): Promi
     sha256: hashBytes(readModel(model.path)),
     trainingSeconds: model.meta.trainingSeconds ?? null,
     lineage: model.meta.lineage ?? [],
+    bundled: model.source === 'builtin',
   };
 }
 

@@ -57,6 +57,13 @@ describe('warm starts', () => {
     }
   });
 
+  it('knows a bundled parent (its card says how it was trained) from a model file of the user', async () => {
+    expect(await resolveWarmStart('fsrcnn-x2', { stateDir: temp.dir })).toMatchObject({ id: 'fsrcnn-x2', bundled: true });
+    const userFile = path.join(temp.dir, 'mine.onnx');
+    exportModel(userFile, 'fsrcnn', 2, 60);
+    expect(await resolveWarmStart(userFile, { stateDir: temp.dir })).toMatchObject({ bundled: false, trainingSeconds: 60 });
+  });
+
   it('refuses a parent with none of the weights, and one that changed since the run was created', async () => {
     const fsrcnnFile = path.join(temp.dir, 'fsrcnn.onnx');
     exportModel(fsrcnnFile, 'fsrcnn', 2, 60);
