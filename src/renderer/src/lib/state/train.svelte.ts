@@ -5,67 +5,14 @@ import {
   type MetricPoint,
   type ModelSummary,
   type SrsClient,
-  TRAINING_PRESETS,
   type TrainingDegradation,
   type TrainingRunSummary,
   TrainingStartParams,
   type ValidationSample,
 } from '../../../../shared/contract/index.ts';
-import { networkOf } from '../../../../shared/model-title.ts';
-import { PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../../../shared/photo-fine-tune.ts';
 import { PRESET_WORDS, profileLabel } from '../degradation-words.ts';
+import { DEFAULT_FORM, type DegradationChoice, PROFILE_KEY, photoFineTune, type TrainForm } from './train-form.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
-
-/** The form's fields as the inputs hold them; `validate` turns them into contract params with the contract's own schema. */
-export interface TrainForm {
-  architecture: (typeof TRAINING_PRESETS)[number];
-  scale: number;
-  datasetId: string;
-  steps: number;
-  batchSize: number;
-  patch: number;
-  learningRate: number;
-  schedule: 'constant' | 'step' | 'cosine';
-  loss: 'mse' | 'l1';
-  seed: number;
-  validateEvery: number;
-  sampling: 'texture' | 'uniform';
-  /** A model id to start from, or '' for a seeded initialisation. */
-  initModelId: string;
-  /** What the inputs look like: a preset (`clean`, `photo`, `heavy`) or `profile:ID`, a profiled data set's photos. */
-  degradation: string;
-}
-
-/** One entry of the Train form's degradation choice. */
-export interface DegradationChoice {
-  key: string;
-  label: string;
-  detail: string;
-}
-
-/**
- * The form before the models are listed, and where no bundled photo model is: the SRCNN paper's settings on clean
- * inputs. Once the ×2 photo model is listed, the screen opens set to fine-tune it on phone-like inputs instead
- * (`TrainState.load`), the run a photo enhancer's user most likely wants.
- */
-export const DEFAULT_FORM: TrainForm = {
-  architecture: 'srcnn-9-1-5',
-  scale: 3,
-  datasetId: '',
-  steps: 2000,
-  batchSize: 64,
-  patch: 33,
-  learningRate: 1e-3,
-  schedule: 'constant',
-  loss: 'mse',
-  seed: 1,
-  validateEvery: 500,
-  sampling: 'uniform',
-  initModelId: '',
-  degradation: 'clean',
-};
-
-const PROFILE_KEY = 'profile:';
 
 export interface RunNote {
   level: 'info' | 'warn';
@@ -379,29 +326,4 @@ export class TrainState extends UserActions {
     this.followed = null;
     this.notice = `Model ${result.modelId} added to the model list.`;
   }
-}
-
-/** The form set to fine-tune the bundled photo model of a scale on the user's photos (shared/photo-fine-tune.ts). */
-export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
-  const id = photoModelId(scale);
-  const model = models.find((m) => m.meta.id === id);
-  const network = model && networkOf(model.meta.architecture, scale);
-  const preset = TRAINING_PRESETS.find((p) => p === network);
-  if (!preset) return undefined;
-  return {
-    id,
-    settings: {
-      architecture: preset,
-      scale,
-      initModelId: id,
-      steps: PHOTO_FINE_TUNE.steps,
-      batchSize: PHOTO_FINE_TUNE.batch,
-      patch: photoFineTunePatch(scale),
-      learningRate: PHOTO_FINE_TUNE.learningRate,
-      schedule: PHOTO_FINE_TUNE.schedule,
-      validateEvery: PHOTO_FINE_TUNE.validateEvery,
-      // Every patch is degraded afresh, which texture-weighted sampling cannot go with.
-      sampling: 'uniform',
-    },
-  };
 }
