@@ -19,6 +19,7 @@ import { rgbToYcbcr } from '../../src/engine/imaging/colour.ts';
 import { decodePhoto } from '../../src/engine/imaging/decode.ts';
 import type { Plane, RgbImage } from '../../src/engine/imaging/image.ts';
 import { imresize } from '../../src/engine/imaging/matlab-resize.ts';
+import { psnr } from '../../src/engine/metrics/index.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -73,19 +74,6 @@ function guidedFilter(guide: Plane, p: Plane, r: number, epsilon: number): Plane
   const meanA = mean(a);
   const meanB = mean(b);
   return { width, height, data: guide.data.map((v, i) => meanA[i] * v + meanB[i]) };
-}
-
-function psnr(a: Plane, b: Plane, shave: number): number {
-  let sum = 0;
-  let count = 0;
-  for (let y = shave; y < a.height - shave; y++) {
-    for (let x = shave; x < a.width - shave; x++) {
-      const d = a.data[y * a.width + x] - b.data[y * a.width + x];
-      sum += d * d;
-      count += 1;
-    }
-  }
-  return 10 * Math.log10((255 * 255) / (sum / count));
 }
 
 const colourNoise = parseRecipe(JSON.parse(readFileSync('docs/recipes/colour-noise.json', 'utf8')), 'colour-noise.json');
