@@ -184,14 +184,19 @@ function report(result: TrainResult, json: boolean): void {
       `best: step ${result.best.step}, ${formatDb(result.best.psnr)} dB / ${result.best.ssim.toFixed(4)} (bicubic ${formatDb(result.bicubic.psnr)} dB / ${result.bicubic.ssim.toFixed(4)})`,
     );
   }
-  const lineage =
-    result.lineageSeconds === result.trainingSeconds
-      ? ''
-      : `; ${result.lineageSeconds === null ? 'unknown' : duration(result.lineageSeconds)} with the model it started from`;
-  lines.push(`trained for ${duration(result.trainingSeconds)}${lineage}`);
+  lines.push(`trained for ${duration(result.trainingSeconds)}${lineageNote(result)}`);
   if (result.model) lines.push(`model: ${result.model}`);
   if (result.status !== 'done') lines.push(`resume with: srstudio train --resume ${result.run}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What the run's lineage adds to its own training time. */
+function lineageNote({ lineageSeconds, trainingSeconds, parent }: TrainResult): string {
+  if (lineageSeconds === trainingSeconds) return '';
+  if (lineageSeconds !== null) return `; ${duration(lineageSeconds)} with the model it started from`;
+  return parent?.bundled
+    ? `, on top of bundled ${parent.id} (resources/models/${parent.id}.md says how it was trained)`
+    : '; unknown with the model it started from';
 }
 
 function duration(seconds: number): string {

@@ -100,7 +100,8 @@ export async function loadModel(idOrPath: string, dirs: ModelDirs): Promise<Load
   if (looksLikePath(idOrPath)) {
     const file = path.resolve(idOrPath);
     const meta = await readModelMetaFile(file);
-    if (meta) return { meta, path: file, source: 'file' };
+    // A bundled model named by its path is still the bundled model (its card says how it was trained).
+    if (meta) return { meta, path: file, source: path.dirname(file) === path.resolve(builtinDirOf(dirs)) ? 'builtin' : 'file' };
     // Measuring a foreign model needs its bytes, a session and the full ONNX schema: loaded only for one.
     const { inferModelMeta } = await import('./import-model.ts');
     return { meta: await inferModelMeta(await readFile(file), file, {}), path: file, source: 'file' };

@@ -46,6 +46,8 @@ export interface TrainResult {
   trainingSeconds: number;
   /** The same plus its warm-start parent's (what a training budget counts); null where the parent's is unknown. */
   lineageSeconds: number | null;
+  /** The model the run started from (its warm start); null: seeded weights. */
+  parent: { id: string; bundled: boolean } | null;
   samplesPerSecond: number;
   best: BestScore | null;
   bicubic: Score | null;
@@ -169,6 +171,7 @@ export async function runTraining(
     seconds,
     trainingSeconds: ownSeconds,
     lineageSeconds: parentSeconds === null ? null : parentSeconds + ownSeconds,
+    parent: config.init ? { id: config.init.id, bundled: config.init.bundled === true } : null,
     samplesPerSecond: progress.samplesPerSecond(step - startStep),
     best,
     bicubic: validation?.bicubic ?? null,
