@@ -3,6 +3,7 @@ import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane } from '../imaging/image.ts';
 import { imresize } from '../imaging/matlab-resize.ts';
+import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import type { BytePlane, TrainingPair } from './patch-sampler.ts';
 import { photoWindow } from './photo-window.ts';
 
@@ -57,7 +58,8 @@ export async function loadTrainingPair(
   inputKind: 'upsampled' | 'lr',
   limit?: WindowLimit,
 ): Promise<TrainingPair & { photo: { width: number; height: number } }> {
-  const { image } = await decodePhoto(path);
+  // Fully transparent pixels take the nearest visible colour, as before an upscale (training-photo.ts says why).
+  const image = rgbWithTransparentFilled((await decodePhoto(path)).image);
   const window = limit ? photoWindow(image.width, image.height, limit.maxPixels, limit.seed) : undefined;
   const used = window ? cropImage(image, window) : image;
   return { ...pairFromY(toBytes(rgbToY(used)), scale, inputKind), photo: { width: image.width, height: image.height } };

@@ -1,9 +1,9 @@
 import { planesToImage, resizePlanes } from '../degrade/index.ts';
 import { imageToPlanes } from '../degrade/planes.ts';
-import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { RgbImage } from '../imaging/image.ts';
+import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import { photoWindow } from './photo-window.ts';
 import type { WindowLimit } from './training-image.ts';
 
@@ -11,6 +11,7 @@ import type { WindowLimit } from './training-image.ts';
  * A training photo for real-photo degradation: its RGB pixels, kept whole (degradations act on colour). A JPEG is
  * shrunk first by `jpegSourceDownscale` with an area filter: averaging 2×2 pixels cuts its own blocking and noise,
  * so the target the model learns is cleaner than any input it will see (docs/degradation.md measures why).
+ * Fully transparent pixels take the colour of the nearest visible one, as they do before an upscale.
  */
 export async function loadTrainingPhoto(
   path: string,
@@ -18,7 +19,8 @@ export async function loadTrainingPhoto(
   limit?: WindowLimit,
 ): Promise<{ image: RgbImage; photo: { width: number; height: number }; shrunk: boolean }> {
   const { image, metadata } = await decodePhoto(path);
-  const rgb = dropAlpha(image);
+  // As an upscale does (upscale/upscale-photo.ts): what a cutout stores under alpha 0, often black, is no part of the photo.
+  const rgb = rgbWithTransparentFilled(image);
   // The window is cut before shrinking, so its share of the memory budget is what it would be for a PNG.
   const window = limit ? photoWindow(rgb.width, rgb.height, limit.maxPixels * jpegSourceDownscale ** 2, limit.seed) : undefined;
   const used = window ? cropImage(rgb, window) : rgb;

@@ -2,12 +2,12 @@ import { basename } from 'node:path';
 import { degradeImage, type Recipe } from '../degrade/index.ts';
 import { isSrError, SrError } from '../errors.ts';
 import { degrade, modcrop } from '../eval/protocol.ts';
-import { dropAlpha } from '../imaging/alpha-channel.ts';
 import { rgbToY, roundPlane } from '../imaging/colour.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import type { Plane, RgbImage } from '../imaging/image.ts';
 import { imresize, imresizeRgb } from '../imaging/matlab-resize.ts';
+import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import { psnr, scoreImages, ssim } from '../metrics/index.ts';
 import { photoWindow, VALIDATION_WINDOW } from './photo-window.ts';
 
@@ -65,7 +65,7 @@ export class ValidationSet {
     for (const path of paths) {
       let photo: RgbImage;
       try {
-        photo = dropAlpha((await decodePhoto(path)).image);
+        photo = rgbWithTransparentFilled((await decodePhoto(path)).image);
       } catch (error) {
         if (!isSrError(error)) throw error;
         onSkipped(path, error.message);
