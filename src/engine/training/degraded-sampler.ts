@@ -5,9 +5,11 @@ import { rgbToY } from '../imaging/colour.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { imresize } from '../imaging/matlab-resize.ts';
 import { Rng, Stream } from '../seeded-random.ts';
+import type { BytePlane } from './byte-plane.ts';
 import { dihedralMaps, TRANSFORM_COUNT } from './dihedral.ts';
 import type { PatchGeometry } from './patch-geometry.ts';
 import type { Batch } from './patch-sampler.ts';
+import { TextureCells } from './texture-cells.ts';
 
 /**
  * A patch is cut from a larger low-resolution tile that is degraded with it. The margin keeps the patch clear of the
@@ -41,6 +43,8 @@ export class DegradedSampler {
   private readonly lrPatch: number;
   /** Photos smaller than one patch with its degradation margin: they give no position, so they do not train. */
   readonly imagesWithoutPatches: number;
+  /** Crop positions weighted by their label's texture (`--sampling texture`); undefined: uniform. */
+  private readonly texture: TextureCells | undefined;
 
   constructor(
     private readonly photos: readonly RgbImage[],
@@ -49,6 +53,7 @@ export class DegradedSampler {
     private readonly seed: number,
     private readonly batchSize: number,
     private readonly augment: boolean,
+    weighting: 'uniform' | 'texture' = 'uniform',
   ) {
     const { scale, inputKind, inputSize } = geometry;
     this.lrPatch = inputKind === 'lr' ? inputSize : Math.ceil(inputSize / scale);
@@ -76,6 +81,33 @@ export class DegradedSampler {
       const positions = p.width >= side && p.height >= side ? (p.width - side + 1) * (p.height - side + 1) : 0;
       this.cumulative[i + 1] = this.cumulative[i] + positions;
     });
+    if (weighting === 'texture') this.texture = this.textureCells(side);
+  }
+
+  /**
+   * Texture weights over crop positions. The patch sits 2 to 9 LR pixels into its tile (drawn per sample), so a
+   * position is scored by the label it gives at the middle of that range. The texture is measured on the clean HR
+   * photo, so a patch is drawn for the detail it should end up with, whatever the degradation leaves of it.
+   */
+  private textureCells(side: number): TextureCells {
+    const { scale, outputSize, labelOffset } = this.geometry;
+    const images = this.photos.map((photo) => {
+      const fits = photo.width >= side && photo.height >= side;
+      return {
+        target: bytesOf(roundedY(photo)),
+        columns: fits ? photo.width - side + 1 : 0,
+        rows: fits ? photo.height - side + 1 : 0,
+      };
+    });
+    const middle = (MIN_EDGE + (GRID_PHASES >> 1)) * scale + labelOffset;
+    return new TextureCells(images, { factor: 1, offset: middle, size: outputSize });
+  }
+
+  /** One crop position: by texture weight, or uniformly over every photo's usable area. */
+  private drawCrop(rng: Rng): { photo: number; left: number; top: number } {
+    if (!this.texture) return this.locate(rng.int(this.positionCount));
+    const { image, ix, iy } = this.texture.draw(rng);
+    return { photo: image, left: ix, top: iy };
   }
 
   /** Distinct HR crop positions (every one is degraded afresh each time it is drawn). */
@@ -119,7 +151,7 @@ export class DegradedSampler {
     const items: PlannedImage[] = [];
     const cuts: { photo: number; left: number; top: number; dx: number; dy: number; transform: number }[] = [];
     for (let i = 0; i < b; i++) {
-      const at = this.locate(rng.int(this.positionCount));
+      const at = this.drawCrop(rng);
       const dx = MIN_EDGE + rng.int(GRID_PHASES);
       const dy = MIN_EDGE + rng.int(GRID_PHASES);
       const transform = this.augment ? rng.int(TRANSFORM_COUNT) : 0;
@@ -167,6 +199,10 @@ function cropRgb(image: RgbImage, left: number, top: number, side: number): RgbI
 function roundAll(data: Float32Array): Float32Array {
   for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, Math.round(data[i])));
   return data;
+}
+
+function bytesOf(plane: { width: number; height: number; data: Float32Array }): BytePlane {
+  return { width: plane.width, height: plane.height, data: Uint8Array.from(plane.data) };
 }
 
 function roundedY(image: RgbImage): { width: number; height: number; data: Float32Array } {

@@ -3,7 +3,7 @@ import { Rng, Stream } from '../seeded-random.ts';
 import type { BytePlane } from './byte-plane.ts';
 import { dihedralMaps, TRANSFORM_COUNT } from './dihedral.ts';
 import { inputFactor, type PatchGeometry } from './patch-geometry.ts';
-import { type PatchPosition, TextureCells } from './texture-cells.ts';
+import { type PatchPosition, patchLabelWindow, TextureCells } from './texture-cells.ts';
 
 // In its own file so that texture-cells.ts can use it without importing this one (which imports texture-cells.ts).
 export type { BytePlane } from './byte-plane.ts';
@@ -80,7 +80,7 @@ export class PatchSampler {
     }
     if (sampling.mode === 'texture') {
       const images = pairs.map((pair, i) => ({ target: pair.target, columns: this.columns[i], rows: this.rows[i] }));
-      this.texture = new TextureCells(images, geometry);
+      this.texture = new TextureCells(images, patchLabelWindow(geometry));
     }
   }
 

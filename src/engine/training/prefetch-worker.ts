@@ -101,7 +101,16 @@ async function initDegraded(message: Init, recipe: NonNullable<Init['degradation
       'Each was skipped for the reason given above; pass --data a folder or data set with readable photos.',
     );
   }
-  sampler = new DegradedSampler(photos, message.geometry, recipe, message.seed, message.batchSize, message.sampling.augment);
+  const { augment, mode } = message.sampling;
+  sampler = new DegradedSampler(
+    photos,
+    message.geometry,
+    recipe,
+    message.seed,
+    message.batchSize,
+    augment,
+    mode === 'texture' ? 'texture' : 'uniform',
+  );
   post({ type: 'ready', ...readyCounts(sampler, photos.length), pixels, cropped, windowPixels: maxPixels, shrunk });
 }
 

@@ -22,10 +22,25 @@ export interface PatchPosition {
   iy: number;
 }
 
+/**
+ * Where the HR label of the patch at position (ix, iy) lies: its top-left at (ix·factor + offset, iy·factor + offset),
+ * size×size.
+ */
+export interface LabelWindow {
+  factor: number;
+  offset: number;
+  size: number;
+}
+
+/** The label window of a PatchSampler patch: positions are input-plane pixels. */
+export function patchLabelWindow(geometry: PatchGeometry): LabelWindow {
+  return { factor: inputFactor(geometry), offset: geometry.labelOffset, size: geometry.outputSize };
+}
+
 export interface ImagePositions {
   /** The HR label plane, which the texture is measured on. */
   target: BytePlane;
-  /** Positions along x and y (input-plane pixels, stride 1). */
+  /** Positions along x and y (stride 1). */
   columns: number;
   rows: number;
 }
@@ -39,7 +54,7 @@ export class TextureCells {
   /** cumulative[c]: the summed weight of cells 0..c. */
   private readonly cumulative: Float64Array;
 
-  constructor(images: readonly ImagePositions[], geometry: PatchGeometry) {
+  constructor(images: readonly ImagePositions[], window: LabelWindow) {
     const count = images.reduce((n, im) => n + Math.ceil(im.columns / CELL) * Math.ceil(im.rows / CELL), 0);
     this.image = new Uint32Array(count);
     this.x0 = new Uint32Array(count);
@@ -60,7 +75,7 @@ export class TextureCells {
           this.y0[c] = y0;
           this.width[c] = w;
           this.height[c] = h;
-          texture[c] = labelTexture(sums, im.target.width, x0 + (w >> 1), y0 + (h >> 1), geometry);
+          texture[c] = labelTexture(sums, im.target.width, x0 + (w >> 1), y0 + (h >> 1), window);
           c += 1;
         }
       }
@@ -128,12 +143,11 @@ function gradientIntegral(plane: BytePlane): Float64Array {
   return sums;
 }
 
-/** Mean texture of the HR label of the patch whose input starts at (ix, iy). */
-function labelTexture(sums: Float64Array, width: number, ix: number, iy: number, geometry: PatchGeometry): number {
-  const factor = inputFactor(geometry);
-  const left = ix * factor + geometry.labelOffset;
-  const top = iy * factor + geometry.labelOffset;
-  const n = geometry.outputSize;
+/** Mean texture of the HR label of the patch at position (ix, iy). */
+function labelTexture(sums: Float64Array, width: number, ix: number, iy: number, window: LabelWindow): number {
+  const left = ix * window.factor + window.offset;
+  const top = iy * window.factor + window.offset;
+  const n = window.size;
   const stride = width + 1;
   const total =
     sums[(top + n) * stride + left + n] - sums[top * stride + left + n] - sums[(top + n) * stride + left] + sums[top * stride + left];

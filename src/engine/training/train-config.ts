@@ -93,11 +93,11 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   const degrade = config.degrade
     ? { name: config.degrade.name, recipe: parseRecipe(config.degrade.recipe, `of run setting '${config.degrade.name}'`) }
     : null;
-  if (degrade && !isClean(degrade.recipe) && sampling !== 'uniform') {
+  if (degrade && !isClean(degrade.recipe) && sampling === 'stride') {
     throw new SrError(
       'BAD_ARGUMENT',
-      `--sampling ${sampling} does not work with --degrade ${degrade.name}`,
-      'Real-photo degradation draws every patch afresh, from anywhere in the photos: leave out --sampling (uniform).',
+      `--sampling stride does not work with --degrade ${degrade.name}`,
+      'Real-photo degradation draws every patch afresh, from anywhere in the photos: use --sampling uniform or texture.',
     );
   }
   // The clean recipe is the protocol itself, whose cached path is bit-identical to runs made before recipes existed.

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { preset } from '../../../src/engine/degrade/index.ts';
 import { imresize } from '../../../src/engine/imaging/matlab-resize.ts';
+import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
 import { DegradedSampler, degradeTileSide } from '../../../src/engine/training/degraded-sampler.ts';
 import { patchGeometry } from '../../../src/engine/training/patch-geometry.ts';
 import { loadTrainingPhoto } from '../../../src/engine/training/training-photo.ts';
@@ -49,6 +50,34 @@ describe('the real-photo batch sampler', () => {
       // Rounding to bytes (RGB, then Y) on both sides: a few levels at most.
       expect(worst, `sample ${s}`).toBeLessThan(2.5);
     }
+  });
+
+  it('texture weighting draws labels with detail far more often than flat ones, and flat ones still appear', async () => {
+    // Left half flat grey, right half noise: a label is flat exactly when it was cut from the left half.
+    const width = 400;
+    const height = 64;
+    const data = new Uint8Array(width * height * 3).fill(100);
+    const rng = Rng.keyed(5, Stream.init);
+    for (let y = 0; y < height; y++)
+      for (let x = width / 2; x < width; x++) data.fill(rng.int(256), (y * width + x) * 3, (y * width + x + 1) * 3);
+    const halfFlat = [{ width, height, channels: 3 as const, data }];
+    const flatShare = async (weighting: 'uniform' | 'texture') => {
+      const sampler = new DegradedSampler(halfFlat, geometry, preset('clean').recipe, 3, 64, false, weighting);
+      let flat = 0;
+      for (let step = 0; step < 4; step++) {
+        const { target } = await sampler.batch(step);
+        for (let s = 0; s < 64; s++) {
+          const label = target.subarray(s * 1024, (s + 1) * 1024);
+          if (Math.max(...label) === Math.min(...label)) flat += 1;
+        }
+      }
+      return flat / 256;
+    };
+    const uniform = await flatShare('uniform');
+    const texture = await flatShare('texture');
+    expect(uniform).toBeGreaterThan(0.35); // about 157 of the 337 crop positions give a flat label
+    expect(texture).toBeLessThan(uniform / 2);
+    expect(texture).toBeGreaterThan(0.03); // the floor keeps flat regions in training
   });
 
   it('refuses photos too small for a patch and its degradation margin', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng, Stream } from '../../../src/engine/seeded-random.ts';
 import { patchGeometry } from '../../../src/engine/training/patch-geometry.ts';
 import { type BytePlane, PatchSampler } from '../../../src/engine/training/patch-sampler.ts';
-import { CELL, TEXTURE_FLOOR, TextureCells } from '../../../src/engine/training/texture-cells.ts';
+import { CELL, patchLabelWindow, TEXTURE_FLOOR, TextureCells } from '../../../src/engine/training/texture-cells.ts';
 
 /** Left half flat grey, right half noise: the texture of a label tells which half it came from. */
 function halfTextured(width: number, height: number): BytePlane {
@@ -18,7 +18,7 @@ const positionsOf = (plane: BytePlane) => ({ target: plane, columns: plane.width
 describe('TextureCells', () => {
   it('draws textured labels far more often than flat ones, and flat ones still appear', () => {
     const plane = halfTextured(212, 60); // columns 0..200: labels left of x = 106 are flat
-    const cells = new TextureCells([positionsOf(plane)], geometry);
+    const cells = new TextureCells([positionsOf(plane)], patchLabelWindow(geometry));
     const rng = Rng.keyed(1, Stream.batch, 0);
     let flat = 0;
     let textured = 0;
@@ -39,7 +39,7 @@ describe('TextureCells', () => {
 
   it('reaches every position, cell edges included', () => {
     const plane = halfTextured(11 + 2 * CELL + 3, 11 + CELL + 1); // cells of 8, 8 and 3 columns; 8 and 1 rows
-    const cells = new TextureCells([positionsOf(plane)], geometry);
+    const cells = new TextureCells([positionsOf(plane)], patchLabelWindow(geometry));
     const rng = Rng.keyed(2, Stream.batch, 0);
     const seen = new Set<string>();
     for (let i = 0; i < 50_000; i++) {
@@ -52,7 +52,7 @@ describe('TextureCells', () => {
 
   it('samples a data set without any texture uniformly, over all its images', () => {
     const flat = (w: number, h: number): BytePlane => ({ width: w, height: h, data: new Uint8Array(w * h).fill(90) });
-    const cells = new TextureCells([positionsOf(flat(30, 30)), positionsOf(flat(49, 30))], geometry);
+    const cells = new TextureCells([positionsOf(flat(30, 30)), positionsOf(flat(49, 30))], patchLabelWindow(geometry));
     const rng = Rng.keyed(3, Stream.batch, 0);
     const perImage = [0, 0];
     for (let i = 0; i < 10_000; i++) perImage[cells.draw(rng).image] += 1;

@@ -78,7 +78,7 @@ export function photoFineTune(models: readonly ModelSummary[], scale: number): {
       learningRate: PHOTO_FINE_TUNE.learningRate,
       schedule: PHOTO_FINE_TUNE.schedule,
       validateEvery: PHOTO_FINE_TUNE.validateEvery,
-      // Every patch is degraded afresh, which texture-weighted sampling cannot go with.
+      // As the bundled models' fine-tunes were trained (resources/models/photo-x2.md).
       sampling: 'uniform',
     },
   };

@@ -281,9 +281,6 @@ export class TrainState extends UserActions {
     const errors: Record<string, string> = {};
     if (!datasetId) errors.datasetId = 'Choose a data set (create one in Datasets).';
     if (typeof degradation === 'string') errors.degradation = degradation;
-    else if (!('preset' in degradation && degradation.preset === 'clean') && this.form.sampling === 'texture') {
-      errors.sampling = 'Real-photo inputs draw every patch afresh: use Uniform sampling.';
-    }
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'form');
