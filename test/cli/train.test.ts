@@ -167,12 +167,20 @@ describe('srstudio train', () => {
 
   it('a run from a bundled model, even named by its path, points to its card for the time behind it', async () => {
     const bundled = path.resolve(path.dirname(CLI), '../resources/models/fsrcnn-x2.onnx');
-    const args = ['--arch', 'fsrcnn-56-32-4-res-relu', '--scale', '2', '--batch', '2', '--patch', '24', '--device', 'cpu'];
+    // No --patch: FSRCNN's LR input needs a multiple of the scale, so the paper's 33 becomes 34 at ×2.
+    const args = ['--arch', 'fsrcnn-56-32-4-res-relu', '--scale', '2', '--batch', '2', '--device', 'cpu'];
     const run = await start([...args, '--data', trainSet.dir, '--val', valSet.dir, '--steps', '2', '--val-every', '2', '--init', bundled])
       .done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Starting from model fsrcnn-x2 (a bundled model: resources/models/fsrcnn-x2.md says how it was trained)');
     expect(run.stdout).toMatch(/trained for .*, on top of bundled fsrcnn-x2 \(resources\/models\/fsrcnn-x2\.md says how it was trained\)/);
+    const id = Number(/^run (\d+):/m.exec(run.stdout)?.[1]);
+    const store = openStore(state.dir);
+    try {
+      expect(new RunsRepo(store).list().find((r) => r.id === id)?.config).toMatchObject({ patch: 34 });
+    } finally {
+      store.close();
+    }
   }, 120_000);
 
   it('says what is missing or wrong before doing any work', async () => {

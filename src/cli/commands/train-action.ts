@@ -1,11 +1,13 @@
 import { resolveDegradation } from '../../engine/degrade/index.ts';
+import { isClean } from '../../engine/degrade/presets.ts';
 import { SrError } from '../../engine/errors.ts';
 import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
+import { inputKindOf, parseArch } from '../../engine/training/architectures.ts';
 import type { TrainEvent } from '../../engine/training/events.ts';
-import { DEFAULT_CONFIG, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
+import { DEFAULT_CONFIG, defaultPatch, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/training/trainer.ts';
 import { resolveWarmStart } from '../../engine/training/warm-start.ts';
 import { shouldPrintNotice } from '../notices.ts';
@@ -108,7 +110,7 @@ async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<Trai
     val: required(opts.val, '--val'),
     steps: number(opts.steps, '--steps', d.steps),
     batch: number(opts.batch, '--batch', d.batch),
-    patch: number(opts.patch, '--patch', d.patch),
+    patch: d.patch,
     lr: number(opts.lr, '--lr', d.lr),
     seed: number(opts.seed, '--seed', d.seed),
     schedule: choice(opts.schedule, '--schedule', ['constant', 'step', 'cosine'], d.schedule),
@@ -123,8 +125,20 @@ async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<Trai
     init: null,
     degrade: opts.degrade === undefined ? null : await resolveDegradation(opts.degrade),
   };
+  config.patch = opts.patch === undefined ? patchFor(config) : number(opts.patch, '--patch', d.patch);
   // The parent is resolved (and hashed) once, after the cheap checks: the run stores what it started from.
   return opts.init === undefined ? config : { ...config, init: await resolveWarmStart(opts.init, { stateDir }) };
+}
+
+/** The default patch for this network and scale; a bad --arch or --scale is left for validateConfig to name. */
+function patchFor(config: TrainConfig): number {
+  let inputKind: 'upsampled' | 'lr';
+  try {
+    inputKind = inputKindOf(parseArch(config.arch, config.scale));
+  } catch {
+    return DEFAULT_CONFIG.patch;
+  }
+  return defaultPatch(config.scale, inputKind, config.degrade !== null && !isClean(config.degrade.recipe));
 }
 
 function parseRunId(text: string): number {

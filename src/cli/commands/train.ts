@@ -18,7 +18,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--val <dir|dataset:ID>', 'validation images: a folder, or a data set (its val split)')
     .option('--steps <n>', `optimisation steps (default ${DEFAULT_CONFIG.steps}; with --resume: a new total)`)
     .option('--batch <n>', `patches per step (default ${DEFAULT_CONFIG.batch})`)
-    .option('--patch <n>', `HR side of a training patch (default ${DEFAULT_CONFIG.patch})`)
+    .option(
+      '--patch <n>',
+      `HR side of a training patch (default ${DEFAULT_CONFIG.patch}, rounded up to a multiple of the scale for FSRCNN, ESPCN or --degrade)`,
+    )
     .option('--lr <rate>', `Adam learning rate (default ${DEFAULT_CONFIG.lr})`)
     .option('--seed <n>', `random seed (default ${DEFAULT_CONFIG.seed})`)
     .option('--schedule <kind>', 'learning-rate schedule: constant | step | cosine (default constant)')

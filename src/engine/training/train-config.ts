@@ -63,6 +63,16 @@ export const DEFAULT_CONFIG: Omit<TrainConfig, 'arch' | 'scale' | 'data' | 'val'
   degrade: null,
 };
 
+/**
+ * The patch a run takes when none is given: the SRCNN paper's 33, rounded up to a multiple of the scale where the
+ * network's input must divide it (an LR-input network such as FSRCNN or ESPCN) or where real-photo inputs are cut
+ * from degraded LR tiles (degraded-sampler.ts): 34 at ×2, 33 at ×3, 36 at ×4.
+ */
+export function defaultPatch(scale: number, inputKind: 'upsampled' | 'lr', degraded: boolean): number {
+  const factor = inputKind === 'lr' || degraded ? scale : 1;
+  return Math.ceil(DEFAULT_CONFIG.patch / factor) * factor;
+}
+
 function positiveInt(name: string, value: number, flag: string): void {
   if (!Number.isInteger(value) || value < 1)
     throw new SrError('BAD_ARGUMENT', `${name} must be a positive integer, not ${value}`, `Pass ${flag} a whole number ≥ 1.`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { preset } from '../../../src/engine/degrade/presets.ts';
-import { validateConfig } from '../../../src/engine/training/train-config.ts';
+import { defaultPatch, validateConfig } from '../../../src/engine/training/train-config.ts';
 import { tinyConfig } from '../../helpers/training-config.ts';
 
 describe('a run’s sampling with real-photo degradation', () => {
@@ -20,5 +20,13 @@ describe('a run’s sampling with real-photo degradation', () => {
       sampling: 'stride',
       degrade: null,
     });
+  });
+});
+
+describe('the default patch', () => {
+  it('is the paper’s 33 where any size fits, else rounded up to a multiple of the scale', () => {
+    expect(defaultPatch(2, 'upsampled', false)).toBe(33); // SRCNN on the clean protocol, as in the paper
+    expect([2, 3, 4].map((s) => defaultPatch(s, 'lr', false))).toEqual([34, 33, 36]); // FSRCNN, ESPCN: LR input
+    expect([2, 3, 4].map((s) => defaultPatch(s, 'upsampled', true))).toEqual([34, 33, 36]); // real-photo tiles
   });
 });
