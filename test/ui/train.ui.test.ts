@@ -78,6 +78,14 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     await expect.poll(() => page.locator('.field-error').first().textContent()).toMatch(/>=\s*1|too small/i);
 
     await page.getByLabel('Steps', { exact: true }).fill('40');
+    // FSRCNN takes the low-resolution image, so its patch must be a multiple of the scale: said beside the field.
+    await page.getByLabel('Architecture').selectOption('fsrcnn');
+    await page.getByLabel('Patch (HR px)').fill('25');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect
+      .poll(() => page.locator('#err-patch').textContent())
+      .toBe('fsrcnn takes the low-resolution image: use a multiple of 3, such as 27.');
+    await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
     await page.getByLabel('Batch size').fill('16');
     await page.getByLabel('Patch (HR px)').fill('24');
     await page.getByLabel('Validate every (steps)').fill('10');

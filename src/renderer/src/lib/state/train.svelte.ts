@@ -281,6 +281,11 @@ export class TrainState extends UserActions {
     const errors: Record<string, string> = {};
     if (!datasetId) errors.datasetId = 'Choose a data set (create one in Datasets).';
     if (typeof degradation === 'string') errors.degradation = degradation;
+    const patchError = patchMismatch(
+      this.form,
+      typeof degradation !== 'string' && !('preset' in degradation && degradation.preset === 'clean'),
+    );
+    if (patchError) errors.patch = patchError;
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? 'form');
@@ -323,4 +328,18 @@ export class TrainState extends UserActions {
     this.followed = null;
     this.notice = `Model ${result.modelId} added to the model list.`;
   }
+}
+
+/**
+ * Where the patch must be a multiple of the scale, said before anything is sent: an FSRCNN or ESPCN preset takes the
+ * low-resolution image, and real-photo inputs are cut from degraded low-resolution tiles (a custom architecture is
+ * left to the engine, which knows its input).
+ */
+function patchMismatch(form: { architecture: string; scale: number; patch: number }, degraded: boolean): string | null {
+  const { architecture, scale, patch } = form;
+  if (!Number.isInteger(patch) || patch < 1 || !Number.isInteger(scale) || scale < 1 || patch % scale === 0) return null;
+  const lrInput = /^(fsrcnn|espcn)/.test(architecture);
+  if (!lrInput && !degraded) return null;
+  const why = lrInput ? `${architecture} takes the low-resolution image` : 'Photo-like inputs are cut from low-resolution tiles';
+  return `${why}: use a multiple of ${scale}, such as ${Math.ceil(patch / scale) * scale}.`;
 }
