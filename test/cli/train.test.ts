@@ -165,10 +165,11 @@ describe('srstudio train', () => {
     expect(resumeChange.stderr).toContain('--init cannot change them');
   }, 180_000);
 
-  it('a run from a bundled model, even named by its path, points to its card for the time behind it', async () => {
+  it('a fine-tune of a bundled model, named by its path alone, takes its network and scale, and points to its card for the time behind it', async () => {
     const bundled = path.resolve(path.dirname(CLI), '../resources/models/fsrcnn-x2.onnx');
-    // No --patch: FSRCNN's LR input needs a multiple of the scale, so the paper's 33 becomes 34 at ×2.
-    const args = ['--arch', 'fsrcnn-56-32-4-res-relu', '--scale', '2', '--batch', '2', '--device', 'cpu'];
+    // No --arch and no --scale: a fine-tune takes its parent's. No --patch: FSRCNN's LR input needs a multiple of the
+    // scale, so the paper's 33 becomes 34 at ×2.
+    const args = ['--batch', '2', '--device', 'cpu'];
     const run = await start([...args, '--data', trainSet.dir, '--val', valSet.dir, '--steps', '2', '--val-every', '2', '--init', bundled])
       .done;
     expect(run.code, run.stderr).toBe(0);
@@ -177,7 +178,11 @@ describe('srstudio train', () => {
     const id = Number(/^run (\d+):/m.exec(run.stdout)?.[1]);
     const store = openStore(state.dir);
     try {
-      expect(new RunsRepo(store).list().find((r) => r.id === id)?.config).toMatchObject({ patch: 34 });
+      expect(new RunsRepo(store).list().find((r) => r.id === id)?.config).toMatchObject({
+        arch: 'fsrcnn-56-32-4-res-relu',
+        scale: 2,
+        patch: 34,
+      });
     } finally {
       store.close();
     }
@@ -187,6 +192,7 @@ describe('srstudio train', () => {
     const missing = await start(['--scale', '2', '--data', trainSet.dir, '--val', valSet.dir]).done;
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--arch is required to start a run');
+    expect(missing.stderr).toContain('or --init MODEL to fine-tune a model (its own is taken)');
     const resumeChange = await start(['--resume', '1', '--lr', '0.1']).done;
     expect(resumeChange.code).toBe(2);
     expect(resumeChange.stderr).toContain('--lr cannot change them');

@@ -2,6 +2,7 @@ import { resolveDegradation } from '../../engine/degrade/index.ts';
 import { isClean } from '../../engine/degrade/presets.ts';
 import { SrError } from '../../engine/errors.ts';
 import { DEVICES, type Device } from '../../engine/models/execution-providers.ts';
+import { loadModel } from '../../engine/models/registry.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
@@ -74,7 +75,12 @@ export async function trainAction(opts: TrainCliOptions): Promise<void> {
 
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') {
-    throw new SrError('BAD_ARGUMENT', `${flag} is required to start a run`, `Pass ${flag}, or --resume RUN to continue an earlier run.`);
+    const fineTune = flag === '--arch' || flag === '--scale' ? ', or --init MODEL to fine-tune a model (its own is taken)' : '';
+    throw new SrError(
+      'BAD_ARGUMENT',
+      `${flag} is required to start a run`,
+      `Pass ${flag}${fineTune}, or --resume RUN to continue an earlier run.`,
+    );
   }
   return value;
 }
@@ -101,11 +107,22 @@ function choice<T extends string>(text: string | undefined, flag: string, allowe
   return text as T;
 }
 
+/**
+ * A fine-tune needs name only its parent: without --arch or --scale the run takes the parent's (its architecture
+ * without the scale suffix, so that `--scale` may still change it, as for an SRCNN ×3 run from srcnn-x2).
+ */
+async function parentShape(opts: TrainCliOptions, stateDir: string): Promise<{ arch?: string; scale?: string }> {
+  if (opts.init === undefined || (opts.arch !== undefined && opts.scale !== undefined)) return {};
+  const { meta } = await loadModel(opts.init, { stateDir });
+  return { arch: meta.architecture.replace(/-x\d+$/, ''), scale: String(meta.scale) };
+}
+
 async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<TrainConfig> {
   const d = DEFAULT_CONFIG;
+  const parent = await parentShape(opts, stateDir);
   const config: TrainConfig = {
-    arch: required(opts.arch, '--arch'),
-    scale: number(required(opts.scale, '--scale'), '--scale', 0),
+    arch: required(opts.arch ?? parent.arch, '--arch'),
+    scale: number(required(opts.scale ?? parent.scale, '--scale'), '--scale', 0),
     data: required(opts.data, '--data'),
     val: required(opts.val, '--val'),
     steps: number(opts.steps, '--steps', d.steps),

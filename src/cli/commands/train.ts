@@ -38,7 +38,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <file.onnx>', "where to write the best model (default: the state folder's models/)")
     .option(
       '--init <model>',
-      'start from this model’s weights (id or .onnx), e.g. srcnn-x2 for an SRCNN ×3 run; its training time counts in the lineage',
+      'start from this model’s weights (id or .onnx), e.g. srcnn-x2 for an SRCNN ×3 run; its training time counts in the lineage. Without --arch or --scale, the model’s own',
     )
     .option(
       '--degrade <recipe>',
