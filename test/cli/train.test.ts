@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelMeta } from '../../src/engine/models/model-meta-io.ts';
 import { RunsRepo } from '../../src/engine/store/runs-repo.ts';
 import { openStore } from '../../src/engine/store/store.ts';
+import { writeTinyModel } from '../helpers/models-tiny.ts';
 import { makeTempDir } from '../helpers/store-temp.ts';
 import { TINY_ARCH } from '../helpers/training-config.ts';
 import { type ImageFolder, writeImageFolder } from '../helpers/training-images.ts';
@@ -193,6 +194,11 @@ describe('srstudio train', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--arch is required to start a run');
     expect(missing.stderr).toContain('or --init MODEL to fine-tune a model (its own is taken)');
+    // A model whose architecture SR Studio does not train gives none to a fine-tune: --arch is still asked for.
+    const foreign = await writeTinyModel(state.dir, 'y-lr', { id: 'foreign-x2' });
+    const noArch = await start(['--init', foreign, '--data', trainSet.dir, '--val', valSet.dir]).done;
+    expect(noArch.code).toBe(2);
+    expect(noArch.stderr).toContain('--arch is required to start a run');
     const resumeChange = await start(['--resume', '1', '--lr', '0.1']).done;
     expect(resumeChange.code).toBe(2);
     expect(resumeChange.stderr).toContain('--lr cannot change them');

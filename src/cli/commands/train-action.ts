@@ -114,7 +114,18 @@ function choice<T extends string>(text: string | undefined, flag: string, allowe
 async function parentShape(opts: TrainCliOptions, stateDir: string): Promise<{ arch?: string; scale?: string }> {
   if (opts.init === undefined || (opts.arch !== undefined && opts.scale !== undefined)) return {};
   const { meta } = await loadModel(opts.init, { stateDir });
-  return { arch: meta.architecture.replace(/-x\d+$/, ''), scale: String(meta.scale) };
+  const arch = meta.architecture.replace(/-x\d+$/, '');
+  // An imported model's architecture is not one SR Studio trains: then --arch is still asked for.
+  return { arch: trainable(arch, meta.scale) ? arch : undefined, scale: String(meta.scale) };
+}
+
+function trainable(arch: string, scale: number): boolean {
+  try {
+    parseArch(arch, scale);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<TrainConfig> {
