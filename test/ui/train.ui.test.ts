@@ -189,7 +189,12 @@ describe('Datasets and Train screens (real engine, real training)', () => {
     const from = page.getByLabel('Start from');
     await expect.poll(() => from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).count()).toBe(1);
     const parent = (await from.locator('option', { hasText: 'srcnn-9-1-5 ×3' }).getAttribute('value')) ?? '';
+    // Choosing where to start from sets the form to that model's network and scale.
+    await page.getByLabel('Architecture').selectOption('fsrcnn');
+    await page.getByLabel('Scale').selectOption('2');
     await from.selectOption(parent);
+    await expect.poll(() => page.getByLabel('Architecture').inputValue()).toBe('srcnn-9-1-5');
+    await expect.poll(() => page.getByLabel('Scale').inputValue()).toBe('3');
     await page.getByLabel('Patch sampling').selectOption('texture');
     await page.getByLabel('Architecture').selectOption('srcnn-9-1-5');
     await page.getByLabel('Scale').selectOption('2');

@@ -59,6 +59,13 @@ export const DEFAULT_FORM: TrainForm = {
 /** The degradation key of a profiled data set's photos: `profile:ID`. */
 export const PROFILE_KEY = 'profile:';
 
+/** The form's network (where it offers the parent's) and scale (where it offers it) for a run that starts from `parent`. */
+export function fittedToParent(parent: ModelSummary): Partial<TrainForm> {
+  const { architecture, scale } = parent.meta;
+  const preset = TRAINING_PRESETS.find((p) => p === networkOf(architecture, scale));
+  return { ...(preset ? { architecture: preset } : {}), ...([2, 3, 4].includes(scale) ? { scale } : {}) };
+}
+
 /** The form set to fine-tune the bundled photo model of a scale on the user's photos (shared/photo-fine-tune.ts). */
 export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
   const id = photoModelId(scale);

@@ -11,7 +11,7 @@ import {
   type ValidationSample,
 } from '../../../../shared/contract/index.ts';
 import { PRESET_WORDS, profileLabel } from '../degradation-words.ts';
-import { DEFAULT_FORM, type DegradationChoice, PROFILE_KEY, photoFineTune, type TrainForm } from './train-form.ts';
+import { DEFAULT_FORM, type DegradationChoice, fittedToParent, PROFILE_KEY, photoFineTune, type TrainForm } from './train-form.ts';
 import { UserActions, uiError } from './user-actions.svelte.ts';
 
 export interface RunNote {
@@ -205,6 +205,15 @@ export class TrainState extends UserActions {
     }
     Object.assign(this.form, base.settings);
     this.notice = `Set to fine-tune ${base.id} on data set ${datasetId}'s photos, degraded the way they were measured: press Start training, or change the settings first.`;
+  }
+
+  /**
+   * Starting from a model fits the form to it, as `srstudio train --init` does: its network, where the form offers it,
+   * and its scale (a run at another scale, such as SRCNN ×3 from srcnn-x2, changes the scale after).
+   */
+  startFrom(id: string): void {
+    const parent = this.parents.find((m) => m.meta.id === id);
+    Object.assign(this.form, { initModelId: id }, parent ? fittedToParent(parent) : {});
   }
 
   async load(): Promise<void> {
