@@ -66,9 +66,9 @@ export class DegradedSampler {
     }
     this.tile = degradeTileSide(this.lrPatch);
     const side = this.tile * scale;
-    const usable = photos.filter((p) => p.width >= side && p.height >= side);
-    this.imagesWithoutPatches = photos.length - usable.length;
-    if (usable.length === 0) {
+    const spans = photos.map((p) => cropSpan(p, side));
+    this.imagesWithoutPatches = spans.filter((span) => span.columns === 0).length;
+    if (this.imagesWithoutPatches === photos.length) {
       throw new SrError(
         'TOO_SMALL',
         `No training photo is at least ${side}×${side} pixels, which a ${geometry.inputSize}-pixel patch needs with its degradation margin`,
@@ -77,11 +77,10 @@ export class DegradedSampler {
     }
     // Positions are drawn in proportion to each photo's usable area, as uniform sampling over all patches would.
     this.cumulative = new Float64Array(photos.length + 1);
-    photos.forEach((p, i) => {
-      const positions = p.width >= side && p.height >= side ? (p.width - side + 1) * (p.height - side + 1) : 0;
-      this.cumulative[i + 1] = this.cumulative[i] + positions;
+    spans.forEach(({ columns, rows }, i) => {
+      this.cumulative[i + 1] = this.cumulative[i] + columns * rows;
     });
-    if (weighting === 'texture') this.texture = this.textureCells(side);
+    if (weighting === 'texture') this.texture = this.textureCells(spans);
   }
 
   /**
@@ -89,16 +88,9 @@ export class DegradedSampler {
    * position is scored by the label it gives at the middle of that range. The texture is measured on the clean HR
    * photo, so a patch is drawn for the detail it should end up with, whatever the degradation leaves of it.
    */
-  private textureCells(side: number): TextureCells {
+  private textureCells(spans: readonly { columns: number; rows: number }[]): TextureCells {
     const { scale, outputSize, labelOffset } = this.geometry;
-    const images = this.photos.map((photo) => {
-      const fits = photo.width >= side && photo.height >= side;
-      return {
-        target: bytesOf(roundedY(photo)),
-        columns: fits ? photo.width - side + 1 : 0,
-        rows: fits ? photo.height - side + 1 : 0,
-      };
-    });
+    const images = this.photos.map((photo, i) => ({ target: bytesOf(roundedY(photo)), ...spans[i] }));
     const middle = (MIN_EDGE + (GRID_PHASES >> 1)) * scale + labelOffset;
     return new TextureCells(images, { factor: 1, offset: middle, size: outputSize });
   }
@@ -123,8 +115,7 @@ export class DegradedSampler {
       if (this.cumulative[mid] <= position) lo = mid;
       else hi = mid - 1;
     }
-    const side = this.tile * this.geometry.scale;
-    const columns = this.photos[lo].width - side + 1;
+    const { columns } = cropSpan(this.photos[lo], this.tile * this.geometry.scale);
     const local = position - this.cumulative[lo];
     return { photo: lo, left: local % columns, top: Math.floor(local / columns) };
   }
@@ -199,6 +190,12 @@ function cropRgb(image: RgbImage, left: number, top: number, side: number): RgbI
 function roundAll(data: Float32Array): Float32Array {
   for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, Math.round(data[i])));
   return data;
+}
+
+/** The top-left positions of a side×side crop along x and y; none (0 × 0) in a photo smaller than the crop. */
+function cropSpan(photo: { width: number; height: number }, side: number): { columns: number; rows: number } {
+  const fits = photo.width >= side && photo.height >= side;
+  return fits ? { columns: photo.width - side + 1, rows: photo.height - side + 1 } : { columns: 0, rows: 0 };
 }
 
 function bytesOf(plane: { width: number; height: number; data: Float32Array }): BytePlane {
