@@ -6,11 +6,12 @@ import { loadModel } from '../../engine/models/registry.ts';
 import { RunsRepo } from '../../engine/store/runs-repo.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore } from '../../engine/store/store.ts';
-import { inputKindOf, parseArch } from '../../engine/training/architectures.ts';
+import { type ArchSpec, inputKindOf, parseArch } from '../../engine/training/architectures.ts';
 import type { TrainEvent } from '../../engine/training/events.ts';
 import { DEFAULT_CONFIG, defaultPatch, SAMPLING_MODES, type TrainConfig } from '../../engine/training/train-config.ts';
 import { resumeTraining, startTraining, type TrainResult } from '../../engine/training/trainer.ts';
 import { resolveWarmStart } from '../../engine/training/warm-start.ts';
+import { networkOf } from '../../shared/model-title.ts';
 import { shouldPrintNotice } from '../notices.ts';
 import { formatDb, printJson } from '../output.ts';
 
@@ -114,31 +115,36 @@ function choice<T extends string>(text: string | undefined, flag: string, allowe
 async function parentShape(opts: TrainCliOptions, stateDir: string): Promise<{ arch?: string; scale?: string }> {
   if (opts.init === undefined || (opts.arch !== undefined && opts.scale !== undefined)) return {};
   const { meta } = await loadModel(opts.init, { stateDir });
-  const arch = meta.architecture.replace(/-x\d+$/, '');
+  const arch = networkOf(meta.architecture, meta.scale);
   // An imported model's architecture is not one SR Studio trains: then --arch is still asked for.
-  return { arch: trainable(arch, meta.scale) ? arch : undefined, scale: String(meta.scale) };
+  return { arch: archOrNull(arch, meta.scale) ? arch : undefined, scale: String(meta.scale) };
 }
 
-function trainable(arch: string, scale: number): boolean {
+/** The parsed architecture, or null where it does not parse (validateConfig names the problem later). */
+function archOrNull(arch: string, scale: number): ArchSpec | null {
   try {
-    parseArch(arch, scale);
-    return true;
+    return parseArch(arch, scale);
   } catch {
-    return false;
+    return null;
   }
 }
 
 async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<TrainConfig> {
   const d = DEFAULT_CONFIG;
   const parent = await parentShape(opts, stateDir);
+  const arch = required(opts.arch ?? parent.arch, '--arch');
+  const scale = number(required(opts.scale ?? parent.scale, '--scale'), '--scale', 0);
+  const data = required(opts.data, '--data');
+  const val = required(opts.val, '--val');
+  const degrade = opts.degrade === undefined ? null : await resolveDegradation(opts.degrade);
   const config: TrainConfig = {
-    arch: required(opts.arch ?? parent.arch, '--arch'),
-    scale: number(required(opts.scale ?? parent.scale, '--scale'), '--scale', 0),
-    data: required(opts.data, '--data'),
-    val: required(opts.val, '--val'),
+    arch,
+    scale,
+    data,
+    val,
     steps: number(opts.steps, '--steps', d.steps),
     batch: number(opts.batch, '--batch', d.batch),
-    patch: d.patch,
+    patch: opts.patch === undefined ? patchFor(arch, scale, degrade) : number(opts.patch, '--patch', d.patch),
     lr: number(opts.lr, '--lr', d.lr),
     seed: number(opts.seed, '--seed', d.seed),
     schedule: choice(opts.schedule, '--schedule', ['constant', 'step', 'cosine'], d.schedule),
@@ -151,22 +157,17 @@ async function configFrom(opts: TrainCliOptions, stateDir: string): Promise<Trai
     out: opts.out ?? null,
     device: device(opts.device),
     init: null,
-    degrade: opts.degrade === undefined ? null : await resolveDegradation(opts.degrade),
+    degrade,
   };
-  config.patch = opts.patch === undefined ? patchFor(config) : number(opts.patch, '--patch', d.patch);
   // The parent is resolved (and hashed) once, after the cheap checks: the run stores what it started from.
   return opts.init === undefined ? config : { ...config, init: await resolveWarmStart(opts.init, { stateDir }) };
 }
 
 /** The default patch for this network and scale; a bad --arch or --scale is left for validateConfig to name. */
-function patchFor(config: TrainConfig): number {
-  let inputKind: 'upsampled' | 'lr';
-  try {
-    inputKind = inputKindOf(parseArch(config.arch, config.scale));
-  } catch {
-    return DEFAULT_CONFIG.patch;
-  }
-  return defaultPatch(config.scale, inputKind, config.degrade !== null && !isClean(config.degrade.recipe));
+function patchFor(arch: string, scale: number, degrade: TrainConfig['degrade']): number {
+  const spec = archOrNull(arch, scale);
+  if (!spec) return DEFAULT_CONFIG.patch;
+  return defaultPatch(scale, inputKindOf(spec), degrade !== null && !isClean(degrade.recipe));
 }
 
 function parseRunId(text: string): number {
