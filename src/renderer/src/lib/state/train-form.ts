@@ -59,10 +59,16 @@ export const DEFAULT_FORM: TrainForm = {
 /** The degradation key of a profiled data set's photos: `profile:ID`. */
 export const PROFILE_KEY = 'profile:';
 
+/** The form's architecture choice that is this model's network; undefined where the form does not offer it. */
+function presetOf(model: ModelSummary): TrainForm['architecture'] | undefined {
+  const network = networkOf(model.meta.architecture, model.meta.scale);
+  return TRAINING_PRESETS.find((p) => p === network);
+}
+
 /** The form's network (where it offers the parent's) and scale (where it offers it) for a run that starts from `parent`. */
 export function fittedToParent(parent: ModelSummary): Partial<TrainForm> {
-  const { architecture, scale } = parent.meta;
-  const preset = TRAINING_PRESETS.find((p) => p === networkOf(architecture, scale));
+  const preset = presetOf(parent);
+  const { scale } = parent.meta;
   return { ...(preset ? { architecture: preset } : {}), ...([2, 3, 4].includes(scale) ? { scale } : {}) };
 }
 
@@ -70,8 +76,7 @@ export function fittedToParent(parent: ModelSummary): Partial<TrainForm> {
 export function photoFineTune(models: readonly ModelSummary[], scale: number): { id: string; settings: Partial<TrainForm> } | undefined {
   const id = photoModelId(scale);
   const model = models.find((m) => m.meta.id === id);
-  const network = model && networkOf(model.meta.architecture, scale);
-  const preset = TRAINING_PRESETS.find((p) => p === network);
+  const preset = model && presetOf(model);
   if (!preset) return undefined;
   return {
     id,
