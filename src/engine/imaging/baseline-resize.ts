@@ -2,7 +2,7 @@ import type { KernelEnum } from 'sharp';
 import sharp from 'sharp';
 import { SrError } from '../errors.ts';
 import { enlargeCentred } from './centred-enlarge.ts';
-import type { RgbImage } from './image.ts';
+import { type RgbImage, type Samples, samplesLike } from './image.ts';
 
 /**
  * The interpolation baselines shown next to model output, and the resize to a size no model pass gives. A
@@ -25,7 +25,12 @@ const SHARP_KERNEL: Record<Exclude<BaselineKernel, 'nearest'>, keyof KernelEnum>
  * Resizes to exactly width×height (aspect ratio not kept). RGBA is filtered premultiplied by alpha and divided
  * after, so transparent pixels' colours don't bleed into edges.
  */
-export async function resizeBaseline(image: RgbImage, width: number, height: number, kernel: BaselineKernel): Promise<RgbImage> {
+export async function resizeBaseline<D extends Samples>(
+  image: RgbImage<D>,
+  width: number,
+  height: number,
+  kernel: BaselineKernel,
+): Promise<RgbImage<D>> {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new SrError('BAD_ARGUMENT', `Target size must be whole numbers ≥ 1, got ${width}×${height}`, 'Pass a positive width and height.');
   }
@@ -35,20 +40,22 @@ export async function resizeBaseline(image: RgbImage, width: number, height: num
     throw new SrError('BAD_ARGUMENT', `Unknown interpolation "${String(kernel)}"`, 'Use nearest, bilinear, bicubic or lanczos3.');
   }
   if (width > image.width || height > image.height) return enlargeCentred(image, width, height, kernel);
-  const { data, info } = await sharp(image.data, {
+  // 16-bit samples come in as libvips' rgb16 (sharp reads the typed array's depth) and must be asked back as rgb16.
+  const deep = image.data instanceof Uint16Array;
+  let pipeline = sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: image.channels },
     limitInputPixels: false,
-  })
-    .resize(width, height, { fit: 'fill', kernel: sharpKernel })
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  }).resize(width, height, { fit: 'fill', kernel: sharpKernel });
+  if (deep) pipeline = pipeline.toColourspace('rgb16');
+  const { data, info } = await pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== image.channels || info.width !== width || info.height !== height) {
     throw new SrError(
       'INTERNAL',
       `Resize returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${image.channels}`,
     );
   }
-  return { width, height, channels: image.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  const samples = deep ? new Uint16Array(new Uint8Array(data).buffer) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { width, height, channels: image.channels, data: samples as D };
 }
 
 /**
@@ -56,9 +63,9 @@ export async function resizeBaseline(image: RgbImage, width: number, height: num
  * divides after, which changes colours under partial alpha even though nearest only copies pixels.
  * Samples pixel centres, so an integer scale s replicates each source pixel into an exact s×s block.
  */
-function resizeNearest(image: RgbImage, width: number, height: number): RgbImage {
+function resizeNearest<D extends Samples>(image: RgbImage<D>, width: number, height: number): RgbImage<D> {
   const c = image.channels;
-  const out = new Uint8Array(width * height * c);
+  const out = samplesLike(image.data, width * height * c);
   const sourceColumn = new Int32Array(width);
   for (let x = 0; x < width; x++) sourceColumn[x] = Math.min(image.width - 1, Math.floor(((x + 0.5) * image.width) / width));
   for (let y = 0; y < height; y++) {

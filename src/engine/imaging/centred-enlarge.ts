@@ -1,4 +1,4 @@
-import type { RgbImage } from './image.ts';
+import { type RgbImage, type Samples, sampleMax, samplesLike } from './image.ts';
 import { regionResizer } from './matlab-resize.ts';
 
 export type EnlargeKernel = 'bilinear' | 'bicubic' | 'lanczos3';
@@ -14,39 +14,41 @@ const BAND_ROWS = 64;
  * shrink; imresize widens the kernel there as it always does. RGBA is filtered premultiplied by alpha and divided
  * after, as sharp does, so transparent pixels' colours do not bleed into edges.
  */
-export function enlargeCentred(image: RgbImage, width: number, height: number, kernel: EnlargeKernel): RgbImage {
+export function enlargeCentred<D extends Samples>(image: RgbImage<D>, width: number, height: number, kernel: EnlargeKernel): RgbImage<D> {
   return { width, height, channels: image.channels, data: enlargeInterleaved(image, width, height, kernel) };
 }
 
-/** `enlargeCentred` for one 8-bit plane (a mask, an alpha channel). */
-export function enlargePlaneCentred(
-  plane: { width: number; height: number; data: Uint8Array },
+/** `enlargeCentred` for one plane of samples (a mask, an alpha channel). */
+export function enlargePlaneCentred<D extends Samples>(
+  plane: { width: number; height: number; data: D },
   width: number,
   height: number,
   kernel: EnlargeKernel,
-): Uint8Array {
+): D {
   return enlargeInterleaved({ ...plane, channels: 1 }, width, height, kernel);
 }
 
-interface Interleaved {
+interface Interleaved<D extends Samples> {
   width: number;
   height: number;
   channels: number;
-  data: Uint8Array;
+  data: D;
 }
 
-function enlargeInterleaved(image: Interleaved, width: number, height: number, kernel: EnlargeKernel): Uint8Array {
+function enlargeInterleaved<D extends Samples>(image: Interleaved<D>, width: number, height: number, kernel: EnlargeKernel): D {
   const { channels, data } = image;
   const premultiplied = channels === 4;
+  // 255, or 65535 for 16-bit samples: opaque alpha, and the largest value.
+  const max = sampleMax(data);
   const planes = Array.from({ length: channels }, (_, ch) => {
     const plane = new Float32Array(image.width * image.height);
     for (let i = 0, p = ch; i < plane.length; i++, p += channels) {
-      plane[i] = premultiplied && ch < 3 ? (data[p] * data[p - ch + 3]) / 255 : data[p];
+      plane[i] = premultiplied && ch < 3 ? (data[p] * data[p - ch + 3]) / max : data[p];
     }
     return regionResizer({ width: image.width, height: image.height, data: plane }, width, height, kernel);
   });
   const bands = planes.map(() => new Float32Array(width * Math.min(BAND_ROWS, height)));
-  const out = new Uint8Array(width * height * channels);
+  const out = samplesLike(data, width * height * channels);
   for (let y = 0; y < height; y += BAND_ROWS) {
     const region = { x: 0, y, width, height: Math.min(BAND_ROWS, height - y) };
     planes.forEach((resize, ch) => {
@@ -55,10 +57,10 @@ function enlargeInterleaved(image: Interleaved, width: number, height: number, k
     const count = region.width * region.height;
     let at = y * width * channels;
     for (let i = 0; i < count; i++, at += channels) {
-      const alpha = premultiplied ? Math.min(255, Math.max(0, bands[3][i])) : 255;
+      const alpha = premultiplied ? Math.min(max, Math.max(0, bands[3][i])) : max;
       for (let ch = 0; ch < channels; ch++) {
-        const v = premultiplied && ch < 3 ? (alpha > 0 ? (bands[ch][i] * 255) / alpha : 0) : bands[ch][i];
-        out[at + ch] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+        const v = premultiplied && ch < 3 ? (alpha > 0 ? (bands[ch][i] * max) / alpha : 0) : bands[ch][i];
+        out[at + ch] = v <= 0 ? 0 : v >= max ? max : Math.round(v);
       }
     }
   }

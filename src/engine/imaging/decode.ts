@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { dropAlpha } from './alpha-channel.ts';
 import { isDataDamage, isTextlessWarning, oneDecodeAtATime, untilWarningText } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
-import type { DecodedPhoto, PhotoMetadata, RgbImage } from './image.ts';
+import type { DecodedPhoto, PhotoMetadata, RgbImage, Samples } from './image.ts';
 import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
 import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
 import { emptyFileError, readSourceFile } from './source-file.ts';
@@ -16,36 +16,50 @@ export interface DecodeOptions {
    * JPEG's block grid.
    */
   autoOrient?: boolean;
+  /**
+   * Keep 16 bits per channel where the file stores them (a 16-bit PNG or TIFF, not CMYK): the upscale of a photo whose
+   * output format holds 16 bits. Otherwise every photo decodes to 8.
+   */
+  keepDepth?: boolean;
 }
 
-/** Decodes a photo file to 8-bit RGB(A); see decodeBuffer for what is normalised. */
-export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
+/** Decodes a photo file to 8-bit RGB(A) (16-bit with `keepDepth`); see decodeBuffer for what is normalised. */
+export async function decodePhoto(path: string, opts: DecodeOptions & { keepDepth: boolean }): Promise<DecodedPhoto<Samples>>;
+export async function decodePhoto(path: string, opts?: DecodeOptions): Promise<DecodedPhoto>;
+export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promise<DecodedPhoto<Samples>> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
   const bytes = await readSourceFile(path);
-  return decodeBytes(bytes, path, maxPixels, opts.autoOrient ?? true);
+  return decodeBytes(bytes, path, maxPixels, opts.autoOrient ?? true, opts.keepDepth ?? false);
 }
 
 /**
  * Decodes encoded image bytes to 8-bit interleaved RGB, or RGBA when the image has alpha.
  * - EXIF orientation is applied to the pixels (metadata keeps the raw EXIF; the encoder resets the tag to 1).
  * - Grey becomes 3 equal channels (metadata.grey: the encoder writes it grey again); 16-bit becomes 8-bit (`bitsPerChannel`
- *   says so).
+ *   says so), unless `decodePhoto` is asked to keep the depth.
  * - Pixels stay in the file's own colour space and its ICC profile is kept, so a Display-P3 photo is
  *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
  *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
  * - Animated/multi-page images: the first frame only; `pages` says how many the file holds.
  */
-export async function decodeBuffer(bytes: Uint8Array, label: string, opts: DecodeOptions = {}): Promise<DecodedPhoto> {
+export async function decodeBuffer(bytes: Uint8Array, label: string, opts: Omit<DecodeOptions, 'keepDepth'> = {}): Promise<DecodedPhoto> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
   return decodeBytes(
     Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     label,
     maxPixels,
     opts.autoOrient ?? true,
-  );
+    false,
+  ) as Promise<DecodedPhoto>;
 }
 
-async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, autoOrient: boolean): Promise<DecodedPhoto> {
+async function decodeBytes(
+  bytes: Buffer,
+  label: string,
+  maxPixels: number,
+  autoOrient: boolean,
+  keepDepth: boolean,
+): Promise<DecodedPhoto<Samples>> {
   if (bytes.length === 0) throw emptyFileError(label);
   // In a turn of its own, as every header read is (header.ts).
   const header = await readHeader(bytes, label);
@@ -55,13 +69,16 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   assertHoldable({ width: header.width, height: header.pageHeight ?? header.height }, header.hasAlpha ? 4 : 3, `${label}, decoded,`);
 
   const isCmyk = header.space === 'cmyk';
+  // 16 bits stay 16 only for an upscale that can write them; CMYK is converted to sRGB through its profile, in 8.
+  const deep = keepDepth && !isCmyk && (header.depth === 'ushort' || header.depth === 'short');
   const decode = (failOn: 'warning' | 'error') => {
     let pipeline = sharp(bytes, { failOn, limitInputPixels: maxPixels, autoOrient, pages: 1 });
     // keepIccProfile makes sharp skip its convert-to-sRGB step and hand us the pixels as stored.
     if (!isCmyk) pipeline = pipeline.keepIccProfile();
-    pipeline = pipeline.toColourspace('srgb');
+    // rgb16 is libvips' 16-bit RGB (grey16 becomes three equal channels, as b-w does in srgb).
+    pipeline = pipeline.toColourspace(deep ? 'rgb16' : 'srgb');
     if (!header.hasAlpha) pipeline = pipeline.removeAlpha();
-    return pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
   };
 
   // One decode at a time, so that the warnings libvips reports are this file's own (decode-warnings.ts).
@@ -88,6 +105,15 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   if (info.channels !== channels) {
     throw fromSharpError(new Error(`decoded to ${info.channels} channels, expected 3 or 4`), label);
   }
+  if (deep) {
+    const photo: DecodedPhoto<Samples> = {
+      image: { width: info.width, height: info.height, channels, data: ushortSamples(data) },
+      metadata: photoMetadata(header, isCmyk),
+      bitsPerChannel: 16,
+    };
+    if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
+    return photo;
+  }
   let image: RgbImage = {
     width: info.width,
     height: info.height,
@@ -96,14 +122,20 @@ async function decodeBytes(bytes: Buffer, label: string, maxPixels: number, auto
   };
   // libvips gives every GIF an alpha band, even one without a transparent colour; drop it when it is all opaque.
   if (header.format === 'gif' && channels === 4 && isFullyOpaque(image)) image = dropAlpha(image);
-  const photo: DecodedPhoto = { image, metadata: photoMetadata(header, isCmyk) };
+  const photo: DecodedPhoto<Samples> = { image, metadata: photoMetadata(header, isCmyk) };
   if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
   const bits = BITS_PER_CHANNEL[header.depth ?? 'uchar'];
   if (bits !== undefined && bits > 8) photo.bitsPerChannel = bits;
   return photo;
 }
 
-/** libvips' sample formats by size; the decode above always makes 8-bit pixels of them. */
+/** sharp's raw 16-bit output (native byte order) as samples; copied only if the bytes do not start on an even address. */
+function ushortSamples(data: Buffer): Uint16Array {
+  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  return new Uint16Array(new Uint8Array(data).buffer);
+}
+
+/** libvips' sample formats by size; the decode above makes 8-bit pixels of them, or 16-bit ones with `keepDepth`. */
 const BITS_PER_CHANNEL: Partial<Record<string, number>> = {
   uchar: 8,
   char: 8,

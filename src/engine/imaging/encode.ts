@@ -8,7 +8,7 @@ import { type EmbeddedMetadata, embedInJpeg, embedInPng } from './embed-metadata
 import { exifTiffPayload, readOrientation, withDimensions, withOrientation, withResolution } from './exif.ts';
 import { assertFitsFormat } from './format-limits.ts';
 import { isGreyProfile } from './icc.ts';
-import type { PhotoMetadata, RgbImage } from './image.ts';
+import type { PhotoMetadata, RgbImage, Samples } from './image.ts';
 import type { OutputFormat } from './output-format.ts';
 import { withXmpDimensions, withXmpOrientation, xmpText } from './xmp.ts';
 
@@ -51,11 +51,11 @@ export function formatFromExtension(path: string): OutputFormat | undefined {
  * Encodes and writes atomically (see writeFileAtomic), carrying over the source's ICC profile, EXIF
  * (orientation reset to 1, since the pixels are already upright; pixel dimensions the output's) and XMP (the same, see
  * outputXmp). Limits of the formats, not ours: TIFF output gets no EXIF (libvips does not write it), JPEG has no
- * alpha (flattened, see below), and WebP and AVIF have no grey (a grey profile's pixels are converted to sRGB, see
- * withProfileAndExif).
+ * alpha (flattened, see below), WebP and AVIF have no grey (a grey profile's pixels are converted to sRGB, see
+ * withProfileAndExif), and only PNG and TIFF hold 16 bits (a 16-bit image is rounded to 8 for the others).
  */
 export async function encodePhoto(
-  image: RgbImage,
+  image: RgbImage<Samples>,
   metadata: PhotoMetadata,
   outPath: string,
   opts: EncodeOptions,
@@ -69,17 +69,28 @@ export async function encodePhoto(
  * What `encodePhoto` writes, as bytes: a batch's pipeline encodes one photo while it writes another. `label` names the
  * photo in errors (its output path).
  */
-export function encodePhotoBytes(image: RgbImage, metadata: PhotoMetadata, label: string, opts: EncodeOptions): Promise<Uint8Array> {
+export function encodePhotoBytes(
+  image: RgbImage<Samples>,
+  metadata: PhotoMetadata,
+  label: string,
+  opts: EncodeOptions,
+): Promise<Uint8Array> {
   return encode(image, metadata, opts, label);
 }
 
 /** Encodes without metadata, e.g. for previews. */
-export async function encodeToBuffer(image: RgbImage, opts: EncodeOptions): Promise<Uint8Array> {
+export async function encodeToBuffer(image: RgbImage<Samples>, opts: EncodeOptions): Promise<Uint8Array> {
   return encode(image, { format: opts.format }, opts, 'image buffer');
 }
 
-async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOptions, label: string): Promise<Uint8Array> {
-  checkImage(image, label);
+/** Whether a format stores 16 bits per channel. */
+export function holdsSixteenBits(format: OutputFormat): boolean {
+  return format === 'png' || format === 'tiff';
+}
+
+async function encode(deepOrNot: RgbImage<Samples>, metadata: PhotoMetadata, opts: EncodeOptions, label: string): Promise<Uint8Array> {
+  checkImage(deepOrNot, label);
+  const image = holdsSixteenBits(opts.format) ? deepOrNot : eightBit(deepOrNot);
   // Callers that know the size earlier check it there (batch-file.ts); this keeps any other caller from INTERNAL.
   assertFitsFormat(image.width, image.height, opts.format, label);
   const quality = resolveQuality(opts);
@@ -112,23 +123,33 @@ async function encode(image: RgbImage, metadata: PhotoMetadata, opts: EncodeOpti
   }
 }
 
-/** Interleaved pixels as sharp takes them raw: RGB(A), or grey (with alpha) for a greyscale source. */
+/** Interleaved pixels as sharp takes them raw: RGB(A), or grey (with alpha) for a greyscale source; 8- or 16-bit. */
 interface RawPixels {
   width: number;
   height: number;
   channels: 1 | 2 | 3 | 4;
-  data: Uint8Array;
+  data: Samples;
+}
+
+/** 16-bit samples rounded to 8 bits (65535 → 255), for a format that holds no more; 8-bit images as they are. */
+function eightBit(image: RgbImage<Samples>): RgbImage<Samples> {
+  const { data } = image;
+  if (!(data instanceof Uint16Array)) return image;
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = Math.round(data[i] / 257);
+  return { ...image, data: out };
 }
 
 /**
  * A greyscale source's output as grey again. Its channels come out equal (the chroma of a grey photo is flat, and
  * stays flat through the upscaler); BT.601 luma, rounded, keeps that value, and is the fair grey should one differ.
  */
-function greyPixels(image: RgbImage): RawPixels {
+function greyPixels(image: RgbImage<Samples>): RawPixels {
   const { width, height, data } = image;
   const alpha = image.channels === 4;
   const stride = image.channels;
-  const out = new Uint8Array(width * height * (alpha ? 2 : 1));
+  const size = width * height * (alpha ? 2 : 1);
+  const out = data instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
   for (let i = 0, o = 0; i < data.length; i += stride) {
     out[o++] = Math.round(0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]);
     if (alpha) out[o++] = data[i + 3];
@@ -141,8 +162,17 @@ function rawInput(image: RawPixels): Sharp {
     raw: { width: image.width, height: image.height, channels: image.channels },
     limitInputPixels: false,
   });
-  // sharp writes sRGB unless told otherwise, even from one raw channel.
-  return image.channels <= 2 ? pipeline.toColourspace('b-w') : pipeline;
+  return keepSpace(pipeline, image);
+}
+
+/**
+ * sharp writes 8-bit sRGB unless told otherwise, even from one raw channel or from 16-bit samples (which it reads as
+ * libvips' rgb16 or grey16, and would shift down to 8 bits).
+ */
+function keepSpace(pipeline: Sharp, image: RawPixels): Sharp {
+  const deep = image.data instanceof Uint16Array;
+  if (image.channels <= 2) return pipeline.toColourspace(deep ? 'grey16' : 'b-w');
+  return deep ? pipeline.toColourspace('rgb16') : pipeline;
 }
 
 /**
@@ -192,9 +222,9 @@ async function withProfileAndExif(image: RawPixels, metadata: PhotoMetadata, for
     // libvips, the pixels then pass unconverted, labelled sRGB, as they would be read unlabelled.
     pipeline = pipeline.withIccProfile('srgb');
   } else {
-    // As in rawInput: sharp converts a grey input to sRGB unless told to keep it grey, and then drops the grey profile,
-    // which no longer fits.
-    if (image.channels <= 2) pipeline = pipeline.toColourspace('b-w');
+    // As in rawInput: sharp converts a grey input to sRGB unless told to keep it grey (and then drops the grey profile,
+    // which no longer fits), and 16 bits to 8 unless told to keep them.
+    pipeline = keepSpace(pipeline, image);
     if (metadata.icc) pipeline = pipeline.keepIccProfile();
   }
   if (metadata.exif) pipeline = pipeline.keepExif();
@@ -257,7 +287,7 @@ function resolvePngCompression(opts: EncodeOptions): number {
   return level;
 }
 
-function checkImage(image: RgbImage, label: string): void {
+function checkImage(image: RgbImage<Samples>, label: string): void {
   const expected = image.width * image.height * image.channels;
   if (!(image.width > 0 && image.height > 0) || (image.channels !== 3 && image.channels !== 4) || image.data.length !== expected) {
     throw new SrError(

@@ -1,10 +1,31 @@
-/** Interleaved 8-bit pixels, row-major, as sharp produces them. */
-export interface RgbImage {
+/**
+ * A photo's samples: 8 bits each, or 16 for a deep photo (a 16-bit PNG or TIFF) on its way to an output that holds 16.
+ * Everything but the upscale keeps to 8 (training, scoring, previews, profiles).
+ */
+export type Samples = Uint8Array | Uint16Array;
+
+/** Interleaved pixels, row-major, as sharp produces them: 8-bit, unless `D` says 16. */
+export interface RgbImage<D extends Samples = Uint8Array> {
   width: number;
   height: number;
   /** 3 (RGB) or 4 (RGBA). */
   channels: 3 | 4;
-  data: Uint8Array;
+  data: D;
+}
+
+/** The largest value a sample of this depth holds: 255, or 65535 for 16 bits. */
+export function sampleMax(data: Samples): number {
+  return data instanceof Uint16Array ? 65535 : 255;
+}
+
+/** Bytes per sample: 1, or 2 for 16 bits. */
+export function sampleBytes(data: Samples): 1 | 2 {
+  return data instanceof Uint16Array ? 2 : 1;
+}
+
+/** New zeroed samples of the same depth as `like`. */
+export function samplesLike<D extends Samples>(like: D, length: number): D {
+  return (like instanceof Uint16Array ? new Uint16Array(length) : new Uint8Array(length)) as D;
 }
 
 /** One float plane (a Y, Cb or Cr channel, or a model's input/output), row-major. */
@@ -30,14 +51,17 @@ export interface PhotoMetadata {
   grey?: boolean;
 }
 
-export interface DecodedPhoto {
-  image: RgbImage;
+export interface DecodedPhoto<D extends Samples = Uint8Array> {
+  image: RgbImage<D>;
   metadata: PhotoMetadata;
   /**
    * How many frames (an animated GIF or WebP) or pages (a multi-page TIFF) the file holds, when more than one: only
    * the first is decoded, and the caller says so (a batch tells the user; see decodeNotices).
    */
   pages?: number;
-  /** Bits per channel the file stores, when more than 8 (16-bit PNG or TIFF): the pixels above are 8-bit. */
+  /**
+   * Bits per channel the file stores, when more than 8 (16-bit PNG or TIFF): the pixels above are 8-bit, or 16-bit when
+   * the decode kept the depth (`keepDepth`, 16-bit files only).
+   */
   bitsPerChannel?: number;
 }

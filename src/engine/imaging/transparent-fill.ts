@@ -1,5 +1,5 @@
 import { dropAlpha } from './alpha-channel.ts';
-import type { RgbImage } from './image.ts';
+import type { RgbImage, Samples } from './image.ts';
 
 /**
  * The RGB of an RGBA photo, each fully transparent pixel given the colour of the nearest visible one. Editors often
@@ -10,7 +10,7 @@ import type { RgbImage } from './image.ts';
  * Visible pixels keep their colours exactly; an image with no fully transparent pixel, or nothing visible, is
  * returned as its RGB.
  */
-export function rgbWithTransparentFilled(image: RgbImage): RgbImage {
+export function rgbWithTransparentFilled<D extends Samples>(image: RgbImage<D>): RgbImage<D> {
   const rgb = dropAlpha(image);
   if (image.channels !== 4 || !hasTransparent(image)) return rgb;
   const nearest = nearestVisible(image);
@@ -26,13 +26,13 @@ export function rgbWithTransparentFilled(image: RgbImage): RgbImage {
 }
 
 /** Whether any pixel is fully transparent (many RGBA photos are opaque throughout: they need no search). */
-function hasTransparent({ data }: RgbImage): boolean {
+function hasTransparent({ data }: RgbImage<Samples>): boolean {
   for (let p = 3; p < data.length; p += 4) if (data[p] === 0) return true;
   return false;
 }
 
 /** For every pixel, the index of the (nearly) nearest pixel with alpha > 0; undefined when none is visible. */
-function nearestVisible({ width, height, data }: RgbImage): Int32Array | undefined {
+function nearestVisible({ width, height, data }: RgbImage<Samples>): Int32Array | undefined {
   const n = width * height;
   const nearest = new Int32Array(n).fill(-1);
   let visible = 0;

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fromFsError, isSrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodePhoto } from '../imaging/decode.ts';
-import { encodePhotoBytes } from '../imaging/encode.ts';
+import { encodePhotoBytes, holdsSixteenBits } from '../imaging/encode.ts';
 import { assertFitsFormat } from '../imaging/format-limits.ts';
-import type { DecodedPhoto, PhotoMetadata, RgbImage } from '../imaging/image.ts';
+import type { DecodedPhoto, PhotoMetadata, RgbImage, Samples } from '../imaging/image.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { type ScalePlan, targetSize } from '../upscale/scale-plan.ts';
 import { assembleUpscale, inferUpscale, type PreparedUpscale, prepareUpscale, type UpscaleOptions } from '../upscale/upscale-photo.ts';
@@ -72,9 +72,9 @@ export interface FileResult {
  * must. The sequential path (`upscaleFile`) and the pipeline run the very same stages, so their bytes are the same.
  */
 export class BatchFile {
-  private photo: DecodedPhoto | undefined;
-  private prepared: PreparedUpscale | undefined;
-  private assembly: { plan: ScalePlan; source: RgbImage; metadata: PhotoMetadata; modelOutput: RgbImage } | undefined;
+  private photo: DecodedPhoto<Samples> | undefined;
+  private prepared: PreparedUpscale<Samples> | undefined;
+  private assembly: { plan: ScalePlan; source: RgbImage<Samples>; metadata: PhotoMetadata; modelOutput: RgbImage<Samples> } | undefined;
   private bytes: Uint8Array | undefined;
   /** The output's size, known once it is encoded. */
   private size: { width: number; height: number } | undefined;
@@ -115,12 +115,14 @@ export class BatchFile {
 
   private async decode(): Promise<void> {
     const { input, output, request, model } = this.work;
-    const photo = await decodePhoto(input, { maxPixels: request.maxPixels });
+    const format = keptFormat(output);
+    // A 16-bit PNG or TIFF stays 16-bit where its output can hold it.
+    const photo = await decodePhoto(input, { maxPixels: request.maxPixels, keepDepth: holdsSixteenBits(format) });
     // The output size is known now (the plan in prepare computes the same): a size its format cannot hold fails here,
     // before the model runs, not after the whole upscale when the encoder refuses it.
     const size = targetSize(photo.image.width, photo.image.height, request, model.meta.scale);
-    assertFitsFormat(size.width, size.height, keptFormat(output), input);
-    for (const notice of decodeNotices(input, photo)) this.work.onNotice?.(notice);
+    assertFitsFormat(size.width, size.height, format, input);
+    for (const notice of decodeNotices(input, photo, format)) this.work.onNotice?.(notice);
     this.photo = photo;
   }
 

@@ -1,6 +1,6 @@
 import { SrError } from '../errors.ts';
 import { rgbToYcbcr } from '../imaging/colour.ts';
-import type { Plane, RgbImage } from '../imaging/image.ts';
+import { type Plane, type RgbImage, type Samples, sampleMax, samplesLike } from '../imaging/image.ts';
 import { knownGeometry, rememberGeometry } from '../models/geometry-cache.ts';
 import type { LoadedModel } from '../models/loaded-model.ts';
 import { FREE_BATCH_LIMIT, type ModelGeometry, modelGeometry } from '../models/probe.ts';
@@ -29,12 +29,14 @@ export interface PassOptions {
 export const DEFAULT_TILE = { upsampled: 240, lr: 128 } as const;
 export const DEFAULT_BATCH = 4;
 
-function planesOf(image: RgbImage): Plane[] {
+/** R, G and B as float planes on the 0–255 scale. */
+function planesOf(image: RgbImage<Samples>): Plane[] {
   const planes = [0, 1, 2].map(() => ({ width: image.width, height: image.height, data: new Float32Array(image.width * image.height) }));
+  const unit = 255 / sampleMax(image.data);
   for (let i = 0, p = 0; i < image.width * image.height; i++, p += image.channels) {
-    planes[0].data[i] = image.data[p];
-    planes[1].data[i] = image.data[p + 1];
-    planes[2].data[i] = image.data[p + 2];
+    planes[0].data[i] = image.data[p] * unit;
+    planes[1].data[i] = image.data[p + 1] * unit;
+    planes[2].data[i] = image.data[p + 2] * unit;
   }
   return planes;
 }
@@ -226,11 +228,11 @@ export function passTiling(pass: ModelPass, tile?: number): { tile: number; halo
   return { tile: Math.max(1, Math.ceil((tile ?? DEFAULT_TILE.upsampled) / scale)), halo: Math.ceil(halo / scale) + YCBCR_GRAPH_CROP };
 }
 
-/** The model's input source and the sink writing its output into `out`, for one native pass. */
+/** The model's input source and the sink writing its output into `out` (of the image's depth), for one native pass. */
 export function passEndpoints(
-  image: RgbImage,
+  image: RgbImage<Samples>,
   model: LoadedModel,
-  out: Uint8Array,
+  out: Samples,
   outW: number,
   outH: number,
   photoGraph = false,
@@ -251,10 +253,11 @@ export function passEndpoints(
 }
 
 /** One native pass made ready for the model: its tile source (colour converted) and the sink filling `out`. */
-export interface PreparedPass {
+export interface PreparedPass<D extends Samples = Uint8Array> {
   source: TileSource;
   sink: TileSink;
-  out: Uint8Array;
+  /** The output, of the input's depth. */
+  out: D;
   width: number;
   height: number;
 }
@@ -263,7 +266,11 @@ export interface PreparedPass {
  * The main-thread work before a pass' first tile: the colour conversion (and the chroma planes the sink reads) and the
  * output buffer. A batch's pipeline does it for the next photo while the model runs on the current one.
  */
-export function prepareModelPass(image: RgbImage, pass: ModelPass, options: Pick<PassOptions, 'inThread'> = {}): PreparedPass {
+export function prepareModelPass<D extends Samples>(
+  image: RgbImage<D>,
+  pass: ModelPass,
+  options: Pick<PassOptions, 'inThread'> = {},
+): PreparedPass<D> {
   // Start the session's worker now (it loads the model again on its own thread, 0.4–0.7 s on 2 busy cores), so that
   // the colour conversion and the resize plans below overlap it instead of preceding it; runTiled gets the same
   // cached worker, and reports a failed start itself (hence the ignored rejection here).
@@ -271,18 +278,26 @@ export function prepareModelPass(image: RgbImage, pass: ModelPass, options: Pick
   const { scale } = pass.model.meta;
   const width = image.width * scale;
   const height = image.height * scale;
-  const out = new Uint8Array(width * height * 3);
+  const out = samplesLike(image.data, width * height * 3);
   const { source, sink } = passEndpoints(image, pass.model, out, width, height, pass.photoGraph);
   return { source, sink, out, width, height };
 }
 
-/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger out. */
-export async function runModelPass(image: RgbImage, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+/** Runs a model once at its native scale: a 3-channel image in, a 3-channel image `scale`× larger (of its depth) out. */
+export async function runModelPass<D extends Samples>(
+  image: RgbImage<D>,
+  pass: ModelPass,
+  options: PassOptions = {},
+): Promise<RgbImage<D>> {
   return inferModelPass(prepareModelPass(image, pass, options), pass, options);
 }
 
 /** The model over a prepared pass, tile by tile; the result is the pass' output image. */
-export async function inferModelPass(prepared: PreparedPass, pass: ModelPass, options: PassOptions = {}): Promise<RgbImage> {
+export async function inferModelPass<D extends Samples>(
+  prepared: PreparedPass<D>,
+  pass: ModelPass,
+  options: PassOptions = {},
+): Promise<RgbImage<D>> {
   const { source, sink, out, width, height } = prepared;
   await runTiled({
     session: pass.session,

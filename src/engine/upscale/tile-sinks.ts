@@ -1,14 +1,14 @@
-import { toByte, ycbcrToRgbRow } from '../imaging/colour.ts';
-import type { Plane } from '../imaging/image.ts';
+import { ycbcrToRgbRow } from '../imaging/colour.ts';
+import type { Plane, Samples } from '../imaging/image.ts';
 import type { TileOutput, TileSink } from '../tiling/run-tiled.ts';
 import { bandCache, type ValueMap } from './tile-sources.ts';
 
 /**
- * Writes a core whose plane 0 is the model's Y (in its value range) as RGB rows of the 8-bit output, with Cb and Cr
+ * Writes a core whose plane 0 is the model's Y (in its value range) as RGB rows of the output (8- or 16-bit), with Cb and Cr
  * read from `cb`/`cr` at `chromaAt(j)` for core row j. Y goes through a float32 scratch row on purpose: the
  * conversion has always seen Y as float32, and keeping that rounding keeps the output bit-identical.
  */
-function yCoreWriter(out: Uint8Array, outW: number, range: ValueMap) {
+function yCoreWriter(out: Samples, outW: number, range: ValueMap) {
   const gain = 255 / (range.hi - range.lo);
   const lo = range.lo;
   let yRow = new Float32Array(0);
@@ -25,10 +25,10 @@ function yCoreWriter(out: Uint8Array, outW: number, range: ValueMap) {
 
 /**
  * Y models: the model gives Y; Cb and Cr are MATLAB-bicubic upsampled one full-width band of tile rows at a time, then the three
- * are converted to RGB straight into the 8-bit output, one core row at a time (no full-resolution float planes, no per-core
+ * are converted to RGB straight into the output, one core row at a time (no full-resolution float planes, no per-core
  * planes or RGB copies).
  */
-export function ySink(cb: Plane, cr: Plane, out: Uint8Array, outW: number, outH: number, range: ValueMap): TileSink {
+export function ySink(cb: Plane, cr: Plane, out: Samples, outW: number, outH: number, range: ValueMap): TileSink {
   const bands = bandCache([cb, cr], outW, outH);
   const writeCore = yCoreWriter(out, outW, range);
   return {
@@ -43,7 +43,7 @@ export function ySink(cb: Plane, cr: Plane, out: Uint8Array, outW: number, outH:
  * The photo graph (ycbcr-graph.ts): the batch holds the model's Y (in its value range) and the bicubic Cb and Cr
  * (0–255) as three planes, so Cb and Cr sit one and two planes after each Y pixel.
  */
-export function ycbcrSink(out: Uint8Array, outW: number, range: ValueMap): TileSink {
+export function ycbcrSink(out: Samples, outW: number, range: ValueMap): TileSink {
   const writeCore = yCoreWriter(out, outW, range);
   return {
     write(core) {
@@ -53,16 +53,22 @@ export function ycbcrSink(out: Uint8Array, outW: number, range: ValueMap): TileS
   };
 }
 
-/** RGB models: three output channels, rounded and clipped into the 8-bit output. */
-export function rgbSink(out: Uint8Array, outW: number, range: ValueMap): TileSink {
-  const gain = 255 / (range.hi - range.lo);
+/** RGB models: three output channels, rounded and clipped into the output (8- or 16-bit). */
+export function rgbSink(out: Samples, outW: number, range: ValueMap): TileSink {
+  // To 0–255, then ×257 for 16-bit samples; rounded half up and clipped as toByte (written out, as in ycbcrToRgbRow).
+  const unit = out instanceof Uint16Array ? 257 : 1;
+  const gain = (255 / (range.hi - range.lo)) * unit;
+  const max = 255 * unit;
   return {
     write(core) {
       for (let c = 0; c < 3; c++) {
         for (let j = 0; j < core.height; j++) {
           let p = core.offset + c * core.planeStride + j * core.rowStride;
           let o = ((core.y + j) * outW + core.x) * 3 + c;
-          for (let i = 0; i < core.width; i++, o += 3) out[o] = toByte((core.data[p++] - range.lo) * gain);
+          for (let i = 0; i < core.width; i++, o += 3) {
+            const v = (core.data[p++] - range.lo) * gain;
+            out[o] = v < 0.5 ? 0 : v >= max ? max : (v + 0.5) | 0;
+          }
         }
       }
     },

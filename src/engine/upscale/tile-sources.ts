@@ -1,5 +1,5 @@
 import { toByte } from '../imaging/colour.ts';
-import type { Plane, RgbImage } from '../imaging/image.ts';
+import { type Plane, type RgbImage, type Samples, sampleMax } from '../imaging/image.ts';
 import { type ResizeRegion, regionResizer } from '../imaging/matlab-resize.ts';
 import type { TileSource } from '../tiling/run-tiled.ts';
 
@@ -175,9 +175,10 @@ export function lrPlaneSource(planes: Plane[], range: ValueMap): TileSource {
   );
 }
 
-/** For 'lr' RGB models: reads the interleaved 8-bit image directly (no full float copy). */
-export function lrRgbSource(image: RgbImage, range: ValueMap): TileSource {
+/** For 'lr' RGB models: reads the interleaved image (8- or 16-bit, brought to 0–255) directly (no full float copy). */
+export function lrRgbSource(image: RgbImage<Samples>, range: ValueMap): TileSource {
   const { width, height, channels, data } = image;
+  const unit = 255 / sampleMax(data);
   return regionSource(
     width,
     height,
@@ -186,9 +187,9 @@ export function lrRgbSource(image: RgbImage, range: ValueMap): TileSource {
       const planes = [0, 1, 2].map(() => new Float32Array(r.width * r.height));
       for (let j = 0, o = 0; j < r.height; j++) {
         for (let i = 0, p = ((r.y + j) * width + r.x) * channels; i < r.width; i++, o++, p += channels) {
-          planes[0][o] = data[p];
-          planes[1][o] = data[p + 1];
-          planes[2][o] = data[p + 2];
+          planes[0][o] = data[p] * unit;
+          planes[1][o] = data[p + 1] * unit;
+          planes[2][o] = data[p + 2] * unit;
         }
       }
       return { planes, offset: 0, stride: r.width };

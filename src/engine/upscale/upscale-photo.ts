@@ -1,6 +1,6 @@
 import { SrError } from '../errors.ts';
 import { resizeBaseline } from '../imaging/baseline-resize.ts';
-import type { DecodedPhoto, RgbImage } from '../imaging/image.ts';
+import { type DecodedPhoto, type RgbImage, type Samples, sampleBytes } from '../imaging/image.ts';
 import { assertHoldable } from '../imaging/limits.ts';
 import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import type { Device } from '../models/execution-providers.ts';
@@ -54,21 +54,26 @@ export interface UpscaleOptions {
  * converted, output allocated). The three steps below are the photo's part of a batch's pipeline; `upscalePhoto`
  * runs them back to back.
  */
-export interface PreparedUpscale {
-  source: RgbImage;
+export interface PreparedUpscale<D extends Samples = Uint8Array> {
+  source: RgbImage<D>;
   plan: ScalePlan;
   pass: ModelPass;
-  first: PreparedPass;
+  first: PreparedPass<D>;
 }
 
-/** Plans the output size, opens the model (sessions are cached) and prepares the first pass. */
-export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions): Promise<PreparedUpscale> {
+/**
+ * Plans the output size, opens the model (sessions are cached) and prepares the first pass. A 16-bit photo stays
+ * 16-bit to the end: its planes are floats as an 8-bit photo's are, and each pass writes 16-bit samples.
+ */
+export async function prepareUpscale<D extends Samples>(photo: DecodedPhoto<D>, opts: UpscaleOptions): Promise<PreparedUpscale<D>> {
   const source = photo.image;
   const plan = planScale(source.width, source.height, opts, opts.model, opts.alternatives);
   const modelOutput = { width: plan.modelWidth, height: plan.modelHeight };
-  assertHoldable(plan, source.channels);
-  assertHoldable(modelOutput, source.channels, `The model's output, before the resize to ${plan.width}×${plan.height},`);
-  assertFitsMemory(source, plan, { modelOutput });
+  // One array of samples holds an image, and sharp hands 16-bit ones over as bytes: the limit is on bytes.
+  const bytes = sampleBytes(source.data);
+  assertHoldable(plan, source.channels * bytes);
+  assertHoldable(modelOutput, source.channels * bytes, `The model's output, before the resize to ${plan.width}×${plan.height},`);
+  assertFitsMemory(source, plan, { modelOutput, sampleBytes: bytes });
   const pass = await openModelPass(plan.model, {
     device: opts.device,
     threads: opts.threads,
@@ -82,9 +87,9 @@ export async function prepareUpscale(photo: DecodedPhoto, opts: UpscaleOptions):
 }
 
 /** Every model pass of the plan, tile by tile; the model's output before any resize to the exact target. */
-export async function inferUpscale(prepared: PreparedUpscale, opts: UpscaleOptions): Promise<RgbImage> {
+export async function inferUpscale<D extends Samples>(prepared: PreparedUpscale<D>, opts: UpscaleOptions): Promise<RgbImage<D>> {
   const { plan, pass } = prepared;
-  let image: RgbImage | undefined;
+  let image: RgbImage<D> | undefined;
   // Tiles of every pass, so progress is monotonic across passes; known once each pass is planned.
   let finished = 0;
   for (let index = 0; index < plan.passes; index++) {
@@ -104,11 +109,14 @@ export async function inferUpscale(prepared: PreparedUpscale, opts: UpscaleOptio
     };
     image = image === undefined ? await inferModelPass(prepared.first, pass, passOptions) : await runModelPass(image, pass, passOptions);
   }
-  return image as RgbImage;
+  return image as RgbImage<D>;
 }
 
 /** The exact target size (lanczos3 from the model's output when it is not a native multiple) and the alpha channel. */
-export async function assembleUpscale(prepared: Pick<PreparedUpscale, 'plan' | 'source'>, modelOutput: RgbImage): Promise<RgbImage> {
+export async function assembleUpscale<D extends Samples>(
+  prepared: Pick<PreparedUpscale<D>, 'plan' | 'source'>,
+  modelOutput: RgbImage<D>,
+): Promise<RgbImage<D>> {
   const { plan, source } = prepared;
   let image = modelOutput;
   if (image.width !== plan.width || image.height !== plan.height) {
@@ -123,7 +131,7 @@ export async function assembleUpscale(prepared: Pick<PreparedUpscale, 'plan' | '
  * scale (repeated if needed), then an exact lanczos3 resize to the requested size when it is not a native
  * multiple. Alpha is resized separately and re-attached. Progress counts tiles over all passes.
  */
-export async function upscalePhoto(photo: DecodedPhoto, opts: UpscaleOptions): Promise<RgbImage> {
+export async function upscalePhoto<D extends Samples>(photo: DecodedPhoto<D>, opts: UpscaleOptions): Promise<RgbImage<D>> {
   const prepared = await prepareUpscale(photo, opts);
   return assembleUpscale(prepared, await inferUpscale(prepared, opts));
 }

@@ -49,6 +49,17 @@ describe('decodePhoto normalises to 8-bit RGB(A)', () => {
     expect(pixel(image, 3, 3)).toEqual([TEST_COLOUR.r, TEST_COLOUR.g, TEST_COLOUR.b]);
   });
 
+  it('16-bit PNG kept 16-bit when asked (an upscale to PNG or TIFF): the stored samples, exactly; 8-bit files stay 8-bit', async () => {
+    const { image, bitsPerChannel } = await decodePhoto(files.png16, { keepDepth: true });
+    expect(image.data).toBeInstanceOf(Uint16Array);
+    expect([image.width, image.height, image.channels, bitsPerChannel]).toEqual([8, 6, 3, 16]);
+    // The fixture stores each 8-bit colour ×256, as libvips' conversion to 16 bits (a shift) made it.
+    expect(Array.from(image.data.subarray(0, 3))).toEqual([TEST_COLOUR.r * 256, TEST_COLOUR.g * 256, TEST_COLOUR.b * 256]);
+    for (const file of [files.grayPng, files.rgbaPng, files.tiff]) {
+      expect((await decodePhoto(file, { keepDepth: true })).image.data).toBeInstanceOf(Uint8Array);
+    }
+  });
+
   it('CMYK JPEG → RGB close to the original colour, CMYK profile not kept', async () => {
     const { image, metadata } = await decodePhoto(files.cmykJpeg);
     expect(image.channels).toBe(3);

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSrError } from '../../../src/engine/errors.ts';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { embedInJpeg, embedInPng } from '../../../src/engine/imaging/embed-metadata.ts';
-import { encodePhoto, encodeToBuffer, formatFromExtension, type OutputFormat } from '../../../src/engine/imaging/encode.ts';
+import {
+  encodePhoto,
+  encodePhotoBytes,
+  encodeToBuffer,
+  formatFromExtension,
+  type OutputFormat,
+} from '../../../src/engine/imaging/encode.ts';
 import { exifTiffPayload, readCameraModel, readDimensions, readOrientation, withOrientation } from '../../../src/engine/imaging/exif.ts';
 import { readIccDescription } from '../../../src/engine/imaging/icc.ts';
 import type { DecodedPhoto, RgbImage } from '../../../src/engine/imaging/image.ts';
@@ -199,6 +205,47 @@ describe('greyscale', () => {
     const jpeg = join(dir, 'grey-alpha.jpg');
     await encodePhoto(rgba, { format: 'png', grey: true }, jpeg, { format: 'jpeg', quality: 100 });
     expect(await sharp(jpeg).metadata()).toMatchObject({ channels: 1, space: 'b-w' });
+  });
+});
+
+describe('16-bit images', () => {
+  /** A photo in 16 bits, each sample moved within its 8-bit level; RGBA with a 16-bit alpha ramp. */
+  const deep = (channels: 3 | 4): RgbImage<Uint16Array> => {
+    const photo = makePhoto({ width: 24, height: 16, seed: 9, alpha: channels === 4 });
+    const data = Uint16Array.from(photo.data, (v, i) => Math.min(65535, Math.max(0, v * 257 + ((i * 13) % 200) - 100)));
+    return { width: 24, height: 16, channels, data };
+  };
+  const samplesOf = async (bytes: Uint8Array, space: 'rgb16' | 'grey16') => {
+    const { data } = await sharp(bytes).toColourspace(space).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    return new Uint16Array(new Uint8Array(data).buffer);
+  };
+
+  for (const format of ['png', 'tiff'] as const) {
+    it(`${format} stores them as they are, RGB and RGBA, and grey as grey16`, async () => {
+      for (const image of [deep(3), deep(4)]) {
+        const bytes = await encodeToBuffer(image, { format });
+        const meta = await sharp(bytes).metadata();
+        expect([meta.depth, meta.space, meta.channels]).toEqual(['ushort', 'rgb16', image.channels]);
+        expect(Array.from(await samplesOf(bytes, 'rgb16'))).toEqual(Array.from(image.data));
+      }
+      const colour = deep(3);
+      const grey: RgbImage<Uint16Array> = { ...colour, data: colour.data.map((_, i) => colour.data[i - (i % 3)]) };
+      const bytes = await encodePhotoBytes(grey, { format, grey: true }, 'grey', { format });
+      const meta = await sharp(bytes).metadata();
+      expect([meta.depth, meta.space, meta.channels]).toEqual(['ushort', 'grey16', 1]);
+      expect(Array.from(await samplesOf(bytes, 'grey16'))).toEqual(Array.from(grey.data.filter((_, i) => i % 3 === 0)));
+    });
+  }
+
+  it('JPEG, WebP and AVIF hold 8 bits: the samples are rounded to the nearest 8-bit level (65535 → 255)', async () => {
+    const image = deep(3);
+    const nearest: RgbImage = { ...image, data: Uint8Array.from(image.data, (v) => Math.round(v / 257)) };
+    for (const format of ['jpeg', 'webp', 'avif'] as const) {
+      const bytes = await encodeToBuffer(image, { format });
+      expect((await sharp(bytes).metadata()).depth, format).toBe('uchar');
+      // The same encoder on the same pixels: the bytes of the rounded 8-bit image.
+      expect(Buffer.compare(bytes, await encodeToBuffer(nearest, { format })), format).toBe(0);
+    }
   });
 });
 

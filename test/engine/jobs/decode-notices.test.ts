@@ -52,7 +52,7 @@ describe('a batch with files it decodes to less than they hold', () => {
     });
   }
 
-  it('says that a 16-bit PNG is upscaled and written with 8 bits per channel; an 8-bit one gets no notice', async () => {
+  it('says that a 16-bit PNG going to JPEG is upscaled and written in 8 bits; to PNG it stays 16-bit, with no notice', async () => {
     fs.mkdirSync(at('in'));
     const photo = makePhoto({ width: 40, height: 32, seed: 3 });
     const deep = at('in', 'deep.png');
@@ -62,20 +62,29 @@ describe('a batch with files it decodes to less than they hold', () => {
       .toFile(deep);
     expect((await sharp(deep).metadata()).depth).toBe('ushort');
     await writePhotos(at('in'), 1);
-    const events: UpscaleJobEvent[] = [];
+    const notices = async (outDir: string, format: 'keep' | 'jpeg') => {
+      const events: UpscaleJobEvent[] = [];
+      const summary = await runUpscaleJob({
+        store,
+        request: { inputs: [at('in')], outDir, model, format },
+        onEvent: (e) => events.push(e),
+      });
+      expect(summary).toMatchObject({ ok: 2, failed: [] });
+      const sent = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+      expect(summary.notices).toEqual(expect.arrayContaining(sent));
+      return sent;
+    };
 
-    const summary = await runUpscaleJob({
-      store,
-      request: { inputs: [at('in')], outDir: at('out'), model },
-      onEvent: (e) => events.push(e),
-    });
+    const toJpeg = await notices(at('jpeg'), 'jpeg');
+    expect(toJpeg).toContain(
+      `${deep} has 16 bits per channel, and JPEG holds 8: it is upscaled and written in 8 (PNG or TIFF output keeps 16)`,
+    );
+    expect(toJpeg.filter((n) => n.includes('photo00'))).toEqual([]);
+    expect((await sharp(at('jpeg', 'deep_x2.jpg')).metadata()).depth).toBe('uchar');
 
-    expect(summary).toMatchObject({ ok: 2, failed: [] });
-    const notice = `${deep} has 16 bits per channel: it is upscaled in 8, and its output has 8`;
-    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
-    expect(notices).toContain(notice);
-    expect(notices.filter((n) => n.includes('photo00'))).toEqual([]);
-    expect(summary.notices).toContain(notice);
-    expect((await sharp(at('out', 'deep_x2.png')).metadata()).depth).toBe('uchar');
+    const kept = await notices(at('png'), 'keep');
+    expect(kept.filter((n) => n.includes('bits per channel'))).toEqual([]);
+    expect((await sharp(at('png', 'deep_x2.png')).metadata()).depth).toBe('ushort');
+    expect((await sharp(at('png', 'photo00_x2.png')).metadata()).depth).toBe('uchar');
   });
 });

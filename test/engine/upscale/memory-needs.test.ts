@@ -13,6 +13,12 @@ describe('the memory an upscale needs', () => {
     expect(upscaleMemoryBytes(36e6, 576e6)).toBeGreaterThan(2.87e9);
   });
 
+  it('counts the larger samples of a 16-bit photo, above the peak measured (0.63 GB for a 16-bit PNG, 9 → 36 MP)', () => {
+    expect(upscaleMemoryBytes(9e6, 36e6, 2) / 1e9).toBeCloseTo(0.81, 2);
+    expect(upscaleMemoryBytes(9e6, 36e6, 2)).toBeGreaterThan(0.63e9);
+    expect(upscaleMemoryBytes(9e6, 36e6, 2)).toBeGreaterThan(upscaleMemoryBytes(9e6, 36e6));
+  });
+
   it('is the machine memory at most, and something', () => {
     expect(machineMemoryBytes()).toBeGreaterThan(0);
     expect(machineMemoryBytes()).toBeLessThanOrEqual(os.totalmem());
