@@ -3,8 +3,8 @@ import { extname } from 'node:path';
 /**
  * Extensions the bundled sharp (libvips 8.18 prebuilt) can decode. Apart from probe.ts, so that finding a
  * batch's photos does not load sharp. Deliberately absent:
- * .heic/.heif (the prebuilt has no HEVC decoder, only AV1 for AVIF), .jxl, .bmp, .jp2 (no loaders built in)
- * and .svg (not a photo).
+ * .heic/.heif (the prebuilt has no HEVC decoder, only AV1 for AVIF), .jxl, .bmp, .jp2, .psd (no loaders built in;
+ * see unreadablePhotoReason) and .svg (not a photo).
  */
 const READABLE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif']);
 
@@ -32,6 +32,23 @@ const RAW_EXTENSIONS = new Set([
   '.iiq',
 ]);
 
+/** Image formats people meet that the bundled libvips has no loader for, by extension: what to call them. */
+const OTHER_IMAGE_FORMATS: Record<string, string> = {
+  '.bmp': 'BMP',
+  '.dib': 'BMP',
+  '.jp2': 'JPEG 2000',
+  '.j2k': 'JPEG 2000',
+  '.jpx': 'JPEG 2000',
+  '.jxl': 'JPEG XL',
+  '.psd': 'Photoshop',
+  '.ico': 'icon',
+  '.tga': 'TGA',
+  '.pcx': 'PCX',
+  '.ppm': 'PPM',
+  '.pgm': 'PGM',
+  '.pnm': 'PNM',
+};
+
 /**
  * Why a photo people commonly have cannot be read, in words that say what to do, or undefined for any other
  * extension (which gets the generic "not a supported image type").
@@ -41,5 +58,7 @@ export function unreadablePhotoReason(name: string): string | undefined {
   if (ext === '.heic' || ext === '.heif' || ext === '.hif')
     return 'a HEIC photo, which this build cannot decode (it has no HEVC decoder): export it as JPEG first (iPhone: Settings → Camera → Formats → Most Compatible)';
   if (RAW_EXTENSIONS.has(ext)) return 'a camera RAW file: develop it to JPEG, PNG or TIFF first, in your raw developer';
+  const other = OTHER_IMAGE_FORMATS[ext];
+  if (other) return `a ${other} image, which this build cannot decode: save it as PNG (or TIFF, JPEG) first`;
   return undefined;
 }

@@ -36,9 +36,9 @@ describe('discoverInputs', () => {
     expect(found.failed).toEqual([]);
   });
 
-  it('says what to do with the photos people have that it cannot read: iPhone HEIC and camera RAW', () => {
+  it('says what to do with the photos people have that it cannot read: iPhone HEIC, camera RAW, BMP and the like', () => {
     const root = path.join(tmp.dir, 'phone');
-    for (const name of ['IMG_0001.HEIC', 'IMG_0002.heif', 'DSC_0003.NEF', 'IMG_0004.CR3', 'P0005.dng', 'scan.bmp'])
+    for (const name of ['IMG_0001.HEIC', 'IMG_0002.heif', 'DSC_0003.NEF', 'IMG_0004.CR3', 'P0005.dng', 'scan.bmp', 'edit.PSD', 'new.jxl'])
       touchFile(path.join(root, name));
 
     const found = discoverInputs([root], { recursive: false });
@@ -51,7 +51,9 @@ describe('discoverInputs', () => {
     for (const raw of ['phone/DSC_0003.NEF', 'phone/IMG_0004.CR3', 'phone/P0005.dng']) {
       expect(reasons[raw]).toBe('a camera RAW file: develop it to JPEG, PNG or TIFF first, in your raw developer');
     }
-    expect(reasons['phone/scan.bmp']).toBe('not an image (.bmp is not a supported image type)');
+    expect(reasons['phone/scan.bmp']).toBe('a BMP image, which this build cannot decode: save it as PNG (or TIFF, JPEG) first');
+    expect(reasons['phone/edit.PSD']).toBe('a Photoshop image, which this build cannot decode: save it as PNG (or TIFF, JPEG) first');
+    expect(reasons['phone/new.jxl']).toMatch(/^a JPEG XL image, which this build cannot decode/);
   });
 
   it('with --recursive mirrors sub-folders and skips hidden folders and the output folder inside the input', () => {
