@@ -10,7 +10,8 @@
 // too: as one chunk they load in 0.1 s less than as the few hundred files Node would resolve and compile one by one
 // (measured on `srstudio upscale` of Set5: modules 0.47 → 0.36 s). Left in node_modules: packages with a native
 // addon that finds itself through its own path (onnxruntime-node, better-sqlite3 through `bindings`), and the queue's
-// (BullMQ reads its Lua scripts from its own folder), web bridge's and build tools' packages, and commander (small;
+// (BullMQ reads its Lua scripts from its own folder), web bridge's and build tools' packages, libheif-js (3 MB, loaded
+// only for a HEIC photo), and commander (small;
 // test/cli/startup.test.ts watches it load to know its check of `--help` saw the CLI at all). sharp's addon itself
 // (`@img/sharp-<platform>/sharp.node`) stays a runtime require, resolved from the bundle's folder like any package.
 // bin/cli-bundle.js treats the bundle as stale once node_modules changes, so bundled copies never outlive an install.
@@ -47,7 +48,7 @@ const ENGLISH_ZOD_LOCALES = {
     }));
   },
 };
-const LEFT_IN_NODE_MODULES = ['onnxruntime-node', 'better-sqlite3', 'bullmq', 'ioredis', 'ws', 'tsx', 'esbuild', 'commander'];
+const LEFT_IN_NODE_MODULES = ['onnxruntime-node', 'better-sqlite3', 'bullmq', 'ioredis', 'ws', 'tsx', 'esbuild', 'commander', 'libheif-js'];
 
 const result = await esbuild.build({
   absWorkingDir: root,

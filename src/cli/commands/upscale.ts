@@ -24,7 +24,7 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--width <px>', 'target width; the height follows the aspect ratio')
     .option('--height <px>', 'target height; the width follows the aspect ratio')
     .option('--model <id|path>', 'model id or .onnx file (default: the bundled SRCNN for the scale)')
-    .option('--format <fmt>', 'keep|png|jpeg|webp|avif|tiff (keep: the input’s format; gif/heic become png)', 'keep')
+    .option('--format <fmt>', 'keep|png|jpeg|webp|avif|tiff (keep: the input’s format; heic becomes jpeg, gif png)', 'keep')
     .option('--quality <q>', 'jpeg/webp/avif quality 1-100 (default: jpeg 92, webp 90, avif 70)')
     .option('--png-compression <n>', 'png compression effort 0-9: 0 fastest and largest, 9 smallest and slowest (default 3)')
     .option(

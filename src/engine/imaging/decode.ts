@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { dropAlpha } from './alpha-channel.ts';
 import { isDataDamage, isTextlessWarning, oneDecodeAtATime, untilWarningText } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
+import { decodeHeic, isHevcHeif } from './heic.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage, Samples } from './image.ts';
 import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
 import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
@@ -41,6 +42,7 @@ export async function decodePhoto(path: string, opts: DecodeOptions = {}): Promi
  *   written back as P3 instead of being clipped to sRGB. CMYK is the exception: it is converted to sRGB
  *   (through its embedded profile) and the CMYK profile is dropped, since it no longer describes the pixels.
  * - Animated/multi-page images: the first frame only; `pages` says how many the file holds.
+ * - HEIC (HEVC in HEIF, as iPhones save photos): decoded by libheif, turned upright by the file's own rotation (heic.ts).
  */
 export async function decodeBuffer(bytes: Uint8Array, label: string, opts: Omit<DecodeOptions, 'keepDepth'> = {}): Promise<DecodedPhoto> {
   const maxPixels = resolveMaxPixels(opts.maxPixels);
@@ -68,6 +70,12 @@ async function decodeBytes(
   // With the pixel limit raised (--max-pixels), a photo can be larger than one array of its pixels can hold.
   assertHoldable({ width: header.width, height: header.pageHeight ?? header.height }, header.hasAlpha ? 4 : 3, `${label}, decoded,`);
 
+  if (isHevcHeif(header)) {
+    // A HEIC photo: libvips reads its header and metadata, libheif its pixels (heic.ts), already turned upright.
+    const photo: DecodedPhoto<Samples> = { image: await decodeHeic(bytes, label), metadata: photoMetadata(header, false) };
+    if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
+    return photo;
+  }
   const isCmyk = header.space === 'cmyk';
   // 16 bits stay 16 only for an upscale that can write them; CMYK is converted to sRGB through its profile, in 8.
   const deep = keepDepth && !isCmyk && (header.depth === 'ushort' || header.depth === 'short');

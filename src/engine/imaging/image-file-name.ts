@@ -1,12 +1,12 @@
 import { extname } from 'node:path';
+import { PHOTO_EXTENSIONS } from '../../shared/photo-extensions.ts';
 
 /**
- * Extensions the bundled sharp (libvips 8.18 prebuilt) can decode. Apart from probe.ts, so that finding a
- * batch's photos does not load sharp. Deliberately absent:
- * .heic/.heif (the prebuilt has no HEVC decoder, only AV1 for AVIF), .jxl, .bmp, .jp2, .psd (no loaders built in;
- * see unreadablePhotoReason) and .svg (not a photo).
+ * Extensions the bundled sharp (libvips 8.18 prebuilt) can decode, and HEIC (libheif, heic.ts). Apart from probe.ts,
+ * so that finding a batch's photos does not load sharp. Deliberately absent: .jxl, .bmp, .jp2, .psd (no loaders built
+ * in; see unreadablePhotoReason) and .svg (not a photo).
  */
-const READABLE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif']);
+const READABLE_EXTENSIONS = new Set(PHOTO_EXTENSIONS.map((ext) => `.${ext}`));
 
 export function isImageFileName(name: string): boolean {
   return READABLE_EXTENSIONS.has(extname(name).toLowerCase());
@@ -55,8 +55,6 @@ const OTHER_IMAGE_FORMATS: Record<string, string> = {
  */
 export function unreadablePhotoReason(name: string): string | undefined {
   const ext = extname(name).toLowerCase();
-  if (ext === '.heic' || ext === '.heif' || ext === '.hif')
-    return 'a HEIC photo, which this build cannot decode (it has no HEVC decoder): export it as JPEG first (iPhone: Settings → Camera → Formats → Most Compatible)';
   if (RAW_EXTENSIONS.has(ext)) return 'a camera RAW file: develop it to JPEG, PNG or TIFF first, in your raw developer';
   const other = OTHER_IMAGE_FORMATS[ext];
   if (other) return `a ${other} image, which this build cannot decode: save it as PNG (or TIFF, JPEG) first`;

@@ -14,7 +14,7 @@ export function fromSharpError(error: unknown, label: string): SrError {
     return new SrError(
       'NOT_AN_IMAGE',
       `${label} is not an image this app can read`,
-      'Use a JPEG, PNG, WebP, AVIF, TIFF or GIF file.',
+      'Use a JPEG, PNG, HEIC, WebP, AVIF, TIFF or GIF file.',
       label,
       { cause: error },
     );
@@ -23,7 +23,7 @@ export function fromSharpError(error: unknown, label: string): SrError {
     return new SrError(
       'NOT_AN_IMAGE',
       `${label} uses an image encoding this build cannot decode (${reason})`,
-      'Convert it to JPEG or PNG first (HEIC photos usually need converting).',
+      'Convert it to JPEG or PNG first.',
       label,
       { cause: error },
     );

@@ -145,6 +145,6 @@ function nothingToDo(discovery: Discovery): SrError {
   return new SrError(
     'NO_IMAGES',
     `No images to upscale in the given inputs${reasons ? ` (skipped: ${reasons})` : ''}`,
-    'Pass image files (jpg, png, webp, avif, tiff, gif) or folders that contain them; add --recursive for sub-folders.',
+    'Pass image files (jpg, png, heic, webp, avif, tiff, gif) or folders that contain them; add --recursive for sub-folders.',
   );
 }

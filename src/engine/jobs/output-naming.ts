@@ -15,13 +15,19 @@ const PLACEHOLDERS = ['name', 'scale', 'ext', 'model'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 export type NameValues = Record<Placeholder, string>;
 
-/** The encodable format an input keeps under `--format keep`; anything we cannot write (gif, heic, …) becomes png. */
+/** HEIC photos, which SR Studio reads but cannot write (no HEVC encoder): kept as the other lossy photo format. */
+const HEIC_EXTENSIONS = ['.heic', '.heif', '.hif'];
+
+/**
+ * The encodable format an input keeps under `--format keep`: its own, a HEIC photo's nearest (JPEG: a PNG of an upscaled
+ * phone photo is 3–5 times larger), and png for the rest we cannot write (gif).
+ */
 export function keptFormat(inputPath: string): OutputFormat {
   const ext = path.extname(inputPath).toLowerCase();
   for (const [format, extensions] of Object.entries(EXTENSIONS) as [OutputFormat, readonly string[]][]) {
     if (extensions.includes(ext)) return format;
   }
-  return 'png';
+  return HEIC_EXTENSIONS.includes(ext) ? 'jpeg' : 'png';
 }
 
 /**

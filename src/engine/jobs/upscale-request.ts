@@ -10,7 +10,7 @@ export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
 export const OutputFormat = z.enum(OUTPUT_FORMATS);
 export type OutputFormat = z.infer<typeof OutputFormat>;
 
-/** `keep`: the input's own format where we can encode it (gif/heic become png). */
+/** `keep`: the input's own format where we can encode it (heic becomes jpeg, gif png). */
 export const FormatChoice = z.enum(['keep', ...OUTPUT_FORMATS]);
 export type FormatChoice = z.infer<typeof FormatChoice>;
 

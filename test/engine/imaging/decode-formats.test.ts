@@ -153,13 +153,13 @@ describe('probePhoto', () => {
 });
 
 describe('isImageFileName', () => {
-  it('accepts what the bundled sharp reads, case-insensitively', () => {
-    for (const name of ['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'e.avif', 'f.tif', 'g.TIFF', 'h.gif']) {
+  it('accepts what the bundled sharp reads, and HEIC (libheif), case-insensitively', () => {
+    for (const name of ['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'e.avif', 'f.tif', 'g.TIFF', 'h.gif', 'IMG_1.HEIC', 'i.heif']) {
       expect(isImageFileName(name)).toBe(true);
     }
   });
   it('rejects what it cannot read and non-images', () => {
-    for (const name of ['photo.heic', 'scan.jxl', 'x.bmp', 'notes.txt', 'jpg', '.jpg.srs-tmp', 'model.onnx']) {
+    for (const name of ['scan.jxl', 'x.bmp', 'edit.psd', 'notes.txt', 'jpg', '.jpg.srs-tmp', 'model.onnx']) {
       expect(isImageFileName(name)).toBe(false);
     }
   });

@@ -3,11 +3,12 @@ import { outputFormatFor, renderName, validateNameTemplate } from '../../../src/
 import { estimateOutputSize, scaleLabel, UpscaleRequest } from '../../../src/engine/jobs/upscale-request.ts';
 
 describe('output naming', () => {
-  it('keeps the input format where it can be encoded, and turns gif/heic into png', () => {
+  it('keeps the input format where it can be encoded, turns heic into jpeg and gif into png', () => {
     expect(outputFormatFor('/a/IMG_1.JPG', 'keep')).toEqual({ format: 'jpeg', extension: '.JPG' });
     expect(outputFormatFor('/a/scan.tif', 'keep')).toEqual({ format: 'tiff', extension: '.tif' });
     expect(outputFormatFor('/a/anim.gif', 'keep')).toEqual({ format: 'png', extension: '.png' });
-    expect(outputFormatFor('/a/phone.heic', 'keep')).toEqual({ format: 'png', extension: '.png' });
+    expect(outputFormatFor('/a/phone.heic', 'keep')).toEqual({ format: 'jpeg', extension: '.jpg' });
+    expect(outputFormatFor('/a/IMG_0001.HEIF', 'keep')).toEqual({ format: 'jpeg', extension: '.jpg' });
     expect(outputFormatFor('/a/x.png', 'jpeg')).toEqual({ format: 'jpeg', extension: '.jpg' });
     expect(outputFormatFor('/a/x.jpeg', 'jpeg')).toEqual({ format: 'jpeg', extension: '.jpeg' });
     expect(outputFormatFor('/a/x.jpg', 'webp')).toEqual({ format: 'webp', extension: '.webp' });

@@ -1,4 +1,5 @@
 import type { ModelSummary, ParamsOf, ResultOf, SrsClient } from '../../../../shared/contract/index.ts';
+import { PHOTO_EXTENSIONS } from '../../../../shared/photo-extensions.ts';
 import { modelChoices } from '../model-choice.ts';
 import { type UiError, uiError } from './user-actions.svelte.ts';
 
@@ -114,7 +115,7 @@ export class CompareState {
   }
 
   async pickPhoto(): Promise<void> {
-    const files = await this.client.pickFiles([{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff', 'bmp'] }]);
+    const files = await this.client.pickFiles([{ name: 'Photos', extensions: [...PHOTO_EXTENSIONS] }]);
     if (files[0]) this.setPhoto(files[0]);
   }
 

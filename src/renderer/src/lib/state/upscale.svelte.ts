@@ -8,6 +8,7 @@ import {
   type SrsClient,
   type UpscaleParams,
 } from '../../../../shared/contract/index.ts';
+import { PHOTO_EXTENSIONS } from '../../../../shared/photo-extensions.ts';
 
 type OutputFormat = UpscaleParams['format'];
 
@@ -194,9 +195,7 @@ export class UpscaleState {
   }
 
   async addFiles(): Promise<void> {
-    this.addInputs(
-      await this.client.pickFiles([{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'webp', 'tif', 'tiff', 'avif', 'bmp'] }]),
-    );
+    this.addInputs(await this.client.pickFiles([{ name: 'Photos', extensions: [...PHOTO_EXTENSIONS] }]));
   }
 
   async chooseOutputFolder(): Promise<void> {
