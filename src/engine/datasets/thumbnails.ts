@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
+import { decodePhoto } from '../imaging/decode.ts';
 import { oneDecodeAtATime } from '../imaging/decode-warnings.ts';
+import { readHeader } from '../imaging/header.ts';
+import { isHevcHeif } from '../imaging/heic.ts';
 import type { Store } from '../store/store.ts';
 import { DatasetsRepo, type ImageRow, toImage } from './datasets-repo.ts';
 
@@ -29,15 +32,7 @@ export async function thumbnailPath(store: Store, datasetId: number, imageId: nu
   }
   let webp: Buffer;
   try {
-    // It decodes the user's photo, so it takes its turn among decodes: a quirky JPEG's harmless warning must not reach a
-    // damaged JPEG's decode beside it (imaging/decode-warnings.ts).
-    webp = await oneDecodeAtATime(() =>
-      sharp(image.path, { failOn: 'none' })
-        .rotate()
-        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 80 })
-        .toBuffer(),
-    );
+    webp = await thumbnailOf(image.path);
   } catch (error) {
     throw new SrError(
       'CORRUPT_IMAGE',
@@ -51,4 +46,17 @@ export async function thumbnailPath(store: Store, datasetId: number, imageId: nu
   }
   await writeFileAtomic(target, webp);
   return target;
+}
+
+/** libvips shrinks most photos as it decodes them; a HEIC photo, which it cannot decode, is decoded whole first. */
+async function thumbnailOf(file: string): Promise<Buffer> {
+  const shrink = (pipeline: Sharp) =>
+    pipeline.resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+  if (isHevcHeif(await readHeader(file, file))) {
+    const { image } = await decodePhoto(file);
+    return shrink(sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }));
+  }
+  // It decodes the user's photo, so it takes its turn among decodes: a quirky JPEG's harmless warning must not reach a
+  // damaged JPEG's decode beside it (imaging/decode-warnings.ts).
+  return oneDecodeAtATime(() => shrink(sharp(file, { failOn: 'none' }).rotate()));
 }

@@ -46,6 +46,18 @@ describe('thumbnails and patch previews', () => {
     await expect(thumbnailPath(store, dataset.id, small.id)).rejects.toThrowError(/is missing/);
   });
 
+  it('makes the thumbnail of an iPhone photo (HEIC), which libvips cannot decode', async () => {
+    const phone = path.join(temp.dir, 'phone');
+    fs.mkdirSync(phone);
+    fs.copyFileSync(path.resolve(import.meta.dirname, '../../fixtures/heic/photo.heic'), path.join(phone, 'IMG_0001.HEIC'));
+    const { dataset } = await createDataset(store, 'phone', [phone]);
+    const [photo] = new DatasetsRepo(store).images(dataset.id);
+
+    const meta = await sharp(await thumbnailPath(store, dataset.id, photo.id)).metadata();
+
+    expect(meta).toMatchObject({ format: 'webp', width: 64, height: 48 });
+  });
+
   it('returns HR/LR patch pairs as PNGs, LR made by MATLAB bicubic down and up', async () => {
     const { dataset } = await createDataset(store, 't', [path.join(root, 'wide.png')]);
     const pairs = await previewPatches(store, dataset.id, { count: 3, scale: 3, seed: 5 });
