@@ -36,6 +36,14 @@ describe('restoration strength in the contract', () => {
     expect(ok('preview.samplePhoto', { inputs: ['/a\0b'] })).toBe(false);
     expect(ok('preview.samplePhoto', { inputs: ['/photos'], extra: true })).toBe(false);
   });
+
+  it('preview.display takes one photo path, and nothing else', () => {
+    expect(ok('preview.display', { image: '/phone/IMG_0001.HEIC' })).toBe(true);
+    expect(ok('preview.display', { image: '' })).toBe(false);
+    expect(ok('preview.display', { image: '/a\0b.tif' })).toBe(false);
+    expect(ok('preview.display', { image: '/scan.tif', width: 100 })).toBe(false);
+    expect(requests['preview.display'].result.safeParse({ image: { path: '/s/c.jpg', width: 0, height: 1 } }).success).toBe(false);
+  });
 });
 
 describe('real-photo evaluations in the contract', () => {

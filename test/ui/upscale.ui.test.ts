@@ -140,6 +140,23 @@ describe('Upscale screen: drag and drop', () => {
   });
 });
 
+/**
+ * The Upscale screen set for a new batch of the folder `name` (under the test's root) with the tiny model, the earlier
+ * inputs removed, into `out-<name>` in `format`; returns the output folder.
+ */
+async function newBatchOf(name: string, format: 'keep' | 'jpeg'): Promise<string> {
+  const page = ui.page;
+  await ui.open('upscale');
+  await page.getByRole('button', { name: 'Remove /', exact: false }).click();
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('tiny-upscale-x2');
+  await page.getByRole('button', { name: 'Add folder…' }).click();
+  await ui.chooseFolder(new RegExp(name));
+  const out = path.join(ui.rootDir, `out-${name}`);
+  await page.getByRole('textbox', { name: 'Output folder' }).fill(out);
+  await page.getByRole('combobox', { name: 'Format' }).selectOption(format);
+  return out;
+}
+
 describe('Upscale screen: cancel and resume', () => {
   it('cancels a running batch, keeps finished files, and resumes the rest', async () => {
     const page = ui.page;
@@ -147,14 +164,7 @@ describe('Upscale screen: cancel and resume', () => {
     fs.mkdirSync(big, { recursive: true });
     // Large enough (0.75 MP in, 3 MP out each) that the batch is still running when Cancel is pressed.
     for (let i = 0; i < 3; i++) await writePhoto(path.join(big, `big-${i}.png`), { width: 1000, height: 750, seed: 30 + i, noise: 0 });
-    await ui.open('upscale');
-    await page.getByRole('button', { name: 'Remove /', exact: false }).click();
-    await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('tiny-upscale-x2');
-    await page.getByRole('button', { name: 'Add folder…' }).click();
-    await ui.chooseFolder(/big/);
-    const out = path.join(ui.rootDir, 'out-big');
-    await page.getByRole('textbox', { name: 'Output folder' }).fill(out);
-    await page.getByRole('combobox', { name: 'Format' }).selectOption('jpeg');
+    const out = await newBatchOf('big', 'jpeg');
     // A custom JPEG quality; PNG's effort is not offered for JPEG output.
     await page.getByRole('combobox', { name: 'Quality' }).selectOption('custom');
     await page.getByRole('slider', { name: /Quality/ }).fill('80');
@@ -174,5 +184,31 @@ describe('Upscale screen: cancel and resume', () => {
     expect(fs.readdirSync(out).sort()).toEqual(['big-0_x2.jpg', 'big-1_x2.jpg', 'big-2_x2.jpg']);
     expect(newestJobRequest(ui.stateDir)).toMatchObject({ format: 'jpeg', quality: 80 });
     expect(newestJobRequest(ui.stateDir).pngCompression).toBeUndefined();
+  });
+});
+
+describe('Upscale screen: photos a browser cannot show', () => {
+  it('shows a TIFF in the queue and before/after, through the engine’s full-size copies of the scan and its TIFF result', async () => {
+    const page = ui.page;
+    const scans = path.join(ui.rootDir, 'scans');
+    fs.mkdirSync(scans, { recursive: true });
+    await writePhoto(path.join(scans, 'scan.tif'), { width: 44, height: 34, seed: 8 });
+    const out = await newBatchOf('scans', 'keep');
+    await page.getByRole('button', { name: 'Start' }).click();
+
+    const progress = page.getByRole('progressbar', { name: 'Overall progress' });
+    await expect.poll(() => progress.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('1 of 1 files');
+    expect(fs.readdirSync(out)).toEqual(['scan_x2.tif']);
+    const width = (img: ReturnType<typeof page.locator>) =>
+      img.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth);
+    const thumb = page.getByRole('listitem', { name: 'scan.tif' }).locator('img');
+    await expect.poll(() => width(thumb), { timeout: 30_000 }).toBe(44);
+    const compare = page.getByRole('figure', { name: 'Before and after: scan.tif' });
+    await expect.poll(() => compare.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => width(compare.getByRole('img', { name: 'Original scan.tif' }))).toBe(44);
+    await expect.poll(() => width(compare.getByRole('img', { name: 'Upscaled scan.tif' }))).toBe(88);
+    expect(await compare.getByRole('img', { name: 'Original scan.tif' }).getAttribute('src')).toContain(
+      encodeURIComponent(path.join('cache', 'display')),
+    );
   });
 });

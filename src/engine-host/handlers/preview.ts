@@ -1,5 +1,6 @@
 import { loadModel } from '../../engine/models/registry.ts';
 import { modelAtStrength } from '../../engine/models/strength.ts';
+import { displayCopy } from '../../engine/preview/display-copy.ts';
 import { PhotoCache } from '../../engine/preview/photo-cache.ts';
 import { exportComparison, type PreviewContext, previewTiles } from '../../engine/preview/preview-service.ts';
 import { samplePhoto } from '../../engine/preview/sample-photo.ts';
@@ -28,5 +29,6 @@ function previewContext(context: HandlerContext): PreviewContext {
 export const previewHandlers: HandlerTable = {
   'preview.tiles': async (params, context) => previewTiles(params, previewContext(context)),
   'preview.samplePhoto': async ({ inputs, recursive }) => ({ photo: (await samplePhoto(inputs, recursive)) ?? null }),
+  'preview.display': async ({ image }, context) => ({ image: await displayCopy(image, context.stateDir) }),
   'preview.export': async ({ to, ...params }, context) => ({ image: await exportComparison({ ...params, to }, previewContext(context)) }),
 };

@@ -54,6 +54,11 @@ export const previewRequests = {
     z.object({ photo: ImageRef.nullable() }),
     'The photo the Upscale screen previews a model on: the first one (by path) that a batch of these inputs would upscale.',
   ),
+  'preview.display': defineRequest(
+    z.object({ image: FsPath }).strict(),
+    z.object({ image: ImageRef }),
+    'The photo as the UI can show it: the file itself, or a full-size JPEG copy of a TIFF or HEIC, which browsers cannot show.',
+  ),
   'preview.export': defineRequest(
     z.object({ ...previewTilesFields, to: FsPath }).strict(),
     z.object({ image: ImageRef }),

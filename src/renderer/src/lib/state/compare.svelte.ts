@@ -1,6 +1,7 @@
 import type { ModelSummary, ParamsOf, ResultOf, SrsClient } from '../../../../shared/contract/index.ts';
 import { PHOTO_EXTENSIONS } from '../../../../shared/photo-extensions.ts';
 import { modelChoices } from '../model-choice.ts';
+import { DisplayImages } from './display-images.svelte.ts';
 import { type UiError, uiError } from './user-actions.svelte.ts';
 
 type Interp = 'nearest' | 'bilinear' | 'bicubic' | 'lanczos3';
@@ -83,7 +84,11 @@ export class CompareState {
   /** Settles once the model list arrived, so the first render already includes the default model's pane. */
   private modelsLoaded: Promise<void>;
 
+  /** The overview of the photo: a TIFF or HEIC through the engine's full-size copy (browsers cannot show them). */
+  readonly display: DisplayImages;
+
   constructor(private readonly client: SrsClient) {
+    this.display = new DisplayImages(client);
     this.modelsLoaded = this.loadModels();
   }
 

@@ -9,6 +9,7 @@ import {
   type UpscaleParams,
 } from '../../../../shared/contract/index.ts';
 import { PHOTO_EXTENSIONS } from '../../../../shared/photo-extensions.ts';
+import { DisplayImages } from './display-images.svelte.ts';
 
 type OutputFormat = UpscaleParams['format'];
 
@@ -92,11 +93,14 @@ export class UpscaleState {
   private engineMegapixelsPerSecond = $state<number | null>(null);
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  /** What the queue and the before/after view show: TIFF and HEIC through the engine's copies (browsers cannot show them). */
+  readonly display: DisplayImages;
 
   constructor(
     private readonly client: SrsClient,
     signal: AbortSignal,
   ) {
+    this.display = new DisplayImages(client);
     client.on('job.progress', (event) => this.onProgress(event), { signal });
     client.on('job.state', (event) => this.onState(event), { signal });
     client.on(
