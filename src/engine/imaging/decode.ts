@@ -4,6 +4,7 @@ import { dropAlpha } from './alpha-channel.ts';
 import { isDataDamage, isTextlessWarning, oneDecodeAtATime, untilWarningText } from './decode-warnings.ts';
 import { formatName, readHeader } from './header.ts';
 import { decodeHeic, isHevcHeif } from './heic.ts';
+import { heifImpliedProfile } from './heif-colour.ts';
 import type { DecodedPhoto, PhotoMetadata, RgbImage, Samples } from './image.ts';
 import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
 import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
@@ -73,6 +74,9 @@ async function decodeBytes(
   if (isHevcHeif(header)) {
     // A HEIC photo: libvips reads its header and metadata, libheif its pixels (heic.ts), already turned upright.
     const photo: DecodedPhoto<Samples> = { image: await decodeHeic(bytes, label), metadata: photoMetadata(header, false) };
+    // An iPhone's Display P3 is declared by an nclx box, not a profile: the output carries the profile instead.
+    const implied = photo.metadata.icc ? undefined : await heifImpliedProfile(bytes);
+    if (implied) photo.metadata.icc = implied;
     if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
     return photo;
   }

@@ -1,14 +1,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
+import { encodePhoto } from '../../../src/engine/imaging/encode.ts';
+import { heifColourPrimaries } from '../../../src/engine/imaging/heif-colour.ts';
+import { readIccDescription } from '../../../src/engine/imaging/icc.ts';
 import { isImageFileName } from '../../../src/engine/imaging/image-file-name.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 import { caughtSrError } from '../../helpers/sr-error-caught.ts';
 
 /** A real HEVC-coded HEIC, as iPhones save photos, of makePhoto seed 3 (test/fixtures/heic/README.md). */
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/heic/photo.heic');
+/** The same photo declaring Display P3 in an nclx colour box, as iPhones do. */
+const P3_FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/heic/photo-p3.heic');
 
 let dir: string;
 beforeAll(() => {
@@ -30,6 +36,20 @@ describe('HEIC photos', () => {
     expect(sum / image.data.length).toBeLessThan(8);
     expect(isImageFileName('IMG_0001.HEIC')).toBe(true);
     expect(isImageFileName('IMG_0002.heif')).toBe(true);
+  });
+
+  it('an iPhone-style one declaring Display P3 (an nclx box, no profile) carries the Display P3 profile to its output', async () => {
+    expect(heifColourPrimaries(fs.readFileSync(P3_FIXTURE))).toBe(12);
+    expect(heifColourPrimaries(fs.readFileSync(FIXTURE))).toBeUndefined();
+    const p3 = await decodePhoto(P3_FIXTURE);
+    const plain = await decodePhoto(FIXTURE);
+
+    expect(p3.image.data).toEqual(plain.image.data);
+    expect(plain.metadata.icc).toBeUndefined();
+    expect(readIccDescription(p3.metadata.icc ?? new Uint8Array())).toMatch(/P3/);
+    const out = path.join(dir, 'p3.jpg');
+    await encodePhoto(p3.image, p3.metadata, out, { format: 'jpeg' });
+    expect(Buffer.compare((await sharp(out).metadata()).icc ?? Buffer.alloc(0), Buffer.from(p3.metadata.icc ?? []))).toBe(0);
   });
 
   it('a damaged one is CORRUPT_IMAGE, named, with what to do', async () => {
