@@ -8,6 +8,7 @@ import { encodePhoto } from '../../../src/engine/imaging/encode.ts';
 import { heifColourPrimaries } from '../../../src/engine/imaging/heif-colour.ts';
 import { readIccDescription } from '../../../src/engine/imaging/icc.ts';
 import { isImageFileName } from '../../../src/engine/imaging/image-file-name.ts';
+import { probePhoto } from '../../../src/engine/imaging/probe.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 import { caughtSrError } from '../../helpers/sr-error-caught.ts';
 
@@ -15,6 +16,8 @@ import { caughtSrError } from '../../helpers/sr-error-caught.ts';
 const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/heic/photo.heic');
 /** The same photo declaring Display P3 in an nclx colour box, as iPhones do. */
 const P3_FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/heic/photo-p3.heic');
+/** The same photo with an irot box (90° anticlockwise), as a phone held upright stores it. */
+const ROTATED_FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/heic/photo-rotated.heic');
 
 let dir: string;
 beforeAll(() => {
@@ -50,6 +53,24 @@ describe('HEIC photos', () => {
     const out = path.join(dir, 'p3.jpg');
     await encodePhoto(p3.image, p3.metadata, out, { format: 'jpeg' });
     expect(Buffer.compare((await sharp(out).metadata()).icc ?? Buffer.alloc(0), Buffer.from(p3.metadata.icc ?? []))).toBe(0);
+  });
+
+  it('one stored turned (an irot box, as a phone held upright writes it) decodes upright, as its header says', async () => {
+    const turned = await decodePhoto(ROTATED_FIXTURE);
+    const stored = (await decodePhoto(FIXTURE)).image;
+
+    expect([turned.image.width, turned.image.height]).toEqual([48, 64]);
+    expect(await probePhoto(ROTATED_FIXTURE)).toMatchObject({ width: 48, height: 64 });
+    // 90° anticlockwise: pixel (x, y) of the upright photo is pixel (63 − y, x) of the stored one.
+    let largest = 0;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 48; x++) {
+        for (let c = 0; c < 3; c++) {
+          largest = Math.max(largest, Math.abs(turned.image.data[(y * 48 + x) * 3 + c] - stored.data[(x * 64 + 63 - y) * 3 + c]));
+        }
+      }
+    }
+    expect(largest).toBe(0);
   });
 
   it('a damaged one is CORRUPT_IMAGE, named, with what to do', async () => {
