@@ -85,6 +85,21 @@ describe('Compare screen (real engine through srstudio serve)', () => {
     expect(fs.statSync(target).size).toBeGreaterThan(1000);
   });
 
+  it('opens an iPhone photo (HEIC), which the browser cannot show, through the engine’s copy at its own size', async () => {
+    const page = ui.page;
+    await ui.open('compare');
+    const phone = path.join(ui.rootDir, 'IMG_0001.HEIC');
+    fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/heic/photo-rotated.heic'), phone);
+    await page.getByLabel('Photo path').fill(phone);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+
+    const overview = page.getByRole('slider', { name: /Region of the photo/ }).locator('img');
+    await expect.poll(() => overview.evaluate((img) => (img as { naturalWidth: number }).naturalWidth), SLOW).toBe(48);
+    expect(await overview.evaluate((img) => (img as { naturalHeight: number }).naturalHeight)).toBe(64);
+    // The region is placed on the photo's own pixels, upright: all of its 48×64.
+    await expect.poll(() => page.getByText('Region 48×64 at (0, 0) → ×3').count(), SLOW).toBe(1);
+  });
+
   it('names the file and the reason when the photo cannot be opened', async () => {
     const page = ui.page;
     await ui.open('compare');
