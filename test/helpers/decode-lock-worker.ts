@@ -24,7 +24,10 @@ async function run(): Promise<void> {
     const turns = job.privateLock ? privateTurns() : undefined;
     post({ type: 'overlaps', overlaps: await takeTurns(job.inside, job.rounds, job.holdMs, turns) });
   } else if (job.type === 'hold-forever') {
-    // Takes the process's decode lock and never gives it back: the test terminates this thread while it holds it.
+    // Takes the process's decode lock and never gives it back: the test terminates this thread while it holds it. The
+    // timer keeps the thread alive until then: a pending promise does not, and the lock's heartbeat is unref'd, so the
+    // thread could otherwise end by itself (threadId −1) before the test reads which thread holds the lock.
+    setInterval(() => {}, 60_000);
     void withDecodeLock(() => {
       post({ type: 'holding' });
       return new Promise<never>(() => {});
