@@ -71,15 +71,31 @@ async function decodeBytes(
   // With the pixel limit raised (--max-pixels), a photo can be larger than one array of its pixels can hold.
   assertHoldable({ width: header.width, height: header.pageHeight ?? header.height }, header.hasAlpha ? 4 : 3, `${label}, decoded,`);
 
-  if (isHevcHeif(header)) {
-    // A HEIC photo: libvips reads its header and metadata, libheif its pixels (heic.ts), already turned upright.
-    const photo: DecodedPhoto<Samples> = { image: await decodeHeic(bytes, label), metadata: photoMetadata(header, false) };
-    // An iPhone's Display P3 is declared by an nclx box, not a profile: the output carries the profile instead.
-    const implied = photo.metadata.icc ? undefined : await heifImpliedProfile(bytes);
-    if (implied) photo.metadata.icc = implied;
-    if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
-    return photo;
-  }
+  const photo = isHevcHeif(header)
+    ? await heicPhoto(bytes, label, header)
+    : await libvipsPhoto(bytes, label, header, maxPixels, autoOrient, keepDepth);
+  if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
+  return photo;
+}
+
+/** A HEIC photo: libvips read its header and metadata, libheif decodes its pixels (heic.ts), already turned upright. */
+async function heicPhoto(bytes: Buffer, label: string, header: Metadata): Promise<DecodedPhoto> {
+  const photo: DecodedPhoto = { image: await decodeHeic(bytes, label), metadata: photoMetadata(header, false) };
+  // An iPhone's Display P3 is declared by an nclx box, not a profile: the output carries the profile instead.
+  const implied = photo.metadata.icc ? undefined : await heifImpliedProfile(bytes);
+  if (implied) photo.metadata.icc = implied;
+  return photo;
+}
+
+/** Any other photo, decoded by libvips. */
+async function libvipsPhoto(
+  bytes: Buffer,
+  label: string,
+  header: Metadata,
+  maxPixels: number,
+  autoOrient: boolean,
+  keepDepth: boolean,
+): Promise<DecodedPhoto<Samples>> {
   const isCmyk = header.space === 'cmyk';
   // 16 bits stay 16 only for an upscale that can write them; CMYK is converted to sRGB through its profile, in 8.
   const deep = keepDepth && !isCmyk && (header.depth === 'ushort' || header.depth === 'short');
@@ -117,25 +133,19 @@ async function decodeBytes(
   if (info.channels !== channels) {
     throw fromSharpError(new Error(`decoded to ${info.channels} channels, expected 3 or 4`), label);
   }
-  if (deep) {
-    const photo: DecodedPhoto<Samples> = {
-      image: { width: info.width, height: info.height, channels, data: ushortSamples(data) },
-      metadata: photoMetadata(header, isCmyk),
-      bitsPerChannel: 16,
+  let image: RgbImage<Samples>;
+  if (deep) image = { width: info.width, height: info.height, channels, data: ushortSamples(data) };
+  else {
+    const eight: RgbImage = {
+      width: info.width,
+      height: info.height,
+      channels,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     };
-    if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
-    return photo;
+    // libvips gives every GIF an alpha band, even one without a transparent colour; drop it when it is all opaque.
+    image = header.format === 'gif' && channels === 4 && isFullyOpaque(eight) ? dropAlpha(eight) : eight;
   }
-  let image: RgbImage = {
-    width: info.width,
-    height: info.height,
-    channels,
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  };
-  // libvips gives every GIF an alpha band, even one without a transparent colour; drop it when it is all opaque.
-  if (header.format === 'gif' && channels === 4 && isFullyOpaque(image)) image = dropAlpha(image);
   const photo: DecodedPhoto<Samples> = { image, metadata: photoMetadata(header, isCmyk) };
-  if (header.pages !== undefined && header.pages > 1) photo.pages = header.pages;
   const bits = BITS_PER_CHANNEL[header.depth ?? 'uchar'];
   if (bits !== undefined && bits > 8) photo.bitsPerChannel = bits;
   return photo;
