@@ -5,7 +5,8 @@ import type { Spread } from './summarise.ts';
  * A profile in plain words, for the CLI and the Datasets screen, e.g. "Your 120 photos look like JPEGs from a
  * camera or phone: quality about 88 (standard tables), 4:2:0 chroma (colour at half resolution), noise about σ 3
  * (stronger in colour: σ 5), slightly soft (like a blur of σ 0.9), about 12 MP (4000×3000)." A mixed set says how
- * many of each: "Of your 25 photos, 13 are lossless and 12 are JPEGs. The JPEGs: quality about 90 …. All of them: …".
+ * many of each: "Of your 25 photos, 13 are lossless and 12 are JPEGs. The JPEGs: quality about 90 …. All of them: …". HEIC and
+ * AVIF photos are named as such: lossy, but with no JPEG tables to read.
  */
 
 function round1(value: number): string {
@@ -70,22 +71,44 @@ function subject(photos: PhotosProfile['photos']): { words: string; one: boolean
   return photos.profiled === 1 ? { words: 'photo', one: true } : { words: `${photos.profiled} photos`, one: false };
 }
 
+/** Codecs that are lossy but not JPEG: their compression has no quantisation tables here to read. */
+const OTHER_LOSSY = new Set(['heic', 'avif']);
+
+/** "2 are HEIC", "1 is lossless": a count of one kind of photo, as part of a sentence. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function describeProfile(profile: PhotosProfile): string {
-  const { photos, jpeg, size } = profile;
+  const { photos, size } = profile;
   const { words, one } = subject(photos);
-  const jpegs = jpeg?.photos ?? 0;
-  const lossless = photos.profiled - jpegs;
+  const others = profile.perPhoto.filter((p) => !p.jpeg);
+  const jpegs = profile.perPhoto.length - others.length;
+  // HEIC (iPhones) and AVIF are lossy too, but not JPEGs: their compression is not measured, and the recipe adds none.
+  const lossyFormats = [...new Set(others.filter((p) => OTHER_LOSSY.has(p.format)).map((p) => p.format.toUpperCase()))];
+  const lossy = others.filter((p) => OTHER_LOSSY.has(p.format)).length;
+  const lossless = others.length - lossy;
+  const codecs = lossyFormats.join(' or ');
   const megapixels = size.megapixels.median;
   const sizeWords = `about ${megapixels >= 1 ? `${round1(megapixels)} MP` : `${(megapixels * 1000).toFixed(0)} thousand pixels`} (${size.width}×${size.height})`;
   const common = [...noiseWords(profile), ...blurWords(profile), sizeWords].join(', ');
-  if (lossless === 0) {
+  if (others.length === 0) {
     return `Your ${words} ${one ? 'looks like a JPEG' : 'look like JPEGs'} from a camera or phone: ${[...jpegWords(profile), common].join(', ')}.`;
   }
-  if (jpegs === 0) return `Your ${words} ${one ? 'is lossless (not a JPEG)' : 'are lossless (not JPEGs)'}: ${common}.`;
-  // A mix: the JPEG numbers describe the JPEGs only, so they are said of them, and each kind is counted, the larger first.
-  const jpegCount = `${jpegs} ${jpegs === 1 ? 'is a JPEG' : 'are JPEGs'}`;
-  const losslessCount = `${lossless} ${lossless === 1 ? 'is' : 'are'} lossless`;
-  const counts = jpegs >= lossless ? `${jpegCount} and ${losslessCount}` : `${losslessCount} and ${jpegCount}`;
-  const theJpegs = jpegs === 1 ? 'The JPEG' : 'The JPEGs';
-  return `Of your ${words}, ${counts}. ${theJpegs}: ${jpegWords(profile).join(', ')}. All of them: ${common}.`;
+  if (jpegs === 0 && lossy === 0) return `Your ${words} ${one ? 'is lossless (not a JPEG)' : 'are lossless (not JPEGs)'}: ${common}.`;
+  const unmeasured = `${codecs} compression is not measured, and the recipe adds none`;
+  if (jpegs === 0 && lossless === 0) return `Your ${words} ${one ? 'is' : 'are'} ${codecs} (lossy, not JPEG: ${unmeasured}): ${common}.`;
+  // A mix: the JPEG numbers describe the JPEGs only, so they are said of them, and each kind is counted, the largest first.
+  const kinds = [
+    { n: jpegs, text: count(jpegs, 'is a JPEG', 'are JPEGs') },
+    { n: lossy, text: count(lossy, `is ${codecs}`, `are ${codecs}`) },
+    { n: lossless, text: count(lossless, 'is lossless', 'are lossless') },
+  ]
+    .filter((kind) => kind.n > 0)
+    .sort((a, b) => b.n - a.n)
+    .map((kind) => kind.text);
+  const counts = kinds.length > 2 ? `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}` : kinds.join(' and ');
+  const jpegPart = jpegs === 0 ? '' : ` ${jpegs === 1 ? 'The JPEG' : 'The JPEGs'}: ${jpegWords(profile).join(', ')}.`;
+  const lossyPart = lossy === 0 ? '' : ` (${unmeasured}.)`;
+  return `Of your ${words}, ${counts}.${jpegPart}${lossyPart} All of them: ${common}.`;
 }

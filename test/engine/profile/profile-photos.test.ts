@@ -60,6 +60,17 @@ describe('profilePhotos and its summary on a mixed folder', () => {
     expect(describeProfile(pngs)).toMatch(/^Your photo is lossless \(not a JPEG\): /);
   });
 
+  it('names iPhone photos (HEIC) as lossy but not JPEG, whose compression it does not measure', async () => {
+    const heic = path.join(dir, 'IMG_0001.HEIC');
+    fs.copyFileSync(path.resolve(import.meta.dirname, '../../fixtures/heic/photo.heic'), heic);
+
+    const alone = describeProfile(await profilePhotos([heic], [], 'the folder'));
+    expect(alone).toMatch(/^Your photo is HEIC \(lossy, not JPEG: HEIC compression is not measured, and the recipe adds none\): /);
+    const mix = describeProfile(await profilePhotos([mixed[1], mixed[2], mixed[3], heic], [], 'the folder'));
+    expect(mix).toMatch(/^Of your 4 photos, 2 are JPEGs, 1 is HEIC and 1 is lossless\. The JPEGs: quality about 90 /);
+    expect(mix).toContain('(HEIC compression is not measured, and the recipe adds none.) All of them: ');
+  });
+
   it('says how many were judged when only a sample was read', async () => {
     const sampled = await profilePhotos(mixed.slice(1), [], 'the folder', { sample: 3 });
     expect(sampled.photos).toMatchObject({ found: 6, read: 3 });
