@@ -71,7 +71,7 @@ export async function prepareRun(
       const factor = degradation.target.jpegSourceDownscale;
       emit({
         type: 'notice',
-        message: `${prefetcher.shrunk} training photo(s) are JPEGs: each was shrunk ${factor}× (area) first, so the targets are cleaner than the inputs`,
+        message: `${prefetcher.shrunk} training photo(s) are JPEG, HEIC or AVIF (lossy): each was shrunk ${factor}× (area) first, so the targets are cleaner than the inputs`,
       });
     }
     if (prefetcher.cropped.photos > 0) {

@@ -8,11 +8,15 @@ import { photoWindow } from './photo-window.ts';
 import type { WindowLimit } from './training-image.ts';
 
 /**
- * A training photo for real-photo degradation: its RGB pixels, kept whole (degradations act on colour). A JPEG is
- * shrunk first by `jpegSourceDownscale` with an area filter: averaging 2×2 pixels cuts its own blocking and noise,
- * so the target the model learns is cleaner than any input it will see (docs/degradation.md measures why).
+ * A training photo for real-photo degradation: its RGB pixels, kept whole (degradations act on colour). A camera's
+ * lossy photo (JPEG, or HEIC and AVIF, which phones save) is shrunk first by `jpegSourceDownscale` with an area filter:
+ * averaging 2×2 pixels cuts its own compression artefacts and noise, so the target the model learns is cleaner than any
+ * input it will see (docs/degradation.md measures why for JPEGs).
  * Fully transparent pixels take the colour of the nearest visible one, as they do before an upscale.
  */
+/** Formats whose photos carry their codec's artefacts (WebP may be lossless, and is not counted among them). */
+const LOSSY_CAMERA_FORMATS = new Set(['jpeg', 'heic', 'avif']);
+
 export async function loadTrainingPhoto(
   path: string,
   jpegSourceDownscale: number,
@@ -24,7 +28,7 @@ export async function loadTrainingPhoto(
   // The window is cut before shrinking, so its share of the memory budget is what it would be for a PNG.
   const window = limit ? photoWindow(rgb.width, rgb.height, limit.maxPixels * jpegSourceDownscale ** 2, limit.seed) : undefined;
   const used = window ? cropImage(rgb, window) : rgb;
-  const shrink = metadata.format === 'jpeg' && jpegSourceDownscale > 1;
+  const shrink = LOSSY_CAMERA_FORMATS.has(metadata.format) && jpegSourceDownscale > 1;
   if (!shrink) return { image: used, photo: { width: rgb.width, height: rgb.height }, shrunk: false };
   const width = Math.max(1, Math.round(used.width / jpegSourceDownscale));
   const height = Math.max(1, Math.round(used.height / jpegSourceDownscale));

@@ -87,7 +87,7 @@ describe('the real-photo batch sampler', () => {
     );
   });
 
-  it('shrinks a JPEG source by the recipe’s factor to make a cleaner target, and keeps a PNG as it is', async () => {
+  it('shrinks a JPEG or HEIC source by the recipe’s factor to make a cleaner target, and keeps a PNG as it is', async () => {
     const { width, height, data } = makePhoto({ width: 200, height: 160, seed: 4 });
     const jpeg = join(dir, 'camera.jpg');
     const png = join(dir, 'render.png');
@@ -104,5 +104,9 @@ describe('the real-photo batch sampler', () => {
     expect(fromPng.shrunk).toBe(false);
     expect(fromPng.image).toMatchObject({ width: 200, height: 160 });
     expect((await loadTrainingPhoto(jpeg, 1)).shrunk).toBe(false);
+    // An iPhone photo (HEIC) is as lossy as a JPEG: shrunk too.
+    const fromHeic = await loadTrainingPhoto(join(import.meta.dirname, '../../fixtures/heic/photo.heic'), 2);
+    expect(fromHeic.shrunk).toBe(true);
+    expect(fromHeic.image).toMatchObject({ width: 32, height: 24 });
   });
 });
