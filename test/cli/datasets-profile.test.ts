@@ -101,6 +101,8 @@ describe('srstudio datasets profile', () => {
     expect(run.stdout).toContain(
       `srstudio train --arch fsrcnn-56-64-8-res-relu --scale 4 --init photo-x4 --data dataset:1 --val dataset:1 --degrade ${recipeFile} --steps 4000 --batch 16 --patch 128 --lr 0.0002 --schedule cosine`,
     );
+    // Noisy, soft camera JPEGs: no advice to try a lower strength instead.
+    expect(run.stdout).not.toContain('at half strength');
     const recipe = RecipeSchema.parse(JSON.parse(fs.readFileSync(recipeFile, 'utf8')));
     const stored = JSON.parse(fs.readFileSync(path.join(state, 'profiles', 'dataset-1.json'), 'utf8'));
     expect(stored.report.source).toEqual({ kind: 'dataset', id: 1, name: 'camera' });
@@ -108,6 +110,29 @@ describe('srstudio datasets profile', () => {
     expect(stored.recipes['4']).toEqual(recipe);
     // ×4 blurs a larger original: its blur range sits above ×2's.
     expect(stored.recipes['4'].stages[0].blur.sigma[1]).toBeGreaterThan(stored.recipes['2'].stages[0].blur.sigma[1]);
+  });
+
+  it('advises a lower strength before training for JPEGs that may be nearly clean (high quality, little noise, sharp)', {
+    timeout: 300_000,
+  }, async () => {
+    const clean = path.join(dir, 'clean');
+    fs.mkdirSync(clean);
+    for (const i of [1, 2]) {
+      await writeDegraded(clean, `IMG_${i}.jpg`, await cleanScene(320, 240, 200 + i), {
+        blur: 0,
+        noise: 0,
+        grey: true,
+        quality: 95,
+        seed: i,
+      });
+    }
+
+    const run = srstudio(['datasets', 'profile', clean, '--state', state]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'These are JPEGs of high quality (about 95) with little noise read. If they look clean to you, try photo-x2 at half strength (--strength 0.5',
+    );
   });
 
   it('says clearly when there is nothing to profile', { timeout: 120_000 }, () => {

@@ -5,7 +5,7 @@ import { readModelMetaFile } from '../../src/engine/models/model-meta-io.ts';
 import { ModelSummary, requests, TRAINING_PRESETS } from '../../src/shared/contract/index.ts';
 import { EvaluationDegradation } from '../../src/shared/contract/requests/evaluation.ts';
 import { isForPhotos, modelPurpose, modelTitle, networkOf } from '../../src/shared/model-title.ts';
-import { photoModelId } from '../../src/shared/photo-fine-tune.ts';
+import { nearCleanAdvice, photoModelId } from '../../src/shared/photo-fine-tune.ts';
 
 /** The request fields of model choice, restoration strength and real-photo evaluation, as zod checks them at every boundary. */
 const ok = (method: keyof typeof requests, params: unknown) => requests[method].params.safeParse(params).success;
@@ -135,5 +135,26 @@ describe('fine-tuning a bundled photo model from the Train form', () => {
     const meta = await readModelMetaFile(path.resolve('resources/models', `${photoModelId(scale)}.onnx`));
     expect(meta?.scale).toBe(scale);
     expect(TRAINING_PRESETS).toContain(networkOf(meta?.architecture ?? '', scale));
+  });
+});
+
+describe('the advice for photos that may be nearly clean', () => {
+  const profile = (quality: number | null, noise: number | null, blur: number | null) => ({
+    jpeg: quality === null ? null : { quality: { median: quality } },
+    noise: noise === null ? null : { luma: { median: noise } },
+    blur: blur === null ? null : { sigma: { median: blur } },
+  });
+
+  it('is given for JPEGs of quality 90 or more, with noise σ 3 or less and blur σ under 1, naming the model when a scale is known', () => {
+    expect(nearCleanAdvice(profile(92, 2.5, 0.4), 4)).toMatch(/about 92\) .* try photo-x4 at half strength/);
+    expect(nearCleanAdvice(profile(90, 3, 0.99))).toMatch(/try the photo model at half strength/);
+    expect(nearCleanAdvice(profile(95, null, null))).toBeDefined();
+  });
+
+  it('is not given for lower quality, more noise, blur, or photos that are not JPEGs', () => {
+    expect(nearCleanAdvice(profile(89, 1, 0.3))).toBeUndefined();
+    expect(nearCleanAdvice(profile(95, 3.1, 0.3))).toBeUndefined();
+    expect(nearCleanAdvice(profile(95, 1, 1))).toBeUndefined();
+    expect(nearCleanAdvice(profile(null, 0, 0))).toBeUndefined();
   });
 });

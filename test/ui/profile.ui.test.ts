@@ -65,6 +65,8 @@ describe('Datasets profile and training for it (real engine, real training)', ()
     expect(Math.abs(noise - 4)).toBeLessThanOrEqual(1);
     const blur = Number(/^\s*([0-9.]+)/.exec((await page.getByTestId('profile-blur').textContent()) ?? '')?.[1]);
     expect(Math.abs(blur - 1)).toBeLessThanOrEqual(0.25);
+    // Noisy, soft phone JPEGs: no advice to try a lower strength instead of training.
+    expect(await page.getByTestId('profile-advice').count()).toBe(0);
     await ui.screenshot('datasets-profile');
 
     // The profile is kept: a reload shows it without profiling again.

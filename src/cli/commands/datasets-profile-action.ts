@@ -16,7 +16,7 @@ import {
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
 import { openStore, type Store } from '../../engine/store/store.ts';
 import { networkOf } from '../../shared/model-title.ts';
-import { PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../shared/photo-fine-tune.ts';
+import { nearCleanAdvice, PHOTO_FINE_TUNE, photoFineTunePatch, photoModelId } from '../../shared/photo-fine-tune.ts';
 import { printJson } from '../output.ts';
 
 export interface ProfileCliOptions {
@@ -108,6 +108,8 @@ export async function runProfile(ref: string, opts: ProfileCliOptions): Promise<
     printTable(report);
     process.stdout.write(`\nWrote a recipe that matches them, for ×${scale} training: ${recipeFile}\n`);
     process.stdout.write(`${await fineTuneHint(report.source, recipeFile, scale, stateDir)}\n`);
+    const advice = nearCleanAdvice(report, scale);
+    if (advice) process.stdout.write(`\n${advice}\n`);
   } finally {
     store?.close();
   }
