@@ -4,3 +4,12 @@
  * offer the same ones.
  */
 export const PHOTO_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'avif', 'tif', 'tiff', 'gif', 'heic', 'heif', 'hif'] as const;
+
+/** Of those, the ones a browser (and Electron's Chromium) shows as they are: not TIFF, not HEIC. */
+const BROWSER_SHOWN = new Set(['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'gif', 'avif']);
+
+/** Whether a browser shows this photo file as it is (by its extension); the engine makes a copy of the others. */
+export function browserShows(file: string): boolean {
+  const dot = file.lastIndexOf('.');
+  return dot >= 0 && BROWSER_SHOWN.has(file.slice(dot + 1).toLowerCase());
+}

@@ -2,7 +2,7 @@ import type { KernelEnum } from 'sharp';
 import sharp from 'sharp';
 import { SrError } from '../errors.ts';
 import { enlargeCentred } from './centred-enlarge.ts';
-import { type RgbImage, type Samples, samplesLike } from './image.ts';
+import { type RgbImage, rawSamples, type Samples, samplesLike } from './image.ts';
 
 /**
  * The interpolation baselines shown next to model output, and the resize to a size no model pass gives. A
@@ -54,8 +54,7 @@ export async function resizeBaseline<D extends Samples>(
       `Resize returned ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×${image.channels}`,
     );
   }
-  const samples = deep ? new Uint16Array(new Uint8Array(data).buffer) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return { width, height, channels: image.channels, data: samples as D };
+  return { width, height, channels: image.channels, data: rawSamples(data, deep) as D };
 }
 
 /**

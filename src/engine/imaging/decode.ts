@@ -5,7 +5,7 @@ import { isDataDamage, isTextlessWarning, oneDecodeAtATime, untilWarningText } f
 import { formatName, readHeader } from './header.ts';
 import { decodeHeic, isHevcHeif } from './heic.ts';
 import { heifImpliedProfile } from './heif-colour.ts';
-import type { DecodedPhoto, PhotoMetadata, RgbImage, Samples } from './image.ts';
+import { type DecodedPhoto, type PhotoMetadata, type RgbImage, rawSamples, type Samples } from './image.ts';
 import { assertHoldable, assertWithinPixelLimit, resolveMaxPixels } from './limits.ts';
 import { damagedDataError, fromSharpError, messageOf } from './sharp-errors.ts';
 import { emptyFileError, readSourceFile } from './source-file.ts';
@@ -134,7 +134,7 @@ async function libvipsPhoto(
     throw fromSharpError(new Error(`decoded to ${info.channels} channels, expected 3 or 4`), label);
   }
   let image: RgbImage<Samples>;
-  if (deep) image = { width: info.width, height: info.height, channels, data: ushortSamples(data) };
+  if (deep) image = { width: info.width, height: info.height, channels, data: rawSamples(data, true) };
   else {
     const eight: RgbImage = {
       width: info.width,
@@ -149,12 +149,6 @@ async function libvipsPhoto(
   const bits = BITS_PER_CHANNEL[header.depth ?? 'uchar'];
   if (bits !== undefined && bits > 8) photo.bitsPerChannel = bits;
   return photo;
-}
-
-/** sharp's raw 16-bit output (native byte order) as samples; copied only if the bytes do not start on an even address. */
-function ushortSamples(data: Buffer): Uint16Array {
-  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
-  return new Uint16Array(new Uint8Array(data).buffer);
 }
 
 /** libvips' sample formats by size; the decode above makes 8-bit pixels of them, or 16-bit ones with `keepDepth`. */

@@ -51,3 +51,9 @@ export function formatName(meta: Metadata): string {
   if (meta.format === 'heif') return meta.compression === 'av1' ? 'avif' : 'heic';
   return meta.format;
 }
+
+/**
+ * Formats (as formatName names them) whose photos carry a lossy codec's artefacts: JPEG, and HEIC and AVIF, which phones
+ * save. WebP may be lossless, and is not counted among them.
+ */
+export const LOSSY_PHOTO_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'heic', 'avif']);

@@ -23,6 +23,16 @@ export function sampleBytes(data: Samples): 1 | 2 {
   return data instanceof Uint16Array ? 2 : 1;
 }
 
+/**
+ * sharp's raw output as samples: its bytes as they are for 8 bits, or read as 16-bit samples (native byte order), copied
+ * only where they do not start on an even address.
+ */
+export function rawSamples(bytes: Buffer, deep: boolean): Samples {
+  if (!deep) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+  return new Uint16Array(new Uint8Array(bytes).buffer);
+}
+
 /** New zeroed samples of the same depth as `like`. */
 export function samplesLike<D extends Samples>(like: D, length: number): D {
   return (like instanceof Uint16Array ? new Uint16Array(length) : new Uint8Array(length)) as D;

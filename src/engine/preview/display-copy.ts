@@ -2,14 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { browserShows } from '../../shared/photo-extensions.ts';
 import { fromFsError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { probePhoto } from '../imaging/probe.ts';
 import type { ImageFileRef } from './tile-files.ts';
-
-/** Photo formats a browser (and Electron's Chromium) shows as they are. TIFF and HEIC it does not. */
-const BROWSER_SHOWS = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.webp', '.gif', '.avif']);
 
 /** Copies kept: enough for a large batch's queue, few enough that the cache never grows without end. */
 const MAX_COPIES = 200;
@@ -27,7 +25,7 @@ export function displayCacheDir(stateDir: string): string {
  */
 export async function displayCopy(file: string, stateDir: string): Promise<ImageFileRef> {
   const source = path.resolve(file);
-  if (BROWSER_SHOWS.has(path.extname(source).toLowerCase())) {
+  if (browserShows(source)) {
     const info = await probePhoto(source);
     return { path: source, width: info.width, height: info.height };
   }

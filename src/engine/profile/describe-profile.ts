@@ -1,3 +1,4 @@
+import { LOSSY_PHOTO_FORMATS } from '../imaging/header.ts';
 import type { PhotosProfile } from './profile-photos.ts';
 import type { Spread } from './summarise.ts';
 
@@ -71,9 +72,6 @@ function subject(photos: PhotosProfile['photos']): { words: string; one: boolean
   return photos.profiled === 1 ? { words: 'photo', one: true } : { words: `${photos.profiled} photos`, one: false };
 }
 
-/** Codecs that are lossy but not JPEG: their compression has no quantisation tables here to read. */
-const OTHER_LOSSY = new Set(['heic', 'avif']);
-
 /** "2 are HEIC", "1 is lossless": a count of one kind of photo, as part of a sentence. */
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -85,8 +83,9 @@ export function describeProfile(profile: PhotosProfile): string {
   const others = profile.perPhoto.filter((p) => !p.jpeg);
   const jpegs = profile.perPhoto.length - others.length;
   // HEIC (iPhones) and AVIF are lossy too, but not JPEGs: their compression is not measured, and the recipe adds none.
-  const lossyFormats = [...new Set(others.filter((p) => OTHER_LOSSY.has(p.format)).map((p) => p.format.toUpperCase()))];
-  const lossy = others.filter((p) => OTHER_LOSSY.has(p.format)).length;
+  const lossyOthers = others.filter((p) => LOSSY_PHOTO_FORMATS.has(p.format));
+  const lossyFormats = [...new Set(lossyOthers.map((p) => p.format.toUpperCase()))];
+  const lossy = lossyOthers.length;
   const lossless = others.length - lossy;
   const codecs = lossyFormats.join(' or ');
   const megapixels = size.megapixels.median;

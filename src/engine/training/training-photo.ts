@@ -2,6 +2,7 @@ import { planesToImage, resizePlanes } from '../degrade/index.ts';
 import { imageToPlanes } from '../degrade/planes.ts';
 import { cropImage } from '../imaging/crop-image.ts';
 import { decodePhoto } from '../imaging/decode.ts';
+import { LOSSY_PHOTO_FORMATS } from '../imaging/header.ts';
 import type { RgbImage } from '../imaging/image.ts';
 import { rgbWithTransparentFilled } from '../imaging/transparent-fill.ts';
 import { photoWindow } from './photo-window.ts';
@@ -14,9 +15,6 @@ import type { WindowLimit } from './training-image.ts';
  * input it will see (docs/degradation.md measures why for JPEGs).
  * Fully transparent pixels take the colour of the nearest visible one, as they do before an upscale.
  */
-/** Formats whose photos carry their codec's artefacts (WebP may be lossless, and is not counted among them). */
-const LOSSY_CAMERA_FORMATS = new Set(['jpeg', 'heic', 'avif']);
-
 export async function loadTrainingPhoto(
   path: string,
   jpegSourceDownscale: number,
@@ -28,7 +26,7 @@ export async function loadTrainingPhoto(
   // The window is cut before shrinking, so its share of the memory budget is what it would be for a PNG.
   const window = limit ? photoWindow(rgb.width, rgb.height, limit.maxPixels * jpegSourceDownscale ** 2, limit.seed) : undefined;
   const used = window ? cropImage(rgb, window) : rgb;
-  const shrink = LOSSY_CAMERA_FORMATS.has(metadata.format) && jpegSourceDownscale > 1;
+  const shrink = LOSSY_PHOTO_FORMATS.has(metadata.format) && jpegSourceDownscale > 1;
   if (!shrink) return { image: used, photo: { width: rgb.width, height: rgb.height }, shrunk: false };
   const width = Math.max(1, Math.round(used.width / jpegSourceDownscale));
   const height = Math.max(1, Math.round(used.height / jpegSourceDownscale));

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { enlargePlaneCentred } from '../imaging/centred-enlarge.ts';
-import { type RgbImage, type Samples, samplesLike } from '../imaging/image.ts';
+import { type RgbImage, rawSamples, type Samples, samplesLike } from '../imaging/image.ts';
 
 /**
  * The alpha channel resized on its own. A model never sees alpha (it was not trained on it, and SR of a mask makes
@@ -20,12 +20,7 @@ export async function resizeAlpha<D extends Samples>(image: RgbImage<D>, width: 
     .extractChannel(0)
     .raw({ depth: deep ? 'ushort' : 'uchar' })
     .toBuffer();
-  return (deep ? ushortCopy(resized) : new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength)) as D;
-}
-
-/** sharp's 16-bit raw bytes (native order) as samples, copied so that they start on an even address. */
-function ushortCopy(bytes: Buffer): Uint16Array {
-  return new Uint16Array(new Uint8Array(bytes).buffer);
+  return rawSamples(resized, deep) as D;
 }
 
 export function attachAlpha<D extends Samples>(rgb: RgbImage<D>, alpha: D): RgbImage<D> {

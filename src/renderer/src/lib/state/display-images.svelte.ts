@@ -1,7 +1,5 @@
 import type { SrsClient } from '../../../../shared/contract/index.ts';
-
-/** Photo formats the browser shows as they are; the engine makes a copy of the others (TIFF, HEIC). */
-const BROWSER_SHOWS = /\.(png|jpe?g|jpe|jfif|webp|gif|avif)$/i;
+import { browserShows } from '../../../../shared/photo-extensions.ts';
 
 /**
  * URLs the page can show for photos on disk: the file itself where the browser reads its format, otherwise the
@@ -16,7 +14,7 @@ export class DisplayImages {
   constructor(private readonly client: SrsClient) {}
 
   url(file: string): string | undefined {
-    if (BROWSER_SHOWS.test(file)) return this.client.imageUrl(file);
+    if (browserShows(file)) return this.client.imageUrl(file);
     if (!this.asked.has(file)) {
       this.asked.add(file);
       this.client.preview
