@@ -84,6 +84,8 @@ async function heicPhoto(bytes: Buffer, label: string, header: Metadata): Promis
   // An iPhone's Display P3 is declared by an nclx box, not a profile: the output carries the profile instead.
   const implied = photo.metadata.icc ? undefined : await heifImpliedProfile(bytes);
   if (implied) photo.metadata.icc = implied;
+  // libheif hands over 8 bits: a 10-bit HEIC says so (decode-notices.ts), whatever its output format.
+  if (header.bitsPerSample !== undefined && header.bitsPerSample > 8) photo.bitsPerChannel = header.bitsPerSample;
   return photo;
 }
 

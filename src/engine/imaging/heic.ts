@@ -7,7 +7,8 @@ import type { RgbImage } from './image.ts';
  * libheif built for WebAssembly (libheif-js, LGPL-3.0; loaded only when a HEIC file is met: it is 3 MB of
  * JavaScript). The primary image is decoded to RGB by libheif, which applies the file's own rotation and mirroring
  * (irot, imir) as it goes: that is what a HEIF photo's orientation means, so its EXIF orientation tag is not applied
- * again. libheif's own console output is dropped, so that it cannot mix into a `--json` document on stdout.
+ * again. Pixels come out in 8 bits, also from a 10-bit HEIC. libheif's own console output is dropped, so that it cannot
+ * mix into a `--json` document on stdout.
  */
 
 type LibHeif = import('libheif-js/libheif-wasm/libheif-bundle.js').LibHeif;

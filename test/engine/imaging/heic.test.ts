@@ -9,6 +9,7 @@ import { heifColourPrimaries } from '../../../src/engine/imaging/heif-colour.ts'
 import { readIccDescription } from '../../../src/engine/imaging/icc.ts';
 import { isImageFileName } from '../../../src/engine/imaging/image-file-name.ts';
 import { probePhoto } from '../../../src/engine/imaging/probe.ts';
+import { decodeNotices } from '../../../src/engine/jobs/decode-notices.ts';
 import { makePhoto } from '../../helpers/imaging-photo.ts';
 import { caughtSrError } from '../../helpers/sr-error-caught.ts';
 
@@ -71,6 +72,21 @@ describe('HEIC photos', () => {
       }
     }
     expect(largest).toBe(0);
+  });
+
+  it('a 10-bit one decodes to 8 bits and says it has 10, so that a batch tells the user', async () => {
+    const ten = await decodePhoto(path.resolve(import.meta.dirname, '../../fixtures/heic/photo-10bit.heic'));
+    const original = makePhoto({ width: 64, height: 48, seed: 3 });
+
+    expect(ten.image.data).toBeInstanceOf(Uint8Array);
+    expect(ten.bitsPerChannel).toBe(10);
+    let sum = 0;
+    for (let i = 0; i < ten.image.data.length; i++) sum += Math.abs(ten.image.data[i] - original.data[i]);
+    expect(sum / ten.image.data.length).toBeLessThan(8);
+    expect(decodeNotices('IMG_10.HEIC', ten, 'jpeg')).toEqual([
+      'IMG_10.HEIC has 10 bits per channel: it is upscaled in 8, and its output has 8',
+    ]);
+    expect((await decodePhoto(FIXTURE)).bitsPerChannel).toBeUndefined();
   });
 
   it('a damaged one is CORRUPT_IMAGE, named, with what to do', async () => {
