@@ -5,8 +5,6 @@ import { SrError } from '../errors.ts';
 import { writeFileAtomic } from '../imaging/atomic-write.ts';
 import { decodePhoto } from '../imaging/decode.ts';
 import { oneDecodeAtATime } from '../imaging/decode-warnings.ts';
-import { readHeader } from '../imaging/header.ts';
-import { isHevcHeif } from '../imaging/heic.ts';
 import type { Store } from '../store/store.ts';
 import { DatasetsRepo, type ImageRow, toImage } from './datasets-repo.ts';
 
@@ -32,7 +30,7 @@ export async function thumbnailPath(store: Store, datasetId: number, imageId: nu
   }
   let webp: Buffer;
   try {
-    webp = await thumbnailOf(image.path);
+    webp = await thumbnailOf(image.path, image.format);
   } catch (error) {
     throw new SrError(
       'CORRUPT_IMAGE',
@@ -48,11 +46,14 @@ export async function thumbnailPath(store: Store, datasetId: number, imageId: nu
   return target;
 }
 
-/** libvips shrinks most photos as it decodes them; a HEIC photo, which it cannot decode, is decoded whole first. */
-async function thumbnailOf(file: string): Promise<Buffer> {
+/**
+ * libvips shrinks most photos as it decodes them; a HEIC photo, which it cannot decode, is decoded whole first. The
+ * format is the data set's record of the file (its probe when it was added or rescanned), so no header is read again.
+ */
+async function thumbnailOf(file: string, format: string): Promise<Buffer> {
   const shrink = (pipeline: Sharp) =>
     pipeline.resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
-  if (isHevcHeif(await readHeader(file, file))) {
+  if (format === 'heic') {
     const { image } = await decodePhoto(file);
     return shrink(sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }));
   }
