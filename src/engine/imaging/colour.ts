@@ -85,8 +85,8 @@ export function ycbcrToRgbRow(
   outAt: number,
 ): void {
   // toByte written out, on a scale ×257 for 16-bit samples: calling one of two functions made this loop 1.6× slower.
-  const gain = out instanceof Uint16Array ? 257 : 1;
-  const max = 255 * gain;
+  const max = sampleMax(out);
+  const gain = max / 255;
   for (let i = 0, p = outAt; i < count; i++, p += 3) {
     const yy = R_Y * (y[yAt + i] - 16);
     const u = cb[cAt + i] - 128;

@@ -1,5 +1,5 @@
 import { ycbcrToRgbRow } from '../imaging/colour.ts';
-import type { Plane, Samples } from '../imaging/image.ts';
+import { type Plane, type Samples, sampleMax } from '../imaging/image.ts';
 import type { TileOutput, TileSink } from '../tiling/run-tiled.ts';
 import { bandCache, type ValueMap } from './tile-sources.ts';
 
@@ -56,9 +56,8 @@ export function ycbcrSink(out: Samples, outW: number, range: ValueMap): TileSink
 /** RGB models: three output channels, rounded and clipped into the output (8- or 16-bit). */
 export function rgbSink(out: Samples, outW: number, range: ValueMap): TileSink {
   // To 0–255, then ×257 for 16-bit samples; rounded half up and clipped as toByte (written out, as in ycbcrToRgbRow).
-  const unit = out instanceof Uint16Array ? 257 : 1;
-  const gain = (255 / (range.hi - range.lo)) * unit;
-  const max = 255 * unit;
+  const max = sampleMax(out);
+  const gain = (255 / (range.hi - range.lo)) * (max / 255);
   return {
     write(core) {
       for (let c = 0; c < 3; c++) {
