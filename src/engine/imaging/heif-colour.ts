@@ -44,7 +44,8 @@ function child(bytes: Uint8Array, parent: { body: number; end: number }, type: s
 /** The colour primaries of the first `nclx` colour box among the file's image properties (meta/iprp/ipco). */
 export function heifColourPrimaries(bytes: Uint8Array): number | undefined {
   const meta = child(bytes, { body: 0, end: bytes.length }, 'meta');
-  const iprp = meta && child(bytes, { body: meta.body + 4, end: meta.end }, 'iprp');
+  // meta is a full box: its version and flags come before its children.
+  const iprp = meta && child(bytes, meta, 'iprp', true);
   const ipco = iprp && child(bytes, iprp, 'ipco');
   if (!ipco) return undefined;
   for (const box of boxes(bytes, ipco.body, ipco.end)) {
