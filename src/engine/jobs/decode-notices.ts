@@ -4,7 +4,7 @@ import type { DecodedPhoto, Samples } from '../imaging/image.ts';
 /**
  * What a batch tells the user about a file it decoded to less than the file holds, so that nothing vanishes unsaid:
  * - several frames or pages (an animated GIF or WebP, a multi-page TIFF): only the first is upscaled, and its output
- *   is a single still image;
+ *   is a single still image; a HEIC or AVIF with several images: its primary one, the photo that viewers show;
  * - more than 8 bits per channel decoded to 8: a 16-bit PNG or TIFF (from a raw developer) going to a format that holds
  *   8 (JPEG, WebP, AVIF), or samples the engine does not keep (32-bit, CMYK). A 16-bit photo going to PNG or TIFF
  *   stays 16-bit throughout and gets no notice.
@@ -16,6 +16,8 @@ export function decodeNotices(input: string, photo: DecodedPhoto<Samples>, outpu
   if (pages !== undefined && pages > 1) {
     const format = photo.metadata.format;
     if (format === 'gif' || format === 'webp') notices.push(`${input} is animated (${pages} frames): only its first frame is upscaled`);
+    else if (format === 'heic' || format === 'avif')
+      notices.push(`${input} holds ${pages} images: only its main image, the one viewers show, is upscaled`);
     else {
       const unit = format === 'tiff' ? 'page' : 'image';
       notices.push(`${input} has ${pages} ${unit}s: only its first ${unit} is upscaled`);
