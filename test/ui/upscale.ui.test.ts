@@ -212,3 +212,38 @@ describe('Upscale screen: photos a browser cannot show', () => {
     );
   });
 });
+
+describe('Upscale screen: a long queue of photos a browser cannot show', () => {
+  it('asks the engine for copies of the rows in view only, and for the rest as they are scrolled to', async () => {
+    const page = ui.page;
+    const many = path.join(ui.rootDir, 'many-scans');
+    fs.mkdirSync(many, { recursive: true });
+    const count = 60;
+    for (let i = 0; i < count; i++) {
+      await writePhoto(path.join(many, `scan-${String(i).padStart(2, '0')}.tif`), { width: 24, height: 18, seed: 100 + i });
+    }
+    await newBatchOf('many-scans', 'jpeg');
+    const copies = path.join(ui.stateDir, 'cache', 'display');
+    const copiesNow = () => (fs.existsSync(copies) ? fs.readdirSync(copies).filter((name) => name.endsWith('.jpg')).length : 0);
+    const before = copiesNow();
+    await page.getByRole('button', { name: 'Start' }).click();
+
+    const progress = page.getByRole('progressbar', { name: 'Overall progress' });
+    await expect.poll(() => progress.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe(`${count} of ${count} files`);
+    const thumbWidth = (name: string) =>
+      page
+        .getByRole('listitem', { name })
+        .locator('img')
+        .evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth);
+    await expect.poll(() => thumbWidth('scan-00.tif'), { timeout: 30_000 }).toBe(24);
+    // The first rows are copied; the last ones, screens below, are not asked for.
+    const asked = copiesNow() - before;
+    expect(asked).toBeGreaterThan(0);
+    expect(asked).toBeLessThan(count);
+    expect(await page.getByRole('listitem', { name: 'scan-59.tif' }).locator('img').count()).toBe(0);
+
+    await page.getByRole('listitem', { name: 'scan-59.tif' }).scrollIntoViewIfNeeded();
+    await expect.poll(() => thumbWidth('scan-59.tif'), { timeout: 30_000 }).toBe(24);
+    expect(copiesNow() - before).toBeGreaterThan(asked);
+  });
+});
