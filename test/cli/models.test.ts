@@ -127,6 +127,24 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(bf16.stderr).toContain('no bfloat16 convolution kernel');
   });
 
+  it('quantize of a bundled model: the copy is named as the user’s, and the plain list points to it beside its parent', async () => {
+    const photos = await photoFolder(path.join(root, 'photos-bundled'), 3, 96);
+    const bundled = { SRSTUDIO_RESOURCES: path.resolve('resources') };
+    const made = await cli(
+      ['models', 'quantize', 'srcnn-x2', '--calibrate', photos, '--id', 'my-srcnn-x2-int8', '--json', '--state', state],
+      bundled,
+    );
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    expect(JSON.parse(made.stdout).id).toBe('my-srcnn-x2-int8');
+
+    const list = (await cli(['models', '--state', state], bundled)).stdout;
+    expect(list).toMatch(/srcnn-x2 {2}· int8 where it pays \(yours too: my-srcnn-x2-int8\)\n/);
+    const details = (await cli(['models', '--details', '--state', state], bundled)).stdout;
+    expect(details).toMatch(/^my-srcnn-x2-int8 +SRCNN[^\n]*· int8 /m);
+    expect(details.split('\n').find((line) => line.startsWith('my-srcnn-x2-int8 '))).not.toContain('bundled');
+  });
+
   it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {
     const noScale = await cli(['models', 'import', path.join(inbox, 'srcnn-like.onnx'), '--state', state]);
     expect(noScale.code).toBe(2);

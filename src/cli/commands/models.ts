@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SrError } from '../../engine/errors.ts';
+import { calibrationPhotos } from '../../engine/models/calibration-photos.ts';
 import type { LoadedModel } from '../../engine/models/loaded-model.ts';
 import type { ModelProblem } from '../../engine/models/registry.ts';
 import { resolveStateDir } from '../../engine/store/state-dir.ts';
@@ -57,7 +58,9 @@ function printChoices(models: LoadedModel[], defaults: ReadonlySet<string>): voi
   for (const scale of [...new Set(choices.map((m) => m.meta.scale))].sort((a, b) => a - b)) {
     const rows = choices.filter((m) => m.meta.scale === scale).sort((a, b) => rank(a) - rank(b));
     for (const m of rows) {
-      const int8 = models.some((v) => v.meta.quantizedFrom?.id === m.meta.id) ? ', int8 where it pays' : '';
+      const variants = models.filter((v) => v.meta.quantizedFrom?.id === m.meta.id);
+      const yours = variants.filter((v) => v.source !== 'builtin').map((v) => v.meta.id);
+      const int8 = variants.length > 0 ? `, int8 where it pays${yours.length > 0 ? ` (yours too: ${yours.join(', ')})` : ''}` : '';
       const lead = modelPurpose(m.meta, m.source) === 'photos' ? `recommended: the default for ×${scale}` : `the default for ×${scale}`;
       const note = defaults.has(m.meta.id) ? `${lead}${int8}` : m.source === 'builtin' ? int8.slice(2) : 'your model';
       process.stdout.write(`${modelTitle(m.meta, m.source).padEnd(width)}  ${m.meta.id}${note ? `  · ${note}` : ''}\n`);
@@ -75,7 +78,7 @@ function printQuantised(models: LoadedModel[]): void {
     const q = m.meta.quantizedFrom;
     if (!q) continue;
     process.stdout.write(
-      `  ${m.meta.id}: ${q.format} of ${q.id}, ${q.psnr.toFixed(2)} dB vs ${q.parentPsnr.toFixed(2)} dB, ${describeLoss(q)}, on ${q.calibration}\n`,
+      `  ${m.meta.id}: ${q.format} of ${q.id}, ${q.psnr.toFixed(2)} dB vs ${q.parentPsnr.toFixed(2)} dB, ${describeLoss(q)}, on ${calibrationPhotos(m)}\n`,
     );
   }
 }

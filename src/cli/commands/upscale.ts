@@ -23,7 +23,10 @@ export function registerUpscaleCommand(program: Command): void {
     .option('--scale <n>', 'upscaling factor: 2, 3, 4 or any factor such as 1.5 (default: the model’s own)')
     .option('--width <px>', 'target width; the height follows the aspect ratio')
     .option('--height <px>', 'target height; the width follows the aspect ratio')
-    .option('--model <id|path>', 'model id or .onnx file (default: the bundled SRCNN for the scale)')
+    .option(
+      '--model <id|path>',
+      'model id or .onnx file (default: the one set in the Models screen, else the bundled photo model for the scale)',
+    )
     .option('--format <fmt>', 'keep|png|jpeg|webp|avif|tiff (keep: the input’s format; heic becomes jpeg, gif png)', 'keep')
     .option('--quality <q>', 'jpeg/webp/avif quality 1-100 (default: jpeg 92, webp 90, avif 70)')
     .option('--png-compression <n>', 'png compression effort 0-9: 0 fastest and largest, 9 smallest and slowest (default 3)')

@@ -10,8 +10,8 @@ import type { UpscaleRequest } from './upscale-request.ts';
 /**
  * The batch's only contact with the model zoo, so the runner does not depend on its details.
  * A job records the model's file path, so a resume runs the very same model even if the default changed since.
- * Without a model: the user's default for the scale (set in the Models screen, kept in the store), else the
- * bundled SRCNN, so the CLI and the desktop app pick the same model.
+ * Without a model: the user's default for the scale (set in the Models screen, kept in the store), else the bundled
+ * default (the photo model for the scale: registry.ts), so the CLI and the desktop app pick the same model.
  */
 export async function resolveBatchModel(ref: string | undefined, requestedScale: number | undefined, store: Store): Promise<LoadedModel> {
   const stateDir = store.dir;

@@ -1,5 +1,6 @@
 import { type Precision, quantisationLoss, withinQualityBudget } from '../../shared/model-meta.ts';
 import { SrError } from '../errors.ts';
+import { calibrationPhotos } from './calibration-photos.ts';
 import { hasInt8DotProduct } from './cpu-int8.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { ModelDirs } from './model-dirs.ts';
@@ -29,7 +30,7 @@ function lossText(model: LoadedModel): string {
   const loss = quantisationLoss(q);
   // Below half a thousandth the difference would print as "−0.000 dB", which reads like a glitch.
   const difference = Math.abs(loss) < 0.0005 ? 'within 0.001 dB of' : `${loss >= 0 ? '−' : '+'}${Math.abs(loss).toFixed(3)} dB against`;
-  return `${difference} ${q.id} on ${q.calibration}`;
+  return `${difference} ${q.id} on ${calibrationPhotos(model)}`;
 }
 
 /**
