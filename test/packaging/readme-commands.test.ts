@@ -99,13 +99,20 @@ const CHECKS: Check[] = [
     },
   },
   {
-    // Electron cannot start here. What `npm start` runs before it: the native-module step (a script that exists) and
-    // `electron-vite build`, which `npm test` runs in `npm run build` (with the CLI's bundle after it).
+    // Electron cannot start here. What `npm start` runs before it: fetching Electron's binary and the native-module step
+    // (scripts that exist) and `electron-vite build`, which `npm test` runs in `npm run build` (with the CLI's bundle after it).
     matches: /^npm start$/,
     run() {
       const steps = PACKAGE.scripts.start.split(' && ');
-      expect(steps).toEqual(['node scripts/electron-native.mjs', 'electron-vite build', 'electron-vite preview']);
-      expect(fs.existsSync(path.join(REPO_ROOT, 'scripts/electron-native.mjs'))).toBe(true);
+      expect(steps).toEqual([
+        'node scripts/electron-binary.mjs',
+        'node scripts/electron-native.mjs',
+        'electron-vite build',
+        'electron-vite preview',
+      ]);
+      expect(PACKAGE.scripts.dev.split(' && ').slice(0, 2)).toEqual(steps.slice(0, 2));
+      for (const script of ['electron-binary.mjs', 'electron-native.mjs'])
+        expect(fs.existsSync(path.join(REPO_ROOT, 'scripts', script))).toBe(true);
       expect(PACKAGE.scripts.build.split(' && ')[0]).toBe('electron-vite build');
       expect(PACKAGE.scripts.test).toContain('npm run build');
     },
