@@ -14,12 +14,18 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           'engine-host': resolve('src/engine-host/entry.ts'),
           // The engine's worker threads. The source starts them from `new URL('./…-worker-boot.mjs', import.meta.url)`:
-          // the inference worker is plain JavaScript, the prefetch worker a tsx loader in development; built under the
+          // the inference and HEIC workers are plain JavaScript, the prefetch worker a tsx loader in development; built under the
           // same names beside engine-host.js, the same URL finds the bundled worker instead (no TypeScript loader).
           'session-worker-boot': resolve('src/engine/models/session-worker-boot.mjs'),
+          'heic-worker-boot': resolve('src/engine/imaging/heic-worker-boot.mjs'),
           'prefetch-worker-boot': resolve('src/engine/training/prefetch-worker.ts'),
         },
-        output: { entryFileNames: (chunk) => (chunk.name.endsWith('-worker-boot') ? '[name].mjs' : '[name].js') },
+        output: {
+          entryFileNames: (chunk) => (chunk.name.endsWith('-worker-boot') ? '[name].mjs' : '[name].js'),
+          // Shared code beside the entries too (not in chunks/): a module split into a chunk, as the HEIC decoder is,
+          // finds its worker by the same `./…-worker-boot.mjs` URL.
+          chunkFileNames: '[name]-[hash].js',
+        },
       },
     },
   },

@@ -71,8 +71,9 @@ const result = await esbuild.build({
 
 const files = [
   ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
-  // The inference worker is plain JavaScript already.
+  // The inference and HEIC workers are plain JavaScript already.
   { path: path.join(out, 'session-worker-boot.mjs'), contents: readFileSync(path.join(root, 'src/engine/models/session-worker-boot.mjs')) },
+  { path: path.join(out, 'heic-worker-boot.mjs'), contents: readFileSync(path.join(root, 'src/engine/imaging/heic-worker-boot.mjs')) },
 ];
 const isEntry = (file) => !path.basename(file).startsWith('chunk-');
 mkdirSync(out, { recursive: true });

@@ -62,7 +62,7 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
 
   it('upscales with its inference worker, finds the bundled models, and keeps its worker threads beside it', async () => {
     const main = path.join(REPO_ROOT, 'out', 'cli', 'main.mjs');
-    for (const worker of ['session-worker-boot.mjs', 'prefetch-worker-boot.mjs'])
+    for (const worker of ['session-worker-boot.mjs', 'prefetch-worker-boot.mjs', 'heic-worker-boot.mjs'])
       expect(fs.existsSync(path.join(REPO_ROOT, 'out', 'cli', worker)), worker).toBe(true);
 
     const models = await run(process.execPath, [main, 'models', '--json', '--state', path.join(dir, 'state')]);
@@ -79,6 +79,8 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
     await sharp({ create: { width: 24, height: 16, channels: 3, background: { r: 20, g: 160, b: 90 } } })
       .jpeg({ quality: 90 })
       .toFile(path.join(dir, 'in', 'camera.jpg'));
+    // And an iPhone photo, decoded by libheif in its own thread (imaging/heic-worker-boot.mjs, copied beside the bundle).
+    fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/heic/photo.heic'), path.join(dir, 'in', 'iphone.heic'));
     const out = path.join(dir, 'out');
     const upscale = await run(process.execPath, [
       main,
@@ -93,12 +95,13 @@ describe('the CLI bundle (scripts/build-cli.mjs), run as Node runs it', () => {
       '--json',
     ]);
     const doc = JSON.parse(upscale.stdout) as { ok: number; startup: { phases: { name: string }[] } };
-    expect(doc.ok).toBe(2);
+    expect(doc.ok).toBe(3);
     expect(doc.startup.phases.map((p) => p.name)).toEqual(['modules', 'store', 'model', 'plan', 'model open', 'photo modules']);
     // runTiled's fallback would say "Running inference on the main thread (slower): <why the worker failed>".
     expect(upscale.stderr).not.toMatch(/main thread/i);
     expect(await sharp(path.join(out, 'photo_x2.png')).metadata()).toMatchObject({ width: 80, height: 60 });
     expect(await sharp(path.join(out, 'camera_x2.jpg')).metadata()).toMatchObject({ width: 48, height: 32, format: 'jpeg' });
+    expect(await sharp(path.join(out, 'iphone_x2.jpg')).metadata()).toMatchObject({ width: 128, height: 96, format: 'jpeg' });
 
     // zod is bundled with its English messages only (z.locales trimmed): a validation error still reads as it does from
     // the sources.

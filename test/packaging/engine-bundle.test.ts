@@ -30,7 +30,7 @@ afterAll(async () => {
 
 describe('the built engine host (plain Node, no TypeScript loader)', () => {
   it('has its worker threads built beside it', () => {
-    for (const worker of ['session-worker-boot.mjs', 'prefetch-worker-boot.mjs']) {
+    for (const worker of ['session-worker-boot.mjs', 'prefetch-worker-boot.mjs', 'heic-worker-boot.mjs']) {
       expect(fs.existsSync(path.join(REPO_ROOT, 'out/main', worker)), worker).toBe(true);
     }
   });
@@ -42,6 +42,8 @@ describe('the built engine host (plain Node, no TypeScript loader)', () => {
     await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 120, g: 60, b: 200 } } })
       .png()
       .toFile(path.join(inputs, 'a.png'));
+    // An iPhone photo too: libheif decodes it in the HEIC worker built beside the host.
+    fs.copyFileSync(path.join(REPO_ROOT, 'test/fixtures/heic/photo.heic'), path.join(inputs, 'b.heic'));
     const model = await writeTinyModel(work, 'y-upsampled-same', { id: 'tiny-bundle', scale: 2 });
     const states = recordJobStates(engine.supervisor);
     const { job } = await engine.supervisor.request('jobs.start', {
@@ -52,10 +54,9 @@ describe('the built engine host (plain Node, no TypeScript loader)', () => {
       format: 'png',
     });
     await expect.poll(() => statesOf(states, job.id).at(-1), { timeout: 60_000 }).toBe('done');
-    expect(await sharp(path.join(work, 'out', fs.readdirSync(path.join(work, 'out'))[0])).metadata()).toMatchObject({
-      width: 80,
-      height: 60,
-    });
+    expect(fs.readdirSync(path.join(work, 'out')).sort()).toEqual(['a_x2.png', 'b_x2.png']);
+    expect(await sharp(path.join(work, 'out', 'a_x2.png')).metadata()).toMatchObject({ width: 80, height: 60 });
+    expect(await sharp(path.join(work, 'out', 'b_x2.png')).metadata()).toMatchObject({ width: 128, height: 96 });
     // runTiled's fallback says "Running inference on the main thread (slower): <why the worker failed>".
     expect(logs.filter((l) => /main thread/i.test(l.message)).map((l) => l.message)).toEqual([]);
   });

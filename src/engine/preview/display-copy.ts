@@ -26,7 +26,8 @@ export function displayCacheDir(stateDir: string): string {
  * Copies are made one at a time, in the order they were asked for, and a copy already being made is waited for, not
  * made twice. A queue of many HEIC or TIFF photos asks for all of them at once: made side by side, 24 iPhone-sized
  * photos held 3.2 GB and blocked the engine's event loop for 41 s, the first ready after 44 s; one at a time, 0.97 GB,
- * at most 0.9 s (one decode), the first after 1.2 s (scripts/research/display-copies-at-once.mts, 2026-12-08).
+ * the first after 1.2 s (scripts/research/display-copies-at-once.mts, 2026-12-08). Their decodes run in libheif's own
+ * thread (heic.ts), so the loop is not held up by them either.
  */
 export async function displayCopy(file: string, stateDir: string): Promise<ImageFileRef> {
   const source = path.resolve(file);

@@ -1,0 +1,94 @@
+// The HEIC decoder's thread: libheif (WebAssembly) decodes a photo synchronously, 0.6–1 s for 12 MP, so on the engine's
+// main thread nothing else could happen meanwhile (no progress event, no cancel, no other request). Here it runs beside
+// it. Messages (heic.ts): { id, bytes } → { id, width, height, channels, data } or { id, why }; { id, memory: true } →
+// { id, memory } (libheif's memory in bytes). Handled one at a time, in order.
+//
+// Plain JavaScript on purpose, as session-worker-boot.mjs: a worker thread does not inherit the parent's TypeScript
+// loader. electron-vite builds it under this same name beside the engine host; scripts/build-cli.mjs copies it.
+import { parentPort } from 'node:worker_threads';
+
+const port = parentPort;
+if (!port) throw new Error('heic-worker-boot.mjs must run in a worker thread');
+
+/** @type {Promise<any> | undefined} */
+let loaded;
+function libheif() {
+  // libheif's own console output is dropped, so that it cannot mix into a `--json` document on stdout.
+  loaded ??= import('libheif-js/libheif-wasm/libheif-bundle.js').then((module) => module.default({ print: () => {}, printErr: () => {} }));
+  return loaded;
+}
+
+/** The primary image as RGB, or RGBA when some pixel is not opaque; `why` says what failed. */
+async function decode(bytes) {
+  const heif = await libheif();
+  const context = heif.heif_context_alloc();
+  try {
+    const read = heif.heif_context_read_from_memory(context, bytes);
+    if (read.code.value !== 0) return { why: read.message };
+    const handle = heif.heif_js_context_get_primary_image_handle(context);
+    if ('code' in handle) return { why: handle.message };
+    try {
+      const width = heif.heif_image_handle_get_width(handle);
+      const height = heif.heif_image_handle_get_height(handle);
+      const decoded = await heif.heif_js_decode_image2(
+        handle,
+        heif.heif_colorspace.heif_colorspace_RGB,
+        heif.heif_chroma.heif_chroma_interleaved_RGBA,
+      );
+      try {
+        const plane =
+          decoded.code === undefined ? decoded.channels?.find((c) => c.id === heif.heif_channel.heif_channel_interleaved) : undefined;
+        if (!plane || plane.width !== width || plane.height !== height) return { why: 'its image data does not decode' };
+        return fromRgba(plane, width, height);
+      } finally {
+        // The pixels live in libheif's memory until released (fromRgba has copied them). Kept, a 12 MP photo's 48 MB
+        // stayed for good, and after about 45 such photos libheif had no memory left: every later HEIC failed to decode.
+        if (decoded.image !== undefined) heif.heif_image_release(decoded.image);
+      }
+    } finally {
+      heif.heif_image_handle_release(handle);
+    }
+  } finally {
+    heif.heif_context_free(context);
+  }
+}
+
+/** libheif's RGBA rows (each `stride` bytes) as RGB, or RGBA when some pixel is not opaque. */
+function fromRgba(plane, width, height) {
+  let opaque = true;
+  for (let y = 0; opaque && y < height; y++) {
+    for (let x = 0, p = y * plane.stride + 3; x < width; x++, p += 4) {
+      if (plane.data[p] !== 255) {
+        opaque = false;
+        break;
+      }
+    }
+  }
+  const channels = opaque ? 3 : 4;
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0, q = 0; y < height; y++) {
+    for (let x = 0, p = y * plane.stride; x < width; x++, p += 4, q += channels) {
+      data[q] = plane.data[p];
+      data[q + 1] = plane.data[p + 1];
+      data[q + 2] = plane.data[p + 2];
+      if (channels === 4) data[q + 3] = plane.data[p + 3];
+    }
+  }
+  return { width, height, channels, data };
+}
+
+let line = Promise.resolve();
+port.on('message', (message) => {
+  line = line.then(async () => {
+    if (message.memory) {
+      port.postMessage({ id: message.id, memory: loaded ? (await loaded).HEAPU8.length : 0 });
+      return;
+    }
+    try {
+      const result = await decode(message.bytes);
+      port.postMessage({ id: message.id, ...result }, result.data ? [result.data.buffer] : []);
+    } catch (error) {
+      port.postMessage({ id: message.id, why: error?.message ?? String(error) });
+    }
+  });
+});
