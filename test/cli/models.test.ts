@@ -142,7 +142,9 @@ describe('srstudio models', { timeout: 180_000 }, () => {
     expect(list).toMatch(/srcnn-x2 {2}· int8 where it pays \(yours too: my-srcnn-x2-int8\)\n/);
     const details = (await cli(['models', '--details', '--state', state], bundled)).stdout;
     expect(details).toMatch(/^my-srcnn-x2-int8 +SRCNN[^\n]*· int8 /m);
-    expect(details.split('\n').find((line) => line.startsWith('my-srcnn-x2-int8 '))).not.toContain('bundled');
+    // srcnn-x2 is named "SRCNN ×2 (srcnn-9-5-5-same-res, SR Studio default)": its copy is neither.
+    expect(details).toMatch(/^srcnn-x2 +[^\n]*, SR Studio default\)/m);
+    expect(details.split('\n').find((line) => line.startsWith('my-srcnn-x2-int8 '))).not.toMatch(/bundled|SR Studio default/);
   });
 
   it('explains failures on stderr with exit code 2 and nothing on stdout', async () => {

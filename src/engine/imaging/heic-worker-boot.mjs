@@ -1,7 +1,7 @@
 // The HEIC decoder's thread: libheif (WebAssembly) decodes a photo synchronously, 0.6–1 s for 12 MP, so on the engine's
 // main thread nothing else could happen meanwhile (no progress event, no cancel, no other request). Here it runs beside
-// it. Messages (heic.ts): { id, bytes } → { id, width, height, channels, data } or { id, why }; { id, memory: true } →
-// { id, memory } (libheif's memory in bytes). Handled one at a time, in order.
+// it. Messages: heic-worker-protocol.ts. Handled one at a time, in order. A decoder that failed itself (libheif did not
+// load, its WebAssembly aborted) says so and exits, so that heic.ts starts a fresh one for the next photo.
 //
 // Plain JavaScript on purpose, as session-worker-boot.mjs: a worker thread does not inherit the parent's TypeScript
 // loader. electron-vite builds it under this same name beside the engine host; scripts/build-cli.mjs copies it.
@@ -18,15 +18,15 @@ function libheif() {
   return loaded;
 }
 
-/** The primary image as RGB, or RGBA when some pixel is not opaque; `why` says what failed. */
+/** The primary image as RGB, or RGBA when some pixel is not opaque; `damaged` says why the file does not decode. */
 async function decode(bytes) {
   const heif = await libheif();
   const context = heif.heif_context_alloc();
   try {
     const read = heif.heif_context_read_from_memory(context, bytes);
-    if (read.code.value !== 0) return { why: read.message };
+    if (read.code.value !== 0) return { damaged: read.message };
     const handle = heif.heif_js_context_get_primary_image_handle(context);
-    if ('code' in handle) return { why: handle.message };
+    if ('code' in handle) return { damaged: handle.message };
     try {
       const width = heif.heif_image_handle_get_width(handle);
       const height = heif.heif_image_handle_get_height(handle);
@@ -38,7 +38,7 @@ async function decode(bytes) {
       try {
         const plane =
           decoded.code === undefined ? decoded.channels?.find((c) => c.id === heif.heif_channel.heif_channel_interleaved) : undefined;
-        if (!plane || plane.width !== width || plane.height !== height) return { why: 'its image data does not decode' };
+        if (!plane || plane.width !== width || plane.height !== height) return { damaged: 'its image data does not decode' };
         return fromRgba(plane, width, height);
       } finally {
         // The pixels live in libheif's memory until released (fromRgba has copied them). Kept, a 12 MP photo's 48 MB
@@ -80,15 +80,16 @@ function fromRgba(plane, width, height) {
 let line = Promise.resolve();
 port.on('message', (message) => {
   line = line.then(async () => {
-    if (message.memory) {
-      port.postMessage({ id: message.id, memory: loaded ? (await loaded).HEAPU8.length : 0 });
-      return;
-    }
     try {
+      if (message.memory) {
+        port.postMessage({ id: message.id, memory: loaded ? (await loaded).HEAPU8.length : 0 });
+        return;
+      }
       const result = await decode(message.bytes);
       port.postMessage({ id: message.id, ...result }, result.data ? [result.data.buffer] : []);
     } catch (error) {
-      port.postMessage({ id: message.id, why: error?.message ?? String(error) });
+      port.postMessage({ id: message.id, broken: error?.message ?? String(error) });
+      process.exit(1);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SrError } from '../errors.ts';
+import type { FromHeicWorker, ToHeicWorker } from './heic-worker-protocol.ts';
 import type { RgbImage } from './image.ts';
 
 /**
@@ -11,49 +12,51 @@ import type { RgbImage } from './image.ts';
  * again. Pixels come out in 8 bits, also from a 10-bit HEIC.
  */
 
-/** What the decoder thread answers (heic-worker-boot.mjs). */
-type FromHeicWorker =
-  | { id: number; width: number; height: number; channels: 3 | 4; data: Uint8Array }
-  | { id: number; why: string }
-  | { id: number; memory: number };
-
 const WORKER_FILE = new URL('./heic-worker-boot.mjs', import.meta.url);
 
-let worker: Worker | undefined;
+/** The decoder thread, started at the first HEIC, and what it has been asked and not yet answered. */
+let decoder: { worker: Worker; pending: Map<number, (answer: FromHeicWorker) => void> } | undefined;
 let nextId = 1;
-const pending = new Map<number, (answer: FromHeicWorker) => void>();
 
 /**
- * Asks the decoder thread, started at the first HEIC. It keeps the process alive only while it has work, and a thread
- * that crashed (or exited) fails what it was asked and is started afresh for the next photo.
+ * Asks the decoder thread. It keeps the process alive only while it has work. A thread that crashed or exited answers
+ * what it was asked as `broken`, once, and the next request starts a fresh one.
  */
-function ask(message: { bytes: Uint8Array } | { memory: true }): Promise<FromHeicWorker> {
-  if (!worker) {
-    const started = new Worker(WORKER_FILE);
+function ask(message: DistributiveOmit<ToHeicWorker, 'id'>): Promise<FromHeicWorker> {
+  if (!decoder) {
+    const worker = new Worker(WORKER_FILE);
+    const pending = new Map<number, (answer: FromHeicWorker) => void>();
+    const started = { worker, pending };
+    let stopped = false;
     const stop = (why: string) => {
-      if (worker === started) worker = undefined;
-      for (const [id, answer] of pending) answer({ id, why });
+      if (stopped) return;
+      stopped = true;
+      if (decoder === started) decoder = undefined;
+      for (const [id, answer] of pending) answer({ id, broken: why });
       pending.clear();
     };
-    started.on('message', (answer: FromHeicWorker) => {
+    worker.on('message', (answer: FromHeicWorker) => {
       pending.get(answer.id)?.(answer);
       pending.delete(answer.id);
-      if (pending.size === 0) started.unref();
+      if (pending.size === 0) worker.unref();
     });
-    started.on('error', (error) => stop(`the decoder stopped: ${error.message}`));
-    started.on('exit', (code) => stop(`the decoder exited (code ${code})`));
-    worker = started;
+    worker.on('error', (error) => stop(`it crashed: ${error.message}`));
+    worker.on('exit', (code) => stop(`it exited (code ${code})`));
+    decoder = started;
   }
+  const { worker, pending } = decoder;
   const id = nextId++;
   const answered = new Promise<FromHeicWorker>((resolve) => pending.set(id, resolve));
   worker.ref();
-  worker.postMessage({ id, ...message });
+  worker.postMessage({ id, ...message } satisfies ToHeicWorker);
   return answered;
 }
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** How much memory libheif holds now: its WebAssembly memory, which only grows (0 before the first HEIC). */
 export async function libheifMemoryBytes(): Promise<number> {
-  if (!worker) return 0;
+  if (!decoder) return 0;
   const answer = await ask({ memory: true });
   return 'memory' in answer ? answer.memory : 0;
 }
@@ -63,20 +66,27 @@ export function isHevcHeif(header: { format?: string; compression?: string }): b
   return header.format === 'heif' && header.compression === 'hevc';
 }
 
-function damaged(label: string, why: string, cause?: unknown): SrError {
+function damaged(label: string, why: string): SrError {
   return new SrError(
     'CORRUPT_IMAGE',
     `${label} is a HEIC photo that cannot be decoded: it is damaged or incomplete (${why})`,
     'Re-export or re-download the file; if it opens elsewhere, export it as JPEG.',
     label,
-    cause === undefined ? undefined : { cause },
   );
 }
 
 /** A HEIC photo's primary image as 8-bit RGB, or RGBA when it has visible transparency. */
 export async function decodeHeic(bytes: Uint8Array, label: string): Promise<RgbImage> {
   const answer = await ask({ bytes });
-  if ('why' in answer) throw damaged(label, answer.why);
-  if (!('data' in answer)) throw damaged(label, 'its image data does not decode');
+  if ('damaged' in answer) throw damaged(label, answer.damaged);
+  if ('broken' in answer) {
+    throw new SrError(
+      'INTERNAL',
+      `${label} could not be decoded: the HEIC decoder failed (${answer.broken}), not the photo`,
+      'Try again; if it keeps failing, report it with the output of `srstudio doctor`.',
+      label,
+    );
+  }
+  if (!('data' in answer)) throw new SrError('INTERNAL', `${label}: the HEIC decoder answered without pixels`, undefined, label);
   return { width: answer.width, height: answer.height, channels: answer.channels, data: answer.data };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LoadedModel } from './loaded-model.ts';
 
 /**
@@ -6,5 +7,7 @@ import type { LoadedModel } from './loaded-model.ts';
  */
 export function calibrationPhotos(model: LoadedModel): string {
   const calibration = model.meta.quantizedFrom?.calibration ?? '';
-  return model.source === 'builtin' ? `the validation photos its card names (resources/models/${model.meta.id}.md)` : calibration;
+  // The card lies beside the bundled model, in the repository or the packaged app's resources alike.
+  const card = path.join(path.dirname(model.path), `${model.meta.id}.md`);
+  return model.source === 'builtin' ? `the validation photos its card names (${card})` : calibration;
 }

@@ -135,8 +135,8 @@ export async function quantizeModel(ref: string, dirs: ModelDirs, store: Store, 
   const quantisedMeta: ModelMeta = {
     ...meta,
     id,
-    // A copy made here is not bundled, whatever its parent's name says.
-    name: (options.name ?? `${meta.name.replace(', bundled with SR Studio', '')} · int8`).slice(0, 200),
+    // A copy made here is neither bundled nor the default, whatever its parent's name says.
+    name: (options.name ?? `${meta.name.replace(/, (bundled with SR Studio|SR Studio default)\)/, ')')} · int8`).slice(0, 200),
     provenance: (
       `int8 quantisation of ${meta.id} by SR Studio (srstudio models quantize): weights int8 per output channel, activations ` +
       `uint8 with ${options.method === 'minmax' ? 'min/max' : 'MSE-optimal'} ranges calibrated on ${CALIBRATION_PATCHES} patches of ` +

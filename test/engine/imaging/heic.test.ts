@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../../src/engine/imaging/decode.ts';
 import { encodePhoto } from '../../../src/engine/imaging/encode.ts';
 import { libheifMemoryBytes } from '../../../src/engine/imaging/heic.ts';
+import type { FromHeicWorker, ToHeicWorker } from '../../../src/engine/imaging/heic-worker-protocol.ts';
 import { heifColourPrimaries } from '../../../src/engine/imaging/heif-colour.ts';
 import { readIccDescription } from '../../../src/engine/imaging/icc.ts';
 import { isImageFileName } from '../../../src/engine/imaging/image-file-name.ts';
@@ -53,6 +55,34 @@ describe('HEIC photos', () => {
 
     expect(settled).toBeGreaterThan(48e6);
     expect((await libheifMemoryBytes()) - settled).toBeLessThan(48e6);
+  });
+
+  it('its decoder thread tells a damaged file from a failure of its own, and stops after one of its own', async () => {
+    const worker = new Worker(new URL('../../../src/engine/imaging/heic-worker-boot.mjs', import.meta.url));
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    const answers: FromHeicWorker[] = [];
+    worker.on('message', (answer: FromHeicWorker) => answers.push(answer));
+    const send = (message: ToHeicWorker) => worker.postMessage(message);
+
+    send({ id: 1, bytes: fs.readFileSync(FIXTURE).subarray(0, 2000) });
+    send({ id: 2, bytes: fs.readFileSync(FIXTURE) });
+    // Not bytes at all: libheif throws, which no file makes it do; the thread answers and exits.
+    worker.postMessage({ id: 3, bytes: null });
+
+    expect(await exited).toBe(1);
+    expect(
+      answers.map((a) => [
+        a.id,
+        Object.keys(a)
+          .filter((k) => k !== 'id')
+          .sort()
+          .join(','),
+      ]),
+    ).toEqual([
+      [1, 'damaged'],
+      [2, 'channels,data,height,width'],
+      [3, 'broken'],
+    ]);
   });
 
   it('an iPhone-style one declaring Display P3 (an nclx box, no profile) carries the Display P3 profile to its output', async () => {
