@@ -1,16 +1,23 @@
+// @ts-check
 // The HEIC decoder's thread: libheif (WebAssembly) decodes a photo synchronously, 0.6–1 s for 12 MP, so on the engine's
 // main thread nothing else could happen meanwhile (no progress event, no cancel, no other request). Here it runs beside
 // it. Messages: heic-worker-protocol.ts. Handled one at a time, in order. A decoder that failed itself (libheif did not
 // load, its WebAssembly aborted) says so and exits, so that heic.ts starts a fresh one for the next photo.
 //
 // Plain JavaScript on purpose, as session-worker-boot.mjs: a worker thread does not inherit the parent's TypeScript
-// loader. electron-vite builds it under this same name beside the engine host; scripts/build-cli.mjs copies it.
+// loader. tsc still checks it, through the JSDoc types below (tsconfig.node.json). electron-vite builds it under this
+// same name beside the engine host; scripts/build-cli.mjs copies it.
 import { parentPort } from 'node:worker_threads';
 
+if (!parentPort) throw new Error('heic-worker-boot.mjs must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('heic-worker-boot.mjs must run in a worker thread');
 
-/** @type {Promise<any> | undefined} */
+/** @typedef {import('libheif-js/libheif-wasm/libheif-bundle.js').LibHeif} LibHeif */
+/** @typedef {import('./heic-worker-protocol.ts').ToHeicWorker} ToHeicWorker */
+/** @typedef {import('./heic-worker-protocol.ts').FromHeicWorker} FromHeicWorker */
+/** @typedef {{ width: number; height: number; channels: 3 | 4; data: Uint8Array } | { damaged: string }} Decoded */
+
+/** @type {Promise<LibHeif> | undefined} */
 let loaded;
 function libheif() {
   // libheif's own console output is dropped, so that it cannot mix into a `--json` document on stdout.
@@ -18,7 +25,11 @@ function libheif() {
   return loaded;
 }
 
-/** The primary image as RGB, or RGBA when some pixel is not opaque; `damaged` says why the file does not decode. */
+/**
+ * The primary image as RGB, or RGBA when some pixel is not opaque; `damaged` says why the file does not decode.
+ * @param {Uint8Array} bytes
+ * @returns {Promise<Decoded>}
+ */
 async function decode(bytes) {
   const heif = await libheif();
   const context = heif.heif_context_alloc();
@@ -53,7 +64,13 @@ async function decode(bytes) {
   }
 }
 
-/** libheif's RGBA rows (each `stride` bytes) as RGB, or RGBA when some pixel is not opaque. */
+/**
+ * libheif's RGBA rows (each `stride` bytes) as RGB, or RGBA when some pixel is not opaque.
+ * @param {{ stride: number; data: Uint8Array }} plane
+ * @param {number} width
+ * @param {number} height
+ * @returns {Decoded}
+ */
 function fromRgba(plane, width, height) {
   let opaque = true;
   for (let y = 0; opaque && y < height; y++) {
@@ -77,18 +94,25 @@ function fromRgba(plane, width, height) {
   return { width, height, channels, data };
 }
 
+/** @param {FromHeicWorker} answer @param {ArrayBuffer[]} [moved] buffers handed over, not copied */
+function answer(answer, moved = []) {
+  port.postMessage(answer, moved);
+}
+
+/** @type {Promise<void>} */
 let line = Promise.resolve();
-port.on('message', (message) => {
+port.on('message', (/** @type {ToHeicWorker} */ message) => {
   line = line.then(async () => {
     try {
-      if (message.memory) {
-        port.postMessage({ id: message.id, memory: loaded ? (await loaded).HEAPU8.length : 0 });
+      if ('memory' in message) {
+        answer({ id: message.id, memory: loaded ? (await loaded).HEAPU8.length : 0 });
         return;
       }
       const result = await decode(message.bytes);
-      port.postMessage({ id: message.id, ...result }, result.data ? [result.data.buffer] : []);
+      if ('damaged' in result) answer({ id: message.id, ...result });
+      else answer({ id: message.id, ...result }, [/** @type {ArrayBuffer} */ (result.data.buffer)]);
     } catch (error) {
-      port.postMessage({ id: message.id, broken: error?.message ?? String(error) });
+      answer({ id: message.id, broken: error instanceof Error ? error.message : String(error) });
       process.exit(1);
     }
   });
