@@ -1,5 +1,5 @@
 import nodePath from 'node:path';
-import { PHOTO_EXTENSIONS } from '../shared/photo-extensions.ts';
+import { PHOTO_FILE_SUFFIXES } from '../shared/photo-extensions.ts';
 
 /**
  * Which files the UI may load by path: only files under folders the user picked (or the engine's own store).
@@ -13,7 +13,7 @@ export type PathApi = Pick<typeof nodePath.posix, 'isAbsolute' | 'normalize' | '
 export type PathDecision = { ok: true; path: string } | { ok: false; reason: string };
 
 /** The photos SR Studio reads (HEIC included: the UI shows it through the engine's copy, preview/display-copy.ts). */
-export const IMAGE_EXTENSIONS: readonly string[] = PHOTO_EXTENSIONS.map((ext) => `.${ext}`);
+export const IMAGE_EXTENSIONS = PHOTO_FILE_SUFFIXES;
 
 export function isInsideRoot(root: string, candidate: string, api: PathApi = nodePath): boolean {
   const relative = api.relative(root, candidate);

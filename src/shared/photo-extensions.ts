@@ -5,6 +5,12 @@
  */
 export const PHOTO_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'avif', 'tif', 'tiff', 'gif', 'heic', 'heif', 'hif'] as const;
 
+/** Of those, HEIC photos' (with their dot): read through libheif, and never written (nothing here encodes HEVC). */
+export const HEIC_FILE_SUFFIXES: readonly string[] = ['.heic', '.heif', '.hif'];
+
+/** The same with their dot ('.jpg'), as file names end. */
+export const PHOTO_FILE_SUFFIXES: readonly string[] = PHOTO_EXTENSIONS.map((ext) => `.${ext}`);
+
 /** Of those, the ones a browser (and Electron's Chromium) shows as they are: not TIFF, not HEIC. */
 const BROWSER_SHOWN = new Set(['jpg', 'jpeg', 'jpe', 'jfif', 'png', 'webp', 'gif', 'avif']);
 

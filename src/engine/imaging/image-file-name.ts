@@ -1,12 +1,12 @@
 import { extname } from 'node:path';
-import { PHOTO_EXTENSIONS } from '../../shared/photo-extensions.ts';
+import { PHOTO_FILE_SUFFIXES } from '../../shared/photo-extensions.ts';
 
 /**
  * Extensions the bundled sharp (libvips 8.18 prebuilt) can decode, and HEIC (libheif, heic.ts). Apart from probe.ts,
  * so that finding a batch's photos does not load sharp. Deliberately absent: .jxl, .bmp, .jp2, .psd (no loaders built
  * in; see unreadablePhotoReason) and .svg (not a photo).
  */
-const READABLE_EXTENSIONS = new Set(PHOTO_EXTENSIONS.map((ext) => `.${ext}`));
+const READABLE_EXTENSIONS = new Set(PHOTO_FILE_SUFFIXES);
 
 export function isImageFileName(name: string): boolean {
   return READABLE_EXTENSIONS.has(extname(name).toLowerCase());

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { HEIC_FILE_SUFFIXES } from '../../shared/photo-extensions.ts';
 import { SrError } from '../errors.ts';
 import type { FormatChoice, OutputFormat } from './upscale-request.ts';
 
@@ -15,9 +16,6 @@ const PLACEHOLDERS = ['name', 'scale', 'ext', 'model'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 export type NameValues = Record<Placeholder, string>;
 
-/** HEIC photos, which SR Studio reads but cannot write (no HEVC encoder): kept as the other lossy photo format. */
-const HEIC_EXTENSIONS = ['.heic', '.heif', '.hif'];
-
 /**
  * The encodable format an input keeps under `--format keep`: its own, a HEIC photo's nearest (JPEG: a PNG of an upscaled
  * phone photo is 3–5 times larger), and png for the rest we cannot write (gif).
@@ -27,7 +25,7 @@ export function keptFormat(inputPath: string): OutputFormat {
   for (const [format, extensions] of Object.entries(EXTENSIONS) as [OutputFormat, readonly string[]][]) {
     if (extensions.includes(ext)) return format;
   }
-  return HEIC_EXTENSIONS.includes(ext) ? 'jpeg' : 'png';
+  return HEIC_FILE_SUFFIXES.includes(ext) ? 'jpeg' : 'png';
 }
 
 /**
